@@ -1,0 +1,65 @@
+"""The house style: one palette per weapon class, readable defaults, convention periods on time axes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib as mpl
+import pandas as pd
+import seaborn as sns
+
+CLASS_ORDER = ["drone", "cruise", "ballistic", "mixed", "other", "unknown"]
+CLASS_COLORS = {
+    "drone": "#4C72B0",
+    "cruise": "#DD8452",
+    "ballistic": "#C44E52",
+    "mixed": "#8172B3",
+    "other": "#937860",
+    "unknown": "#8C8C8C",
+}
+
+# How the Air Force counted drones (trap 3 of the record's README); dates are the first day of each.
+DRONE_CONVENTIONS = [
+    ("combined-early", pd.Timestamp("2022-09-01"), "shot down only, suppressed not reported"),
+    ("split", pd.Timestamp("2024-07-10"), "shot down and 'locationally lost' reported apart"),
+    ("combined", pd.Timestamp("2025-07-23"), "'shot down or suppressed' in one figure"),
+]
+
+
+def apply_house_style() -> None:
+    """Seaborn's whitegrid with larger type, so figures read well in the HTML reports."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=list(CLASS_COLORS.values()))
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (10, 4.8),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 11,
+            "legend.frameon": False,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+
+
+def mark_conventions(ax: Any, label: bool = True) -> None:
+    """Draw the start of each drone-reporting convention as a dashed line with its name."""
+    low, high = ax.get_xlim()
+    for name, start, _meaning in DRONE_CONVENTIONS[1:]:
+        x = mpl.dates.date2num(start)
+        if low <= x <= high:
+            ax.axvline(x, color="0.35", linestyle="--", linewidth=1, zorder=0)
+            if label:
+                ax.annotate(
+                    f"{name} from {start:%d %b %Y}",
+                    xy=(x, 1),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(3, -3),
+                    textcoords="offset points",
+                    fontsize=8,
+                    color="0.3",
+                    va="top",
+                )
