@@ -42,3 +42,125 @@ def test_interval_works_on_arrays_and_zero_trials() -> None:
         binomial_interval(11, 10)
     with pytest.raises(ValueError):
         binomial_interval(1, 10, method="wald")  # type: ignore[arg-type]
+
+
+# --- rates on synthetic tidy records ------------------------------------------------------------
+
+import pandas as pd  # noqa: E402
+
+from analysis.rates import (  # noqa: E402
+    RateError,
+    fit_beta_binomial,
+    overdispersion_table,
+    quasi_dispersion,
+    quasi_interval,
+    rate_table,
+)
+
+
+def _convention_on(date: pd.Timestamp) -> str:
+    if date < pd.Timestamp("2024-07-10"):
+        return "early"
+    return "split" if date < pd.Timestamp("2025-07-23") else "combined"
+
+
+def synthetic_record(seed: int = 0, waves: int = 60) -> pd.DataFrame:
+    """A tidy record of drone and ballistic rows, two national waves a week from June 2024."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    dates = pd.date_range("2024-06-01", periods=waves, freq="3D")
+    for i, date in enumerate(dates):
+        for model, weapon_class, size, p_destroy, p_lost in (
+            ("Shahed-136/131", "drone", 80, 0.6, 0.2),
+            ("Iskander-M", "ballistic", 4, 0.3, 0.0),
+        ):
+            n = int(rng.integers(1, 2 * size))
+            destroyed = int(rng.binomial(n, p_destroy))
+            lost = int(rng.binomial(n - destroyed, p_lost))
+            rows.append(dict(line=len(rows) + 2, report_date=date, model=model,
+                             weapon_class=weapon_class, command="national", source=f"kpszsu/{i}",
+                             launched=n, destroyed=destroyed, not_reached=lost,
+                             neutralised=destroyed + lost, convention=_convention_on(date)))
+        rows.append(dict(line=len(rows) + 2, report_date=date, model="Orlan-10", weapon_class="other",
+                         command="regional", source=f"PvKPivden/{i}", launched=3, destroyed=3,
+                         not_reached=0, neutralised=3, convention=_convention_on(date)))
+    frame = pd.DataFrame(rows)
+    for column in ("launched", "destroyed", "not_reached", "neutralised"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def test_rate_table_sums_counts_per_group() -> None:
+    record = synthetic_record()
+    table = rate_table(record, by="class,month", convention="neutralised")
+    national = record[record["command"] == "national"]
+    expected = national.groupby(
+        [national["weapon_class"], national["report_date"].dt.to_period("M")]
+    )[["launched", "neutralised"]].sum()
+    assert len(table) == len(expected)
+    for row in table.itertuples():
+        launched, neutralised = expected.loc[(row[1], row[2])]
+        assert row.launched == launched and row.neutralised == neutralised
+        assert row.rate == pytest.approx(neutralised / launched)
+        assert (row.ci_low, row.ci_high) == pytest.approx(binomial_interval(neutralised, launched))
+    assert "other" not in set(table["class"])  # regional rows left out under command=national
+    assert "other" in set(rate_table(record, by="class", command="all")["class"])
+
+
+def test_destroyed_series_is_split_at_convention_changes_or_refused() -> None:
+    record = synthetic_record()
+    table = rate_table(record, by=["class", "month"], convention="destroyed")
+    assert "convention" in table.columns
+    july = table[(table["class"] == "drone") & (table["month"] == pd.Period("2024-07", "M"))]
+    # July 2024 straddles the change on the 10th: two rows, one per convention, never pooled.
+    assert sorted(july["convention"]) == ["early", "split"]
+    with pytest.raises(RateError, match="convention"):
+        rate_table(record, by=["class", "month"], convention="destroyed", mixing="refuse")
+    # Neutralised is comparable across periods: one row per month.
+    neutralised = rate_table(record, by=["class", "month"], convention="neutralised")
+    assert "convention" not in neutralised.columns
+    assert neutralised.duplicated(["class", "month"]).sum() == 0
+
+
+def test_bad_grouping_key_names_the_key() -> None:
+    with pytest.raises(RateError, match="'weekday'"):
+        rate_table(synthetic_record(), by="class,weekday")
+
+
+def test_quasi_dispersion_near_one_for_binomial_and_interval_widens_when_overdispersed() -> None:
+    rng = np.random.default_rng(3)
+    n = rng.integers(20, 300, size=400)
+    binomial = rng.binomial(n, 0.7)
+    assert quasi_dispersion(binomial, n) == pytest.approx(1.0, abs=0.2)
+    spread = rng.binomial(n, rng.beta(7, 3, size=len(n)))  # rho = 1 / 11
+    phi = quasi_dispersion(spread, n)
+    # Expected phi = 1 + (mean n - 1) rho for the beta-binomial, weighted by n (second method).
+    expected = 1 + (np.sum(n * (n - 1)) / np.sum(n)) / 11
+    assert phi == pytest.approx(expected, rel=0.25)
+    low, high, _ = quasi_interval(spread, n)
+    w_low, w_high = binomial_interval(spread.sum(), n.sum())
+    assert high - low > 3 * (w_high - w_low)
+
+
+def test_beta_binomial_recovers_known_dispersion() -> None:
+    rng = np.random.default_rng(11)
+    mu, rho = 0.75, 0.04
+    a, b = mu * (1 - rho) / rho, (1 - mu) * (1 - rho) / rho
+    n = rng.integers(10, 400, size=300)
+    k = rng.binomial(n, rng.beta(a, b, size=len(n)))
+    fit = fit_beta_binomial(k, n)
+    assert fit.converged
+    assert fit.rho_low <= rho <= fit.rho_high
+    assert fit.mu_low <= mu <= fit.mu_high
+    assert fit.rho == pytest.approx(rho, rel=0.35)
+    # Plain binomial data: rho near zero.
+    flat = fit_beta_binomial(rng.binomial(n, 0.6), n)
+    assert flat.rho < 0.005
+
+
+def test_overdispersion_table_on_synthetic_record() -> None:
+    table = overdispersion_table(synthetic_record(), convention="neutralised")
+    assert list(table["class"]) == ["drone", "ballistic"]
+    assert {"dispersion", "rho", "od_low", "bb_mu"} <= set(table.columns)
+    by_period = overdispersion_table(synthetic_record(), convention="destroyed")
+    assert set(by_period["convention"]) == {"early", "split"}
