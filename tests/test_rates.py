@@ -153,6 +153,10 @@ def test_beta_binomial_recovers_known_dispersion() -> None:
     assert fit.rho_low <= rho <= fit.rho_high
     assert fit.mu_low <= mu <= fit.mu_high
     assert fit.rho == pytest.approx(rho, rel=0.35)
+    # The reported log-likelihood is scipy's beta-binomial pmf at the fitted parameters.
+    scale = (1 - fit.rho) / fit.rho
+    reference = stats.betabinom.logpmf(k, n, fit.mu * scale, (1 - fit.mu) * scale).sum()
+    assert fit.loglik == pytest.approx(reference, rel=1e-9)
     # Plain binomial data: rho near zero.
     flat = fit_beta_binomial(rng.binomial(n, 0.6), n)
     assert flat.rho < 0.005
