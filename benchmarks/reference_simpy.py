@@ -1,0 +1,118 @@
+"""The depletion model as a SimPy event simulation: one process per threat, stocks as containers.
+
+A third implementation, written the way a modeller would with a discrete-event library: each day a
+driver process adds deliveries, resets each layer's daily capacity and launches the day's threats;
+each threat is a process that visits the layers in order and either dies or leaks. Interceptor
+stocks are `simpy.Container`s. Same semantics as `reference_loop` (see its docstring); the
+scenario is read by `reference_loop.reference_scenario`, nothing comes from the engine.
+
+Ordering matters only when a stock or a capacity binds: the engine's rule is "layers in order,
+classes within a layer in the order it lists them". Here each threat reaches layer k at
+day + (k + 1) / (L + 2) + rank / 1000, where rank is its class's position in the layer's list,
+so SimPy's time order reproduces that rule exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import simpy
+
+from benchmarks.reference_loop import ReferenceScenario, RunResults, draw_arrivals
+
+
+class _Run:
+    """One run: the environment, the stocks and the counters its processes share."""
+
+    def __init__(self, scenario: ReferenceScenario, rng: np.random.Generator, uniform) -> None:
+        self.scenario, self.rng, self.uniform = scenario, rng, uniform
+        self.env = simpy.Environment()
+        self.stocks = {
+            i.name: simpy.Container(self.env, capacity=math.inf, init=i.stock)
+            for i in scenario.interceptors
+        }
+        self.n_layers = len(scenario.layers)
+        # per layer: class -> (rank in the layer's list, engagement)
+        self.plans = [
+            {e.threat: (rank, e) for rank, e in enumerate(layer.engagements)}
+            for layer in scenario.layers
+        ]
+        self.capacity_left = [0.0] * self.n_layers
+        days, n_classes = scenario.horizon_days, len(scenario.threats)
+        self.class_index = {c: k for k, c in enumerate(scenario.threat_names)}
+        self.arrivals = np.zeros((days, n_classes), dtype=np.int64)
+        self.kills = np.zeros((days, n_classes), dtype=np.int64)
+        self.engagements = np.zeros(self.n_layers, dtype=np.int64)
+        self.fired = dict.fromkeys(scenario.interceptor_names, 0)
+        self.depleted = dict.fromkeys(scenario.interceptor_names, 0)
+
+    def threat(self, day: int, threat: str):
+        """One threat visiting the layers in order until one kills it (or it leaks)."""
+        env = self.env
+        for k, (layer, plan) in enumerate(zip(self.scenario.layers, self.plans, strict=True)):
+            if threat not in plan:
+                continue
+            rank, engagement = plan[threat]
+            yield env.timeout(day + (k + 1) / (self.n_layers + 2) + rank / 1000 - env.now)
+            if self.uniform() >= engagement.engage_probability or self.capacity_left[k] < 1:
+                continue
+            if layer.interceptor is not None:
+                stock = self.stocks[layer.interceptor]
+                if stock.level < engagement.shots - 1e-9:
+                    continue
+                self.capacity_left[k] -= 1
+                self.engagements[k] += 1
+                self.fired[layer.interceptor] += engagement.shots
+                yield stock.get(engagement.shots)  # the level covers it: taken at once
+            else:
+                self.capacity_left[k] -= 1
+                self.engagements[k] += 1
+            if self.uniform() < engagement.kill_probability:
+                self.kills[day, self.class_index[threat]] += 1
+                return
+
+    def days(self):
+        """Each day: deliveries, fresh capacities, the day's threats, then a look at the stocks."""
+        env, scenario = self.env, self.scenario
+        for day in range(scenario.horizon_days):
+            for interceptor in scenario.interceptors:
+                if interceptor.deliveries_per_day > 0:
+                    yield self.stocks[interceptor.name].put(interceptor.deliveries_per_day)
+            for k, layer in enumerate(scenario.layers):
+                cap = layer.capacity_per_day
+                self.capacity_left[k] = math.inf if cap is None else cap
+            for threat in scenario.threats:
+                count = draw_arrivals(self.rng, threat)
+                self.arrivals[day, self.class_index[threat.name]] = count
+                for _ in range(count):
+                    env.process(self.threat(day, threat.name))
+            # end of the day, after every layer has fired
+            yield env.timeout(day + (self.n_layers + 1.5) / (self.n_layers + 2) - env.now)
+            for name, stock in self.stocks.items():
+                if not self.depleted[name] and stock.level < scenario.min_shots(name) - 1e-9:
+                    self.depleted[name] = day + 1
+            yield env.timeout(day + 1 - env.now)
+
+
+def simulate_simpy(scenario: ReferenceScenario, runs: int, seed: int) -> RunResults:
+    """Simulate `runs` runs, each in its own SimPy environment."""
+    rng = np.random.default_rng(seed)
+    uniform = random.Random(seed).random
+    names = scenario.interceptor_names
+    shape = (runs, scenario.horizon_days, len(scenario.threats))
+    arrivals = np.zeros(shape, dtype=np.int64)
+    kills = np.zeros(shape, dtype=np.int64)
+    shots_fired = np.zeros((runs, len(names)), dtype=np.int64)
+    depletion_day = np.zeros((runs, len(names)), dtype=np.int64)
+    layer_engagements = np.zeros((runs, len(scenario.layers)), dtype=np.int64)
+    for run in range(runs):
+        state = _Run(scenario, rng, uniform)
+        state.env.process(state.days())
+        state.env.run()
+        arrivals[run], kills[run] = state.arrivals, state.kills
+        layer_engagements[run] = state.engagements
+        shots_fired[run] = [state.fired[n] for n in names]
+        depletion_day[run] = [state.depleted[n] for n in names]
+    return RunResults(arrivals, kills, shots_fired, depletion_day, layer_engagements, scenario)
