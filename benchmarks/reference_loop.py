@@ -5,17 +5,22 @@ docstring of `analysis.depletion`). It shares no code with the engine: it reads 
 itself into `ReferenceScenario` and simulates each run day by day and, in the default form, each
 threat one by one with Python's `random` module, the way one would write it without numpy.
 
-Semantics (per run, per day, in this order):
-1. deliveries: every interceptor's stock grows by deliveries_per_month x 12 / 365;
+Semantics (as pinned in `analysis.depletion`'s docstring), per run and day t = 1..H in this order:
+1. deliveries arrive in the morning in whole missiles: floor(t r) - floor((t - 1) r), with
+   r = deliveries_per_month x 12 / 365;
 2. arrivals: per threat class, a count with mean `per_day` and variance `dispersion` x mean
-   (0: fixed, 1: Poisson, > 1: negative binomial);
+   (0: fixed, stochastic rounding of a fractional mean; 1: Poisson; > 1: negative binomial;
+   between 0 and 1: binomial(N, m / N) with N = ceil(m / (1 - D)));
 3. layers in order; within a layer, classes in the order its `engages` lists them. Each threat
-   still alive is engaged with `engage_probability` while the layer's interceptor stock covers
+   still alive is engaged with its `engage_probability` while the layer's interceptor stock covers
    `shots` and the layer's `capacity_per_day` (all classes together) is not used up. An engagement
    spends `shots` interceptors and kills with probability 1 - (1 - pk)^shots. Threats not killed
    go on to the next layer; those left after the last layer are leakers;
-4. depletion: the first day (1-based) that ends with an interceptor's stock below the fewest shots
-   any layer fires of it; runs where it never happens count as not depleted within the horizon.
+4. depletion: the first day that ends with an interceptor's stock below the fewest shots any
+   layer fires of it (day 0: it starts below); `NEVER` when not within the horizon; an
+   interceptor no layer uses never runs out;
+5. spending: interceptors fired x unit cost, plus engagements of layers without interceptors x
+   their `cost_per_engagement_usd`.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-DAYS_PER_MONTH = 365 / 12
+NEVER = np.iinfo(np.int32).max  # depletion day of a run that does not run out within the horizon
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,15 @@ class Layer:
 @dataclass(frozen=True)
 class Interceptor:
     name: str
-    stock: float
+    stock: int
     deliveries_per_day: float
     unit_cost_usd: float
+
+    def delivered_on(self, day: int) -> int:
+        """Whole interceptors arriving on the morning of day `day` (1-based)."""
+        rate = self.deliveries_per_day
+        # the tolerance keeps day x rate exact when the rate is a whole number per day
+        return math.floor(day * rate + 1e-9) - math.floor((day - 1) * rate + 1e-9)
 
 
 @dataclass(frozen=True)
@@ -89,12 +100,15 @@ class ReferenceScenario:
         return [i.name for i in self.interceptors]
 
     def min_shots(self, interceptor: str) -> int:
-        """Fewest shots any layer fires of this interceptor: below it, the stock has run out."""
+        """Fewest shots any layer fires of this interceptor: below it, the stock has run out.
+
+        0 for an interceptor no layer uses: a stock is never below 0, so it never runs out.
+        """
         shots = [
             e.shots for layer in self.layers if layer.interceptor == interceptor
             for e in layer.engagements
         ]
-        return min(shots) if shots else 1
+        return min(shots) if shots else 0
 
 
 def reference_scenario(mapping: dict[str, Any], *, horizon_days: int | None = None) -> ReferenceScenario:
@@ -112,7 +126,7 @@ def reference_scenario(mapping: dict[str, Any], *, horizon_days: int | None = No
     interceptors = tuple(
         Interceptor(
             name,
-            float(spec["stock"]),
+            int(spec["stock"]),
             float(spec.get("deliveries_per_month", 0.0)) * 12 / 365,
             float(spec.get("unit_cost_usd", 0.0)),
         )
@@ -169,7 +183,8 @@ def draw_arrivals(rng: np.random.Generator, threat: ThreatClass) -> int:
     if dispersion > 1:
         # mean m, variance d m: n = m / (d - 1) successes, success probability 1 / d
         return int(rng.negative_binomial(mean / (dispersion - 1), 1 / dispersion))
-    raise ValueError(f"dispersion {dispersion} between 0 and 1 is not part of the model")
+    trials = math.ceil(mean / (1 - dispersion))  # under-dispersed: binomial, variance ~ d m
+    return int(rng.binomial(trials, mean / trials))
 
 
 @dataclass
@@ -179,7 +194,7 @@ class RunResults:
     arrivals: np.ndarray  # (runs, days, classes)
     kills: np.ndarray  # (runs, days, classes)
     shots: np.ndarray  # (runs, interceptors): interceptors fired over the horizon
-    depletion_day: np.ndarray  # (runs, interceptors): 1-based day; 0 = not within the horizon
+    depletion_day: np.ndarray  # (runs, interceptors): first day ending below; NEVER if none
     engagements: np.ndarray  # (runs, layers): engagements over the horizon
     scenario: ReferenceScenario
 
@@ -189,7 +204,10 @@ class RunResults:
 
     def defender_cost_usd(self) -> np.ndarray:
         costs = np.array([i.unit_cost_usd for i in self.scenario.interceptors])
-        per_engagement = np.array([layer.cost_per_engagement_usd for layer in self.scenario.layers])
+        per_engagement = np.array([
+            layer.cost_per_engagement_usd if layer.interceptor is None else 0.0
+            for layer in self.scenario.layers
+        ])
         return self.shots @ costs + self.engagements @ per_engagement
 
     def attacker_cost_usd(self) -> np.ndarray:
@@ -214,15 +232,15 @@ def simulate_loop(
     arrivals = np.zeros((runs, days, len(classes)), dtype=np.int64)
     kills = np.zeros_like(arrivals)
     shots_fired = np.zeros((runs, len(names)), dtype=np.int64)
-    depletion_day = np.zeros((runs, len(names)), dtype=np.int64)
+    depletion_day = np.full((runs, len(names)), NEVER, dtype=np.int64)
     layer_engagements = np.zeros((runs, len(scenario.layers)), dtype=np.int64)
     for run in range(runs):
         stock = {i.name: i.stock for i in scenario.interceptors}
         fired = dict.fromkeys(names, 0)
-        depleted = dict.fromkeys(names, 0)
+        depleted = {n: 0 if stock[n] < min_shots[n] else NEVER for n in names}
         for day in range(days):
             for interceptor in scenario.interceptors:
-                stock[interceptor.name] += interceptor.deliveries_per_day
+                stock[interceptor.name] += interceptor.delivered_on(day + 1)
             alive = {t.name: draw_arrivals(rng, t) for t in scenario.threats}
             for name, count in alive.items():
                 arrivals[run, day, class_index[name]] = count
@@ -234,8 +252,7 @@ def simulate_loop(
                         continue
                     # no interceptor (guns, EW): nothing to spend, the stock never binds
                     affordable = (
-                        math.inf if layer.interceptor is None
-                        else math.floor(stock[layer.interceptor] / shots + 1e-9)
+                        math.inf if layer.interceptor is None else stock[layer.interceptor] // shots
                     )
                     limit = min(affordable, capacity)
                     if per_threat:
@@ -256,7 +273,7 @@ def simulate_loop(
                     alive[threat] -= killed
                     kills[run, day, class_index[threat]] += killed
             for name in names:
-                if not depleted[name] and stock[name] < min_shots[name] - 1e-9:
+                if depleted[name] == NEVER and stock[name] < min_shots[name]:
                     depleted[name] = day + 1
         shots_fired[run] = [fired[n] for n in names]
         depletion_day[run] = [depleted[n] for n in names]

@@ -20,7 +20,7 @@ import random
 import numpy as np
 import simpy
 
-from benchmarks.reference_loop import ReferenceScenario, RunResults, draw_arrivals
+from benchmarks.reference_loop import NEVER, ReferenceScenario, RunResults, draw_arrivals
 
 
 class _Run:
@@ -46,7 +46,10 @@ class _Run:
         self.kills = np.zeros((days, n_classes), dtype=np.int64)
         self.engagements = np.zeros(self.n_layers, dtype=np.int64)
         self.fired = dict.fromkeys(scenario.interceptor_names, 0)
-        self.depleted = dict.fromkeys(scenario.interceptor_names, 0)
+        self.depleted = {
+            i.name: 0 if i.stock < scenario.min_shots(i.name) else NEVER
+            for i in scenario.interceptors
+        }
 
     def threat(self, day: int, threat: str):
         """One threat visiting the layers in order until one kills it (or it leaks)."""
@@ -60,7 +63,7 @@ class _Run:
                 continue
             if layer.interceptor is not None:
                 stock = self.stocks[layer.interceptor]
-                if stock.level < engagement.shots - 1e-9:
+                if stock.level < engagement.shots:
                     continue
                 self.capacity_left[k] -= 1
                 self.engagements[k] += 1
@@ -78,8 +81,9 @@ class _Run:
         env, scenario = self.env, self.scenario
         for day in range(scenario.horizon_days):
             for interceptor in scenario.interceptors:
-                if interceptor.deliveries_per_day > 0:
-                    yield self.stocks[interceptor.name].put(interceptor.deliveries_per_day)
+                delivered = interceptor.delivered_on(day + 1)
+                if delivered:
+                    yield self.stocks[interceptor.name].put(delivered)
             for k, layer in enumerate(scenario.layers):
                 cap = layer.capacity_per_day
                 self.capacity_left[k] = math.inf if cap is None else cap
@@ -91,7 +95,7 @@ class _Run:
             # end of the day, after every layer has fired
             yield env.timeout(day + (self.n_layers + 1.5) / (self.n_layers + 2) - env.now)
             for name, stock in self.stocks.items():
-                if not self.depleted[name] and stock.level < scenario.min_shots(name) - 1e-9:
+                if self.depleted[name] == NEVER and stock.level < scenario.min_shots(name):
                     self.depleted[name] = day + 1
             yield env.timeout(day + 1 - env.now)
 
@@ -105,7 +109,7 @@ def simulate_simpy(scenario: ReferenceScenario, runs: int, seed: int) -> RunResu
     arrivals = np.zeros(shape, dtype=np.int64)
     kills = np.zeros(shape, dtype=np.int64)
     shots_fired = np.zeros((runs, len(names)), dtype=np.int64)
-    depletion_day = np.zeros((runs, len(names)), dtype=np.int64)
+    depletion_day = np.full((runs, len(names)), NEVER, dtype=np.int64)
     layer_engagements = np.zeros((runs, len(scenario.layers)), dtype=np.int64)
     for run in range(runs):
         state = _Run(scenario, rng, uniform)

@@ -1,0 +1,118 @@
+"""Do two simulations of the depletion model agree within Monte Carlo error?
+
+Each implementation is reduced to the same per-run figures (interception rate over the horizon,
+leakers per day, defender spending per day, and per interceptor: shots per day, whether it ran out
+within the horizon and the day it did, capped at H + 1). Two implementations agree on a figure
+when the difference of their means is within `z` standard errors of that difference; figures with
+no spread in either (a closed form) must be equal.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from benchmarks.reference_loop import NEVER, RunResults
+
+
+def _ratio(kills: np.ndarray, arrivals: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(arrivals > 0, kills / np.maximum(arrivals, 1), np.nan)
+
+
+def _depletion_figures(
+    figures: dict[str, np.ndarray], names: list[str], days: np.ndarray, horizon: int,
+    shots: np.ndarray,
+) -> None:
+    """days: (interceptor, run) first depletion day with NEVER; shots: (interceptor, run)."""
+    for i, name in enumerate(names):
+        ran_out = days[i] != NEVER
+        figures[f"{name}: ran out by the horizon"] = ran_out.astype(float)
+        figures[f"{name}: depletion day (capped at H+1)"] = np.where(ran_out, days[i], horizon + 1)
+        figures[f"{name}: shots per day"] = shots[i] / horizon
+
+
+def reference_figures(results: RunResults) -> dict[str, np.ndarray]:
+    """Per-run figures of a reference model's results."""
+    horizon = results.scenario.horizon_days
+    arrivals = results.arrivals.sum(axis=(1, 2))
+    kills = results.kills.sum(axis=(1, 2))
+    figures = {
+        "interception rate": _ratio(kills, arrivals),
+        "leakers per day": (arrivals - kills) / horizon,
+        "defender spending per day (USD)": results.defender_cost_usd() / horizon,
+    }
+    _depletion_figures(
+        figures, results.scenario.interceptor_names, results.depletion_day.T, horizon,
+        results.shots.T,
+    )
+    return figures
+
+
+def engine_figures(result: Any) -> dict[str, np.ndarray]:
+    """Per-run figures of an `analysis.depletion.SimulationResult` (read from its public arrays)."""
+    horizon = int(result.days.size)
+    arrivals = result.run_arrivals.sum(axis=0)
+    kills = result.run_kills.sum(axis=0)
+    figures = {
+        "interception rate": _ratio(kills, arrivals),
+        "leakers per day": (arrivals - kills) / horizon,
+        "defender spending per day (USD)": result.run_defender_cost / horizon,
+    }
+    days = np.where(result.depletion_day == np.iinfo(np.int32).max, NEVER, result.depletion_day)
+    _depletion_figures(figures, list(result.interceptors), days, horizon, result.run_shots)
+    return figures
+
+
+@dataclass
+class Comparison:
+    figure: str
+    mean_a: float
+    se_a: float
+    mean_b: float
+    se_b: float
+
+    @property
+    def z(self) -> float:
+        """Difference in standard errors of the difference (0 when equal, inf when exact and not)."""
+        diff = self.mean_a - self.mean_b
+        se = math.hypot(self.se_a, self.se_b)
+        if se == 0:
+            return 0.0 if math.isclose(self.mean_a, self.mean_b, rel_tol=1e-9, abs_tol=1e-12) else math.inf
+        return abs(diff) / se
+
+    def agrees(self, z: float = 4.0) -> bool:
+        return self.z <= z
+
+
+def _mean_se(values: np.ndarray) -> tuple[float, float]:
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return math.nan, 0.0
+    mean = float(values.mean())
+    if np.ptp(values) <= 1e-12 * max(1.0, abs(mean)):
+        return mean, 0.0  # the same in every run (rounding aside): a closed form, no spread
+    return mean, float(values.std(ddof=1) / math.sqrt(values.size))
+
+
+def compare(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> list[Comparison]:
+    """Compare the figures two implementations share."""
+    rows = []
+    for name in a:
+        if name in b:
+            rows.append(Comparison(name, *_mean_se(a[name]), *_mean_se(b[name])))
+    return rows
+
+
+def format_comparison(rows: list[Comparison], label_a: str, label_b: str, z: float = 4.0) -> str:
+    """A plain-text table of a comparison."""
+    lines = [f"  {'figure':<44} {label_a:>22} {label_b:>22} {'|z|':>6}  agree"]
+    for row in rows:
+        lines.append(
+            f"  {row.figure:<44} {row.mean_a:>12.5g} ±{row.se_a:<9.2g}"
+            f"{row.mean_b:>12.5g} ±{row.se_b:<9.2g}{row.z:>6.2f}  {'yes' if row.agrees(z) else 'NO'}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,148 @@
+"""The random-number floor of the depletion model, and exact ways to go below it (prototypes).
+
+`draw_floor` makes the draws the model needs and nothing else: per day, one arrival draw per class,
+and per layer and class one binomial for engagement and one for kills, each over all runs (in
+chunks, like the engine). Survivors flow from layer to layer so that every binomial has the count
+the model would give it (without stock or capacity limits, which only lower counts); no stocks, no
+bookkeeping. Its time is what any implementation drawing the same numbers must pay.
+
+`draw_below_floor` draws the same joint distribution of daily arrivals, engagements and kills with
+fewer draws, exactly:
+- a layer that spends nothing and has no capacity limit only needs its kills: one binomial with
+  p = engage x kill instead of two chained ones;
+- with Poisson arrivals (or negative binomial ones, drawn as a gamma-mixed Poisson), a leading run
+  of such layers is Poisson thinning: the threats killed there and the survivors are independent
+  Poisson counts, so 2 draws replace 1 + k;
+- no draws at all for a layer and class with nothing left to engage in the whole chunk.
+Both return the number of draw calls and of values drawn, so the gain can be counted as well as
+timed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from benchmarks.reference_loop import Engagement, Layer, ReferenceScenario, ThreatClass
+
+
+@dataclass
+class DrawCount:
+    calls: int = 0  # numpy calls
+    values: int = 0  # random values drawn (one per run per call)
+    checksum: int = 0  # sum of kills: keeps the work from being optimised away, and comparable
+
+
+def _arrivals(rng: np.random.Generator, threat: ThreatClass, size: int) -> np.ndarray:
+    mean, dispersion = threat.per_day, threat.dispersion
+    if dispersion == 0:
+        whole = int(np.floor(mean))
+        if whole == mean:
+            return np.full(size, whole, dtype=np.int64)
+        return whole + (rng.random(size) < mean - whole)
+    if dispersion == 1:
+        return rng.poisson(mean, size)
+    return rng.negative_binomial(mean / (dispersion - 1), 1 / dispersion, size)
+
+
+def draw_floor(
+    scenario: ReferenceScenario, runs: int, seed: int, *, chunk_runs: int = 20_000
+) -> DrawCount:
+    """Make exactly the draws the model needs (see module docstring), over all runs."""
+    rng = np.random.default_rng(seed)
+    count = DrawCount()
+    plans = [(layer, layer.engagements) for layer in scenario.layers]
+    for start in range(0, runs, chunk_runs):
+        size = min(chunk_runs, runs - start)
+        for _day in range(scenario.horizon_days):
+            alive = {}
+            for threat in scenario.threats:
+                alive[threat.name] = _arrivals(rng, threat, size)
+                count.calls += 1
+                count.values += size
+            for _layer, engagements in plans:
+                for e in engagements:
+                    engaged = rng.binomial(alive[e.threat], e.engage_probability)
+                    killed = rng.binomial(engaged, e.kill_probability)
+                    alive[e.threat] = alive[e.threat] - killed
+                    count.calls += 2
+                    count.values += 2 * size
+                    count.checksum += int(killed.sum())
+    return count
+
+
+def _free(layer: Layer) -> bool:
+    """A layer whose engagements need not be counted: no stock, no capacity, no cost."""
+    return (
+        layer.interceptor is None and layer.capacity_per_day is None
+        and layer.cost_per_engagement_usd == 0
+    )
+
+
+def _thinning_prefix(scenario: ReferenceScenario, threat: str) -> tuple[list[Engagement], int]:
+    """The leading free layers engaging `threat`, and the index of the first layer after them."""
+    prefix = []
+    for k, layer in enumerate(scenario.layers):
+        engagement = next((e for e in layer.engagements if e.threat == threat), None)
+        if engagement is None:
+            continue
+        if not _free(layer):
+            return prefix, k
+        prefix.append(engagement)
+    return prefix, len(scenario.layers)
+
+
+def draw_below_floor(
+    scenario: ReferenceScenario, runs: int, seed: int, *, chunk_runs: int = 20_000
+) -> DrawCount:
+    """The floor's distribution with fewer draws (see module docstring)."""
+    rng = np.random.default_rng(seed)
+    count = DrawCount()
+    prefixes = {t.name: _thinning_prefix(scenario, t.name) for t in scenario.threats}
+    for start in range(0, runs, chunk_runs):
+        size = min(chunk_runs, runs - start)
+        for _day in range(scenario.horizon_days):
+            alive: dict[str, np.ndarray] = {}
+            first_layer: dict[str, int] = {}
+            for threat in scenario.threats:
+                prefix, after = prefixes[threat.name]
+                if len(prefix) >= 1 and threat.dispersion >= 1:
+                    # thinning: survive all of the prefix with probability s
+                    s = float(np.prod([1 - e.engage_probability * e.kill_probability for e in prefix]))
+                    mean = threat.per_day
+                    if threat.dispersion > 1:
+                        shape = mean / (threat.dispersion - 1)
+                        mean = rng.gamma(shape, threat.dispersion - 1, size)
+                        count.calls += 1
+                        count.values += size
+                    killed = rng.poisson(mean * (1 - s), size)
+                    alive[threat.name] = rng.poisson(mean * s, size)
+                    count.calls += 2
+                    count.values += 2 * size
+                    count.checksum += int(killed.sum())
+                    first_layer[threat.name] = after
+                else:
+                    alive[threat.name] = _arrivals(rng, threat, size)
+                    count.calls += 1
+                    count.values += size
+                    first_layer[threat.name] = 0
+            for k, layer in enumerate(scenario.layers):
+                for e in layer.engagements:
+                    if k < first_layer[e.threat]:
+                        continue
+                    n = alive[e.threat]
+                    if not n.any():
+                        continue  # nothing left to engage in this chunk
+                    if _free(layer):
+                        killed = rng.binomial(n, e.engage_probability * e.kill_probability)
+                        count.calls += 1
+                        count.values += size
+                    else:
+                        engaged = rng.binomial(n, e.engage_probability)
+                        killed = rng.binomial(engaged, e.kill_probability)
+                        count.calls += 2
+                        count.values += 2 * size
+                    alive[e.threat] = n - killed
+                    count.checksum += int(killed.sum())
+    return count
