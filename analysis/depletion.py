@@ -37,7 +37,8 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
    kills; cost-exchange ratio = defender spending / attacker spending (totals over all runs).
 
 Interception rate = kills / arrivals (per day, per run over the horizon, per class).
-"While stocked" figures count only a run's days before the first depletion of any interceptor.
+"While stocked" figures count only a run's days that end before the first depletion of any
+interceptor (so no stock limit bound on them).
 
 Random numbers and reproducibility
 ----------------------------------
@@ -586,10 +587,12 @@ def simulate(
             # depletion: first end of day with stock below the fewest shots per engagement
             newly = (stock < threshold[:, None]) & (depleted == NEVER)
             depleted[newly] = day + 1
+            # "while stocked": days that end with every interceptor still able to engage (a day
+            # on which a stock limit bound ends below the shots of one more engagement)
+            any_depleted |= newly.any(axis=0)
             ok = ~any_depleted
             stocked_arrivals += arrivals[:, ok].sum(axis=1)
             stocked_kills += kills_today[:, ok].sum(axis=1)
-            any_depleted |= newly.any(axis=0)
             tot_arr += arrivals
             tot_kill += kills_today
             tot_shots += shots_today

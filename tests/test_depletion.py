@@ -1,0 +1,199 @@
+"""The depletion engine against closed forms, the fluid solution and its own reproducibility."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.calibration import layered_leak
+from analysis.depletion import NEVER, deterministic, simulate
+from analysis.scenarios import scenario_from_dict
+
+
+def _scenario(
+    *, stock=1000, deliveries=0.0, per_day=10, dispersion=0.0, shots=2, pk=1.0, c=1.0,
+    capacity=None, horizon=120, runs=400, extra_layers=(),
+):
+    return scenario_from_dict({
+        "name": "test", "horizon_days": horizon, "runs": runs, "seed": 7,
+        "threats": {"ballistic": {"per_day": per_day, "dispersion": dispersion}},
+        "interceptors": {"sam": {"stock": stock, "deliveries_per_month": deliveries,
+                                 "unit_cost_usd": 1.0e6}},
+        "layers": [{"name": "sam", "interceptor": "sam",
+                    "engages": {"ballistic": {"shots": shots, "pk": pk}},
+                    "engage_probability": c, "capacity_per_day": capacity}, *extra_layers],
+        "attacker_costs_usd": {"ballistic": 3.0e6},
+    })
+
+
+@pytest.mark.parametrize(("stock", "per_day", "shots"), [(100, 10, 2), (400, 3, 2), (101, 10, 2),
+                                                         (999, 7, 3), (50, 60, 1)])
+def test_fixed_arrivals_perfect_kills_no_deliveries_run_out_on_the_closed_form_day(stock, per_day, shots):
+    result = simulate(_scenario(stock=stock, per_day=per_day, shots=shots), runs=50)
+    # the stock funds floor(S / n) engagements, d a day: ceil(S / (d n)) when n divides S
+    expected = math.ceil((stock // shots) / per_day)
+    assert (result.depletion_day[0] == expected).all()
+    if stock % shots == 0:
+        assert expected == math.ceil(stock / (per_day * shots))
+    summary = result.summary()["days_to_depletion"]["sam"]
+    assert summary["median"] == summary["p10"] == summary["p90"] == summary["mean"] == expected
+    assert summary["prob_by_horizon"] == 1.0
+
+
+def test_with_deliveries_the_stock_runs_out_at_the_net_rate():
+    # 5 a day delivered (5 x 365 / 12 a month), 10 threats x 2 shots used: net drain m = 15 a day;
+    # the stock falls below one engagement (2 shots) on the first day with S - t m < n
+    per_day_delivered = 5
+    result = simulate(_scenario(stock=1000, deliveries=per_day_delivered * 365 / 12), runs=20)
+    assert (result.deliveries[0] == per_day_delivered).all()
+    expected = (1000 - 2) // 15 + 1
+    assert (result.depletion_day[0] == expected).all()
+    # afterwards each day's deliveries fund floor(5 + leftover) / 2 engagements: stock stays < 2+5
+    assert result.mean_stock[0, -1] < 2
+
+
+def test_deliveries_at_or_above_use_never_deplete_and_quantiles_are_censored():
+    result = simulate(_scenario(stock=100, deliveries=20 * 365 / 12), runs=30)
+    assert (result.depletion_day == NEVER).all()
+    summary = result.summary()["days_to_depletion"]["sam"]
+    assert summary["median"] is None and summary["mean"] is None
+    assert summary["prob_by_horizon"] == 0.0
+
+
+def test_leak_fraction_matches_the_layered_formula_while_stocks_last():
+    layers = [
+        {"name": "gun", "engages": {"ballistic": {"shots": 1, "pk": 0.3}},
+         "engage_probability": 0.6},
+        {"name": "ew", "engages": {"ballistic": {"shots": 3, "pk": 0.2}},
+         "engage_probability": 0.5},
+    ]
+    scenario = _scenario(stock=10**7, per_day=40, dispersion=1.0, shots=2, pk=0.6, c=0.7,
+                         horizon=60, extra_layers=layers)
+    result = simulate(scenario, runs=1000)
+    arrivals = result.run_arrivals.sum()
+    leak = 1 - result.run_kills.sum() / arrivals
+    q = [1 - 0.4**2, 0.3, 1 - 0.8**3]
+    expected = layered_leak(q, [0.7, 0.6, 0.5])
+    standard_error = math.sqrt(expected * (1 - expected) / arrivals)
+    assert abs(leak - expected) < 4 * standard_error
+    assert (result.depletion_day == NEVER).all()
+
+
+def test_fixed_arrivals_certain_kills_equal_the_fluid_solution_exactly():
+    scenario = _scenario(stock=500, deliveries=100, per_day=6, shots=2)
+    result = simulate(scenario, runs=10)
+    fluid = deterministic(scenario)
+    # the fluid model spends fractions of engagements, the engine whole ones: equal while stocked
+    stocked = fluid["stock"][0] >= 2 * 6
+    np.testing.assert_allclose(result.mean_stock[0][stocked], fluid["stock"][0][stocked])
+
+
+def test_monte_carlo_mean_approaches_the_stock_and_flow_solution_as_dispersion_falls():
+    errors = {}
+    for dispersion in (4.0, 1.0, 0.0):
+        scenario = _scenario(stock=600, deliveries=60, per_day=8, dispersion=dispersion, shots=2,
+                             pk=0.8, c=0.9, horizon=90)
+        result = simulate(scenario, runs=2000)
+        fluid = deterministic(scenario)
+        errors[dispersion] = np.abs(result.mean_stock[0] - fluid["stock"][0]).max()
+    assert errors[0.0] < errors[1.0] < errors[4.0]
+    assert errors[0.0] < 0.02 * 600
+
+
+def test_capacity_caps_all_classes_together_in_the_order_listed():
+    scenario = scenario_from_dict({
+        "name": "cap", "horizon_days": 5,
+        "threats": {"cruise": {"per_day": 4, "dispersion": 0}, "ballistic": {"per_day": 3, "dispersion": 0}},
+        "interceptors": {"sam": {"stock": 10**6}},
+        "layers": [{"name": "sam", "interceptor": "sam", "capacity_per_day": 5,
+                    "engages": {"ballistic": {"shots": 2, "pk": 1.0}, "cruise": {"shots": 1, "pk": 1.0}}}],
+    })
+    result = simulate(scenario, runs=5)
+    # ballistic listed first takes 3 of the 5 engagements, cruise gets the other 2
+    assert result.mean_kills[1].tolist() == [3.0] * 5
+    assert result.mean_kills[0].tolist() == [2.0] * 5
+    assert result.mean_shots[0].tolist() == [3 * 2 + 2 * 1.0] * 5
+
+
+def test_a_layer_that_cannot_engage_passes_threats_to_the_next():
+    extra = [{"name": "backup", "engages": {"ballistic": {"shots": 1, "pk": 1.0}},
+              "cost_per_engagement_usd": 10.0}]
+    result = simulate(_scenario(stock=0, per_day=5, extra_layers=extra, horizon=10), runs=3)
+    assert (result.depletion_day[0] == 0).all()
+    assert result.run_kills.sum() == 5 * 10 * 3
+    assert result.summary()["cost_per_day_usd"] == pytest.approx(5 * 10.0)
+
+
+def test_costs_and_cost_exchange_follow_shots_and_arrivals():
+    result = simulate(_scenario(stock=10**6, per_day=4, shots=2, horizon=30), runs=10)
+    summary = result.summary()
+    assert summary["cost_per_day_usd"] == pytest.approx(4 * 2 * 1.0e6)
+    assert summary["attacker_cost_per_day_usd"] == pytest.approx(4 * 3.0e6)
+    assert summary["cost_exchange_ratio"] == pytest.approx(8 / 12)
+    assert summary["cost_per_kill_usd"] == pytest.approx(2.0e6)
+
+
+def _numbers(result):
+    return (result.depletion_day, result.run_arrivals, result.run_kills, result.run_final_stock)
+
+
+def test_same_seed_same_numbers_and_chunk_size_does_not_matter():
+    scenario = _scenario(stock=300, deliveries=30, per_day=5, dispersion=2.0, pk=0.7, c=0.9)
+    a = simulate(scenario, runs=5000, chunk_runs=2000)
+    b = simulate(scenario, runs=5000, chunk_runs=6000)
+    c = simulate(scenario, runs=5000, chunk_runs=2000)
+    for x, y, z in zip(_numbers(a), _numbers(b), _numbers(c), strict=True):
+        np.testing.assert_array_equal(x, y)
+        np.testing.assert_array_equal(x, z)
+    d = simulate(scenario, runs=5000, seed=8)
+    assert not np.array_equal(a.run_arrivals, d.run_arrivals)
+
+
+def test_arrivals_are_common_random_numbers_across_deliveries():
+    low = _scenario(stock=200, deliveries=10, per_day=5, dispersion=2.0, pk=0.7, c=0.9)
+    high = low.with_overrides({"interceptors.sam.deliveries_per_month": 200})
+    a = simulate(low, runs=300, keep_runs=True)
+    b = simulate(high, runs=300, keep_runs=True)
+    np.testing.assert_array_equal(a.kept["arrivals"], b.kept["arrivals"])
+    assert a.run_shots.sum() < b.run_shots.sum()
+
+
+def test_arrivals_dispersion_gives_mean_and_variance():
+    for dispersion in (0.5, 1.0, 3.0):
+        result = simulate(_scenario(stock=0, per_day=20, dispersion=dispersion, horizon=50), runs=400)
+        daily = result.band_arrivals[0].ravel()
+        assert daily.mean() == pytest.approx(20, rel=0.03)
+        assert daily.var() / daily.mean() == pytest.approx(dispersion, rel=0.1)
+    fractional = simulate(_scenario(stock=0, per_day=2.25, dispersion=0, horizon=200), runs=100)
+    values = np.unique(fractional.band_arrivals)
+    assert set(values.tolist()) == {2, 3}
+    assert fractional.band_arrivals.mean() == pytest.approx(2.25, abs=0.02)
+
+
+def test_record_threats_resample_whole_days_times_scale():
+    days = pd.date_range("2025-01-01", "2025-01-10", freq="D")
+    rows = []
+    for i, day in enumerate(days[:8]):  # two days without a wave count as zero
+        rows.append({"report_date": day, "command": "national", "weapon_class": "drone",
+                     "launched": 10.0 * (i + 1), "neutralised": 8.0 * (i + 1)})
+        rows.append({"report_date": day, "command": "national", "weapon_class": "ballistic",
+                     "launched": 1.0, "neutralised": 0.0})
+        rows.append({"report_date": day, "command": "regional", "weapon_class": "drone",
+                     "launched": 999.0, "neutralised": 999.0})
+    record = pd.DataFrame(rows)
+    scenario = scenario_from_dict({
+        "name": "rec", "horizon_days": 200,
+        "threats": {"from_record": {"start": "2025-01-01", "end": "2025-01-10"}, "scale": 1.5,
+                    "classes": ["drone", "ballistic"]},
+        "interceptors": {"sam": {"stock": 0}},
+        "layers": [{"name": "sam", "interceptor": "sam", "engages": {"drone": {"shots": 1, "pk": 1}}}],
+    })
+    result = simulate(scenario, runs=200, record=record)
+    drone, ballistic = result.band_arrivals
+    # drones and ballistic missiles of one day come together: ballistic 1.5 (1 or 2) on wave days
+    assert ((drone == 0) == (ballistic == 0)).all()
+    assert set(np.unique(ballistic).tolist()) == {0, 1, 2}
+    assert drone.mean() == pytest.approx(1.5 * 10 * 36 / 10, rel=0.05)
