@@ -31,7 +31,7 @@ from benchmarks.reference_loop import Engagement, Layer, ReferenceScenario, Thre
 class DrawCount:
     calls: int = 0  # numpy calls
     values: int = 0  # random values drawn (one per run per call)
-    checksum: int = 0  # sum of kills: keeps the work from being optimised away, and comparable
+    kills: np.ndarray | None = None  # keep_kills=True: each run's kills over the horizon
 
 
 def _arrivals(rng: np.random.Generator, threat: ThreatClass, size: int) -> np.ndarray:
@@ -47,11 +47,15 @@ def _arrivals(rng: np.random.Generator, threat: ThreatClass, size: int) -> np.nd
 
 
 def draw_floor(
-    scenario: ReferenceScenario, runs: int, seed: int, *, chunk_runs: int = 20_000
+    scenario: ReferenceScenario, runs: int, seed: int, *, chunk_runs: int = 20_000,
+    keep_kills: bool = False,
 ) -> DrawCount:
-    """Make exactly the draws the model needs (see module docstring), over all runs."""
+    """Make exactly the draws the model needs (see module docstring), over all runs.
+
+    keep_kills=True also sums each run's kills (for tests; the timing runs without it).
+    """
     rng = np.random.default_rng(seed)
-    count = DrawCount()
+    count = DrawCount(kills=np.zeros(runs, dtype=np.int64) if keep_kills else None)
     plans = [(layer, layer.engagements) for layer in scenario.layers]
     for start in range(0, runs, chunk_runs):
         size = min(chunk_runs, runs - start)
@@ -68,7 +72,8 @@ def draw_floor(
                     alive[e.threat] = alive[e.threat] - killed
                     count.calls += 2
                     count.values += 2 * size
-                    count.checksum += int(killed.sum())
+                    if keep_kills:
+                        count.kills[start:start + size] += killed
     return count
 
 
@@ -94,11 +99,12 @@ def _thinning_prefix(scenario: ReferenceScenario, threat: str) -> tuple[list[Eng
 
 
 def draw_below_floor(
-    scenario: ReferenceScenario, runs: int, seed: int, *, chunk_runs: int = 20_000
+    scenario: ReferenceScenario, runs: int, seed: int, *, chunk_runs: int = 20_000,
+    keep_kills: bool = False,
 ) -> DrawCount:
     """The floor's distribution with fewer draws (see module docstring)."""
     rng = np.random.default_rng(seed)
-    count = DrawCount()
+    count = DrawCount(kills=np.zeros(runs, dtype=np.int64) if keep_kills else None)
     prefixes = {t.name: _thinning_prefix(scenario, t.name) for t in scenario.threats}
     for start in range(0, runs, chunk_runs):
         size = min(chunk_runs, runs - start)
@@ -120,7 +126,8 @@ def draw_below_floor(
                     alive[threat.name] = rng.poisson(mean * s, size)
                     count.calls += 2
                     count.values += 2 * size
-                    count.checksum += int(killed.sum())
+                    if keep_kills:
+                        count.kills[start:start + size] += killed
                     first_layer[threat.name] = after
                 else:
                     alive[threat.name] = _arrivals(rng, threat, size)
@@ -144,5 +151,6 @@ def draw_below_floor(
                         count.calls += 2
                         count.values += 2 * size
                     alive[e.threat] = n - killed
-                    count.checksum += int(killed.sum())
+                    if keep_kills:
+                        count.kills[start:start + size] += killed
     return count
