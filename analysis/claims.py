@@ -487,6 +487,7 @@ class ClaimResult:
     matched: dict[str, Any] | None = None
     record: dict[str, Any] = field(default_factory=dict)
     runner_up: dict[str, Any] | None = None
+    claimed_night: list[dict[str, Any]] = field(default_factory=list)  # waves on the claimed date
     details: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     headline: dict[str, Any] = field(default_factory=dict)  # value, low, high, unit for summaries
@@ -502,6 +503,7 @@ class ClaimResult:
                 "record": self.record,
                 "reason": self.reason,
                 "runner_up": self.runner_up,
+                "claimed_night": self.claimed_night,
                 "details": self.details,
                 "source": self.source,
                 "headline": self.headline,
@@ -676,8 +678,17 @@ def check_wave_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None 
         when += (f", {abs(offset)} day{'s' if abs(offset) != 1 else ''} "
                  f"{'before' if offset < 0 else 'after'} the date claimed ({claim.date:%d %b %Y})")
     reason = when + "; " + "; ".join(notes) + "."
+    first = claim.figures[0].quantity
+    on_claimed = candidates[_report_dates(candidates) == pd.Timestamp(claim.date)]
+    claimed_night = [_wave_summary(on_claimed.loc[i], quantities, claim.date) for i in on_claimed.index]
+    if not on_date:
+        if claimed_night:
+            values = ", ".join(_fmt(w["figures"][first]) for w in claimed_night)
+            reason += (f" The wave reported on the claimed date ({claim.date:%d %b %Y}) had "
+                       f"{values} {_label(first)}.")
+        else:
+            reason += f" The record has no national wave reported on {claim.date:%d %b %Y}."
     if runner_up is not None:
-        first = claim.figures[0].quantity
         reason += (f" Runner-up: {runner_up['report_date']:%d %b %Y} with "
                    f"{_fmt(runner_up['figures'][first])} {_label(first)}.")
     headline_fig = claim.figures[0]
@@ -685,7 +696,7 @@ def check_wave_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None 
         **base, verdict=verdict, reason=reason,
         matched={k: best[k] for k in ("wave_id", "start", "end", "report_date", "night",
                                       "days_from_claimed_date", "source")},
-        record=best["figures"], runner_up=runner_up, details=details,
+        record=best["figures"], runner_up=runner_up, details=details, claimed_night=claimed_night,
         headline={"value": best["figures"][headline_fig.quantity], "low": None, "high": None,
                   "unit": headline_fig.quantity},
     )
@@ -705,16 +716,20 @@ def period_rate(waves: pd.DataFrame, period: Period, classes: str, convention: s
     conventions = []
     if "convention" in national.columns:
         conventions = sorted(national.loc[usable, "convention"].dropna().astype(str).unique())
+    # "destroyed" meant different things for drones under each convention (see analysis.plots.style):
+    # a destroyed rate over drones that spans conventions mixes them, so it is flagged.
+    mixes = convention == "destroyed" and "drone" in CLASS_GROUPS[classes] and len(conventions) > 1
     if n == 0:
         return {"period": period.name, "start": period.start, "end": period.end, "classes": classes,
                 "convention": convention, "launched": 0.0, "successes": 0.0, "rate": None,
-                "ci_low": None, "ci_high": None, "waves": 0, "drone_conventions": conventions}
+                "ci_low": None, "ci_high": None, "waves": 0, "drone_conventions": conventions,
+                "mixes_conventions": False}
     k = min(k, n)  # one row of the record reports more neutralised than launched
     low, high = binomial_interval(k, n, method=INTERVAL_METHOD)
     return {"period": period.name, "start": period.start, "end": period.end, "classes": classes,
             "convention": convention, "launched": n, "successes": k, "rate": k / n,
             "ci_low": low, "ci_high": high, "waves": int(usable.sum()),
-            "drone_conventions": conventions}
+            "drone_conventions": conventions, "mixes_conventions": mixes}
 
 
 def _reading_text(r: dict[str, Any], period: Period) -> str:
@@ -732,14 +747,15 @@ def check_rate_claim(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
     readings = []
     for reading in claim.readings:
         r = period_rate(waves, reading.period, reading.classes, reading.convention)
-        fits = r["rate"] is not None and r["ci_low"] <= band[1] and r["ci_high"] >= band[0]
+        fits = (r["rate"] is not None and not r["mixes_conventions"]
+                and r["ci_low"] <= band[1] and r["ci_high"] >= band[0])
         r["fits_claim"] = bool(fits)
         r["primary"] = reading == claim.primary
         r["text"] = _reading_text(r, reading.period)
         readings.append(r)
     base = {"id": claim.id, "claim": claim.text, "kind": claim.kind, "source": claim.source}
     primary = next(r for r in readings if r["primary"])
-    computable = [r for r in readings if r["rate"] is not None]
+    computable = [r for r in readings if r["rate"] is not None and not r["mixes_conventions"]]
     if not computable:
         return ClaimResult(**base, verdict=CANNOT_CHECK, details=readings,
                            reason="the record has no national wave in any of the periods read.")
@@ -766,6 +782,10 @@ def check_rate_claim(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
     elif not fitting:
         nearest = min(computable, key=lambda r: abs(r["rate"] - claim.claimed_rate))
         reason += f" No reading fits; the nearest is {nearest['text']}."
+    mixed = sum(r["mixes_conventions"] for r in readings)
+    if mixed:
+        reason += (f" {mixed} 'destroyed' reading{'s' if mixed != 1 else ''} spanning a change of "
+                   "drone-reporting convention were left out (not comparable).")
     if len(primary.get("drone_conventions", [])) > 1:
         reason += (" The main period spans more than one drone-reporting convention "
                    f"({', '.join(primary['drone_conventions'])}).")
@@ -852,7 +872,8 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
         reason = f"{what}; a clear {claim.direction} (p = {p_text}, {record['test']})."
     elif moved:
         verdict = PARTLY
-        reason = (f"{what}; an {claim.direction} in the stated direction, but night-to-night "
+        article = "an" if claim.direction == "increase" else "a"
+        reason = (f"{what}; {article} {claim.direction} in the stated direction, but night-to-night "
                   f"variation could produce it (p = {p_text}, {record['test']}).")
     else:
         verdict = DOES_NOT_HOLD

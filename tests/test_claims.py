@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -377,3 +378,119 @@ def test_results_serialise_to_json_with_the_issue_fields(tmp_path):
     data = json.loads(json.dumps(result.to_dict()))
     assert {"id", "claim", "verdict", "matched", "record", "reason"} <= set(data)
     assert data["matched"]["report_date"] == "2025-10-11"
+
+
+def test_a_destroyed_drone_rate_across_conventions_is_flagged_and_not_fitted(tmp_path):
+    split = wave("2025-07-20", drone=(100, 50, 30)) | {"convention": "split"}
+    combined = wave("2025-07-25", drone=(100, 80, 0)) | {"convention": "combined"}
+    waves = table(split, combined)
+    period = cl.Period("both", dt.date(2025, 7, 1), dt.date(2025, 7, 31))
+    assert cl.period_rate(waves, period, "drone", "destroyed")["mixes_conventions"]
+    assert not cl.period_rate(waves, period, "drone", "neutralised")["mixes_conventions"]
+    assert not cl.period_rate(waves, period, "missile", "destroyed")["mixes_conventions"]
+    # 130/200 = 65% destroyed would "fit" a claimed 65%, but it mixes two meanings of destroyed
+    text = """\
+        claims:
+          - id: r
+            text: rate
+            source: {article: t, said_by: s}
+            kind: rate
+            date: 2025-07-31
+            claimed: 0.65
+            tolerance: {below: 0.005, above: 0.005, relative: false}
+            periods: [{name: both, start: 2025-07-01, end: 2025-07-31}]
+            classes: [drone]
+            conventions: [neutralised, destroyed]
+            primary: {period: both, classes: drone, convention: neutralised}
+    """
+    (claim,) = load_claims(write(tmp_path, text))
+    (result,) = check_claims([claim], waves)
+    assert result.verdict == DOES_NOT_HOLD  # neutralised: 160/200 = 80%
+    assert "left out" in result.reason
+
+
+def test_the_wave_on_the_claimed_date_is_reported_when_another_matches(tmp_path):
+    claim = _wave_claim(tmp_path, NEARLY_500)
+    waves = table(wave("2025-10-10", drone=(465, 405, 0)), wave("2025-10-11", drone=(78, 54, 0)),
+                  wave("2025-10-12", drone=(118, 103, 0)))
+    (result,) = check_claims([claim], waves)
+    assert [w["figures"]["drone_launched"] for w in result.claimed_night] == [78]
+    assert "reported on the claimed date (11 Oct 2025) had 78 drones" in result.reason
+
+
+# --------------------------------------------------------------------------- the real snapshot
+
+
+@pytest.fixture(scope="module")
+def real_waves(record_path):
+    from analysis.record import load_record, waves
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unknown-model warnings of the loader are not ours
+        return waves(load_record(record_path))
+
+
+@pytest.fixture(scope="module")
+def raw_wave_of_10_october(record_path) -> pd.DataFrame:
+    """The national rows reported on the morning of 10 Oct 2025, read straight from the CSV."""
+    raw = pd.read_csv(record_path)
+    ended = pd.to_datetime(raw["time_end"], format="mixed").dt.normalize()
+    national = raw["source"].astype(str).str.contains("kpszsu")
+    return raw[(ended == pd.Timestamp("2025-10-10")) & national]
+
+
+@pytest.mark.record
+def test_the_article_wave_is_the_one_reported_on_10_october(real_waves, raw_wave_of_10_october):
+    rows = raw_wave_of_10_october
+    drones = rows["model"].str.contains("Shahed")
+    ballistic = rows["model"].str.contains("Iskander-M|Kinzhal")
+    expected = {
+        "drone_launched": rows.loc[drones, "launched"].sum(),
+        "shahed_real": rows.loc[drones, "is_shahed"].sum(),
+        "ballistic_launched": rows.loc[ballistic, "launched"].sum(),
+        "missile_launched": rows.loc[~drones, "launched"].sum(),
+    }
+    results = {r.id: r for r in check_claims(load_claims(cl.default_claims_path()), real_waves)}
+    for claim_id in ("wave-drones", "wave-shaheds", "wave-ballistic"):
+        result = results[claim_id]
+        assert result.matched["report_date"] == dt.date(2025, 10, 10), claim_id
+        assert result.matched["days_from_claimed_date"] == -1
+        for quantity, value in expected.items():
+            assert result.record[quantity] == value, (claim_id, quantity)
+        # right figures, wrong night (the article's 10-11 Oct is the night after)
+        assert result.verdict == PARTLY, claim_id
+    # 32 is every missile of the wave; about half of them were ballistic
+    assert expected["missile_launched"] == 32 and expected["ballistic_launched"] < 32
+    assert "mislabelled" in results["wave-ballistic"].reason
+    # the night the article names was a much smaller, drones-only wave
+    night = results["wave-drones"].claimed_night
+    assert len(night) == 1 and night[0]["figures"]["missile_launched"] == 0
+    assert night[0]["figures"]["drone_launched"] < 100
+
+
+@pytest.mark.record
+def test_the_74_percent_against_independent_sums(real_waves, record_path):
+    raw = pd.read_csv(record_path)
+    ended = pd.to_datetime(raw["time_end"], format="mixed").dt.normalize()
+    in_month = ended.between(pd.Timestamp("2025-09-12"), pd.Timestamp("2025-10-11"))
+    national = raw["source"].astype(str).str.contains("kpszsu")
+    rows = raw[in_month & national & raw["launched"].notna() & raw["destroyed"].notna()]
+    launched = rows["launched"].sum()
+    neutralised = rows["destroyed"].sum() + rows["not_reach_goal"].fillna(0).sum()
+    (claim,) = [c for c in load_claims(cl.default_claims_path()) if c.id == "effectiveness-74"]
+    (result,) = check_claims([claim], real_waves)
+    assert result.record["launched"] == launched
+    assert result.record["rate"] == pytest.approx(neutralised / launched)
+    low, high = proportion_confint(neutralised, launched, method="wilson")
+    assert (result.record["ci_low"], result.record["ci_high"]) == pytest.approx((low, high))
+    # the overall month is well above 74%: the claim does not fit the natural reading
+    assert result.record["ci_low"] > 0.745
+    assert result.verdict in (PARTLY, DOES_NOT_HOLD)
+    assert all(not d["fits_claim"] for d in result.details if d["mixes_conventions"])
+
+
+@pytest.mark.record
+def test_every_claim_of_the_article_gets_a_verdict_on_the_snapshot(real_waves):
+    results = check_claims(load_claims(cl.default_claims_path()), real_waves)
+    assert all(r.verdict in cl.VERDICTS and r.reason for r in results)
+    json.dumps([r.to_dict() for r in results])
