@@ -168,3 +168,61 @@ def test_overdispersion_table_on_synthetic_record() -> None:
     assert {"dispersion", "rho", "od_low", "bb_mu"} <= set(table.columns)
     by_period = overdispersion_table(synthetic_record(), convention="destroyed")
     assert set(by_period["convention"]) == {"early", "split"}
+
+
+# --- the real snapshot -------------------------------------------------------------------------
+
+import csv  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+def _raw_sums(record_path: Path, model: str, first: str, last: str) -> tuple[float, float]:
+    """Launched and neutralised of one model in national posts, summed straight from the file."""
+    launched = neutralised = 0.0
+    with record_path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            day = row["time_end"][:10]
+            if (row["model"] == model and not row["source"].lower().startswith("pvk")
+                    and first <= day <= last and row["launched"] and row["destroyed"]):
+                n = float(row["launched"])
+                launched += n
+                neutralised += min(n, float(row["destroyed"]) + float(row["not_reach_goal"] or 0))
+    return launched, neutralised
+
+
+@pytest.fixture(scope="module")
+def real_record(record_path: Path) -> pd.DataFrame:
+    from analysis.record import load_record
+
+    return load_record(record_path)
+
+
+def test_rates_on_real_snapshot_match_raw_sums(real_record: pd.DataFrame, record_path: Path) -> None:
+    table = rate_table(real_record, by="model,month").set_index(["model", "month"])
+    for month, first, last in (("2025-10", "2025-10-01", "2025-10-31"), ("2024-03", "2024-03-01", "2024-03-31")):
+        launched, neutralised = _raw_sums(record_path, "Shahed-136/131", first, last)
+        row = table.loc[("Shahed-136/131", pd.Period(month, "M"))]
+        assert (row.launched, row.neutralised) == (launched, neutralised)
+
+
+def test_overdispersed_interval_is_wider_on_real_snapshot(real_record: pd.DataFrame) -> None:
+    table = overdispersion_table(real_record)
+    assert list(table["class"]) == ["drone", "cruise", "ballistic"]
+    assert (table["dispersion"] > 1).all()
+    assert ((table["od_high"] - table["od_low"]) > (table["ci_high"] - table["ci_low"])).all()
+    assert (table["rho_low"] > 0).all()
+
+
+def test_rates_command_writes_the_issue_columns(record_path: Path, tmp_path: Path) -> None:
+    from analysis.cli import main
+
+    output = tmp_path / "rates.csv"
+    assert main(["rates", "--record", str(record_path), "--by", "class,quarter",
+                 "--convention", "destroyed", "-o", str(output)]) == 0
+    written = pd.read_csv(output)
+    assert list(written.columns) == ["class", "quarter", "convention", "launched", "destroyed", "rate",
+                                     "ci_low", "ci_high", "method"]
+    tolerance = 1e-6  # the CSV keeps 6 significant digits
+    assert (written["ci_low"] <= written["rate"] + tolerance).all()
+    assert (written["rate"] <= written["ci_high"] + tolerance).all()
+    assert main(["rates", "--record", str(record_path), "--by", "weekday", "-o", str(output)]) == 1

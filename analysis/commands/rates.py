@@ -1,0 +1,85 @@
+"""`python -m analysis rates`: interception rates by any grouping, each with its 95% interval."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "rates",
+        help="interception rates by class, model, period or command, with intervals, to a CSV",
+        description=(
+            "Interception rates of the record by any grouping, each with a 95%% interval. "
+            "'neutralised' counts destroyed + did not reach (comparable across reporting periods); "
+            "'destroyed' changed meaning on 2024-07-10 and 2025-07-23, so a 'destroyed' table is "
+            "always split by convention period (column 'convention'). Columns: the grouping keys, "
+            "launched, destroyed or neutralised, rate, ci_low, ci_high, method."
+        ),
+    )
+    parser.add_argument("--record", metavar="PATH",
+                        help="record file (default: $AIRDEF_RECORD, then the fetched copy in data/external/)")
+    parser.add_argument("--catalogue", metavar="PATH",
+                        help="weapon catalogue (default: missiles_and_uavs*.csv beside the record)")
+    parser.add_argument("--by", default="class", metavar="KEYS",
+                        help="comma-separated grouping keys: class, model, month, quarter, year, "
+                             "command, convention (default: class)")
+    parser.add_argument("--convention", choices=("neutralised", "destroyed"), default="neutralised",
+                        help="what counts as an interception (default: neutralised)")
+    parser.add_argument("--command", choices=("national", "all"), default="national",
+                        help="national-command posts only, or regional commands too (default: national)")
+    parser.add_argument("--method", choices=("wilson", "jeffreys"), default="wilson",
+                        help="binomial interval (default: wilson)")
+    parser.add_argument("--overdispersed", action="store_true",
+                        help="widen each interval for the wave-to-wave variation (quasi-binomial "
+                             "by wave); method then reads e.g. 'wilson-quasi'")
+    parser.add_argument("--start", metavar="DATE", help="first report date (YYYY-MM-DD)")
+    parser.add_argument("--end", metavar="DATE", help="last report date (YYYY-MM-DD)")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.csv", help="CSV file to write")
+    parser.set_defaults(func=run)
+
+
+def _date(value: str | None, option: str) -> str | None:
+    import pandas as pd
+
+    from analysis.rates import RateError
+
+    if value in (None, ""):
+        return None
+    try:
+        pd.Timestamp(value)
+    except ValueError as error:
+        raise RateError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from error
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from analysis.rates import rate_table
+    from analysis.record import load_record
+
+    start, end = _date(args.start, "--start"), _date(args.end, "--end")
+    record = load_record(args.record, args.catalogue)
+    table = rate_table(record, by=args.by, convention=args.convention, command=args.command,
+                       method=args.method, start=start, end=end)
+    if args.overdispersed:
+        table["ci_low"], table["ci_high"] = table["od_low"], table["od_high"]
+        table["method"] = f"{args.method}-quasi"
+    keys = table.attrs["keys"]
+    out = table[[*keys, "launched", args.convention, "rate", "ci_low", "ci_high", "method"]]
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename, so a failed run never leaves half a file.
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
+            out.to_csv(stream, index=False, float_format="%.6g")
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    print(f"wrote {len(out)} rates to {output}")
+    return 0
