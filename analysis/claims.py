@@ -688,7 +688,7 @@ def check_wave_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None 
                        f"{values} {_label(first)}.")
         else:
             reason += f" The record has no national wave reported on {claim.date:%d %b %Y}."
-    if runner_up is not None:
+    if runner_up is not None and runner_up["wave_id"] not in {w["wave_id"] for w in claimed_night}:
         reason += (f" Runner-up: {runner_up['report_date']:%d %b %Y} with "
                    f"{_fmt(runner_up['figures'][first])} {_label(first)}.")
     headline_fig = claim.figures[0]
@@ -776,7 +776,10 @@ def check_rate_claim(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
         lead = f"the main reading does not fit {claimed}: {primary['text']}"
     reason = lead + "."
     if fitting and not primary["fits_claim"]:
-        examples = "; ".join(r["text"] for r in fitting[:3])
+        shown: dict[tuple, str] = {}
+        for r in fitting:  # one example per distinct figure (conventions and groups can coincide)
+            shown.setdefault((r["period"], r["successes"], r["launched"]), r["text"])
+        examples = "; ".join(list(shown.values())[:3])
         reason += (f" {claimed} fits {len(fitting_distinct)} of {len(distinct)} distinct readings, "
                    f"e.g. {examples}. With this many readings one fitting by chance is likely.")
     elif not fitting:

@@ -494,3 +494,26 @@ def test_every_claim_of_the_article_gets_a_verdict_on_the_snapshot(real_waves):
     results = check_claims(load_claims(cl.default_claims_path()), real_waves)
     assert all(r.verdict in cl.VERDICTS and r.reason for r in results)
     json.dumps([r.to_dict() for r in results])
+
+
+@pytest.mark.record
+def test_the_claims_command_prints_a_table_and_json(record_path, capsys):
+    from analysis.cli import main
+
+    assert main(["claims", "--record", str(record_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["id"] for d in data] == [c.id for c in load_claims(cl.default_claims_path())]
+    for item in data:
+        assert {"id", "claim", "verdict", "matched", "record", "reason"} <= set(item)
+    assert main(["claims", "--record", str(record_path)]) == 0
+    out = capsys.readouterr().out
+    assert "wave-drones: PARTLY HOLDS" in out and "7 claims:" in out
+
+
+def test_the_claims_command_reports_a_bad_claims_file_in_one_line(tmp_path, capsys):
+    from analysis.cli import main
+
+    bad = write(tmp_path, WAVE_CLAIM.replace("kind: wave", "kind: rumour"))
+    assert main(["claims", "--claims", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "kind" in err and "Traceback" not in err
