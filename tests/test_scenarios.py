@@ -1,0 +1,129 @@
+"""Scenario files: validation with clear errors, overrides, and the shipped scenarios."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from analysis.errors import ScenarioError
+from analysis.paths import SCENARIO_DIR
+from analysis.scenarios import apply_overrides, load_scenario, scenario_from_dict
+
+GOOD = {
+    "name": "good", "horizon_days": 30, "runs": 100, "seed": 1,
+    "threats": {"drone": {"per_day": 100, "dispersion": 2.0},
+                "ballistic": {"per_day": 3, "dispersion": 3.0}},
+    "interceptors": {"pac3_mse": {"stock": 400, "deliveries_per_month": 40, "unit_cost_usd": "4.0e6"}},
+    "layers": [
+        {"name": "patriot", "interceptor": "pac3_mse",
+         "engages": {"ballistic": {"shots": 2, "pk": 0.7}}, "engage_probability": 0.9},
+        {"name": "guns", "engages": {"drone": {"shots": 1, "pk": 0.5}}, "capacity_per_day": 80},
+    ],
+    "attacker_costs_usd": {"drone": 50000, "ballistic": 3.0e6},
+}
+
+
+def _write(tmp_path, data, name="bad.yaml"):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_a_good_scenario_loads_with_its_meanings(tmp_path):
+    scenario = load_scenario(_write(tmp_path, GOOD, "good.yaml"))
+    assert scenario.classes == ("drone", "ballistic")
+    assert scenario.interceptors["pac3_mse"].unit_cost_usd == 4.0e6
+    assert scenario.interceptors["pac3_mse"].deliveries_per_day == pytest.approx(40 * 12 / 365)
+    patriot, guns = scenario.layers
+    assert patriot.engages["ballistic"].kill_probability == pytest.approx(1 - 0.3**2)
+    assert patriot.engage_probability == {"ballistic": 0.9}
+    assert guns.interceptor is None and guns.capacity_per_day == 80
+    assert scenario_from_dict(scenario.to_dict(), source="good.yaml") == scenario
+
+
+def _mutate(path_keys, value):
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    node = data
+    for key in path_keys[:-1]:
+        node = node[key]
+    node[path_keys[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("keys", "value", "key_named", "value_named"),
+    [
+        (["threats", "drone", "per_dya"], 3, "threats.drone.per_dya", "3"),
+        (["colour"], "blue", "colour", "blue"),
+        (["interceptors", "pac3_mse", "stock"], -5, "interceptors.pac3_mse.stock", "-5"),
+        (["layers", 0, "engages", "ballistic", "pk"], 1.5, "layers.0.engages.ballistic.pk", "1.5"),
+        (["layers", 0, "engage_probability"], -0.1, "layers.0.engage_probability", "-0.1"),
+        (["layers", 0, "interceptor"], "thaad", "layers.0.interceptor", "thaad"),
+        (["layers", 1, "engages", "cruise"], {"shots": 1, "pk": 0.5}, "layers.1.engages.cruise", "cruise"),
+        (["threats", "drone", "dispersion"], -1, "threats.drone.dispersion", "-1"),
+    ],
+)
+def test_bad_files_name_the_file_the_key_and_the_value(tmp_path, keys, value, key_named, value_named):
+    path = _write(tmp_path, _mutate(keys, value))
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    message = str(error.value)
+    assert "bad.yaml" in message and key_named in message and value_named in message
+
+
+def test_unreadable_yaml_names_the_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("name: x\nthreats: {drone: [\n")
+    with pytest.raises(ScenarioError, match=r"broken\.yaml: line"):
+        load_scenario(path)
+
+
+def test_overrides_by_index_and_by_layer_name():
+    data = apply_overrides(GOOD, {
+        "threats.drone.per_day": 300,
+        "interceptors.pac3_mse.deliveries_per_month": 80,
+        "layers.0.engages.ballistic.pk": 0.8,
+        "layers.guns.engage_probability": 0.5,
+        "layers.patriot.engage_probability.ballistic": 0.6,
+    })
+    scenario = scenario_from_dict(data)
+    assert scenario.threats["drone"].per_day == 300
+    assert scenario.interceptors["pac3_mse"].deliveries_per_month == 80
+    assert scenario.layers[0].engages["ballistic"].pk == 0.8
+    assert scenario.layers[0].engage_probability == {"ballistic": 0.6}
+    assert scenario.layers[1].engage_probability == {"drone": 0.5}
+    assert GOOD["threats"]["drone"]["per_day"] == 100  # the input is not changed
+
+
+@pytest.mark.parametrize("key", ["threats.drone.perday", "layers.sentinel.pk", "layers.7.name",
+                                 "interceptors.thaad.stock", "horizon"])
+def test_unknown_override_keys_raise(key):
+    with pytest.raises(ScenarioError, match="overrides"):
+        apply_overrides(GOOD, {key: 1})
+
+
+def test_an_override_to_an_invalid_value_fails_validation():
+    with pytest.raises(ScenarioError, match="layers.0.engages.ballistic.pk"):
+        scenario_from_dict(apply_overrides(GOOD, {"layers.patriot.engages.ballistic.pk": 2}))
+
+
+def test_shipped_scenarios_load():
+    paths = sorted(SCENARIO_DIR.glob("*.yaml"))
+    assert len(paths) >= 5
+    for path in paths:
+        scenario = load_scenario(path)
+        assert scenario.name and scenario.horizon_days > 0
+    bench = load_scenario("benchmark")
+    assert bench.runs == 100_000 and bench.horizon_days == 365
+    assert len(bench.classes) == 3 and len(bench.layers) >= 4
+
+
+def test_every_default_figure_in_a_shipped_scenario_names_its_source():
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            body = line.split("#")[0]
+            figures = ":" in body and re.search(r"(?<![\w.])\d", body.split(":", 1)[1])
+            if figures and not body.strip().startswith(("name", "description", "seed", "horizon_days", "runs")):
+                assert "#" in line, f"{path.name}:{number}: figure without a source comment"
