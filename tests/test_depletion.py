@@ -197,3 +197,23 @@ def test_record_threats_resample_whole_days_times_scale():
     assert ((drone == 0) == (ballistic == 0)).all()
     assert set(np.unique(ballistic).tolist()) == {0, 1, 2}
     assert drone.mean() == pytest.approx(1.5 * 10 * 36 / 10, rel=0.05)
+
+
+def test_simulate_command_writes_the_summary_json(tmp_path, capsys):
+    import json
+
+    from analysis.cli import main
+
+    out = tmp_path / "out.json"
+    assert main(["simulate", "baseline", "--runs", "60", "--seed", "5", "--json", str(out),
+                 "--set", "horizon_days=40"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    written = json.loads(out.read_text())
+    assert printed == written
+    assert written["runs"] == 60 and written["horizon_days"] == 40
+    for name in ("pac3_mse", "medium_sam", "interceptor_drone"):
+        assert set(written["days_to_depletion"][name]) >= {"median", "p10", "p90", "mean",
+                                                            "prob_by_horizon"}
+    assert written["calibration"]["applied"]
+    assert main(["simulate", "baseline", "--set", "threats.drone.perday=1"]) == 1
+    assert "threats.drone.perday" in capsys.readouterr().err
