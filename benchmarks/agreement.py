@@ -3,8 +3,8 @@
 Each implementation is reduced to the same per-run figures (interception rate over the horizon,
 leakers per day, defender spending per day, and per interceptor: shots per day, whether it ran out
 within the horizon and the day it did, capped at H + 1). Two implementations agree on a figure
-when the difference of their means is within `z` standard errors of that difference; figures with
-no spread in either (a closed form) must be equal.
+when the difference of their means is within `z` standard errors of that difference (pooled
+spread, see `Comparison.z`); figures with no spread in either (a closed form) must be equal.
 """
 
 from __future__ import annotations
@@ -71,40 +71,56 @@ def engine_figures(result: Any) -> dict[str, np.ndarray]:
 class Comparison:
     figure: str
     mean_a: float
-    se_a: float
+    sd_a: float
+    n_a: int
     mean_b: float
-    se_b: float
+    sd_b: float
+    n_b: int
+
+    @property
+    def se_a(self) -> float:
+        return self.sd_a / math.sqrt(self.n_a) if self.n_a else 0.0
+
+    @property
+    def se_b(self) -> float:
+        return self.sd_b / math.sqrt(self.n_b) if self.n_b else 0.0
 
     @property
     def z(self) -> float:
-        """Difference in standard errors of the difference (0 when equal, inf when exact and not)."""
-        diff = self.mean_a - self.mean_b
-        se = math.hypot(self.se_a, self.se_b)
+        """|difference| in standard errors of the difference (0 when equal, inf when exact and not).
+
+        Under the hypothesis that both draw from one distribution, its spread is best estimated
+        from both samples together (pooled): a reference model with a handful of runs then gets
+        the engine's well-estimated spread instead of a noisy (or zero) one of its own.
+        """
+        diff = abs(self.mean_a - self.mean_b)
+        dof = self.n_a + self.n_b - 2
+        pooled = (
+            math.sqrt(((self.n_a - 1) * self.sd_a**2 + (self.n_b - 1) * self.sd_b**2) / dof)
+            if dof > 0 else 0.0
+        )
+        se = pooled * math.sqrt(1 / max(self.n_a, 1) + 1 / max(self.n_b, 1))
         if se == 0:
             return 0.0 if math.isclose(self.mean_a, self.mean_b, rel_tol=1e-9, abs_tol=1e-12) else math.inf
-        return abs(diff) / se
+        return diff / se
 
     def agrees(self, z: float = 4.0) -> bool:
         return self.z <= z
 
 
-def _mean_se(values: np.ndarray) -> tuple[float, float]:
+def _mean_sd(values: np.ndarray) -> tuple[float, float, int]:
     values = values[np.isfinite(values)]
     if values.size == 0:
-        return math.nan, 0.0
+        return math.nan, 0.0, 0
     mean = float(values.mean())
-    if np.ptp(values) <= 1e-12 * max(1.0, abs(mean)):
-        return mean, 0.0  # the same in every run (rounding aside): a closed form, no spread
-    return mean, float(values.std(ddof=1) / math.sqrt(values.size))
+    if values.size == 1 or np.ptp(values) <= 1e-12 * max(1.0, abs(mean)):
+        return mean, 0.0, int(values.size)  # the same in every run (rounding aside): no spread
+    return mean, float(values.std(ddof=1)), int(values.size)
 
 
 def compare(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> list[Comparison]:
     """Compare the figures two implementations share."""
-    rows = []
-    for name in a:
-        if name in b:
-            rows.append(Comparison(name, *_mean_se(a[name]), *_mean_se(b[name])))
-    return rows
+    return [Comparison(name, *_mean_sd(a[name]), *_mean_sd(b[name])) for name in a if name in b]
 
 
 def format_comparison(rows: list[Comparison], label_a: str, label_b: str, z: float = 4.0) -> str:
