@@ -517,3 +517,29 @@ def test_the_claims_command_reports_a_bad_claims_file_in_one_line(tmp_path, caps
     assert main(["claims", "--claims", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "kind" in err and "Traceback" not in err
+
+
+def test_the_plots_draw_the_claimed_figures_and_every_distinct_reading(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis.plots.claims import plot_rate_readings, plot_waves_around
+
+    claim = _wave_claim(tmp_path, NEARLY_500)
+    waves = table(wave("2025-10-10", drone=(465, 405, 0), ballistic=(16, 5, 0)),
+                  wave("2025-10-11", drone=(78, 54, 0)))
+    results = check_claims([claim], waves)
+    fig = plot_waves_around(waves, [claim], results, days=3)
+    top, bottom = fig.axes[:2]
+    drone_bars = top.containers[0]
+    assert sorted(bar.get_height() for bar in drone_bars) == [78, 465]
+    missile_bars = bottom.containers[0]
+    assert sorted(bar.get_height() for bar in missile_bars) == [0, 16]
+    claimed_levels = {seg[0][1] for c in top.collections for seg in c.get_segments()}
+    assert claimed_levels == {500}
+    rate_claim = _rate_claim(tmp_path)
+    (rate,) = check_claims([rate_claim], table(*RATE_WAVES))
+    distinct = {(d["period"], d["classes"], d["successes"], d["launched"])
+                for d in rate.details if d["rate"] is not None}
+    fig = plot_rate_readings(rate, 0.74)
+    assert len(fig.axes[0].get_yticklabels()) == len(distinct)
