@@ -419,18 +419,23 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
     )
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file; a bare name is looked up in `data/scenarios/`."""
+def resolve_scenario_path(path: str | Path) -> Path:
+    """A scenario file: the path itself, or a bare name (`baseline`) in `data/scenarios/`."""
     from analysis.paths import SCENARIO_DIR
 
     path = Path(path)
     if not path.is_file() and not path.is_absolute():
         for candidate in (SCENARIO_DIR / path, SCENARIO_DIR / f"{path}.yaml"):
             if candidate.is_file():
-                path = candidate
-                break
+                return candidate
     if not path.is_file():
         raise ScenarioError(f"{path}: scenario file not found")
+    return path
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file; a bare name is looked up in `data/scenarios/`."""
+    path = resolve_scenario_path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
