@@ -11,8 +11,8 @@ fewer draws, exactly:
 - a layer that spends nothing and has no capacity limit only needs its kills: one binomial with
   p = engage x kill instead of two chained ones;
 - with Poisson arrivals (or negative binomial ones, drawn as a gamma-mixed Poisson), a leading run
-  of such layers is Poisson thinning: the threats killed there and the survivors are independent
-  Poisson counts, so 2 draws replace 1 + k;
+  of k such layers is Poisson thinning: the threats killed there and the survivors are independent
+  Poisson counts, so 2 draws (3 with the gamma) replace 1 + k where that is fewer;
 - no draws at all for a layer and class with nothing left to engage in the whole chunk.
 Both return the number of draw calls and of values drawn, so the gain can be counted as well as
 timed.
@@ -21,6 +21,7 @@ timed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -113,7 +114,10 @@ def draw_below_floor(
             first_layer: dict[str, int] = {}
             for threat in scenario.threats:
                 prefix, after = prefixes[threat.name]
-                if len(prefix) >= 1 and threat.dispersion >= 1:
+                # thinning costs 2 draws (3 with the gamma of a negative binomial); drawing the
+                # arrivals and one binomial per free layer costs 1 + k: take the cheaper
+                thinning_draws = 2 if threat.dispersion == 1 else 3
+                if threat.dispersion >= 1 and thinning_draws < 1 + len(prefix):
                     # thinning: survive all of the prefix with probability s
                     s = float(np.prod([1 - e.engage_probability * e.kill_probability for e in prefix]))
                     mean = threat.per_day
@@ -154,3 +158,41 @@ def draw_below_floor(
                     if keep_kills:
                         count.kills[start:start + size] += killed
     return count
+
+
+def skippable_draws(result: Any, scenario: ReferenceScenario) -> dict[str, float]:
+    """Share of the floor's values an engine could skip exactly, measured on a simulation's runs.
+
+    `result` is an `analysis.depletion.SimulationResult` made with keep_runs=True (its public
+    per-run daily stocks). Counted per run and day:
+    - a layer with an interceptor whose stock at the start of the day (after deliveries) is below
+      the fewest shots it fires cannot engage at all: its engagement and kill draws are wasted
+      (a lower bound: stocks also run out during the day);
+    - a free layer (no interceptor, capacity or cost) needs one binomial per class, not two.
+    """
+    kept_stock = result.kept["stock"]  # (interceptor, day, run), end of day
+    names = list(result.interceptors)
+    initial = np.array([i.stock for i in scenario.interceptors])[:, None]
+    before = np.concatenate([np.repeat(initial, kept_stock.shape[2], axis=1)[:, None, :],
+                             kept_stock[:, :-1, :]], axis=1)
+    start_of_day = before + result.deliveries[:, :, None]
+    runs_days = kept_stock.shape[1] * kept_stock.shape[2]
+    per_run_day = sum(1 for t in scenario.threats if t.dispersion != 0 or t.per_day % 1) + sum(
+        2 * len(layer.engagements) for layer in scenario.layers
+    )
+    dry = 0.0
+    free = 0.0
+    for layer in scenario.layers:
+        if layer.interceptor is not None:
+            fewest = min(e.shots for e in layer.engagements)
+            share = float((start_of_day[names.index(layer.interceptor)] < fewest).mean())
+            dry += share * 2 * len(layer.engagements)
+        elif _free(layer):
+            free += len(layer.engagements)
+    return {
+        "values_per_run_day": per_run_day,
+        "dry_layers": dry / per_run_day,
+        "free_layers": free / per_run_day,
+        "total": (dry + free) / per_run_day,
+        "run_days": runs_days,
+    }

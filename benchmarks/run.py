@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 
 from analysis.paths import SCENARIO_DIR, SHARED_RECORD_DIR  # noqa: E402
 from benchmarks.agreement import compare, engine_figures, format_comparison, reference_figures  # noqa: E402
-from benchmarks.floor import draw_below_floor, draw_floor  # noqa: E402
+from benchmarks.floor import draw_below_floor, draw_floor, skippable_draws  # noqa: E402
 from benchmarks.reference_loop import ReferenceScenario, load_reference_scenario, simulate_loop  # noqa: E402
 from benchmarks.reference_simpy import simulate_simpy  # noqa: E402
 
@@ -150,13 +150,19 @@ def engine_speed(scenario_path: Path, args: argparse.Namespace) -> dict[str, Any
     return {"main": main, "memory": memory}
 
 
-def floor(ref: ReferenceScenario, runs: int, seed: int) -> dict[str, Any]:
-    out = {}
+def floor(scenario_path: Path, ref: ReferenceScenario, runs: int, seed: int) -> dict[str, Any]:
+    from analysis.depletion import simulate
+    from analysis.scenarios import load_scenario
+
+    out: dict[str, Any] = {}
     for label, function in (("floor", draw_floor), ("below floor", draw_below_floor)):
         started = time.perf_counter()
         count = function(ref, runs, seed)
         out[label] = {"seconds": time.perf_counter() - started, "calls": count.calls,
                       "values": count.values}
+    # what stock-aware skipping would save, measured on the engine's own daily stocks
+    kept = simulate(load_scenario(scenario_path), runs=min(runs, 2_000), seed=seed, keep_runs=True)
+    out["skippable"] = skippable_draws(kept, ref)
     return out
 
 
@@ -293,6 +299,13 @@ def print_results(results: dict[str, Any], args: argparse.Namespace) -> None:
         print(f"  below the floor (exact, fewer draws): {below['seconds']:.2f} s, {below['calls']:,} calls, "
               f"{below['values']:,} values: {1 - below['values'] / fl['floor']['values']:.1%} fewer values, "
               f"time x{below['seconds'] / floor_s:.2f} of the floor")
+        print("    (prototype in benchmarks/floor.py: a layer with no interceptor, capacity or cost draws its kills")
+        print("     with one binomial of p = engage x kill; Poisson thinning of leading free layers where it saves draws)")
+        skip = fl["skippable"]
+        print(f"  draws an engine could skip exactly, from the engine's own daily stocks ({skip['run_days']:,} run-days):")
+        print(f"    layers whose stock cannot fund one engagement at the start of the day: "
+              f"{skip['dry_layers']:.1%} of the values (lower bound)")
+        print(f"    free layers drawing kills in one binomial instead of two: {skip['free_layers']:.1%} of the values")
 
     rep = results.get("reports")
     if rep:
@@ -381,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         results["engine"] = engine_speed(scenario_path, args)
     if not args.skip_floor:
         print("timing the random-number floor ...", file=sys.stderr)
-        results["floor"] = floor(ref, args.runs, args.seed)
+        results["floor"] = floor(scenario_path, ref, args.runs, args.seed)
     if not args.skip_reports:
         print("timing report regeneration ...", file=sys.stderr)
         results["reports"] = reports(args)
