@@ -86,7 +86,7 @@ def interception_rate_over_time(result: SimulationResult, target: float | None =
     ax.set_xlabel("day")
     ax.set_ylabel("interception rate")
     ax.set_title("Interception rate as stocks fall")
-    ax.legend(loc="lower left")
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=9)
     fig.tight_layout()
     return fig
 
