@@ -32,9 +32,18 @@ class Figure:
 
 
 def _clean(value: Any) -> Any:
-    """JSON has no NaN: missing numbers become null; numpy scalars become Python numbers."""
-    if hasattr(value, "item"):
-        value = value.item()
+    """JSON has no NaN: missing numbers become null; numpy scalars and arrays become Python values.
+
+    Applied recursively, since `json.dumps` never calls its `default` hook for plain floats.
+    """
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return _clean(value.tolist())
+    if hasattr(value, "isoformat"):  # datetimes and pandas timestamps
+        return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -83,8 +92,8 @@ class Summary:
         return {
             "title": self.title,
             "figures": [asdict(f) for f in self.figures],
-            "provenance": self.provenance,
-            "extra": json.loads(json.dumps(self.extra, default=_clean)),
+            "provenance": _clean(self.provenance),
+            "extra": json.loads(json.dumps(_clean(self.extra), allow_nan=False, default=str)),
             "thumbnail_png_base64": self.thumbnail_png_base64,
         }
 

@@ -1,0 +1,48 @@
+"""The summary a notebook displays is valid JSON the runner can extract."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from analysis.summary import SUMMARY_MIMETYPE, Summary, extract_summary
+
+
+def test_summary_json_is_strict_even_with_nan_numpy_and_timestamps():
+    summary = Summary("test")
+    summary.add("rate", np.float64(0.8), 0.7, np.nan, unit="share", interval="95% Wilson")
+    summary.extra = {"rates": [np.nan, 0.5, np.int64(3)], "when": pd.Timestamp("2025-10-11"),
+                     "nested": {"array": np.array([1.0, np.inf])}}
+    bundle = summary._repr_mimebundle_()
+    text = json.dumps(bundle[SUMMARY_MIMETYPE], allow_nan=False)
+    data = json.loads(text)
+    assert data["figures"][0] == {
+        "name": "rate", "value": 0.8, "low": 0.7, "high": None, "unit": "share",
+        "interval": "95% Wilson", "note": "",
+    }
+    assert data["extra"]["rates"] == [None, 0.5, 3]
+    assert data["extra"]["when"].startswith("2025-10-11")
+    assert data["extra"]["nested"]["array"] == [1.0, None]
+
+
+def test_extract_summary_takes_the_last_displayed_summary():
+    first, last = Summary("first"), Summary("last")
+    notebook = {"cells": [
+        {"cell_type": "code", "outputs": [{"data": {SUMMARY_MIMETYPE: first.to_dict()}}]},
+        {"cell_type": "markdown"},
+        {"cell_type": "code", "outputs": [{"data": {SUMMARY_MIMETYPE: last.to_dict()}}]},
+    ]}
+    assert extract_summary(notebook)["title"] == "last"
+    assert extract_summary({"cells": []}) is None
+
+
+def test_a_figure_cannot_be_added_twice():
+    summary = Summary("t").add("x", 1)
+    try:
+        summary.add("x", 2)
+    except ValueError as error:
+        assert "x" in str(error)
+    else:
+        raise AssertionError("duplicate figure accepted")
