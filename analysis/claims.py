@@ -397,6 +397,19 @@ def default_claims_path() -> Path:
     return CLAIMS_DIR / "article-2025-10-11.yaml"
 
 
+def resolve_claims_path(path: str | Path | None = None) -> Path:
+    """`path` as given, else relative to the project root (kernels run elsewhere), else the default."""
+    from analysis.paths import PROJECT_ROOT
+
+    if path in (None, ""):
+        return default_claims_path()
+    path = Path(path)
+    if path.is_absolute() or path.exists():
+        return path
+    anchored = PROJECT_ROOT / path
+    return anchored if anchored.exists() else path
+
+
 # --------------------------------------------------------------------------- wave quantities
 
 
@@ -440,12 +453,17 @@ WAVE_QUANTITIES: tuple[str, ...] = (
     *(f"{g}_{p}" for g in CLASS_GROUPS for p in ("launched", "destroyed", "neutralised")),
     "shahed_real",
 )
+SHORT_UNITS = {"drone_launched": "drones", "shahed_real": "real Shaheds",
+               "ballistic_launched": "ballistic missiles", "missile_launched": "missiles",
+               "all_launched": "drones and missiles"}
 QUANTITY_LABELS = {
     "drone_launched": "drones launched (incl. decoys)",
     "shahed_real": "real Shaheds (the rest of the Shahed-type drones are decoys)",
     "ballistic_launched": "ballistic missiles launched",
     "missile_launched": "missiles of all kinds launched",
+    "cruise_launched": "cruise missiles launched",
     "all_launched": "drones and missiles launched",
+    "all_neutralised": "drones and missiles neutralised (shot down or suppressed)",
 }
 # Shown beside every matched wave, whatever the claim names, so a reader sees the whole wave.
 CONTEXT_QUANTITIES = ("drone_launched", "shahed_real", "cruise_launched", "ballistic_launched",
@@ -698,7 +716,7 @@ def check_wave_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None 
                                       "days_from_claimed_date", "source")},
         record=best["figures"], runner_up=runner_up, details=details, claimed_night=claimed_night,
         headline={"value": best["figures"][headline_fig.quantity], "low": None, "high": None,
-                  "unit": headline_fig.quantity},
+                  "unit": SHORT_UNITS.get(headline_fig.quantity, headline_fig.quantity)},
     )
 
 
@@ -893,13 +911,16 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
 def check_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None = None) -> ClaimResult:
     """The verdict on one claim."""
     if claim.kind == "wave":
-        return check_wave_claim(claim, waves, window_days)
-    if claim.kind == "rate":
-        return check_rate_claim(claim, waves)
-    if claim.kind == "period_change":
-        return check_period_change(claim, waves)
-    return ClaimResult(id=claim.id, claim=claim.text, kind=claim.kind, verdict=CANNOT_CHECK,
-                       reason=claim.reason, source=claim.source)
+        result = check_wave_claim(claim, waves, window_days)
+    elif claim.kind == "rate":
+        result = check_rate_claim(claim, waves)
+    elif claim.kind == "period_change":
+        result = check_period_change(claim, waves)
+    else:
+        result = ClaimResult(id=claim.id, claim=claim.text, kind=claim.kind, verdict=CANNOT_CHECK,
+                             reason=claim.reason, source=claim.source)
+    result.reason = result.reason[:1].upper() + result.reason[1:]  # reasons read as sentences
+    return result
 
 
 def check_claims(

@@ -1,0 +1,212 @@
+"""Write notebooks/03-check-article-claims.ipynb (committed without outputs) and its parameter sets.
+
+Run from the project root: `.venv/bin/python tools/notebooks_03.py`. Edit the cells here, not in
+the .ipynb, so the notebook stays reviewable as Python.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "03-check-article-claims"
+
+PARAMETERS = '''\
+record = ""  # str: record file; "" = $AIRDEF_RECORD, then the fetched copy in data/external/
+claims = ""  # str: claims file (YAML); "" = data/claims/article-2025-10-11.yaml
+window_days = 2  # int [0, 30]: days either side of a claimed date searched for the matching wave
+plot_days = 10  # int [1, 60]: days either side of the claimed night shown in the wave figure
+'''
+
+CELLS = [
+    ("md", """\
+# The article's claims, checked against the record
+
+A news article of 11 October 2025 reports that on the night of 10-11 October Russia launched
+"nearly 500 drones", "about 200" of them Shaheds, and "32 ballistic missiles", and quotes
+Ukraine's commander-in-chief on a "74% effectiveness" of the air defense. How do these figures
+compare with what Ukraine's Air Force itself posted, night by night?
+
+Each claim is kept as data in a claims file (`data/claims/`), with the words of the article
+("nearly", "about") turned into explicit margins. For each claim the record is searched for the
+wave or period that matches best, and the claim gets one of four verdicts:
+
+- **holds**: the record agrees, within the margin, on the date the article gives;
+- **partly holds**: the figures agree but not on the date given, or only under another reading of
+  the figure (for example all missiles rather than ballistic ones), or a change goes the way the
+  article says but is too small to tell from the usual night-to-night swings;
+- **does not hold**: the record disagrees;
+- **cannot be checked**: the record has nothing to compare with.
+
+The record counts what Ukraine's Air Force reported (national command posts only; the regional
+commands report small numbers of their own that can overlap). It is not an independent count.
+
+Run it as it is, or through the runner: `python -m analysis report 03-check-article-claims`."""),
+    ("params", PARAMETERS),
+    ("code", """\
+from analysis.parameters import check_parameters
+
+params = check_parameters("03-check-article-claims", globals())"""),
+    ("code", """\
+import warnings
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from analysis import claims as claim_checks
+from analysis.plots import claims as claim_plots
+from analysis.provenance import provenance
+from analysis.record import RecordWarning, load_record, waves
+from analysis.summary import Summary
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", RecordWarning)  # unknown models are listed in notebook 01
+    strike_record = load_record(record or None)
+wave_table = waves(strike_record)
+claims_path = claim_checks.resolve_claims_path(claims)
+article_claims = claim_checks.load_claims(claims_path)
+results = claim_checks.check_claims(article_claims, wave_table, window_days=window_days)
+by_id = {result.id: result for result in results}
+print(f"{len(article_claims)} claims from {claims_path.name}, checked against "
+      f"{Path(strike_record.attrs['record_path']).name} "
+      f"({(~wave_table['regional']).sum():,} national waves)")"""),
+    ("md", """\
+## The verdicts at a glance
+
+One line per claim: what the article says, the verdict, and where in the record the answer comes
+from. The sections below explain each one."""),
+    ("code", """\
+pd.set_option("display.max_colwidth", None)
+glance = pd.DataFrame({
+    "claim": [r.claim for r in results],
+    "verdict": [r.verdict for r in results],
+    "compared with": claim_checks.results_table(results)["matched"].to_list(),
+}, index=pd.Index([r.id for r in results], name="id"))
+display(glance)"""),
+    ("md", """\
+## The wave the article describes
+
+The figure shows every national wave in the days around the night the article names (shaded),
+drones above and missiles below, with the article's figures drawn as black marks on that night.
+The dotted line marks the wave whose figures match the article best. Drones include decoys: since
+July 2025 the Air Force says how many of the "Shahed-type" drones were real Shaheds (light inner
+bars); the rest were cheaper decoys such as Gerbera."""),
+    ("code", """\
+fig_waves = claim_plots.plot_waves_around(wave_table, article_claims, results, days=plot_days)"""),
+    ("code", """\
+wave_results = [r for r in results if r.kind == "wave"]
+for r in wave_results:
+    display(Markdown(f"**{r.id}**: *\\"{r.claim}\\"* **{r.verdict}**. {r.reason}"))
+if wave_results:
+    matched = wave_results[0]
+    rows = {"best match": matched.record}
+    rows |= {f"reported {w['report_date']:%d %b} (the date claimed)": w["figures"]
+             for w in matched.claimed_night}
+    if matched.runner_up:
+        rows[f"runner-up, reported {matched.runner_up['report_date']:%d %b}"] = (
+            matched.runner_up["figures"])
+    composition = pd.DataFrame(rows).rename(index=claim_checks.QUANTITY_LABELS)
+    display(composition.astype("Int64").astype(str).replace("<NA>", "not reported"))"""),
+    ("md", """\
+## The "74% effectiveness"
+
+The article does not say over what period, or against which weapons, the 74% was measured. So every
+plausible reading is computed: the night itself, the big wave the night before, the last 7 and 30
+days, September, the first days of October and the year so far; for all weapons, drones only and
+missiles only. A weapon counts as *neutralised* when it was shot down or suppressed by electronic
+warfare (the Air Force reports both in one figure since 23 July 2025, so the two ways of counting
+coincide in these periods). The bars are 95% intervals: a short period, with few weapons, leaves a
+wide margin. The main reading, the most natural sense of "currently offer", is in bold."""),
+    ("code", """\
+rate_results = [r for r in results if r.kind == "rate"]
+rate_claims = {c.id: c for c in article_claims if c.kind == "rate"}
+for r in rate_results:
+    display(Markdown(f"**{r.id}**: *\\"{r.claim}\\"* **{r.verdict}**. {r.reason}"))
+    fig_rate = claim_plots.plot_rate_readings(r, rate_claims[r.id].claimed_rate)"""),
+    ("md", """\
+## Were attacks intensifying, and is the protection harder to sustain?
+
+Two statements of the article are about change over time. "Intensifying" is read as more drones
+and missiles launched per day in the week up to 11 October than in the four weeks before.
+"Increasingly difficult to sustain" is read as a lower share neutralised in the last 30 days than
+in the three months before. Nights differ a lot from one another, so each comparison comes with a
+test that asks whether the change stands out from those swings (a p-value under 0.05 is taken as
+clear)."""),
+    ("code", """\
+for r in results:
+    if r.kind == "period_change":
+        display(Markdown(f"**{r.id}**: *\\"{r.claim.strip()}\\"* **{r.verdict}**. {r.reason}"))"""),
+    ("md", """\
+## What the record cannot say
+
+Some statements of the article are about things the record does not hold."""),
+    ("code", """\
+for r in results:
+    if r.verdict == claim_checks.CANNOT_CHECK:
+        display(Markdown(f"**{r.id}**: *\\"{r.claim}\\"*: {r.reason}"))"""),
+    ("md", """\
+## Headline figures
+
+For each claim: the record's figure (the matched wave's count, the rate of the main reading with
+its 95% Wilson interval, or the recent period of a comparison), with the verdict and its reason in
+the note."""),
+    ("code", """\
+summary = Summary(
+    "The article's claims checked against the record",
+    provenance=provenance(params, {
+        "record": Path(strike_record.attrs["record_path"]),
+        "catalogue": Path(strike_record.attrs["catalogue_path"]),
+        "claims": claims_path,
+    }),
+    extra={
+        "verdicts": {r.id: r.verdict for r in results},
+        "claims": [r.to_dict() for r in results],
+    },
+)
+for r in results:
+    headline = r.headline
+    summary.add(
+        r.id,
+        headline.get("value"),
+        headline.get("low"),
+        headline.get("high"),
+        unit=headline.get("unit", ""),
+        interval="95% Wilson" if headline.get("low") is not None else "",
+        note=f"{r.verdict}: {r.reason}",
+    )
+summary.set_main_figure(fig_waves)
+summary"""),
+]
+
+
+def build() -> nbformat.NotebookNode:
+    notebook = new_notebook()
+    notebook.metadata["airdef"] = {"needs_record": True}
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
+                                       "name": "python3"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    for kind, source in CELLS:
+        if kind == "md":
+            notebook.cells.append(new_markdown_cell(source))
+        else:
+            cell = new_code_cell(source)
+            if kind == "params":
+                cell.metadata["tags"] = ["parameters"]
+            notebook.cells.append(cell)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"c{index:02d}"  # stable ids keep diffs of the committed notebook small
+    return notebook
+
+
+if __name__ == "__main__":
+    nbformat.write(build(), ROOT / "notebooks" / f"{NAME}.ipynb")
+    (ROOT / "notebooks" / f"{NAME}.yaml").write_text(
+        f"# Parameter sets of {NAME} (overrides of the notebook's parameters cell).\n"
+        "default: {}\n"
+        "# quick, for tests: the claimed night and the one either side, a short figure\n"
+        "ci:\n  window_days: 1\n  plot_days: 4\n"
+    )
