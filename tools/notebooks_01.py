@@ -69,7 +69,7 @@ print(f"{len(strikes):,} rows and {len(wave_table):,} waves reported {period}")"
 
 National-command rows only: the regional commands mostly report small drones they destroyed,
 which can overlap the national post. Months before about August 2024 are incomplete (not every
-day was covered)."""),
+day was covered), and the last month is usually partial."""),
     ("code", """\
 monthly_national = overview.monthly_launches(strikes, "national")
 monthly_regional = overview.monthly_launches(strikes, "regional")

@@ -168,8 +168,14 @@ def data_quality(record: pd.DataFrame) -> pd.DataFrame:
 
 
 def _date_axis(ax: Any) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    """Ticks that stay readable in the index's thumbnail: years on long spans, half-years else."""
+    low, high = ax.get_xlim()
+    if high - low > 2.5 * 365:
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    else:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     mark_conventions(ax)
 
 
@@ -239,8 +245,7 @@ def plot_shahed_share(share: pd.DataFrame) -> plt.Figure:
     ax.set_title("Real Shaheds among 'Shahed-type' launches (the rest are decoys)")
     ax.set_ylabel("real Shaheds, % of launches")
     ax.set_xlabel("month reported")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    mark_conventions(ax)
+    _date_axis(ax)
     fig.tight_layout()
     return fig
 
