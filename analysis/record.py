@@ -145,7 +145,7 @@ def sniff_text_file(path: Path, what: str = "record file") -> list[str]:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         # A multi-byte character cut at the end of the sniffed block is fine.
-        if error.start < len(head) - 4:
+        if len(head) < _SNIFF_BYTES or error.start < len(head) - 4:
             raise RecordError(
                 f"{path}: the {what} is not UTF-8 text (byte {error.start} cannot be decoded)"
             ) from None
@@ -229,18 +229,27 @@ def _short(error: Exception) -> str:
 def parse_times(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse `YYYY-MM-DD[ HH:MM[:SS]]` values: (times, has_time, bad) with bad = not empty and
     not a valid time. Empty values give NaT and are not `bad` (the caller decides)."""
-    stripped = text.astype("str").str.strip()
-    parts = stripped.str.extract(_TIME_PATTERN)
-    has_time = parts[1].notna()
+    # A record holds few distinct times: parse each distinct value once (the regex is row-wise).
+    codes, uniques = pd.factorize(text.astype("str").fillna("").str.strip())
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+    parts = distinct.str.extract(_TIME_PATTERN)
+    has_time = parts[1].notna().to_numpy()
     hour = parts[1].fillna("0").astype("int64")
     minute = parts[2].fillna("0").astype("int64")
     second = parts[3].fillna("0").astype("int64")
     dates = pd.to_datetime(parts[0], format="%Y-%m-%d", errors="coerce")
     in_range = (hour < 24) & (minute < 60) & (second < 60)
-    times = dates + pd.to_timedelta(hour * 3600 + minute * 60 + second, unit="s")
-    times = times.where(in_range)
-    bad = (stripped != "") & times.isna()
-    return times.astype("datetime64[s]"), (has_time & ~bad).astype(bool), bad
+    times = (dates + pd.to_timedelta(hour * 3600 + minute * 60 + second, unit="s")).where(in_range)
+    bad = ((distinct != "") & times.isna()).to_numpy()
+    values = times.astype("datetime64[s]").to_numpy()
+    if len(codes) == 0:
+        empty = pd.Series(values[:0], index=text.index)
+        return empty, pd.Series(False, index=text.index), pd.Series(False, index=text.index)
+    return (
+        pd.Series(values[codes], index=text.index),
+        pd.Series(has_time[codes] & ~bad[codes], index=text.index),
+        pd.Series(bad[codes], index=text.index),
+    )
 
 
 def parse_counts(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -343,6 +352,8 @@ def _load(record_path: Path, catalogue_path: Path) -> pd.DataFrame:
     raw = pd.concat([c.frame for c in chunks], ignore_index=True) if chunks else pd.DataFrame()
     lines = np.concatenate([c.lines for c in chunks]) if chunks else np.array([], dtype=np.int64)
     blank_lines = sum(c.blank_lines for c in chunks)
+    if raw.empty:
+        raise RecordError(f"{record_path}: the record file has a header but no rows")
 
     result = validate.check_frame(raw, lines, record_path)
     if result.errors:
@@ -480,8 +491,13 @@ def waves(record: pd.DataFrame) -> pd.DataFrame:
         end=("_until", "max"),
         n_rows=("line", "size"),
         first_line=("line", "min"),
-        models=("model", lambda s: "; ".join(dict.fromkeys(s.dropna()))),
     )
+    # Joined in plain Python: a per-group lambda in `agg` costs seconds on the real record.
+    models_of: dict[int, dict[str, None]] = {}
+    for wave, model in zip(rows["_wave"], rows["model"], strict=True):
+        if isinstance(model, str):
+            models_of.setdefault(wave, {})[model] = None
+    table["models"] = ["; ".join(models_of.get(wave, {})) for wave in table.index]
     table["regional"] = table["command"].eq("regional")
     table["report_date"] = table["end"].dt.normalize()
     table["convention"] = convention_of(table["report_date"])

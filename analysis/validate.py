@@ -166,7 +166,9 @@ def check_frame(raw: pd.DataFrame, lines: np.ndarray, path: str | os.PathLike[st
     # Domain rules across columns.
     launched, destroyed = numbers["launched"], numbers["destroyed"]
     not_reached = numbers.get("not_reach_goal", pd.Series(np.nan, index=raw.index))
-    report("error", (destroyed > launched).to_numpy(), "destroyed", raw["destroyed"],
+    # Only between valid counts: a negative `launched` is already reported once.
+    both_valid = (launched >= 0) & (destroyed >= 0)
+    report("error", (both_valid & (destroyed > launched)).to_numpy(), "destroyed", raw["destroyed"],
            "destroyed > launched")
     over = (destroyed.fillna(0) + not_reached.fillna(0) > launched) & ~(destroyed > launched)
     report("warning", over.to_numpy(), "not_reach_goal",

@@ -171,7 +171,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400))
 def test_any_bytes_give_a_record_or_a_record_error(tmp_path, data):
     path = _write(tmp_path, "bytes", data)
@@ -191,7 +191,7 @@ _columns = ["time_start", "time_end", "model", "launched", "destroyed", "not_rea
             "is_shahed", "source", "extra"]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(_cell, min_size=len(_columns), max_size=len(_columns)), max_size=6),
        header=st.permutations(_columns))
 def test_any_csv_like_text_gives_a_valid_record_or_a_record_error(tmp_path, rows, header):
