@@ -88,11 +88,14 @@ def plot_waves_around(
             ax.annotate(f"article: {words} {what}", xy=(xc + 0.5, fig_claim.claimed),
                         xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
 
+    # Headroom above the tallest bar or claim keeps the legends clear of the data and the labels.
+    for ax in (top, bottom):
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1.0) * 1.35)
     top.set_ylabel("drones")
     bottom.set_ylabel("missiles")
     top.set_title("Waves around the night the article names (shaded); dotted: the wave that matches")
-    top.legend(loc="upper right", fontsize=9)
-    bottom.legend(loc="upper right", fontsize=9, ncol=2)
+    top.legend(loc="upper left", fontsize=9, ncol=2)
+    bottom.legend(loc="upper left", fontsize=9, ncol=4)
     bottom.xaxis.set_major_locator(mdates.DayLocator(interval=2))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     bottom.set_xlabel("report date (the morning a wave was reported)")
