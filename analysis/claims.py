@@ -951,3 +951,23 @@ def results_table(results: list[ClaimResult]) -> pd.DataFrame:
         rows.append({"id": r.id, "verdict": r.verdict, "matched": where,
                      "record": r.headline.get("value"), "reason": r.reason})
     return pd.DataFrame(rows, columns=["id", "verdict", "matched", "record", "reason"])
+
+
+def summary_figures(results: list[ClaimResult]) -> list[dict[str, Any]]:
+    """One headline figure per claim for `analysis.summary.Summary.add`: the record's figure, its
+    95% interval where there is one, and the verdict with its reason as the note. A claim the
+    record cannot check gets its verdict as the value."""
+    figures = []
+    for r in results:
+        value = r.headline.get("value")
+        low, high = r.headline.get("low"), r.headline.get("high")
+        figures.append({
+            "name": r.id,
+            "value": r.verdict if value is None else value,
+            "low": low,
+            "high": high,
+            "unit": r.headline.get("unit", "") if value is not None else "",
+            "interval": f"95% {INTERVAL_METHOD.capitalize()}" if low is not None else "",
+            "note": f"{r.verdict}: {r.reason}",
+        })
+    return figures

@@ -543,3 +543,19 @@ def test_the_plots_draw_the_claimed_figures_and_every_distinct_reading(tmp_path)
                 for d in rate.details if d["rate"] is not None}
     fig = plot_rate_readings(rate, 0.74)
     assert len(fig.axes[0].get_yticklabels()) == len(distinct)
+
+
+def test_summary_figures_carry_the_record_figure_interval_and_verdict(tmp_path):
+    from analysis.summary import Summary
+
+    rate = _rate_claim(tmp_path)
+    loaded = load_claims(cl.default_claims_path())
+    unchecked = [c for c in loaded if c.kind == "not_in_record"]
+    results = check_claims([rate, *unchecked], table(*RATE_WAVES))
+    summary = Summary("t")
+    for figure in cl.summary_figures(results):
+        summary.add(**figure)
+    first, *rest = summary.to_dict()["figures"]
+    assert first["value"] == pytest.approx(0.75) and first["low"] < 0.75 < first["high"]
+    assert first["note"].startswith("holds: ")
+    assert all(f["value"] == CANNOT_CHECK and f["low"] is None for f in rest)

@@ -167,17 +167,8 @@ summary = Summary(
         "claims": [r.to_dict() for r in results],
     },
 )
-for r in results:
-    headline = r.headline
-    summary.add(
-        r.id,
-        headline.get("value"),
-        headline.get("low"),
-        headline.get("high"),
-        unit=headline.get("unit", ""),
-        interval="95% Wilson" if headline.get("low") is not None else "",
-        note=f"{r.verdict}: {r.reason}",
-    )
+for figure in claim_checks.summary_figures(results):
+    summary.add(**figure)
 summary.set_main_figure(fig_waves)
 summary"""),
 ]
