@@ -19,6 +19,7 @@ Prints, for one run on this machine:
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import platform
@@ -180,41 +181,74 @@ def kernel_start_seconds(repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-def _import_only(source: str) -> bool:
-    lines = [line.strip() for line in source.splitlines()]
-    code = [line for line in lines if line and not line.startswith("#")]
-    return bool(code) and all(line.startswith(("import ", "from ")) or line.startswith(")") or
-                              not line[0].isalpha() for line in code)
+def import_seconds(notebook: Path, repeats: int = 2) -> float:
+    """Time the notebook's import statements in a fresh interpreter, less a bare interpreter's start.
+
+    An estimate of the imports' share of a report: the kernel has a few modules (IPython) loaded
+    already, and the notebook's import cell also does some work, so cell timings cannot split it.
+    """
+    import nbformat
+
+    statements: list[str] = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics
+            continue
+        statements += [ast.unparse(n) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    code = "\n".join(dict.fromkeys(statements)) or "pass"
+
+    def best(source: str) -> float:
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", source], check=False, cwd=PROJECT_ROOT,
+                           capture_output=True)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    return max(0.0, best(code) - best("pass"))
 
 
 def notebook_split(report_dir: Path, kernel_seconds: float) -> list[dict[str, Any]]:
-    """Per executed report: total, kernel start (measured apart), imports, work, and the rest."""
+    """Per executed report: total, kernel start (measured apart), imports (measured apart), work."""
     import nbformat
 
+    from analysis.paths import NOTEBOOK_DIR
+
+    imports_by_notebook: dict[str, float] = {}
     rows = []
     for summary_path in sorted(report_dir.glob("*/*.summary.json")):
         summary = json.loads(summary_path.read_text())
         report = summary.get("report", {})
+        name = summary_path.parent.name
         notebook_path = summary_path.with_name(summary_path.name.replace(".summary.json", ".ipynb"))
         if not notebook_path.exists():
             continue
-        notebook = nbformat.read(notebook_path, as_version=4)
-        imports = work = 0.0
-        for cell in notebook.cells:
-            if cell.cell_type != "code":
-                continue
-            duration = float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
-            if _import_only(cell.source):
-                imports += duration
-            else:
-                work += duration
+        if name not in imports_by_notebook:
+            source = NOTEBOOK_DIR / f"{name}.ipynb"
+            imports_by_notebook[name] = import_seconds(source) if source.exists() else 0.0
+        cells = sum(
+            float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
+            for cell in nbformat.read(notebook_path, as_version=4).cells if cell.cell_type == "code"
+        )
+        imports = min(imports_by_notebook[name], cells)
         total = float(report.get("seconds") or 0.0)
         rows.append({
-            "report": f"{summary_path.parent.name}/{report.get('set', '?')}", "total": total,
-            "kernel_start": kernel_seconds, "imports": imports, "work": work,
-            "other": max(0.0, total - kernel_seconds - imports - work),
+            "report": f"{name}/{report.get('set', '?')}", "total": total,
+            "kernel_start": kernel_seconds, "imports": imports, "work": cells - imports,
+            "other": max(0.0, total - kernel_seconds - cells),
         })
     return rows
+
+
+def _run_times(report_dir: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(report_dir)): json.loads(p.read_text()).get("report", {}).get("run_at", "")
+        for p in report_dir.glob("*/*.summary.json")
+    }
 
 
 def reports(args: argparse.Namespace) -> dict[str, Any]:
@@ -225,15 +259,23 @@ def reports(args: argparse.Namespace) -> dict[str, Any]:
     output = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     base = [sys.executable, "-m", "analysis", "report", "--all", "--record", str(record),
             "--jobs", str(args.jobs), "--output-dir", str(output)]
-    timings = {}
+    from analysis.report import package_fingerprint
+
+    timings: dict[str, Any] = {}
+    package_before = package_fingerprint()
     try:
         for label, extra in (("cold", ["--force"]), ("warm", [])):
+            before = _run_times(output)
             started = time.perf_counter()
             done = subprocess.run(base + extra, capture_output=True, text=True, check=False,
                                   cwd=PROJECT_ROOT)
             timings[label] = time.perf_counter() - started
+            after = _run_times(output)
+            timings[f"{label}_rerun"] = sum(1 for k, v in after.items() if before.get(k) != v)
+            timings[f"{label}_reports"] = len(after)
             if done.returncode != 0:
                 timings[f"{label}_error"] = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        timings["package_changed"] = package_fingerprint() != package_before
         kernel = kernel_start_seconds()
         split = notebook_split(output, kernel)
     finally:
@@ -315,10 +357,14 @@ def print_results(results: dict[str, Any], args: argparse.Namespace) -> None:
         else:
             cold, warm = rep.get("cold", 0.0), rep.get("warm", 0.0)
             print(f"  record {rep['record']}, --jobs {rep['jobs']}")
-            print(f"  cold (fresh output, --force): {cold:.1f} s")
+            print(f"  cold (fresh output, --force): {cold:.1f} s, {rep['cold_rerun']} of {rep['cold_reports']} reports run")
             share = warm / cold if cold else float("nan")
             print(f"  warm (nothing changed):       {warm:.1f} s = {share:.1%} of cold "
-                  f"(target < {TARGET_WARM_SHARE:.0%}: {_verdict(share < TARGET_WARM_SHARE)})")
+                  f"(target < {TARGET_WARM_SHARE:.0%}: {_verdict(share < TARGET_WARM_SHARE)}), "
+                  f"{rep['warm_rerun']} reports rerun")
+            if rep.get("package_changed"):
+                print("  WARNING: the analysis package changed during the measurement (someone edited it):"
+                      " the warm run was not a run with nothing changed")
             for key in ("cold_error", "warm_error"):
                 if key in rep:
                     print(f"  {key}: " + " | ".join(rep[key]))
@@ -328,7 +374,9 @@ def print_results(results: dict[str, Any], args: argparse.Namespace) -> None:
                 for row in rep["notebooks"]:
                     print(f"  {row['report']:<44} {row['total']:7.2f} {row['kernel_start']:7.2f} "
                           f"{row['imports']:8.2f} {row['work']:7.2f} {row['other']:7.2f}")
-                print("  (other = papermill bookkeeping, HTML export and writing files)")
+                print("  (kernel: start and shutdown of a python3 kernel, measured apart; imports: the notebook's")
+                print("   import statements timed in a fresh interpreter; work: the cells less the imports;")
+                print("   other: papermill bookkeeping, HTML export and writing files)")
 
 
 # --- the command line ---------------------------------------------------------------------------
