@@ -328,7 +328,7 @@ def required_production(
     else:
         # the run-to-run spread can keep the share below `confidence` at any production:
         # check a generous figure before bracketing
-        practical = min(ceiling, max(20.0 * guess, guess + 100.0))
+        practical = min(ceiling, max(20.0 * guess, guess + 100.0, 10.0 * current + 100.0))
         if not holds(practical):
             return result(None, f"not reached even at {practical:g} a month: the spread between "
                                 f"runs keeps fewer than {confidence:.0%} of them at the target")
@@ -407,8 +407,10 @@ def default_ranges(scenario: Scenario, interceptor: str) -> pd.DataFrame:
                          "no authoritative public pk (FIGURES.md): +-0.2"))
             if cls == "ballistic":
                 rows.append((f"{base}.shots", 2, 4, "2-4 interceptors per ballistic missile (Hoffmann 2025; tests)"))
-            else:
+            elif cls == "cruise":
                 rows.append((f"{base}.shots", 1, 2, "1-2 per cruise missile, shoot-look-shoot (convention)"))
+            else:
+                rows.append((f"{base}.shots", 1, 2, "assumption: one or two per threat"))
             c = layer.engage_probability[cls]
             rows.append((f"layers.{layer.name}.engage_probability.{cls}", max(0.0, c - 0.2),
                          min(1.0, c + 0.2), "calibrated to the record's rate: +-0.2"))

@@ -334,7 +334,7 @@ def _finished_rows(output: Path | None, wanted: set[str]) -> dict[str, dict[str,
 
 
 def _progress(total: int, initial: int, show: bool | None) -> Any:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the console bar: the widget one needs ipywidgets in notebooks
 
     if show is None:
         show = sys.stderr.isatty() and os.environ.get("CI", "").lower() not in {"1", "true", "yes"}
