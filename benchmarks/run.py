@@ -259,6 +259,8 @@ def reports(args: argparse.Namespace) -> dict[str, Any]:
     output = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     base = [sys.executable, "-m", "analysis", "report", "--all", "--record", str(record),
             "--jobs", str(args.jobs), "--output-dir", str(output)]
+    if args.report_params:
+        base += ["--params", args.report_params]
     from analysis.report import package_fingerprint
 
     timings: dict[str, Any] = {}
@@ -280,7 +282,8 @@ def reports(args: argparse.Namespace) -> dict[str, Any]:
         split = notebook_split(output, kernel)
     finally:
         shutil.rmtree(output, ignore_errors=True)
-    return {"record": record.name, "jobs": args.jobs, **timings, "kernel_start": kernel,
+    return {"record": record.name, "jobs": args.jobs, "params": args.report_params, **timings,
+            "kernel_start": kernel,
             "notebooks": split}
 
 
@@ -356,7 +359,8 @@ def print_results(results: dict[str, Any], args: argparse.Namespace) -> None:
             print(f"  skipped: {rep['skipped']}")
         else:
             cold, warm = rep.get("cold", 0.0), rep.get("warm", 0.0)
-            print(f"  record {rep['record']}, --jobs {rep['jobs']}")
+            sets = f"--params {rep['params']}" if rep.get("params") else "every parameter set"
+            print(f"  record {rep['record']}, --jobs {rep['jobs']}, {sets}")
             print(f"  cold (fresh output, --force): {cold:.1f} s, {rep['cold_rerun']} of {rep['cold_reports']} reports run")
             share = warm / cold if cold else float("nan")
             print(f"  warm (nothing changed):       {warm:.1f} s = {share:.1%} of cold "
@@ -393,6 +397,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--memory-runs", default=None, help="comma-separated run counts for peak memory (default 10000,50000,RUNS)")
     parser.add_argument("--record", default=None, help="record file for the reports (default: the 2026-06-07 snapshot beside the checkout)")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks at once in `report --all` (as `make reports`)")
+    parser.add_argument("--report-params", default=None, help="run every notebook with this one parameter set only (default: every set, as `make reports`; quick: ci)")
     parser.add_argument("--quick", action="store_true", help="a fast smoke run of every part")
     for part in ("engine", "references", "floor", "reports"):
         parser.add_argument(f"--skip-{part}", action="store_true", help=f"skip the {part} part")
@@ -423,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
     args.loop_runs = args.loop_runs or (5 if args.quick else 100)
     args.simpy_runs = args.simpy_runs or (2 if args.quick else 20)
     args.agree_runs = args.agree_runs or (2_000 if args.quick else 20_000)
+    if args.quick and args.report_params is None:
+        args.report_params = "ci"
     if args.memory_runs:
         args.memory_runs = [int(x) for x in args.memory_runs.split(",")]
     else:
