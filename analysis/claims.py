@@ -49,6 +49,11 @@ CONVENTIONS = ("neutralised", "destroyed")
 MEASURES = ("launched_per_day", "rate")
 DIRECTIONS = ("increase", "decrease")
 DEFAULT_WINDOW_DAYS = 2
+# Matching a wave claim: the score is the mean relative distance of the claimed figures plus this
+# much per day between the claimed and the reported date. A day off weighs as much as a figure 5%
+# off, so a near-exact figure a week away (weekly waves of similar size are common) does not beat
+# a close figure on the next night when the search window is widened.
+DAY_PENALTY = 0.05
 INTERVAL_METHOD = "wilson"
 
 
@@ -630,13 +635,17 @@ def check_wave_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None 
     quantities = {q: _quantity(candidates, q) for q in names}
     scores = []
     for index in candidates.index:
+        # Each figure scores by its closest reading (the quantity named, or an alternative the
+        # article may have meant): the aim is the wave the article describes; whether it labelled
+        # the figure right is judged afterwards.
         distance = float(np.mean([
-            _figure_distance(_number(quantities[f.quantity].loc[index]), f.claimed)
+            min(_figure_distance(_number(quantities[q].loc[index]), f.claimed)
+                for q in (f.quantity, *f.alternatives))
             for f in claim.figures
         ]))
         days_off = abs((pd.Timestamp(candidates.loc[index, "report_date"]).date() - claim.date).days)
         size = _number(quantities["all_launched"].loc[index]) or 0.0
-        scores.append((distance, days_off, -size, index))
+        scores.append((distance + DAY_PENALTY * days_off, days_off, -size, index))
     scores.sort(key=lambda s: (s[0], s[1], s[2]))
     best_index = scores[0][3]
     best = _wave_summary(candidates.loc[best_index], quantities, claim.date)
@@ -779,9 +788,10 @@ def check_rate_claim(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
                            reason="the record has no national wave in any of the periods read.")
     # The conventions coincide where nothing was reported as 'did not reach' (from 2025-07-23):
     # count such readings once.
-    distinct = {(r["period"], r["classes"], r["successes"], r["launched"]) for r in computable}
+    # (and where a period had only drones, "all weapons" and "drones" are the same figure).
+    distinct = {(r["period"], r["successes"], r["launched"]) for r in computable}
     fitting = [r for r in computable if r["fits_claim"]]
-    fitting_distinct = {(r["period"], r["classes"], r["successes"], r["launched"]) for r in fitting}
+    fitting_distinct = {(r["period"], r["successes"], r["launched"]) for r in fitting}
     claimed = f"{100 * claim.claimed_rate:g}%"
     if primary["rate"] is None:
         verdict = PARTLY if fitting else CANNOT_CHECK

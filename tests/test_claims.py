@@ -559,3 +559,29 @@ def test_summary_figures_carry_the_record_figure_interval_and_verdict(tmp_path):
     assert first["value"] == pytest.approx(0.75) and first["low"] < 0.75 < first["high"]
     assert first["note"].startswith("holds: ")
     assert all(f["value"] == CANNOT_CHECK and f["low"] is None for f in rest)
+
+
+def test_a_wider_window_does_not_trade_a_close_night_for_an_exact_figure_a_week_away(tmp_path):
+    claim = _wave_claim(tmp_path, NEARLY_500)
+    waves = table(wave("2025-10-05", drone=(495, 400, 0)), wave("2025-10-10", drone=(465, 405, 0)),
+                  wave("2025-10-11", drone=(78, 54, 0)))
+    # figure distances: 1% six days away against 7% one day away
+    (result,) = check_claims([claim], waves, window_days=7)
+    assert result.matched["report_date"] == dt.date(2025, 10, 10)
+    assert result.runner_up["report_date"] == dt.date(2025, 10, 5)
+    assert result.runner_up["score"] == pytest.approx(0.01 + 6 * cl.DAY_PENALTY)
+
+
+def test_matching_scores_a_figure_by_its_closest_reading(tmp_path):
+    claim = _wave_claim(tmp_path, """\
+        - quantity: ballistic_launched
+          claimed: 32
+          tolerance: {below: 0, above: 0}
+          alternatives: [missile_launched]
+    """)
+    # 10 Oct: 16 ballistic of 32 missiles (the article's wave); 16 Oct: 28 ballistic of 37
+    waves = table(wave("2025-10-10", ballistic=(16, 5, 0), cruise=(16, 10, 0)),
+                  wave("2025-10-16", ballistic=(28, 5, 0), cruise=(9, 5, 0)))
+    (result,) = check_claims([claim], waves, window_days=7)
+    assert result.matched["report_date"] == dt.date(2025, 10, 10)
+    assert result.verdict == PARTLY and "mislabelled" in result.reason
