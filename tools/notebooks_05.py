@@ -217,13 +217,13 @@ fig_tornado = plots.tornado_chart(tornado, focus, calibrated_reference.horizon_d
 ## 6. Attack intensity against deliveries (heatmap)
 
 The median day the focus interceptor runs out over a grid of the attack rate of the class it
-mainly defends against and its deliveries a month, computed as a sweep (`analysis.sweep`, the same
+spends most interceptors on and its deliveries a month, computed as a sweep (`analysis.sweep`, the same
 machinery as `python -m analysis sweep`, each point with its own seed derived from its values).
 Cells marked ">" last beyond the horizon in the median run."""),
     ("code", """\
-focus_classes = sustainability.interceptor_classes(calibrated_reference, focus)
-arrivals_now = reports[reference_name]["arrivals_per_day"]
-main_class = max(focus_classes, key=lambda cls: arrivals_now[cls])
+# the class that uses most of the focus interceptor today
+use = sustainability.expected_use(calibrated_reference, reports[reference_name]["arrivals_per_day"])
+main_class = use[use["interceptor"] == focus].groupby("class")["use_per_day"].sum().idxmax()
 deliveries_now = reference.interceptors[focus].deliveries_per_month
 intensity_key = f"threats.{main_class}.per_day"
 deliveries_key = f"interceptors.{focus}.deliveries_per_month"

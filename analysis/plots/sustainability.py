@@ -77,7 +77,8 @@ def sustainable_rates_chart(table: pd.DataFrame) -> Figure:
     ax.set_xscale("symlog", linthresh=1)
     ax.set_xlabel("threats per day (log scale)")
     ax.set_title("Arrival rate each layer's deliveries can keep up with")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    ax.margins(x=0.15)
     fig.tight_layout()
     return fig
 
@@ -141,9 +142,10 @@ def depletion_heatmap(
     grid = grid.sort_index(ascending=False)
     shown = grid.fillna(horizon_days).clip(upper=horizon_days)
     labels = grid.map(lambda v: f">{horizon_days}" if pd.isna(v) else f"{v:.0f}")
-    fig, ax = plt.subplots(figsize=(1.3 + 1.0 * grid.shape[1], 1.2 + 0.55 * grid.shape[0]))
+    fig, ax = plt.subplots(figsize=(3.5 + 1.2 * grid.shape[1], 1.6 + 0.6 * grid.shape[0]))
     sns.heatmap(shown, annot=labels, fmt="", cmap="rocket", vmin=0, vmax=horizon_days, ax=ax,
                 cbar_kws={"label": "days"})
+    ax.tick_params(axis="y", rotation=0)
     ax.set_xlabel(x_key)
     ax.set_ylabel(y_key)
     ax.set_title(title or f"{value} over {x_key} x {y_key}")
