@@ -258,17 +258,30 @@ fig_heat = plots.depletion_heatmap(
 ## Summary"""),
     ("code", """\
 summary = Summary("Sustainability of the air defence: " + ", ".join(names))
+horizon_ref = reference.horizon_days
 for interceptor, days in reports[reference_name]["days_to_depletion"].items():
-    summary.add(f"{reference_name}: days until {interceptor} runs out (median)", days["median"],
-                days["p10"], days["p90"], unit="days", interval="10th-90th percentile of runs",
-                note=f"runs out within the horizon in {days['prob_by_horizon']:.0%} of runs; null = later")
+    share_out = f"runs out within the horizon in {days['prob_by_horizon']:.0%} of runs"
+    name = f"{reference_name}: days until {interceptor} runs out (median)"
+    if days["median"] is None:
+        summary.add(name, f"later than day {horizon_ref}", unit="days", note=share_out)
+    elif days["p90"] is None:
+        summary.add(name, days["median"], unit="days",
+                    note=f"{share_out}; 10th percentile day {days['p10']:g}, 90th later than the horizon")
+    else:
+        summary.add(name, days["median"], days["p10"], days["p90"], unit="days",
+                    interval="10th-90th percentile of runs", note=share_out)
+rate = reports[reference_name]["interception_rate"]
+summary.add(f"{reference_name}: interception rate over the horizon", rate["mean"], rate["p10"], rate["p90"],
+            unit="share", interval="10th-90th percentile of runs", note="all classes, kills / arrivals")
 for row in rate_tables[reference_name].to_dict("records"):
+    multiple = row["sustainable_multiple"]
     summary.add(f"{reference_name}: sustainable multiple of today's attack rate, {row['layer']}",
-                None if np.isinf(row["sustainable_multiple"]) else row["sustainable_multiple"],
-                unit="x today", note="closed form, layered formula; null = any rate (capacity-limited)")
+                "any rate (capacity-limited)" if np.isinf(multiple) else multiple,
+                unit="x today", note="closed form, layered formula, calibrated engagement probabilities")
 for interceptor, row in production.iterrows():
+    needed = row[f"needed for {target_rate:.0%}"]
     summary.add(f"{reference_name}: {interceptor} deliveries a month needed for {target_rate:.0%}",
-                row[f"needed for {target_rate:.0%}"], unit="per month",
+                "not reachable" if pd.isna(needed) else needed, unit="per month",
                 note=f"in {confidence:.0%} of runs; " + (row["note"] or "search over deliveries, common random numbers"))
 for row in overview.to_dict("records"):
     summary.add(f"{row['scenario']}: cost-exchange ratio", row["cost_exchange_ratio"],
