@@ -15,6 +15,7 @@ from analysis.rates import (
     binomial_interval,
     quasi_interval,
     select_rows,
+    with_wave_ids,
 )
 
 PUBLISHED_RATES_PATH = Path(__file__).with_name("published_rates.csv")
@@ -68,6 +69,7 @@ def compare_published(
     `record_od_high`), `record_waves` and `inside` (the published rate lies in the latter).
     """
     published = load_published_rates() if published is None else published
+    record = with_wave_ids(record)  # waves found on the whole record, before any period is cut
     rows = []
     for claim in published.itertuples(index=False):
         selected = select_rows(record, command, claim.period_start, claim.period_end)

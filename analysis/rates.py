@@ -126,14 +126,67 @@ def _usable_counts(rows: pd.DataFrame, convention: str) -> pd.DataFrame:
     return out
 
 
+def row_wave_ids(record: pd.DataFrame) -> pd.Series:
+    """The `wave_id` of `analysis.record.waves` for each row of the tidy record (same index).
+
+    `analysis.record` offers no row-to-wave mapping, so each row is placed in the wave of the wave
+    table that holds it: same command and post (`source`), and the row's window [start, later of
+    start and end] inside the wave's [start, end]. Waves of one post never overlap or touch, so the
+    match is unique and the project keeps one wave definition: the wave table's. Rows without a
+    start or end (the wave table leaves them out) get a wave of their own, `row-<line>`.
+    """
+    from analysis.record import waves  # here: record imports nothing from rates, keep it that way
+
+    missing = [c for c in ("start", "end", "command", "source") if c not in record.columns]
+    if missing:
+        raise RateError(f"record lacks column(s) {', '.join(missing)} needed to find its waves")
+    table = waves(record)
+    if "line" in record.columns:
+        own = "row-" + record["line"].astype("string").fillna("?").astype(str)
+    else:
+        own = pd.Series([f"row-{i}" for i in range(len(record))], index=record.index, dtype=str)
+    ids = own.astype(object)
+    timed = record["start"].notna() & record["end"].notna()
+    if not timed.any() or table.empty:
+        return ids.astype(str)
+    rows = pd.DataFrame({
+        "_row": np.flatnonzero(timed.to_numpy()),
+        "command": record.loc[timed, "command"].astype(str).to_numpy(),
+        "source": record.loc[timed, "source"].fillna("").astype(str).to_numpy(),
+        "row_start": record.loc[timed, "start"].to_numpy(),
+        "row_until": record.loc[timed, ["start", "end"]].max(axis=1).to_numpy(),
+    })
+    candidates = table[["wave_id", "command", "source", "start", "end"]].assign(
+        command=lambda t: t["command"].astype(str), source=lambda t: t["source"].fillna("").astype(str)
+    )
+    matched = rows.merge(candidates, on=["command", "source"], how="inner")
+    matched = matched[(matched["start"] <= matched["row_start"]) & (matched["row_until"] <= matched["end"])]
+    if matched["_row"].duplicated().any():  # cannot happen while waves() keeps its rule
+        raise RateError("row_wave_ids: a row of the record lies in two waves of the wave table")
+    values = ids.to_numpy(copy=True)
+    values[matched["_row"].to_numpy()] = matched["wave_id"].to_numpy()
+    return pd.Series(values, index=record.index, dtype=str)
+
+
+def with_wave_ids(record: pd.DataFrame) -> pd.DataFrame:
+    """The record with a `wave_id` column (see `row_wave_ids`); unchanged if it already has one.
+
+    Rate functions add it themselves when missing; add it once up front when calling many of them
+    on the same record (finding the waves costs about half a second on the full record).
+    """
+    if "wave_id" in record.columns:
+        return record
+    out = record.copy()
+    out["wave_id"] = row_wave_ids(record)
+    out.attrs = dict(record.attrs)
+    return out
+
+
 def _cluster_key(rows: pd.DataFrame) -> pd.Series:
-    """The wave each row belongs to: the national post (`source`), else command and report date."""
-    if "wave_id" in rows.columns:
-        return rows["wave_id"].astype(str)
-    fallback = rows["command"].astype(str) + "|" + pd.to_datetime(rows["report_date"]).dt.strftime("%Y-%m-%d")
-    if "source" in rows.columns:
-        return rows["source"].astype("string").fillna(fallback).astype(str)
-    return fallback
+    """The wave each row belongs to: the `wave_id` column that `with_wave_ids` adds."""
+    if "wave_id" not in rows.columns:
+        raise RateError("internal: rows reached the clustering without a wave_id column")
+    return rows["wave_id"].astype(str)
 
 
 def quasi_dispersion(successes: np.ndarray, trials: np.ndarray) -> float:
@@ -204,7 +257,8 @@ def rate_table(
     if mixing not in ("split", "refuse"):
         raise ValueError(f"mixing must be 'split' or 'refuse', got {mixing!r}")
     keys = _parse_by(by)
-    rows = _usable_counts(select_rows(record, command, start, end), convention)
+    # Waves are found on the whole record, so a date window never cuts one into two.
+    rows = _usable_counts(select_rows(with_wave_ids(record), command, start, end), convention)
     if convention == "destroyed" and "convention" not in keys:
         if mixing == "refuse":
             spans = _groups_spanning_conventions(rows, keys)
@@ -359,7 +413,7 @@ def wave_counts(
 ) -> pd.DataFrame:
     """Launched and counted per wave (cluster) and group: the data behind the dispersion figures."""
     keys = _parse_by(by)
-    rows = _usable_counts(select_rows(record, command, start, end), convention)
+    rows = _usable_counts(select_rows(with_wave_ids(record), command, start, end), convention)
     frame = _with_group_columns(rows, keys)
     frame["wave"] = _cluster_key(frame)
     frame["report_date"] = pd.to_datetime(frame["report_date"])

@@ -45,7 +45,12 @@ def test_comparison_on_a_synthetic_record() -> None:
         "command": ["national"] * 4, "source": ["a", "b", "c", "a"],
         "launched": [100, 300, 50, 10], "destroyed": [80, 240, 50, 2], "not_reached": [5, 10, 0, 0],
         "neutralised": [85, 250, 50, 2], "convention": ["combined"] * 4,
+        "line": [2, 3, 4, 5], "publisher": ["kpszsu"] * 4, "shahed_real": [pd.NA] * 4,
     })
+    record["start"] = record["report_date"] - pd.Timedelta(hours=8)
+    record["end"] = record["report_date"] + pd.Timedelta(hours=7)
+    for column in ("launched", "destroyed", "not_reached", "neutralised", "shahed_real"):
+        record[column] = record[column].astype("Int64")
     published = load_published_rates()
     october = published[published["label"].isin(["drones Oct 2025", "missiles Oct 2025"])]
     table = compare_published(record, october).set_index("label")

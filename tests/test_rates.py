@@ -70,6 +70,8 @@ def synthetic_record(seed: int = 0, waves: int = 60) -> pd.DataFrame:
     rows = []
     dates = pd.date_range("2024-06-01", periods=waves, freq="3D")
     for i, date in enumerate(dates):
+        night = dict(start=date - pd.Timedelta(hours=6), end=date + pd.Timedelta(hours=8),
+                     publisher="kpszsu", shahed_real=pd.NA)
         for model, weapon_class, size, p_destroy, p_lost in (
             ("Shahed-136/131", "drone", 80, 0.6, 0.2),
             ("Iskander-M", "ballistic", 4, 0.3, 0.0),
@@ -77,15 +79,16 @@ def synthetic_record(seed: int = 0, waves: int = 60) -> pd.DataFrame:
             n = int(rng.integers(1, 2 * size))
             destroyed = int(rng.binomial(n, p_destroy))
             lost = int(rng.binomial(n - destroyed, p_lost))
-            rows.append(dict(line=len(rows) + 2, report_date=date, model=model,
+            rows.append(dict(line=len(rows) + 2, report_date=date, model=model, **night,
                              weapon_class=weapon_class, command="national", source=f"kpszsu/{i}",
                              launched=n, destroyed=destroyed, not_reached=lost,
                              neutralised=destroyed + lost, convention=_convention_on(date)))
         rows.append(dict(line=len(rows) + 2, report_date=date, model="Orlan-10", weapon_class="other",
+                         **{**night, "publisher": "PvKPivden"},
                          command="regional", source=f"PvKPivden/{i}", launched=3, destroyed=3,
                          not_reached=0, neutralised=3, convention=_convention_on(date)))
     frame = pd.DataFrame(rows)
-    for column in ("launched", "destroyed", "not_reached", "neutralised"):
+    for column in ("launched", "destroyed", "not_reached", "neutralised", "shahed_real"):
         frame[column] = frame[column].astype("Int64")
     return frame
 
@@ -226,3 +229,57 @@ def test_rates_command_writes_the_issue_columns(record_path: Path, tmp_path: Pat
     assert (written["ci_low"] <= written["rate"] + tolerance).all()
     assert (written["rate"] <= written["ci_high"] + tolerance).all()
     assert main(["rates", "--record", str(record_path), "--by", "weekday", "-o", str(output)]) == 1
+
+
+# --- one wave definition: rows mapped to the wave table of analysis.record.waves ----------------
+
+
+def test_rows_map_to_the_wave_table_waves() -> None:
+    from analysis.rates import row_wave_ids
+    from analysis.record import waves
+
+    t = pd.Timestamp
+    base = dict(command="national", publisher="kpszsu", weapon_class="drone", model="Shahed-136/131",
+                launched=10, destroyed=8, not_reached=1, shahed_real=pd.NA)
+    rows = [
+        # post A, night 1: the drone window and a Kinzhal strike inside it form one wave
+        dict(base, line=2, source="kpszsu/A", start=t("2025-01-01 18:00"), end=t("2025-01-02 07:00")),
+        dict(base, line=3, source="kpszsu/A", start=t("2025-01-02 03:00"), end=t("2025-01-02 03:30"),
+             weapon_class="ballistic", model="X-47 Kinzhal"),
+        # post A again, two nights later: a second wave of the same post
+        dict(base, line=4, source="kpszsu/A", start=t("2025-01-03 19:00"), end=t("2025-01-04 06:00")),
+        # post B overlaps post A's first night in time, but is another post: its own wave
+        dict(base, line=5, source="kpszsu/B", start=t("2025-01-01 20:00"), end=t("2025-01-02 05:00")),
+        # no start time: the wave table leaves the row out, it becomes a wave of its own
+        dict(base, line=6, source="kpszsu/C", start=pd.NaT, end=t("2025-01-05 06:00")),
+    ]
+    record = pd.DataFrame(rows)
+    for column in ("launched", "destroyed", "not_reached", "shahed_real"):
+        record[column] = record[column].astype("Int64")
+    record["report_date"] = record["end"].dt.normalize()
+    ids = row_wave_ids(record)
+    table = waves(record).set_index("first_line")
+    assert list(ids) == [table.loc[2, "wave_id"], table.loc[2, "wave_id"], table.loc[4, "wave_id"],
+                         table.loc[5, "wave_id"], "row-6"]
+    assert ids.nunique() == 4
+
+
+def test_row_wave_ids_sum_to_the_wave_table_on_real_snapshot(real_record: pd.DataFrame) -> None:
+    from analysis.rates import row_wave_ids
+    from analysis.record import waves
+
+    ids = row_wave_ids(real_record)
+    table = waves(real_record).set_index("wave_id")
+    summed = real_record["launched"].groupby(ids).sum(min_count=1)
+    timed = table.index
+    assert set(ids[~ids.str.startswith("row-")]) == set(timed)
+    complete = table["total_launched"].notna()
+    # Launches summed over the rows given each wave equal the wave table's own totals.
+    assert (summed.reindex(timed[complete]).astype(float)
+            == table.loc[complete, "total_launched"].astype(float)).all()
+    # The rate table clusters by these waves: its wave count is the number of distinct waves.
+    drones = real_record.assign(wave_id=ids)
+    drones = drones[(drones["weapon_class"] == "drone") & (drones["command"] == "national")
+                    & drones["launched"].gt(0) & drones["neutralised"].notna()]
+    row = rate_table(real_record, by="class").set_index("class").loc["drone"]
+    assert row.waves == drones["wave_id"].nunique()
