@@ -40,17 +40,23 @@ from analysis.scenarios import Scenario, apply_overrides, scenario_from_dict
 DEFAULT_TARGET = 0.74  # overall effectiveness, Gen. Syrskyi, 11 Oct 2025 (FIGURES.md)
 
 
+def record_frame(scenario: Scenario, record: Any = None) -> Any:
+    """The tidy record loaded once for a scenario that reads it (else `record` as given), so that
+    searches simulating many variants do not read the file again for each."""
+    if not scenario.needs_record:
+        return record
+    from analysis.depletion import _resolve_record
+
+    return _resolve_record(record, scenario)
+
+
 def calibrated(scenario: Scenario, record: Any = None) -> Scenario:
     """The scenario with its calibration applied (engagement probabilities solved), else as is."""
     if scenario.calibration is None:
         return scenario
     from analysis.calibration import calibrate
 
-    if scenario.calibration.from_record is not None and record is not None:
-        from analysis.depletion import _resolve_record
-
-        record = _resolve_record(record, scenario)
-    result, _report = calibrate(scenario, record=record)
+    result, _report = calibrate(scenario, record=record_frame(scenario, record))
     return result
 
 
@@ -274,6 +280,7 @@ def required_production(
         )
     if not 0.0 <= target <= 1.0 or not 0.0 < confidence <= 1.0:
         raise ScenarioError(f"target {target!r} and confidence {confidence!r} must lie in 0..1")
+    record = record_frame(scenario, record)
     scenario = calibrated(scenario, record)
     seed = scenario.seed if seed is None else seed
     classes = interceptor_classes(scenario, interceptor)
@@ -438,6 +445,7 @@ def tornado(
     """
     from analysis.depletion import simulate
 
+    record = record_frame(scenario, record)
     scenario = calibrated(scenario, record)
     seed = scenario.seed if seed is None else seed
     ranges = default_ranges(scenario, interceptor) if ranges is None else ranges

@@ -193,8 +193,10 @@ def test_local_cluster_listens_on_loopback_and_an_address_runs_the_sweep(tmp_pat
         try:
             ips = _listening_ips(pids)
         except psutil.AccessDenied:
-            ips = set()
-        assert ips <= {"127.0.0.1", "::1"}, ips
+            ips = None  # the OS hides sockets: the addresses above are the check
+        if ips is not None:
+            assert ips, "no listening socket seen: the check would prove nothing"
+            assert ips <= {"127.0.0.1", "::1"}, ips
         remote = sweep.run_sweep(grid, scheduler=cluster.scheduler_address, progress=False)
     finally:
         cluster.close()
