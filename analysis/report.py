@@ -482,6 +482,10 @@ def _worker_init() -> None:
     from analysis.paths import keep_runtime_state_in_project
 
     keep_runtime_state_in_project()
+    # Kernels import `analysis` from this checkout, even when another one is installed in the venv.
+    path = os.environ.get("PYTHONPATH", "")
+    if str(PROJECT_ROOT) not in path.split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), path) if p)
     # papermill warns about lines it cannot parse and names it does not know; the runner has
     # already checked every parameter against the notebook, more strictly.
     logging.getLogger("papermill").setLevel(logging.ERROR)
