@@ -768,8 +768,10 @@ body { font-family: system-ui, sans-serif; max-width: 1150px; margin: 1.5em auto
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #4C72B0; padding-bottom: 0.2em; margin-top: 1.5em; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 1em; margin: 0.8em 0; }
 .card h3 { margin: 0.2em 0 0.5em; font-size: 1.1em; } .set { color: #777; font-weight: normal; font-size: 0.85em; }
-.body { display: flex; gap: 1.2em; align-items: flex-start; flex-wrap: wrap; }
-.thumb { width: 300px; border: 1px solid #eee; }
+.body { display: flex; gap: 1.2em; align-items: flex-start; }
+.body > div { flex: 1 1 0; min-width: 0; }
+nav table { border-collapse: collapse; font-size: 0.92em; } nav td { padding: 0.15em 0.8em 0.15em 0; }
+.thumb { width: 320px; flex: none; border: 1px solid #eee; }
 table.figures { border-collapse: collapse; font-size: 0.92em; }
 table.figures td { padding: 0.15em 0.6em; border-bottom: 1px solid #eee; } td.num { text-align: right; font-weight: 600; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.1em 0.8em; font-size: 0.82em; color: #555; }
@@ -783,6 +785,7 @@ def write_index(output_dir: Path | str = REPORT_DIR) -> Path:
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     sections = []
+    contents = []
     counts: dict[str, int] = {}
     with file_lock(output_dir / ".index.lock"):
         for directory in sorted(p for p in output_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
@@ -795,7 +798,13 @@ def write_index(output_dir: Path | str = REPORT_DIR) -> Path:
             for set_name in sets:
                 state, html = _report_card(directory, set_name)
                 counts[state] = counts.get(state, 0) + 1
-                cards.append(html)
+                anchor = f"{directory.name}--{set_name}"
+                cards.append(html.replace("<section class='card'>",
+                                          f"<section class='card' id='{escape(anchor)}'>", 1))
+                contents.append(
+                    f"<tr><td><a href='#{escape(anchor)}'>{escape(directory.name)}</a></td>"
+                    f"<td>{escape(set_name)}</td><td class='{state}'>{escape(state)}</td></tr>"
+                )
             if cards:
                 sections.append(f"<h2>{escape(directory.name)}</h2>" + "".join(cards))
         tally = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
@@ -807,6 +816,7 @@ def write_index(output_dir: Path | str = REPORT_DIR) -> Path:
             f"<p>Index written {escape(_now())}: {escape(tally or 'no reports yet')}. Every report opens "
             "offline; figures carry their intervals; each lists the parameters, data checksum and code "
             "version it was made with.</p>"
+            + (f"<nav><table>{''.join(contents)}</table></nav>" if contents else "")
             + ("".join(sections) or "<p>No reports yet: run <code>make reports</code>.</p>")
             + "</body></html>"
         )
