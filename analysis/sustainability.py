@@ -244,11 +244,10 @@ def stocked_rate(scenario: Scenario, classes: Sequence[str]) -> float:
     """Interception rate of `classes` while every stock lasts: the layered leak formula, weighted
     by arrivals (the best any production of interceptors can hold with these layers)."""
     rates = mean_arrivals(scenario)
-    unlimited = {name: math.inf for name in scenario.interceptors}
     leak = dict.fromkeys(classes, 1.0)
     for layer in scenario.layers:
         for cls, engagement in layer.engages.items():
-            if cls in leak and (layer.interceptor is None or unlimited[layer.interceptor]):
+            if cls in leak:
                 leak[cls] *= 1.0 - layer.engage_probability[cls] * engagement.kill_probability
     total = sum(rates[cls] for cls in classes)
     return 1.0 - sum(rates[cls] * leak[cls] for cls in classes) / total if total > 0 else 1.0

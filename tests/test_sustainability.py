@@ -151,3 +151,12 @@ def test_depletion_grid_matches_the_stock_and_flow_closed_form() -> None:
                                  row["interceptors.sam.deliveries_per_month"])
         got = row["days_to_depletion.sam.median"]
         assert (np.isnan(expected) and pd.isna(got)) or got == expected
+
+
+def test_stocked_rate_is_the_layered_formula_and_the_engine_agrees() -> None:
+    scenario = scenario_from_dict(layered_scenario(per_day=20))
+    expected = 1 - (1 - 0.5 * 0.4) * (1 - 0.8 * (1 - (1 - 0.6) ** 2))
+    assert sustainability.stocked_rate(scenario, ["drone"]) == pytest.approx(expected)
+    summary = simulate(scenario, runs=400, seed=9).summary()
+    # 400 runs x 200 days x 20 threats: the standard error is about 0.0008
+    assert summary["interception_rate_by_class"]["drone"]["mean"] == pytest.approx(expected, abs=0.004)
