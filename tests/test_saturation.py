@@ -1,36 +1,53 @@
-"""Tests of analysis.saturation: a known saturation slope is recovered from simulated waves."""
+"""Tests of analysis.saturation: a known saturation slope is recovered from simulated waves, also
+when a time trend correlated with wave size would fool a naive model."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.contingency_tables import StratifiedTable
 
 from analysis.saturation import (
+    COMPLETE_FROM,
     fit_saturation,
+    mantel_haenszel_odds_ratio,
+    plain_verdict,
     predict_saturation,
     saturation_data,
     saturation_table,
+    size_quartile_comparison,
 )
 
 
-def simulated_waves(slope: float, seed: int = 5, waves: int = 250, rho: float = 0.01) -> pd.DataFrame:
-    """A wave table whose drone log-odds fall by `slope` per doubling, with beta noise per wave."""
+def simulated_waves(
+    slope: float,
+    seed: int = 5,
+    waves: int = 600,
+    rho: float = 0.01,
+    trend: float = 0.2,
+    size_growth: float = 0.0,
+    start: str = "2024-08-01",
+) -> pd.DataFrame:
+    """A wave table, one national wave a day, whose drone log-odds move by `slope` per doubling of
+    the wave and by `trend` per year, with beta noise per wave. With `size_growth` > 0 the waves
+    grow over time (log2 size rises by that much a year): size and time trend are confounded."""
     rng = np.random.default_rng(seed)
-    dates = pd.date_range("2024-01-01", periods=waves, freq="2D")
-    drones = rng.integers(10, 700, size=waves)
+    dates = pd.date_range(start, periods=waves, freq="D")
+    years = (dates - dates[0]).days.to_numpy() / 365.25
+    log2_drones = 5.5 + size_growth * years + rng.normal(0, 1.0, size=waves)
+    drones = np.clip(np.round(2 ** log2_drones), 3, 3000).astype(int)
     with_missiles = rng.random(waves) < 0.4
     cruise = np.where(with_missiles, rng.integers(5, 60, size=waves), 0)
     size = drones + cruise
-    years = (dates - dates[0]).days / 365.25
-    logit = 1.2 + slope * np.log2(size) + 0.3 * with_missiles + 0.2 * years
+    logit = 1.2 + slope * np.log2(size) + 0.3 * with_missiles + trend * years
     p = 1 / (1 + np.exp(-logit))
     a, b = p * (1 - rho) / rho, (1 - p) * (1 - rho) / rho
     drone_destroyed = rng.binomial(drones, rng.beta(a, b))
     cruise_destroyed = rng.binomial(cruise, 0.7)
     return pd.DataFrame({
         "wave_id": np.arange(waves), "command": "national", "report_date": dates,
-        "convention": np.where(dates < pd.Timestamp("2024-07-10"), "early", "split"),
+        "convention": np.where(dates < pd.Timestamp("2025-07-23"), "split", "combined"),
         "drone_launched": drones, "drone_destroyed": drone_destroyed, "drone_not_reached": 0,
         "cruise_launched": cruise, "cruise_destroyed": cruise_destroyed, "cruise_not_reached": 0,
         "ballistic_launched": 0, "ballistic_destroyed": 0, "ballistic_not_reached": 0,
@@ -39,31 +56,86 @@ def simulated_waves(slope: float, seed: int = 5, waves: int = 250, rho: float = 
 
 @pytest.mark.parametrize("slope", [-0.25, 0.0])
 def test_glm_recovers_known_saturation_slope(slope: float) -> None:
-    waves = simulated_waves(slope)
-    data = saturation_data(waves, "drone")
+    data = saturation_data(simulated_waves(slope), "drone")
     fit = fit_saturation(data, "drone")
-    row = fit.coefficients.set_index("term").loc["log2_size"]
+    row = fit.slope()
     assert row.ci_low <= slope <= row.ci_high
     assert row.estimate == pytest.approx(slope, abs=0.1)
     mixed = fit.coefficients.set_index("term").loc["mixed_wave"]
     assert abs(mixed.estimate - 0.3) < 3 * mixed.std_error  # one draw: 3 SE, not the 95% interval
-    assert fit.dispersion > 1.5  # the beta noise is seen and widens the intervals
+    assert fit.rho == pytest.approx(0.01, abs=0.006)  # the beta noise is found and sets the weights
+    assert fit.dispersion == pytest.approx(1.0, abs=0.25)  # ... and leaves no overdispersion behind
     assert fit.answer == ("yes" if slope < 0 else "unclear")
-    assert fit.verdict.startswith("Bigger waves get through more: " + fit.answer)
+    assert fit.verdict.startswith("Bigger waves get through more: " + ("yes" if slope < 0 else "no clear"))
+    assert "20+ drone" in fit.verdict and "month" in fit.verdict
+
+
+def test_adjusted_model_recovers_slope_that_a_time_trend_hides_from_the_naive_one() -> None:
+    # Waves double in size every year while the defence improves by 1.2 log-odds a year: the time
+    # trend, correlated with size, makes bigger waves look better defended to a naive model.
+    slope = -0.2
+    waves = simulated_waves(slope, seed=8, waves=660, trend=1.2, size_growth=1.0)
+    data = saturation_data(waves, "drone")
+    naive = fit_saturation(data, "drone", time_adjust="none").slope()
+    adjusted = fit_saturation(data, "drone", time_adjust="month").slope()
+    linear = fit_saturation(data, "drone", time_adjust="linear").slope()
+    assert not naive.ci_low <= slope <= naive.ci_high
+    assert naive.estimate > 0  # the naive model even reverses the sign
+    assert adjusted.ci_low <= slope <= adjusted.ci_high
+    assert adjusted.ci_high < 0
+    assert linear.ci_low <= slope <= linear.ci_high  # the true trend is linear: both adjustments work
+
+
+def test_quartile_comparison_within_quarters_sees_through_the_confounder() -> None:
+    waves = simulated_waves(-0.3, seed=12, waves=660, trend=1.2, size_growth=1.0)
+    data = saturation_data(waves, "drone")
+    check = size_quartile_comparison(data, boot=200)
+    assert check.answer == "yes" and check.or_high < 1
+    # Pooling every quarter into one stratum lets the time trend back in: the largest waves
+    # (mostly late, when the defence was better) look better defended.
+    pooled = size_quartile_comparison(data.assign(quarter="all"), boot=50)
+    assert pooled.odds_ratio > check.odds_ratio
+    # The bootstrap interval (over waves) is wider than StratifiedTable's binomial one.
+    assert check.or_high - check.or_low > check.binomial_high - check.binomial_low
+
+
+def test_mantel_haenszel_closed_form_matches_statsmodels() -> None:
+    rng = np.random.default_rng(1)
+    tables = rng.integers(1, 80, size=(6, 2, 2)).astype(float)
+    expected = StratifiedTable(tables.transpose(1, 2, 0)).oddsratio_pooled
+    assert mantel_haenszel_odds_ratio(tables) == pytest.approx(expected, rel=1e-12)
+
+
+def test_default_selection_drops_early_months_and_small_waves() -> None:
+    waves = simulated_waves(-0.1, start="2024-05-01", waves=200)
+    data = saturation_data(waves, "drone")
+    assert data["report_date"].min() >= COMPLETE_FROM
+    assert data["launched"].min() >= 20 and data.attrs["min_launched"] == 20
+    everything = saturation_data(waves, "drone", start=None, min_launched=1)
+    assert len(everything) == int((waves["drone_launched"] > 0).sum())
 
 
 def test_prediction_band_contains_true_curve_and_falls_with_size() -> None:
-    fit = fit_saturation(saturation_data(simulated_waves(-0.25), "drone"), "drone")
+    waves = simulated_waves(-0.25, trend=0.0)
+    fit = fit_saturation(saturation_data(waves, "drone"), "drone", time_adjust="linear")
     sizes = np.array([20.0, 100.0, 500.0])
     predicted = predict_saturation(fit, sizes, mixed_wave=0.0, years=1.0)
-    truth = 1 / (1 + np.exp(-(1.2 - 0.25 * np.log2(sizes) + 0.2)))
+    truth = 1 / (1 + np.exp(-(1.2 - 0.25 * np.log2(sizes))))
     assert np.all(predicted["ci_low"] <= truth) and np.all(truth <= predicted["ci_high"])
     assert predicted["rate"].is_monotonic_decreasing
+    by_month = fit_saturation(saturation_data(waves, "drone"), "drone")
+    assert predict_saturation(by_month, sizes)["rate"].is_monotonic_decreasing
 
 
-def test_destroyed_fit_has_a_level_per_reporting_period() -> None:
-    table, fits = saturation_table(simulated_waves(-0.25), convention="destroyed", classes=("drone", "cruise"))
-    assert "period_split" in set(table["term"])
+def test_destroyed_fit_has_a_level_per_month_and_period_and_verdict_has_caveat() -> None:
+    waves = simulated_waves(-0.25)
+    data = saturation_data(waves, "drone", convention="destroyed")
+    # July 2025 straddles the change of 2025-07-23: two strata, one per convention.
+    assert {"2025-07 split", "2025-07 combined"} <= set(data["month"])
+    table, fits = saturation_table(waves, convention="destroyed", classes=("drone", "cruise"))
     assert set(fits) == {"drone", "cruise"}
+    assert set(table["term"]) <= {"const", "log2_size", "mixed_wave"}
     # Cruise missiles only fly in mixed waves here: the mix term is dropped, not estimated.
     assert "mixed_wave" not in fits["cruise"].design_columns
+    text = plain_verdict(fits["drone"], size_quartile_comparison(data, boot=50))
+    assert "Mantel-Haenszel" in text and "not a controlled comparison" in text
