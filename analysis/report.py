@@ -286,6 +286,10 @@ def file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -428,6 +432,9 @@ def _execute(job: ReportJob, started: float) -> JobResult:
                 execution_timeout=EXECUTION_TIMEOUT_S,
                 # The kernel's warning about TCP on loopback is noise in the progress display.
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # The work is done and saved: stop the kernel at once, without the interrupt and
+                # wait of a graceful shutdown.
+                shutdown_kernel="immediate",
                 cwd=str(Path(job.notebook).parent),
             )
         except PapermillExecutionError as error:
@@ -631,14 +638,16 @@ def run_reports(
     outcome = RunOutcome()
     to_run: list[ReportJob] = []
     progress = _Progress(len(planned), stream)
+    missing_record_reason = "needs the record, and none was found"
+    if fetch_problem:
+        missing_record_reason += f" ({_shorten(fetch_problem, 300)})"
+    missing_record_reason += f"; {HOW_TO_GET_RECORD}"
+    if record_path is None and any(job.needs_record for job in planned):
+        print(f"no record: {missing_record_reason}", file=stream, flush=True)
     for job in planned:
         if job.needs_record and record_path is None:
-            reason = "skipped: needs the record, and none was found"
-            if fetch_problem:
-                reason += f" ({fetch_problem})"
-            reason += f"; {HOW_TO_GET_RECORD}"
-            _write_status(job, "skipped", reason)
-            result = JobResult(job.name, job.set_name, "skipped", reason)
+            _write_status(job, "skipped", missing_record_reason)
+            result = JobResult(job.name, job.set_name, "skipped", "needs the record (see above)")
             outcome.results.append(result)
             progress.done(result)
         elif not force and is_fresh(job):

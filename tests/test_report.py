@@ -169,7 +169,9 @@ def test_without_a_record_reports_needing_none_still_run(notebooks, tmp_path, mo
     assert statuses[RUNNER].status == "ok"
     skipped = statuses[NEEDS_RECORD]
     assert skipped.status == "skipped"
-    assert "offline (test)" in skipped.message and "data fetch" in skipped.message
+    assert skipped.message == "needs the record (see above)"
+    status = json.loads((out / NEEDS_RECORD / "default.status.json").read_text())
+    assert "offline (test)" in status["message"] and "data fetch" in status["message"]
     assert not (out / NEEDS_RECORD / "default.html").exists()
     index = (out / "index.html").read_text()
     assert "SKIPPED" in index and "--record PATH" in index
