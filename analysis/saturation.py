@@ -50,10 +50,20 @@ TERM_LABELS = {
 CAVEAT = (
     "This is an association in the record's own counts, not a controlled comparison: big announced "
     "waves are likely met with more defensive effort (mobile fire groups, aircraft, interceptor "
-    "drones moved to their routes), and the neutralised figure counts drones lost to electronic "
-    "warfare and decoys, whose number grows with the wave. Month is held fixed; targets, routes, "
-    "weather and the decoy share are not."
+    "drones moved to their routes){counting}. Month is held fixed; targets, routes, weather and "
+    "the decoy share are not."
 )
+_COUNTING = {
+    "drone": (", and the neutralised figure counts drones lost to electronic warfare and decoys, "
+              "whose number grows with the wave"),
+    "missile": (", and small missile waves are often single strikes on front-line areas where "
+                "fewer interceptors are in range"),
+}
+
+
+def caveat(weapon_class: str) -> str:
+    """The caveat of a saturation verdict, in words fitting the class."""
+    return CAVEAT.format(counting=_COUNTING["drone" if weapon_class == "drone" else "missile"])
 
 
 def _count(waves: pd.DataFrame, column: str) -> pd.Series:
@@ -208,11 +218,14 @@ def fit_saturation(
     result = model.fit()
     if beta_binomial_weights:
         for _ in range(4):  # converges in two or three rounds
-            rho = _williams_rho(k, n, result.fittedvalues.to_numpy())
+            previous, rho = rho, _williams_rho(k, n, result.fittedvalues.to_numpy())
             weights = n / (1 + (n - 1) * rho)
             model = sm.GLM(rate, design, family=sm.families.Binomial(), var_weights=weights)
-            result = model.fit()
-    result = model.fit(scale="X2")
+            result = model.fit(start_params=result.params, scale="X2")
+            if abs(rho - previous) < 1e-3:
+                break
+    else:
+        result = model.fit(start_params=result.params, scale="X2")
     dispersion = float(result.scale)
     ci = result.conf_int(alpha)
     table = pd.DataFrame({
@@ -423,8 +436,15 @@ def plain_verdict(fit: SaturationFit, check: QuartileComparison | None = None) -
     """The verdict of the GLM, the within-quarter check beside it, and the caveat, in words."""
     text = fit.verdict
     if check is not None:
-        agree = "agrees" if check.answer == fit.answer else "does not agree"
+        if check.answer == fit.answer:
+            agree = "this check agrees"
+        elif check.answer == "unclear":
+            same_side = (check.odds_ratio > 1) == (fit.slope().odds_ratio > 1)
+            agree = (f"this check points {'the same' if same_side else 'the other'} way but its "
+                     "interval includes no effect")
+        else:
+            agree = "this check disagrees"
         text += (f" Within each quarter, the largest quarter of waves against the rest "
                  f"(Mantel-Haenszel): odds ratio {check.odds_ratio:.2f} (95% CI {check.or_low:.2f} "
-                 f"to {check.or_high:.2f}, bootstrap over waves); this check {agree}.")
-    return f"{text} {CAVEAT}"
+                 f"to {check.or_high:.2f}, bootstrap over waves); {agree}.")
+    return f"{text} {caveat(fit.weapon_class)}"
