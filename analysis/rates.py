@@ -126,7 +126,7 @@ def _usable_counts(rows: pd.DataFrame, convention: str) -> pd.DataFrame:
     return out
 
 
-def row_wave_ids(record: pd.DataFrame) -> pd.Series:
+def row_wave_ids(record: pd.DataFrame, wave_table: pd.DataFrame | None = None) -> pd.Series:
     """The `wave_id` of `analysis.record.waves` for each row of the tidy record (same index).
 
     `analysis.record` offers no row-to-wave mapping, so each row is placed in the wave of the wave
@@ -134,13 +134,14 @@ def row_wave_ids(record: pd.DataFrame) -> pd.Series:
     start and end] inside the wave's [start, end]. Waves of one post never overlap or touch, so the
     match is unique and the project keeps one wave definition: the wave table's. Rows without a
     start or end (the wave table leaves them out) get a wave of their own, `row-<line>`.
+    `wave_table`, if given, must be `waves(record)` (passed to save finding the waves twice).
     """
     from analysis.record import waves  # here: record imports nothing from rates, keep it that way
 
     missing = [c for c in ("start", "end", "command", "source") if c not in record.columns]
     if missing:
         raise RateError(f"record lacks column(s) {', '.join(missing)} needed to find its waves")
-    table = waves(record)
+    table = waves(record) if wave_table is None else wave_table
     if "line" in record.columns:
         own = "row-" + record["line"].astype("string").fillna("?").astype(str)
     else:
@@ -168,7 +169,7 @@ def row_wave_ids(record: pd.DataFrame) -> pd.Series:
     return pd.Series(values, index=record.index, dtype=str)
 
 
-def with_wave_ids(record: pd.DataFrame) -> pd.DataFrame:
+def with_wave_ids(record: pd.DataFrame, wave_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """The record with a `wave_id` column (see `row_wave_ids`); unchanged if it already has one.
 
     Rate functions add it themselves when missing; add it once up front when calling many of them
@@ -177,7 +178,7 @@ def with_wave_ids(record: pd.DataFrame) -> pd.DataFrame:
     if "wave_id" in record.columns:
         return record
     out = record.copy()
-    out["wave_id"] = row_wave_ids(record)
+    out["wave_id"] = row_wave_ids(record, wave_table)
     out.attrs = dict(record.attrs)
     return out
 
