@@ -1,0 +1,279 @@
+"""Write notebooks/02-estimate-interception-rates.ipynb (committed without outputs) and its parameter sets.
+
+Run from the project root: `.venv/bin/python tools/notebooks_02.py`. Edit the cells here, not in
+the .ipynb, so the notebook stays reviewable as Python.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "02-estimate-interception-rates"
+
+# No "=" inside the comments: papermill reads any second "=" on a line as a parse failure.
+PARAMETERS = '''\
+record = ""  # str: record file; empty: $AIRDEF_RECORD, then the fetched copy in data/external/
+convention = "neutralised"  # {neutralised, destroyed}: what counts as an interception
+command = "national"  # {national, all}: national-command posts only, or regional commands too
+method = "wilson"  # {wilson, jeffreys}: binomial interval
+start = ""  # str: first report date (YYYY-MM-DD); empty: start of the record
+end = ""  # str: last report date (YYYY-MM-DD); empty: end of the record
+saturation_start = "2024-08-01"  # str: first report date of the saturation analysis (complete coverage)
+min_drones = 20  # int [1, 1000]: smallest drone wave (drones launched) in the saturation analysis
+boot = 400  # int [50, 10000]: bootstrap draws of the within-quarter size comparison
+'''
+
+CELLS = [
+    ("md", """\
+# How well does the air defense do? Interception rates with honest uncertainty
+
+Rates by weapon class over time, how much they swing from night to night, whether bigger waves get
+through more, whether the rates drift, and how they compare with the figures published in the
+press. Every rate carries a 95% interval; the wider one allows for the night-to-night spread the
+record shows.
+
+Two ways to count an interception: **neutralised** (shot down + did not reach its target,
+comparable over the whole record) and **destroyed** (shot down only; its meaning changed on
+2024-07-10 and 2025-07-23, so `destroyed` series are split at those dates and never pooled).
+
+A *wave* is a wave of the wave table (`analysis.record.waves`): the rows of one Air Force post
+whose report windows overlap. Every wave-level figure below (dispersion, beta-binomial,
+saturation) uses those waves.
+
+Run it as it is, or through the runner: `python -m analysis report 02-estimate-interception-rates
+--params ci`."""),
+    ("params", PARAMETERS),
+    ("code", """\
+import json
+
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from analysis import parameters, provenance, published, rates, saturation, trend
+from analysis.plots import rates as rate_plots
+from analysis.record import load_record, waves
+from analysis.summary import Summary
+
+params = parameters.check_parameters("02-estimate-interception-rates", globals())
+# Waves are found once, on the whole record, and every rate below clusters by them.
+strike_record = load_record(record or None)
+wave_table = waves(strike_record)
+record_table = rates.with_wave_ids(strike_record, wave_table)
+other = "destroyed" if convention == "neutralised" else "neutralised"
+window = dict(command=command, start=start or None, end=end or None)
+CLASSES = ("drone", "cruise", "ballistic")
+pd.set_option("display.precision", 3)
+print(f"{len(record_table)} rows, {len(wave_table)} waves, report dates "
+      f"{record_table['report_date'].min():%Y-%m-%d} to {record_table['report_date'].max():%Y-%m-%d}")"""),
+    ("md", """\
+## Rates by weapon class, whole period
+
+`ci_low`/`ci_high` is the binomial interval (every munition an independent coin);
+`od_low`/`od_high` widens it by the dispersion between waves (quasi-binomial by wave). The
+binomial interval is far too narrow for tens of thousands of drones whose fate depends on the
+night."""),
+    ("code", """\
+by_class = {c: rates.rate_table(record_table, by="class", convention=c, method=method, **window)
+            for c in (convention, other)}
+by_class[convention]"""),
+    ("code", "by_class[other]"),
+    ("md", """\
+## Night-to-night overdispersion
+
+`dispersion` (Pearson phi) is how many times larger the variance between waves is than binomial
+sampling would give; `rho` is the beta-binomial intra-wave correlation fitted by maximum
+likelihood (0 = every munition independent). Both far above their null values mean the nights
+differ genuinely: weather, targets, the mix, which defences are in range."""),
+    ("code", """\
+dispersion = {c: rates.overdispersion_table(record_table, convention=c, method=method, classes=CLASSES, **window)
+              for c in (convention, other)}
+dispersion[convention]"""),
+    ("code", "dispersion[other]"),
+    ("md", """\
+## Monthly rates with bands
+
+Dark band: binomial 95% interval; light band: allowing for the night-to-night spread. Dashed
+lines: the reporting-convention changes; dotted lines: changes found by the change-point search
+below."""),
+    ("code", """\
+monthly = {c: rates.rate_table(record_table, by="class,month", convention=c, method=method, **window)
+           for c in (convention, other)}
+series = {(c, k): trend.monthly_series(record_table, k, c, command, start or None, end or None, method)
+          for c in (convention, other) for k in CLASSES}
+changes = {c: {k: trend.change_points(series[(c, k)], c) for k in CLASSES if len(series[(c, k)]) >= 6}
+           for c in (convention, other)}
+monthly_figure = rate_plots.plot_monthly_rates(monthly[convention], convention, CLASSES, changes[convention])"""),
+    ("code", "rate_plots.plot_monthly_rates(monthly[other], other, CLASSES, changes[other]);"),
+    ("md", """\
+## Trend and change points
+
+Trend: a quasi-binomial GLM of the monthly rate on time (slope in log-odds per year; under
+`destroyed` with a level per reporting period) and Mann-Kendall's tau. Change points: binary
+segmentation of the monthly binomial likelihood, penalised and scaled by the month-to-month
+dispersion; each beside the nearest reporting-convention change."""),
+    ("code", """\
+trends = pd.DataFrame([{"convention": c, "class": k, **trend.trend_test(series[(c, k)], c)}
+                       for c in (convention, other) for k in CLASSES if len(series[(c, k)]) >= 6])
+trends"""),
+    ("code", """\
+pd.concat({(c, k): t for c in changes for k, t in changes[c].items()}, names=["convention", "class"])"""),
+    ("md", """\
+## Saturation: do bigger waves get through more?
+
+A naive look at every wave of the record is misleading: before August 2024 not every day is
+covered, small "waves" are often single shoot-down reports, the defence was weaker early on, and
+waves grew over time just as the defence improved. So the analysis keeps
+
+- waves reported from `saturation_start` (default 2024-08-01, complete daily coverage);
+- waves with at least `min_drones` drones (default 20) for drones, and at least 5 cruise or 3
+  ballistic missiles for those classes;
+- the **neutralised** count for the headline (the drone `destroyed` figure changed meaning in
+  2025-07), `destroyed` beside it with a level per month and reporting convention.
+
+A binomial GLM per class of each wave's interceptions on log2 of the wave's total size, whether the
+wave mixes drones and missiles, and a **fixed effect per month**, so more drones in later months
+and a better defence in later months cannot pass for a size effect. Waves are weighted by the
+beta-binomial variance of their count (a 700-drone night is not 35 independent 20-drone nights)
+and the scale is estimated from Pearson's X2. An odds ratio below 1 per doubling would mean bigger
+waves get through more.
+
+As a second method, within each calendar quarter the largest quarter of waves (by size) is set
+against the other waves, pooled over quarters by Mantel-Haenszel, with a bootstrap over waves for
+the interval."""),
+    ("code", """\
+saturation_window = dict(start=max(pd.Timestamp(saturation_start), pd.Timestamp(start or saturation_start)),
+                         end=end or None, min_launched={"drone": min_drones})
+saturation_fits = {}
+for c in (convention, other):
+    coefficient_table, saturation_fits[c] = saturation.saturation_table(
+        wave_table, c, command, CLASSES, **saturation_window)
+    display(coefficient_table[["weapon_class", "term", "estimate", "ci_low", "ci_high", "odds_ratio", "or_low",
+                               "or_high", "rho", "dispersion", "waves", "min_launched"]].assign(convention=c))"""),
+    ("code", """\
+saturation_data = {k: saturation.saturation_data(wave_table, k, "neutralised", command,
+                                                 saturation_window["start"], end or None,
+                                                 min_drones if k == "drone" else None)
+                   for k in saturation_fits["neutralised"]}
+size_checks = {k: saturation.size_quartile_comparison(d, boot=boot) for k, d in saturation_data.items()}
+display(pd.DataFrame({k: check.as_dict() for k, check in size_checks.items()}).T[
+    ["waves", "strata", "odds_ratio", "or_low", "or_high", "binomial_low", "binomial_high", "answer"]])
+size_checks["drone"].strata if "drone" in size_checks else None"""),
+    ("md", """\
+The verdicts, each with the within-quarter check and its caveat (neutralised count):"""),
+    ("code", """\
+verdicts = {k: saturation.plain_verdict(fit, size_checks.get(k))
+            for k, fit in saturation_fits["neutralised"].items()}
+for k, text in verdicts.items():
+    print(f"{k}: {text}\\n")
+for k, fit in saturation_fits["destroyed"].items():
+    print(f"[destroyed] {fit.verdict}")"""),
+    ("md", """\
+The curves: predicted share neutralised against wave size in the latest month, for the most common
+mix, with its 95% band; each dot a wave (area ~ launches of the class)."""),
+    ("code", """\
+panels = {}
+for k, fit in saturation_fits["neutralised"].items():
+    data = saturation_data[k]
+    low, high = data["size"].quantile([0.02, 0.98]).to_numpy()
+    curve = saturation.predict_saturation(fit, np.geomspace(max(low, 1.0), high, 60))
+    slope = fit.slope()
+    panels[k] = (data, curve, f"x{slope.odds_ratio:.2f} odds per doubling ({slope.or_low:.2f}-{slope.or_high:.2f})")
+saturation_figure = rate_plots.plot_saturation_panels(panels, "neutralised")"""),
+    ("md", """\
+**Reading it.** If bigger waves are intercepted at a *higher* rate even within a month, the likely
+reasons are on the defender's side and in the counting, not a sign that saturation cannot happen:
+big waves are announced by their scale and met with more of the defence (mobile fire groups,
+aircraft, interceptor drones moved to their routes); the neutralised figure counts drones lost to
+electronic warfare and decoys, whose number grows with the wave; and waves are only as large as the
+attacker chooses. The record can say what happened at the sizes flown, not what a much larger
+wave would do."""),
+    ("md", """\
+## The record beside the published figures
+
+Each figure reported in the press (FIGURES.md; `analysis/published_rates.csv`) beside the record's
+rate for the same period, class and counting convention. Blue dot (upper line of each pair): the
+record, thick bar its binomial 95% interval, thin bar allowing for night-to-night spread. Black
+diamond (lower line): the published figure. `inside` says whether the published figure lies within
+the wider interval."""),
+    ("code", """\
+comparison = published.compare_published(record_table, command=command, method=method)
+comparison[["label", "convention", "rate", "source", "record_launched", "record_counted",
+            "record_rate", "record_ci_low", "record_ci_high", "record_od_low", "record_od_high", "inside"]]"""),
+    ("code", "rate_plots.plot_published_comparison(comparison);"),
+    ("md", """\
+## Headline figures
+
+The class rates with both intervals under both conventions, the dispersion, the saturation
+verdicts and the published comparison, with provenance."""),
+    ("code", """\
+summary = Summary("Interception rates with honest uncertainty")
+kind = f"95% {method.capitalize()}, quasi-binomial by wave"
+for c in (convention, other):
+    for row in dispersion[c].itertuples():
+        suffix = f"_{row.convention}" if c == "destroyed" else ""
+        summary.add(f"rate_{row[1]}_{c}{suffix}", row.rate, row.od_low, row.od_high, unit="share",
+                    interval=kind, note=f"{row.counted:,} of {row.launched:,} in {row.waves} waves; "
+                    f"binomial {row.ci_low:.3f}-{row.ci_high:.3f}; dispersion {row.dispersion:.1f}")
+for row in dispersion[convention].itertuples():
+    if pd.notna(getattr(row, "rho", float("nan"))):
+        summary.add(f"rho_{row[1]}_{convention}" + (f"_{row.convention}" if convention == "destroyed" else ""),
+                    row.rho, row.rho_low, row.rho_high, interval="95% Wald (logit)",
+                    note="beta-binomial intra-wave correlation")
+for k, fit in saturation_fits["neutralised"].items():
+    slope = fit.slope()
+    summary.add(f"saturation_odds_ratio_per_doubling_{k}_neutralised", slope.odds_ratio, slope.or_low,
+                slope.or_high, interval="95% quasi-binomial GLM, month fixed effects", note=verdicts[k])
+for k, check in size_checks.items():
+    summary.add(f"largest_quarter_of_waves_odds_ratio_{k}_neutralised", check.odds_ratio, check.or_low,
+                check.or_high, interval="95% bootstrap over waves, Mantel-Haenszel within quarters",
+                note=f"answer: {check.answer}")
+summary.extra = {
+    "class_rates": {c: json.loads(by_class[c].to_json(orient="records")) for c in by_class},
+    "dispersion": {c: json.loads(dispersion[c].to_json(orient="records")) for c in dispersion},
+    "saturation": {c: {k: {"answer": f.answer, "verdict": f.verdict, "dispersion": f.dispersion, "rho": f.rho,
+                           "waves": f.waves, "min_launched": f.min_launched, "time_adjust": f.time_adjust}
+                       for k, f in saturation_fits[c].items()} for c in saturation_fits},
+    "saturation_check": {k: check.as_dict() for k, check in size_checks.items()},
+    "trend": json.loads(trends.to_json(orient="records")),
+    "published": json.loads(comparison[["label", "rate", "source", "record_rate", "record_od_low", "record_od_high",
+                             "inside"]].to_json(orient="records")),
+}
+summary.provenance = provenance.provenance(params, {"record": record_table.attrs.get("record_path"),
+                                                    "catalogue": record_table.attrs.get("catalogue_path")})
+summary.set_main_figure(monthly_figure)
+summary"""),
+]
+
+
+def build() -> nbformat.NotebookNode:
+    notebook = new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    notebook.metadata["airdef"] = {"needs_record": True}
+    for kind, source in CELLS:
+        if kind == "md":
+            notebook.cells.append(new_markdown_cell(source))
+        else:
+            cell = new_code_cell(source)
+            if kind == "params":
+                cell.metadata["tags"] = ["parameters"]
+            notebook.cells.append(cell)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"c{index:02d}"  # stable ids keep diffs of the committed notebook small
+    return notebook
+
+
+if __name__ == "__main__":
+    nbformat.write(build(), ROOT / "notebooks" / f"{NAME}.ipynb")
+    (ROOT / "notebooks" / f"{NAME}.yaml").write_text(
+        f"# Parameter sets of {NAME} (overrides of the notebook's parameters cell).\n"
+        "default: {}\n"
+        "destroyed:\n  convention: destroyed\n"
+        "# small and quick, for tests: one year of the record, a short bootstrap\n"
+        "ci:\n  start: \"2025-06-01\"\n  boot: 100\n"
+    )
