@@ -79,3 +79,26 @@ def test_comparison_on_real_snapshot_matches_independent_sums(record_path: Path)
     shahed = table.loc["Shahed Jan-Jun 2024"]
     assert (shahed.record_launched, shahed.record_counted) == (launched, destroyed)
     assert shahed.record_od_low <= shahed.record_ci_low <= shahed.record_ci_high <= shahed.record_od_high
+
+
+def test_record_and_published_markers_stay_apart_when_they_coincide() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots.rates import plot_published_comparison
+
+    table = pd.DataFrame({"label": ["a", "b"], "convention": ["destroyed"] * 2, "rate": [0.8, 0.3],
+                          "rate_low": [float("nan")] * 2, "rate_high": [float("nan")] * 2,
+                          "record_rate": [0.8, 0.3], "record_ci_low": [0.75, 0.2],
+                          "record_ci_high": [0.85, 0.4], "record_od_low": [0.7, 0.1],
+                          "record_od_high": [0.9, 0.5]})
+    fig = plot_published_comparison(table)
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    record = next(line for label, line in lines.items() if label.startswith("record"))
+    published = lines["published"]
+    assert list(record.get_xdata()) == list(published.get_xdata())  # same rates ...
+    assert all(abs(r - p) >= 0.3 for r, p in zip(record.get_ydata(), published.get_ydata(), strict=True))
+    assert record.get_marker() != published.get_marker()  # ... on separate lines, different marks
+    plt.close(fig)
