@@ -29,6 +29,7 @@ class Figure:
     unit: str = ""
     interval: str = ""  # what the interval is, e.g. "95% Wilson", "10th-90th percentile"
     note: str = ""
+    qualifier: str = ""  # ">" when the true value lies beyond `value` (censored at a horizon)
 
 
 def _clean(value: Any) -> Any:
@@ -69,11 +70,12 @@ class Summary:
         unit: str = "",
         interval: str = "",
         note: str = "",
+        qualifier: str = "",
     ) -> Summary:
         if any(f.name == name for f in self.figures):
             raise ValueError(f"summary figure {name!r} added twice")
         self.figures.append(
-            Figure(name, _clean(value), _clean(low), _clean(high), unit, interval, note)
+            Figure(name, _clean(value), _clean(low), _clean(high), unit, interval, note, qualifier)
         )
         return self
 
@@ -100,7 +102,7 @@ class Summary:
     def _repr_html_(self) -> str:
         rows = []
         for f in self.figures:
-            value = _format_number(f.value)
+            value = f"{f.qualifier} {_format_number(f.value)}".strip()
             interval = (
                 f"{_format_number(f.low)} to {_format_number(f.high)}"
                 if f.low is not None and f.high is not None

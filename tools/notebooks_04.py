@@ -155,10 +155,13 @@ print(f"cost per kill: ${report['cost_per_kill_usd']:,.0f}; "
     ("code", """\
 summary = Summary(f"Interceptor depletion: {chosen.name}")
 for name, days in report["days_to_depletion"].items():
-    summary.add(f"days until {name} runs out (median)", days["median"], days["p10"], days["p90"],
+    beyond_horizon = days["median"] is None
+    summary.add(f"days until {name} runs out (median)",
+                chosen.horizon_days if beyond_horizon else days["median"], days["p10"], days["p90"],
+                qualifier=">" if beyond_horizon else "",
                 unit="days", interval="10th-90th percentile of runs",
                 note=f"runs out within {chosen.horizon_days} days in {days['prob_by_horizon']:.0%} "
-                     "of runs; null = later than the horizon")
+                     "of runs; a missing bound is later than the horizon")
 rate = report["interception_rate"]
 summary.add("interception rate over the horizon", rate["mean"], rate["p10"], rate["p90"],
             unit="share", interval="10th-90th percentile of runs", note="all classes, kills / arrivals")
