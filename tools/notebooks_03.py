@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = "03-check-article-claims"
 
 PARAMETERS = '''\
-record = ""  # str: record file; "" = $AIRDEF_RECORD, then the fetched copy in data/external/
-claims = ""  # str: claims file (YAML); "" = data/claims/article-2025-10-11.yaml
+record = ""  # str: record file; empty: $AIRDEF_RECORD, then the fetched copy in data/external/
+claims = ""  # str: claims file (YAML); empty: data/claims/article-2025-10-11.yaml
 window_days = 2  # int [0, 30]: days either side of a claimed date searched for the matching wave
 plot_days = 10  # int [1, 60]: days either side of the claimed night shown in the wave figure
 '''
