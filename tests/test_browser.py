@@ -104,7 +104,7 @@ def test_index_lists_every_report_and_its_links_resolve(browser, reports_dir):
     local = [u for u in seen["links"] if u.startswith("file:")]
     assert any(u.endswith("01-explore-strike-record/ci.html") for u in local)
     for url in local:
-        assert Path(url.removeprefix("file://")).is_file(), url
+        assert Path(url.removeprefix("file://").split("#")[0]).is_file(), url
     text = (reports_dir / "index.html").read_text()
     assert "FAILED" in text and "the fixture was asked to fail" in text
     assert "95% Wilson" in text and "missile_attacks_daily_2026-06-07.csv" in text
