@@ -419,6 +419,7 @@ def _execute(job: ReportJob, started: float) -> JobResult:
     handle, running = tempfile.mkstemp(dir=job.report_dir, prefix=f".{job.set_name}.", suffix=".running.ipynb")
     os.close(handle)
     running_path = Path(running)
+    os.chmod(running_path, 0o644)  # it becomes the shared executed notebook
     failure = ""
     try:
         try:
