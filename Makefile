@@ -63,4 +63,4 @@ bench: setup ## benchmarks of the engine and of report regeneration (not part of
 	$(PY) benchmarks/run.py
 
 clean-reports: ## delete generated reports
-	rm -rf reports/*/ reports/index.html
+	rm -rf reports/*/ reports/index.html reports/.index.lock
