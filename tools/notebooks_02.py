@@ -6,12 +6,8 @@ the .ipynb, so the notebook stays reviewable as Python.
 
 from __future__ import annotations
 
-from pathlib import Path
+from notebook_builder import write_notebook
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-ROOT = Path(__file__).resolve().parent.parent
 NAME = "02-estimate-interception-rates"
 
 # No "=" inside the comments: papermill reads any second "=" on a line as a parse failure.
@@ -250,30 +246,13 @@ summary"""),
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    notebook = new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.metadata["language_info"] = {"name": "python"}
-    notebook.metadata["airdef"] = {"needs_record": True}
-    for kind, source in CELLS:
-        if kind == "md":
-            notebook.cells.append(new_markdown_cell(source))
-        else:
-            cell = new_code_cell(source)
-            if kind == "params":
-                cell.metadata["tags"] = ["parameters"]
-            notebook.cells.append(cell)
-    for index, cell in enumerate(notebook.cells):
-        cell.id = f"c{index:02d}"  # stable ids keep diffs of the committed notebook small
-    return notebook
-
-
 if __name__ == "__main__":
-    nbformat.write(build(), ROOT / "notebooks" / f"{NAME}.ipynb")
-    (ROOT / "notebooks" / f"{NAME}.yaml").write_text(
-        f"# Parameter sets of {NAME} (overrides of the notebook's parameters cell).\n"
-        "default: {}\n"
-        "destroyed:\n  convention: destroyed\n"
-        "# small and quick, for tests: one year of the record, a short bootstrap\n"
-        "ci:\n  start: \"2025-06-01\"\n  boot: 100\n"
+    write_notebook(
+        NAME, CELLS, needs_record=True,
+        parameter_sets_yaml=(
+            "default: {}\n"
+            "destroyed:\n  convention: destroyed\n"
+            "# small and quick, for tests: one year of the record, a short bootstrap\n"
+            "ci:\n  start: \"2025-06-01\"\n  boot: 100\n"
+        ),
     )

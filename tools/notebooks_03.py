@@ -6,12 +6,8 @@ the .ipynb, so the notebook stays reviewable as Python.
 
 from __future__ import annotations
 
-from pathlib import Path
+from notebook_builder import write_notebook
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-ROOT = Path(__file__).resolve().parent.parent
 NAME = "03-check-article-claims"
 
 PARAMETERS = '''\
@@ -174,30 +170,12 @@ summary"""),
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    notebook = new_notebook()
-    notebook.metadata["airdef"] = {"needs_record": True}
-    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
-                                       "name": "python3"}
-    notebook.metadata["language_info"] = {"name": "python"}
-    for kind, source in CELLS:
-        if kind == "md":
-            notebook.cells.append(new_markdown_cell(source))
-        else:
-            cell = new_code_cell(source)
-            if kind == "params":
-                cell.metadata["tags"] = ["parameters"]
-            notebook.cells.append(cell)
-    for index, cell in enumerate(notebook.cells):
-        cell.id = f"c{index:02d}"  # stable ids keep diffs of the committed notebook small
-    return notebook
-
-
 if __name__ == "__main__":
-    nbformat.write(build(), ROOT / "notebooks" / f"{NAME}.ipynb")
-    (ROOT / "notebooks" / f"{NAME}.yaml").write_text(
-        f"# Parameter sets of {NAME} (overrides of the notebook's parameters cell).\n"
-        "default: {}\n"
-        "# quick, for tests: the claimed night and the one either side, a short figure\n"
-        "ci:\n  window_days: 1\n  plot_days: 4\n"
+    write_notebook(
+        NAME, CELLS, needs_record=True,
+        parameter_sets_yaml=(
+            "default: {}\n"
+            "# quick, for tests: the claimed night and the one either side, a short figure\n"
+            "ci:\n  window_days: 1\n  plot_days: 4\n"
+        ),
     )
