@@ -166,7 +166,7 @@ verdicts = {k: saturation.plain_verdict(fit, size_checks.get(k))
             for k, fit in saturation_fits["neutralised"].items()}
 for k, text in verdicts.items():
     print(f"{k}: {text}\\n")
-for k, fit in saturation_fits["destroyed"].items():
+for fit in saturation_fits["destroyed"].values():
     print(f"[destroyed] {fit.verdict}")"""),
     ("md", """\
 The curves: predicted share neutralised against wave size in the latest month, for the most common
