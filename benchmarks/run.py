@@ -278,19 +278,23 @@ def reports(args: argparse.Namespace) -> dict[str, Any]:
         after = _run_times(output)
         timings[f"{label}_rerun"] = sum(1 for k, v in after.items() if before.get(k) != v)
         timings[f"{label}_reports"] = len(after)
+        timings.pop(f"{label}_error", None)
         if done.returncode != 0:
-            timings[f"{label}_error"] = (done.stderr or done.stdout).strip().splitlines()[-5:]
-        return package_fingerprint() == package
+            timings[f"{label}_error"] = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        # a failed run (a notebook failing, or a half-edited package that does not import) and a
+        # package edited under the run are not measurements of "nothing changed"
+        return done.returncode == 0 and package_fingerprint() == package
 
     try:
-        stable = run("cold", ["--force"]) and run("warm", [])
+        run("cold", ["--force"])
         # Others editing the package in a shared tree invalidate every report (the cache key has
-        # the package's hash). Then the warm run is really cold: measure warm again after it.
+        # the package's hash): then the warm run is really cold. Measure warm again after it.
         timings["warm_attempts"] = 1
+        stable = run("warm", [])
         while not stable and timings["warm_attempts"] < 3:
             timings["warm_attempts"] += 1
             stable = run("warm", [])
-        timings["package_changed"] = not stable
+        timings["warm_valid"] = stable
         kernel = kernel_start_seconds()
         split = notebook_split(output, kernel)
     finally:
@@ -376,15 +380,15 @@ def print_results(results: dict[str, Any], args: argparse.Namespace) -> None:
             print(f"  record {rep['record']}, --jobs {rep['jobs']}, {sets}")
             print(f"  cold (fresh output, --force): {cold:.1f} s, {rep['cold_rerun']} of {rep['cold_reports']} reports run")
             share = warm / cold if cold else float("nan")
+            verdict = _verdict(share < TARGET_WARM_SHARE) if rep.get("warm_valid") else "not measured"
             print(f"  warm (nothing changed):       {warm:.1f} s = {share:.1%} of cold "
-                  f"(target < {TARGET_WARM_SHARE:.0%}: {_verdict(share < TARGET_WARM_SHARE)}), "
-                  f"{rep['warm_rerun']} reports rerun")
+                  f"(target < {TARGET_WARM_SHARE:.0%}: {verdict}), {rep['warm_rerun']} reports rerun")
             if rep.get("warm_attempts", 1) > 1:
                 print(f"  (warm measured {rep['warm_attempts']} times: the package changed under the first"
                       " run(s), someone editing the tree; the last is shown)")
-            if rep.get("package_changed"):
-                print("  WARNING: the analysis package kept changing during the measurement (someone edited"
-                      " it): the warm figure is not a run with nothing changed")
+            if not rep.get("warm_valid"):
+                print("  WARNING: the last warm run failed or the analysis package changed under it (others"
+                      " editing the tree): the warm figure is not a run with nothing changed")
             for key in ("cold_error", "warm_error"):
                 if key in rep:
                     print(f"  {key}: " + " | ".join(rep[key]))
