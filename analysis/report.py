@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import AnalysisError, ParameterError, RecordNotFoundError
+from analysis.io import atomic_write_text
 from analysis.parameters import notebook_parameters, resolve_notebook, validate_overrides
 from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
 from analysis.provenance import code_version, file_provenance, sha256_of
@@ -256,22 +257,7 @@ def is_fresh(job: ReportJob) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# Writing safely
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(temporary, 0o644)  # mkstemp makes files private; reports are for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+# Writing safely (files: analysis.io.atomic_write_text)
 
 
 @contextlib.contextmanager
@@ -297,7 +283,7 @@ def _now() -> str:
 def _write_status(job: ReportJob, status: str, message: str = "", **extra: Any) -> None:
     record = {"notebook": job.name, "set": job.set_name, "status": status, "message": message,
               "at": _now(), **extra}
-    atomic_write(job.path(".status.json"), json.dumps(record, indent=2))
+    atomic_write_text(job.path(".status.json"), json.dumps(record, indent=2))
 
 
 # --------------------------------------------------------------------------------------------
@@ -454,8 +440,8 @@ def _execute(job: ReportJob, started: float) -> JobResult:
             if executed is not None:
                 nbformat.write(executed, str(running_path))
                 os.replace(running_path, job.path(".failed.ipynb"))
-                atomic_write(job.path(".failed.html"),
-                             export_html(executed, job, True, provenance, failed=failure))
+                atomic_write_text(job.path(".failed.html"),
+                                  export_html(executed, job, True, provenance, failed=failure))
             _write_status(job, "failed", message, seconds=seconds,
                           failed_notebook=job.path(".failed.ipynb").name)
             return JobResult(job.name, job.set_name, "failed", message, seconds)
@@ -474,9 +460,9 @@ def _execute(job: ReportJob, started: float) -> JobResult:
         shown = export_html(executed, job, True, provenance)
         # The summary goes last: it is what marks the report complete and fresh.
         os.replace(running_path, job.path(".ipynb"))
-        atomic_write(job.path(".html"), hidden)
-        atomic_write(job.path(".code.html"), shown)
-        atomic_write(job.path(".summary.json"), json.dumps(summary, indent=2, default=str))
+        atomic_write_text(job.path(".html"), hidden)
+        atomic_write_text(job.path(".code.html"), shown)
+        atomic_write_text(job.path(".summary.json"), json.dumps(summary, indent=2, default=str))
         for stale in (".failed.ipynb", ".failed.html"):
             job.path(stale).unlink(missing_ok=True)
         _write_status(job, "ok", seconds=seconds)
@@ -835,7 +821,7 @@ def write_index(output_dir: Path | str = REPORT_DIR) -> Path:
             + "</body></html>"
         )
         index = output_dir / "index.html"
-        atomic_write(index, page)
+        atomic_write_text(index, page)
     return index
 
 
@@ -848,7 +834,7 @@ def result_table(results: Sequence[JobResult]) -> dict[str, int]:
 
 
 __all__ = [
-    "JobResult", "ReportJob", "RunOutcome", "atomic_write", "cache_key", "export_html",
+    "JobResult", "ReportJob", "RunOutcome", "cache_key", "export_html",
     "find_record", "is_fresh", "numbered_notebooks", "parameter_sets", "plan_jobs",
     "run_job", "run_reports", "write_index",
 ]

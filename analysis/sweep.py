@@ -41,6 +41,7 @@ import pandas as pd
 import yaml
 
 from analysis.errors import ScenarioError
+from analysis.io import atomic_write_bytes
 from analysis.paths import SCENARIO_DIR
 
 GRID_KEYS = {"scenario", "runs", "seed", "horizon_days", "overrides", "common_random_numbers", "grid"}
@@ -305,12 +306,6 @@ def parts_dir(output: Path) -> Path:
     return output.with_name(output.name + ".parts")
 
 
-def _write_atomically(frame: pd.DataFrame, path: Path) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(temporary, index=False)
-    os.replace(temporary, path)
-
-
 def _finished_rows(output: Path | None, wanted: set[str]) -> dict[str, dict[str, Any]]:
     """Rows already computed for this grid (status ok): from the parts, then an earlier output."""
     if output is None:
@@ -407,7 +402,8 @@ def run_sweep(
         }
         rows[index] = row
         if out_path is not None:
-            _write_atomically(pd.DataFrame([row]), parts_dir(out_path) / f"point-{keys[index]}.parquet")
+            atomic_write_bytes(parts_dir(out_path) / f"point-{keys[index]}.parquet",
+                               pd.DataFrame([row]).to_parquet(index=False))
         bar.update(1)
 
     dashboard = None
@@ -426,7 +422,7 @@ def run_sweep(
 
     table = _assemble(grid, [rows[i] for i in range(len(keys))])
     if out_path is not None:
-        _write_atomically(table, out_path)
+        atomic_write_bytes(out_path, table.to_parquet(index=False))
         _clear_parts(out_path)
     failures = table[table["status"] != "ok"]
     return SweepResult(table=table, failures=failures, computed=len(todo), dashboard=dashboard)

@@ -54,5 +54,10 @@ def test_cli_help_lists_every_command(capsys):
 
     assert main([]) == 2
     out = capsys.readouterr().out
-    for command in (p.stem for p in (PROJECT_ROOT / "analysis" / "commands").glob("[a-z]*.py")):
+    modules = [p.stem for p in (PROJECT_ROOT / "analysis" / "commands").glob("*.py")]
+    commands = [m for m in modules if not m.startswith("_")]
+    assert len(commands) >= 7
+    for command in commands:
         assert command in out
+    for helper in (m for m in modules if m.startswith("_")):
+        assert helper not in out  # helper modules (_common) are skipped, not registered

@@ -87,15 +87,6 @@ def test_cache_key_follows_notebook_parameters_and_data(notebooks, tmp_path, sta
     assert three.cache_key != one.cache_key
 
 
-def test_atomic_write_leaves_no_temporary_files(tmp_path):
-    target = tmp_path / "out" / "x.json"
-    report.atomic_write(target, "{}")
-    report.atomic_write(target, '{"a": 1}')
-    assert json.loads(target.read_text()) == {"a": 1}
-    assert [p.name for p in target.parent.iterdir()] == ["x.json"]
-    assert oct(target.stat().st_mode & 0o777) == "0o644"
-
-
 @pytest.mark.slow
 @pytest.mark.xdist_group("runner")
 def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from analysis.commands._common import add_record_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -17,10 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "per claim with id, claim, verdict, matched, record and reason (and the details)."
         ),
     )
-    parser.add_argument("--record", metavar="PATH",
-                        help="record file (default: $AIRDEF_RECORD, then the fetched copy in data/external/)")
-    parser.add_argument("--catalogue", metavar="PATH",
-                        help="weapon catalogue (default: missiles_and_uavs*.csv beside the record)")
+    add_record_arguments(parser)
     parser.add_argument("--claims", metavar="FILE",
                         help="claims file (default: data/claims/article-2025-10-11.yaml)")
     parser.add_argument("--window-days", type=int, metavar="N",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from analysis.commands._common import add_catalogue_argument
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -27,8 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("path", nargs="?", metavar="PATH",
                        help="record file (default: --record, $AIRDEF_RECORD, then data/external/)")
     check.add_argument("--record", metavar="PATH", help="record file (same as PATH)")
-    check.add_argument("--catalogue", metavar="PATH",
-                       help="weapon catalogue (default: missiles_and_uavs*.csv beside the record)")
+    add_catalogue_argument(check)
     check.add_argument("--max-errors", type=int, default=20, metavar="N",
                        help="problems listed at most (default 20); the rest are counted")
     check.set_defaults(func=run_check)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from analysis.commands._common import add_record_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -17,10 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "launched, destroyed or neutralised, rate, ci_low, ci_high, method."
         ),
     )
-    parser.add_argument("--record", metavar="PATH",
-                        help="record file (default: $AIRDEF_RECORD, then the fetched copy in data/external/)")
-    parser.add_argument("--catalogue", metavar="PATH",
-                        help="weapon catalogue (default: missiles_and_uavs*.csv beside the record)")
+    add_record_arguments(parser)
     parser.add_argument("--by", default="class", metavar="KEYS",
                         help="comma-separated grouping keys: class, model, month, quarter, year, "
                              "command, convention (default: class)")
@@ -54,10 +53,9 @@ def _date(value: str | None, option: str) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
-    import tempfile
     from pathlib import Path
 
+    from analysis.io import atomic_write_text
     from analysis.rates import rate_table
     from analysis.record import load_record
 
@@ -71,15 +69,7 @@ def run(args: argparse.Namespace) -> int:
     keys = table.attrs["keys"]
     out = table[[*keys, "launched", args.convention, "rate", "ci_low", "ci_high", "method"]]
     output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename, so a failed run never leaves half a file.
-    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
-            out.to_csv(stream, index=False, float_format="%.6g")
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # Written beside the target and renamed, so a failed run never leaves half a file.
+    atomic_write_text(output, out.to_csv(index=False, float_format="%.6g"))
     print(f"wrote {len(out)} rates to {output}")
     return 0

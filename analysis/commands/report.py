@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from analysis.commands._common import add_record_arguments
 from analysis.errors import AnalysisError
 
 
@@ -26,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--params", metavar="SET", help="parameter set from the notebook's YAML (default: default)")
     parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
                         help="override one parameter (repeatable); checked against the notebook")
-    parser.add_argument("--record", metavar="PATH", help="record file (default: $AIRDEF_RECORD, then data/external/)")
+    add_record_arguments(parser, catalogue=False)
     parser.add_argument("--fetch-if-missing", action="store_true",
                         help="when no record is found, try `data fetch`; if that fails, run what needs no record")
     parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="notebooks run at once (processes)")

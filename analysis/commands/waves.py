@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from analysis.commands._common import add_record_arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -15,10 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Regional-command waves are kept apart and flagged. Columns: see data/README.md."
         ),
     )
-    parser.add_argument("--record", metavar="PATH",
-                        help="record file (default: $AIRDEF_RECORD, then data/external/)")
-    parser.add_argument("--catalogue", metavar="PATH",
-                        help="weapon catalogue (default: missiles_and_uavs*.csv beside the record)")
+    add_record_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE.csv", required=True,
                         help="where to write the table ('-' for standard output)")
     parser.add_argument("--national-only", action="store_true",
@@ -32,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from analysis.errors import AnalysisError
+    from analysis.io import atomic_write_text
     from analysis.record import RecordWarning, load_record, waves
 
     with warnings.catch_warnings(record=True) as caught:
@@ -47,10 +47,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     output = Path(args.output)
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_name(output.name + ".partial")
-        table.to_csv(partial, index=False)
-        partial.replace(output)
+        atomic_write_text(output, table.to_csv(index=False))
     except OSError as error:
         raise AnalysisError(f"cannot write {output}: {error.strerror or error}") from None
     regional = int(table["regional"].sum())
