@@ -44,6 +44,7 @@ from analysis.io import atomic_write_text
 from analysis.parameters import notebook_parameters, resolve_notebook, validate_overrides
 from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
 from analysis.provenance import code_version, file_provenance, sha256_of
+from analysis.summary import format_number
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -687,15 +688,10 @@ def run_reports(
 
 
 def _format_value(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.3g}"
+    """As in the notebooks' Summary tables, but whole numbers with thousands separators."""
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return format_number(value)
 
 
 def _figure_rows(figures: Sequence[Mapping[str, Any]], limit: int = 8) -> str:

@@ -102,9 +102,9 @@ class Summary:
     def _repr_html_(self) -> str:
         rows = []
         for f in self.figures:
-            value = f"{f.qualifier} {_format_number(f.value)}".strip()
+            value = f"{f.qualifier} {format_number(f.value)}".strip()
             interval = (
-                f"{_format_number(f.low)} to {_format_number(f.high)}"
+                f"{format_number(f.low)} to {format_number(f.high)}"
                 if f.low is not None and f.high is not None
                 else ""
             )
@@ -133,7 +133,9 @@ class Summary:
         }
 
 
-def _format_number(value: Any) -> str:
+def format_number(value: Any) -> str:
+    """A figure for a table: n/a for None, floats to 3 significant digits (whole, with thousands
+    separators, from 1000 on), anything else as str()."""
     if value is None:
         return "n/a"
     if isinstance(value, float):

@@ -46,3 +46,15 @@ def test_a_figure_cannot_be_added_twice():
         assert "x" in str(error)
     else:
         raise AssertionError("duplicate figure accepted")
+
+
+def test_format_number_and_the_index_agree_except_on_whole_numbers():
+    from analysis.report import _format_value
+    from analysis.summary import format_number
+
+    for value, text in [(None, "n/a"), (0.123456, "0.123"), (12345.678, "12,346"),
+                        (-2500.5, "-2,500"), ("x", "x")]:
+        assert format_number(value) == text
+        assert _format_value(value) == text
+    assert format_number(12345) == "12345"  # Summary tables print whole numbers as they are
+    assert _format_value(12345) == "12,345"  # the index groups their thousands
