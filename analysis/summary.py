@@ -103,11 +103,7 @@ class Summary:
         rows = []
         for f in self.figures:
             value = f"{f.qualifier} {format_number(f.value)}".strip()
-            interval = (
-                f"{format_number(f.low)} to {format_number(f.high)}"
-                if f.low is not None and f.high is not None
-                else ""
-            )
+            interval = format_interval(f.low, f.high)
             rows.append(
                 "<tr>"
                 + "".join(
@@ -134,15 +130,24 @@ class Summary:
 
 
 def format_number(value: Any) -> str:
-    """A figure for a table: n/a for None, floats to 3 significant digits (whole, with thousands
-    separators, from 1000 on), anything else as str()."""
+    """A figure for a table: n/a for None, whole numbers with thousands separators, other floats
+    to 3 significant digits below 1000 and to the unit from there on, anything else as str()."""
     if value is None:
         return "n/a"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     if isinstance(value, float):
-        if abs(value) >= 1000:
+        if abs(value) >= 999.5:  # .3g would print 999.9 as 1e+03
             return f"{value:,.0f}"
         return f"{value:.3g}"
     return str(value)
+
+
+def format_interval(low: Any, high: Any) -> str:
+    """'low to high'; a missing bound (e.g. beyond a simulation's horizon) shows as n/a."""
+    if low is None and high is None:
+        return ""
+    return f"{format_number(low)} to {format_number(high)}"
 
 
 def extract_summary(notebook: Any) -> dict[str, Any] | None:

@@ -48,13 +48,18 @@ def test_a_figure_cannot_be_added_twice():
         raise AssertionError("duplicate figure accepted")
 
 
-def test_format_number_and_the_index_agree_except_on_whole_numbers():
-    from analysis.report import _format_value
+def test_format_number():
     from analysis.summary import format_number
 
     for value, text in [(None, "n/a"), (0.123456, "0.123"), (12345.678, "12,346"),
-                        (-2500.5, "-2,500"), ("x", "x")]:
+                        (-2500.5, "-2,500"), ("x", "x"), (12345, "12,345"), (999.9, "1,000"),
+                        (999.4, "999"), (True, "True")]:
         assert format_number(value) == text
-        assert _format_value(value) == text
-    assert format_number(12345) == "12345"  # Summary tables print whole numbers as they are
-    assert _format_value(12345) == "12,345"  # the index groups their thousands
+
+
+def test_format_interval_shows_a_missing_bound():
+    from analysis.summary import format_interval
+
+    assert format_interval(None, None) == ""
+    assert format_interval(0.1, 0.25) == "0.1 to 0.25"
+    assert format_interval(89.0, None) == "89 to n/a"
