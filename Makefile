@@ -59,8 +59,8 @@ waves: setup ## write the wave table to data/interim/waves.csv
 lab: setup ## open JupyterLab on the notebooks
 	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
 
-bench: setup ## benchmarks of the engine and of report regeneration (not part of the tests)
-	$(PY) benchmarks/run.py
+bench: setup ## benchmarks of the engine and of report regeneration, not part of the tests (BENCH_ARGS=--quick)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean-reports: ## delete generated reports
 	rm -rf reports/*/ reports/index.html reports/.index.lock

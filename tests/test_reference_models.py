@@ -7,22 +7,15 @@ scenarios, and exactly (with a hand-computed closed form) where nothing is rando
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
 from analysis.depletion import simulate
-from analysis.paths import PROJECT_ROOT
 from analysis.scenarios import scenario_from_dict
-
-if str(PROJECT_ROOT) not in sys.path:  # benchmarks/ is not an installed package
-    sys.path.insert(0, str(PROJECT_ROOT))
-
-from benchmarks.agreement import compare, engine_figures, format_comparison, reference_figures  # noqa: E402
-from benchmarks.floor import draw_below_floor, draw_floor  # noqa: E402
-from benchmarks.reference_loop import reference_scenario, simulate_loop  # noqa: E402
-from benchmarks.reference_simpy import simulate_simpy  # noqa: E402
+from benchmarks.agreement import compare, engine_figures, format_comparison, reference_figures
+from benchmarks.floor import draw_below_floor, draw_floor
+from benchmarks.reference_loop import reference_scenario, simulate_loop
+from benchmarks.reference_simpy import simulate_simpy
 
 # Small but with every feature that matters: negative binomial, Poisson and fixed arrivals, two
 # interceptors that both run out, a capacity limit shared by two classes, per-class engagement
