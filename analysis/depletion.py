@@ -26,6 +26,11 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
    - killed = binomial(engaged, 1 - (1 - pk)^shots);
    - every threat not killed (not engaged, or engaged and missed) goes on to the next layer.
    A layer without an `interceptor` spends nothing and is limited only by capacity.
+   How the engine draws this (exact, the same distribution): a *free* layer (no interceptor, no
+   capacity limit, no `cost_per_engagement_usd`) counts no engagements, so its kills are one
+   binomial(eligible, c x (1 - (1 - pk)^shots)) (a binomial thinned by a binomial is a binomial);
+   a run that can make no engagement today (capacity or stock used up) draws nothing, and a
+   block of runs in which no run has anything to draw leaves that stream untouched.
 4. **Leakers** are the threats still alive after the last layer: arrivals - kills.
 5. **Depletion.** An interceptor is *depleted* at the end of the first day its stock is below the
    fewest shots any layer spends per engagement with it (it cannot fund one more engagement). Day
@@ -44,7 +49,8 @@ Random numbers and reproducibility
 ----------------------------------
 Runs are grouped in fixed blocks of `BLOCK_RUNS`. Every (block, stream) pair has its own
 `numpy.random.Generator` from `SeedSequence(seed, spawn_key=(block, kind, layer, class))`,
-kind 0 = arrivals, 1 = engagement, 2 = kills, 3 = record day, 4 = record rounding. So the same seed
+kind 0 = arrivals, 1 = engagement, 2 = kills (a free layer's single draw included), 3 = record
+day, 4 = record rounding. Whether a block draws at all depends only on that block's runs. So the same seed
 gives the same numbers whatever `chunk_runs` (a chunk is a whole number of blocks), and the
 arrival draws do not depend on stocks, deliveries or layers at all (common random numbers for
 searches over deliveries); engagement and kill draws of one layer and class stay in their own
@@ -526,9 +532,11 @@ def simulate(
                 return count.copy()
             if p <= 0.0:
                 return np.zeros_like(count)
-            out = np.empty_like(count)
+            out = np.zeros_like(count)
             for _, part, streams in blocks:
-                out[part] = streams.get(kind, layer, cls).binomial(count[part], p)
+                block = count[part]
+                if block.any():  # a block with nothing to draw for leaves its stream untouched
+                    out[part] = streams.get(kind, layer, cls).binomial(block, p)
             return out
 
         stock = np.repeat(initial[:, None], n, axis=1)
@@ -569,12 +577,24 @@ def simulate(
             shots_today = np.zeros((n_int, n), dtype=np.int64)
             for j, i, capacity, cost_per_engagement, engages in plan:
                 capacity_left = None if capacity is None else np.full(n, capacity, dtype=np.int64)
+                free = i is None and capacity is None and not cost_per_engagement
                 for k, shots, c, q in engages:
-                    engaged = draw_binomial(remaining[k], c, ENGAGE, j, k)
-                    if capacity_left is not None:
-                        np.minimum(engaged, capacity_left, out=engaged)
+                    if free:
+                        # nothing counts engagements here: the kills alone, one binomial
+                        killed = draw_binomial(remaining[k], c * q, KILL, j, k)
+                        remaining[k] -= killed
+                        kills_today[k] += killed
+                        continue
+                    # the most engagements each run can make today (None: no limit)
+                    limit = capacity_left
                     if i is not None:
-                        np.minimum(engaged, stock[i] // shots, out=engaged)
+                        can = stock[i] // shots
+                        limit = can if limit is None else np.minimum(limit, can)
+                    eligible = remaining[k] if limit is None else np.where(limit > 0, remaining[k], 0)
+                    engaged = draw_binomial(eligible, c, ENGAGE, j, k)
+                    if limit is not None:
+                        np.minimum(engaged, limit, out=engaged)
+                    if i is not None:
                         stock[i] -= engaged * shots
                         shots_today[i] += engaged * shots
                     elif cost_per_engagement:

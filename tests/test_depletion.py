@@ -217,3 +217,69 @@ def test_simulate_command_writes_the_summary_json(tmp_path, capsys):
     assert written["calibration"]["applied"]
     assert main(["simulate", "baseline", "--set", "threats.drone.perday=1"]) == 1
     assert "threats.drone.perday" in capsys.readouterr().err
+
+
+def test_a_free_layer_kills_binomially_with_engage_times_kill_probability():
+    # the free layer's single draw must give the two-draw scheme's law: binomial(N, c q) per day
+    ew = [{"name": "ew", "engages": {"ballistic": {"shots": 2, "pk": 0.4}},
+           "engage_probability": 0.6}]
+    result = simulate(_scenario(stock=0, per_day=30, extra_layers=ew, horizon=100), runs=500)
+    assert (result.depletion_day[0] == 0).all()  # the SAM cannot engage: only the free layer kills
+    daily = result.band_kills[0].ravel().astype(float)
+    p = 0.6 * (1 - 0.6**2)
+    mean, var = 30 * p, 30 * p * (1 - p)
+    n = daily.size
+    assert abs(daily.mean() - mean) < 4 * math.sqrt(var / n)
+    # standard error of a sample variance: sqrt((mu4 - var^2) / n), mu4 of the binomial
+    mu4 = 30 * p * (1 - p) * (1 + 3 * (30 - 2) * p * (1 - p))
+    assert abs(daily.var() - var) < 4 * math.sqrt((mu4 - var**2) / n)
+
+
+def _two_draw_reference(runs, horizon, per_day, dispersion, ew, sam, stock, rng):
+    """The model drawn the old way (engaged, then killed) in plain numpy: per-run total kills."""
+    p = 1 / dispersion
+    left = np.full(runs, stock)
+    kills = np.zeros(runs, dtype=np.int64)
+    for _ in range(horizon):
+        alive = rng.negative_binomial(per_day * p / (1 - p), p, runs)
+        engaged = rng.binomial(alive, ew[0])
+        killed = rng.binomial(engaged, ew[1])
+        alive -= killed
+        kills += killed
+        engaged = np.minimum(rng.binomial(alive, sam[0]), left // sam[2])
+        left -= engaged * sam[2]
+        kills += rng.binomial(engaged, 1 - (1 - sam[1]) ** sam[2])
+    return kills
+
+
+def test_free_layer_then_a_stock_limited_layer_match_the_two_draw_scheme():
+    data = _scenario(stock=300, per_day=12, dispersion=3.0, shots=2, pk=0.6, c=0.8,
+                     horizon=40).to_dict()
+    data["layers"].insert(0, {"name": "ew", "engages": {"ballistic": {"shots": 1, "pk": 0.5}},
+                              "engage_probability": 0.7})
+    scenario = scenario_from_dict(data)
+    runs = 6000
+    engine = simulate(scenario, runs=runs).run_kills[0].astype(float)
+    reference = _two_draw_reference(runs, 40, 12, 3.0, (0.7, 0.5), (0.8, 0.6, 2), 300,
+                                    np.random.default_rng(11)).astype(float)
+    se_mean = math.sqrt(engine.var() / runs + reference.var() / runs)
+    assert abs(engine.mean() - reference.mean()) < 4 * se_mean
+
+    def var_se(x):
+        centred = x - x.mean()
+        return math.sqrt(((centred**4).mean() - x.var() ** 2) / x.size)
+
+    assert abs(engine.var() - reference.var()) < 4 * math.hypot(var_se(engine), var_se(reference))
+
+
+def test_chunk_size_does_not_matter_with_dry_blocks_and_free_layers():
+    # no deliveries: every run runs dry, so whole blocks skip their draws from some day on
+    ew = [{"name": "ew", "engages": {"ballistic": {"shots": 1, "pk": 0.5}},
+           "engage_probability": 0.7}]
+    scenario = _scenario(stock=60, per_day=5, dispersion=2.0, pk=0.7, c=0.9, horizon=40,
+                         extra_layers=ew)
+    a = simulate(scenario, runs=4500, chunk_runs=2000)
+    b = simulate(scenario, runs=4500, chunk_runs=10000)
+    assert (a.depletion_day != NEVER).all()
+    for x, y in zip(_numbers(a), _numbers(b), strict=True):
+        np.testing.assert_array_equal(x, y)
