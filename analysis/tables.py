@@ -1,0 +1,183 @@
+"""Tables a journalist can read: `show_table` turns a DataFrame into a styled table for a report.
+
+Only the display changes; the frame passed in is left as it is. Shares become percentages with
+one decimal ("87.8%"), counts get thousands separators ("12,345"), a pair of bound columns becomes
+one interval column ("87.2–88.4%"), missing values show as "–", dates as "12 Oct 2025", booleans
+as yes/no, and column names lose their underscores. A meaningful (named) index becomes ordinary
+columns; a bare 0..n index is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+MISSING = "–"  # en dash: a missing value
+RANGE_DASH = "–"  # en dash between the bounds of an interval
+
+_TABLE_STYLES = [
+    {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold; "
+                                     "font-size: 1.05em; padding: 0 0 0.4em 0; color: #222;"},
+    {"selector": "th", "props": "text-align: left; vertical-align: bottom; padding: 4px 10px;"},
+    {"selector": "td", "props": "padding: 4px 10px; vertical-align: top;"},
+    {"selector": "", "props": "border-collapse: collapse; margin-bottom: 1em;"},
+]
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # arrays and other containers are not "missing"
+        return False
+
+
+def format_percent(value: Any, decimals: int = 1) -> str:
+    """A share (0.8778) as a percentage with `decimals` decimals ("87.8%"); missing as "–"."""
+    if _missing(value):
+        return MISSING
+    return f"{float(value) * 100:.{decimals}f}%"
+
+
+def format_count(value: Any) -> str:
+    """A count with thousands separators ("12,345"); missing as "–"."""
+    if _missing(value):
+        return MISSING
+    number = float(value)
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.1f}"
+
+
+def format_value(value: Any, decimals: int | None = None) -> str:
+    """Any other value: floats to `decimals` decimals (or 3 significant digits, with thousands
+    separators from 1,000 on), whole numbers with separators, booleans as yes/no, dates as
+    "12 Oct 2025", missing as "–"."""
+    if _missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%d %b %Y}" if value == value.normalize() else f"{value:%d %b %Y %H:%M}"
+    if isinstance(value, int) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iu"):
+        return f"{int(value):,}"
+    if isinstance(value, float) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "f"):
+        number = float(value)
+        if math.isinf(number):
+            return "∞" if number > 0 else "−∞"
+        if decimals is not None:
+            return f"{number:,.{decimals}f}"
+        if abs(number) >= 999.5:
+            return f"{number:,.0f}"
+        return f"{number:.3g}"
+    return str(value)
+
+
+def format_interval(low: Any, high: Any, formatter: Callable[[Any], str]) -> str:
+    """Two bounds as one range, "87.2–88.4%" for percentages; one missing bound gives "up to 88.4%"
+    or "50.0% or more", both missing "–"."""
+    if _missing(low) and _missing(high):
+        return MISSING
+    if _missing(low):
+        return f"up to {formatter(high)}"
+    if _missing(high):
+        return f"{formatter(low)} or more"
+    low_text, high_text = formatter(low), formatter(high)
+    if low_text.endswith("%") and high_text.endswith("%"):
+        low_text = low_text[:-1]
+    return f"{low_text}{RANGE_DASH}{high_text}"
+
+
+def _label(name: Any, rename: Mapping[Any, str]) -> str:
+    if name in rename:
+        return rename[name]
+    return str(name).replace("_", " ")
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    percent: Iterable[str] = (),
+    counts: Iterable[str] = (),
+    intervals: Mapping[str, tuple[str, str]] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    dates: Mapping[str, str] | None = None,
+    rename: Mapping[Any, str] | None = None,
+    columns: Iterable[str] | None = None,
+    caption: str | None = None,
+    hide_index: bool = True,
+    percent_decimals: int = 1,
+) -> Styler:
+    """A styled copy of `frame` for a report (`display(show_table(...))` or the cell's last line).
+
+    - `percent`: share columns (0-1) shown as "87.8%";
+    - `counts`: count columns shown as "12,345";
+    - `intervals`: `{label: (low column, high column)}`, each pair shown as one column `label`
+      ("87.2–88.4%" if the low column is in `percent`), in place of the low column;
+    - `decimals`: `{column: n}` floats to n decimals; `dates`: `{column: strftime format}`;
+    - `rename`: display names (columns not named lose their underscores);
+    - `columns`: the columns to show, in order (after the index is turned into columns; interval
+      labels may be named here); default all;
+    - `hide_index`: a named index becomes ordinary columns and a bare 0..n index is dropped.
+    Other floats show to 3 significant digits, booleans as yes/no, missing values as "–".
+    """
+    percent, counts = set(percent), set(counts)
+    intervals = dict(intervals or {})
+    decimals, dates, rename = dict(decimals or {}), dict(dates or {}), dict(rename or {})
+    table = frame.copy()
+    if hide_index:
+        named = [n for n in table.index.names if n is not None]
+        table = table.reset_index(drop=not named)
+    if isinstance(table.columns, pd.MultiIndex):
+        table.columns = [" ".join(str(p) for p in c if str(p)) for c in table.columns]
+    unknown = (percent | counts | set(decimals) | set(dates)
+               | {c for pair in intervals.values() for c in pair}) - set(table.columns)
+    if unknown:
+        raise KeyError(f"show_table: no column(s) {sorted(unknown)} in the table")
+
+    def formatter_of(column: str) -> Callable[[Any], str]:
+        if column in percent:
+            return lambda v: format_percent(v, percent_decimals)
+        if column in counts:
+            return format_count
+        if column in dates:
+            pattern = dates[column]
+            return lambda v: MISSING if _missing(v) else pd.Timestamp(v).strftime(pattern)
+        places = decimals.get(column)
+        return lambda v: format_value(v, places)
+
+    shown = pd.DataFrame(index=table.index)
+    paired = {low: (label, high) for label, (low, high) in intervals.items()}
+    dropped = {high for _, high in paired.values()}
+    for column in table.columns:
+        if column in paired:
+            label, high = paired[column]
+            fmt = formatter_of(column)
+            shown[label] = [format_interval(lo, hi, fmt) for lo, hi in zip(table[column], table[high], strict=True)]
+        elif column not in dropped:
+            fmt = formatter_of(column)
+            shown[column] = [fmt(v) for v in table[column]]
+    if columns is not None:
+        shown = shown[list(columns)]
+    numeric = {c for c in shown.columns
+               if c in intervals or (c in table.columns and pd.api.types.is_numeric_dtype(table[c])
+                                     and not pd.api.types.is_bool_dtype(table[c]))}
+    right = [_label(c, rename) for c in shown.columns if c in numeric]
+    shown.columns = [_label(c, rename) for c in shown.columns]
+
+    digest = hashlib.sha1(f"{caption}|{list(shown.columns)}|{shown.to_numpy().tolist()}".encode()).hexdigest()
+    styler = Styler(shown, uuid=digest[:8], cell_ids=False)
+    styler.set_table_styles(_TABLE_STYLES)
+    if right:
+        styler.set_properties(subset=right, **{"text-align": "right", "white-space": "nowrap"})
+        styler.set_table_styles({c: [{"selector": "th", "props": "text-align: right;"}] for c in right},
+                                overwrite=False)
+    if caption:
+        styler.set_caption(caption)
+    if hide_index:
+        styler.hide(axis="index")
+    return styler

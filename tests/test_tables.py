@@ -1,0 +1,93 @@
+"""analysis.tables: what a reader sees in a report table."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.tables import format_count, format_interval, format_percent, format_value, show_table
+
+
+@pytest.fixture
+def rates() -> pd.DataFrame:
+    return pd.DataFrame({
+        "weapon_class": ["drone", "cruise", "ballistic"],
+        "rate": [0.877839, 0.5, np.nan],
+        "ci_low": [0.872, 0.4, np.nan],
+        "ci_high": [0.884, np.nan, np.nan],
+        "launched": [123456, 7, 0],
+        "inside": [True, False, None],
+    })
+
+
+def test_known_values_are_formatted():
+    assert format_percent(0.877839) == "87.8%"
+    assert format_percent(1.0) == "100.0%"
+    assert format_percent(0.0005) == "0.1%"
+    assert format_count(1234567) == "1,234,567"
+    assert format_count(np.int64(42)) == "42"
+    assert format_value(0.123456) == "0.123"
+    assert format_value(12345.6) == "12,346"
+    assert format_value(1.23456, decimals=2) == "1.23"
+    assert format_value(True) == "yes"
+    assert format_value(pd.Timestamp("2025-10-11")) == "11 Oct 2025"
+    assert format_interval(0.872, 0.884, format_percent) == "87.2–88.4%"
+    assert format_interval(2.0, 3.5, format_value) == "2–3.5"
+
+
+def test_missing_values_show_as_a_dash():
+    for missing in (None, np.nan, pd.NA, pd.NaT):
+        assert format_percent(missing) == "–"
+        assert format_count(missing) == "–"
+        assert format_value(missing) == "–"
+    assert format_interval(np.nan, np.nan, format_percent) == "–"
+    assert format_interval(0.5, np.nan, format_percent) == "50.0% or more"
+    assert format_interval(np.nan, 0.5, format_percent) == "up to 50.0%"
+
+
+def test_show_table_formats_columns_and_leaves_the_frame_alone(rates):
+    before = rates.copy()
+    styler = show_table(rates, percent=["rate", "ci_low", "ci_high"], counts=["launched"],
+                        intervals={"95% interval": ("ci_low", "ci_high")},
+                        rename={"weapon_class": "weapon"}, caption="Interception rates")
+    pd.testing.assert_frame_equal(rates, before)
+    shown = styler.data
+    assert list(shown.columns) == ["weapon", "rate", "95% interval", "launched", "inside"]
+    assert shown.iloc[0].tolist() == ["drone", "87.8%", "87.2–88.4%", "123,456", "yes"]
+    assert shown.iloc[2].tolist() == ["ballistic", "–", "–", "0", "–"]
+    html = styler.to_html()
+    assert "<caption>Interception rates</caption>" in html
+    assert "nan" not in html.lower().replace("nanoseconds", "")
+    assert "0.877839" not in html
+
+
+def test_html_has_no_index_column(rates):
+    html = show_table(rates, percent=["rate"]).to_html()
+    assert "row_heading" not in html and "index_name" not in html
+    header = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    assert len(re.findall(r"<th", header)) == rates.shape[1]  # one heading per column, none for an index
+    first_row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", html, re.S).group(1)
+    assert re.findall(r">([^<]*)</td>", first_row)[0].strip() == "drone"
+
+
+def test_a_named_index_becomes_columns_and_a_bare_one_is_dropped():
+    named = pd.DataFrame({"launched": [10, 2000]}, index=pd.Index(["drone", "cruise"], name="class"))
+    assert list(show_table(named).data.columns) == ["class", "launched"]
+    assert show_table(named).data["launched"].tolist() == ["10", "2,000"]
+    unnamed = pd.DataFrame({"launched": [1, 2]}, index=[5, 6])
+    assert list(show_table(unnamed).data.columns) == ["launched"]
+    kept = show_table(named, hide_index=False).to_html()
+    assert "row_heading" in kept
+
+
+def test_unknown_columns_are_refused(rates):
+    with pytest.raises(KeyError, match="no column"):
+        show_table(rates, percent=["share"])
+
+
+def test_the_same_table_renders_the_same_html(rates):
+    assert show_table(rates, caption="a").to_html() == show_table(rates, caption="a").to_html()
+    assert show_table(rates, caption="a").to_html() != show_table(rates, caption="b").to_html()
