@@ -194,15 +194,16 @@ def _number(
 ) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         if isinstance(value, str):
-            try:
-                value = float(value)  # YAML reads 4.0e6 as a string without a dot: accept it
+            try:  # YAML reads 4.0e6 as a string without a dot: accept it
+                value = int(value) if integer and value.strip().lstrip("+-").isdigit() else float(value)
             except ValueError:
                 raise _fail(source, key, value, "must be a number") from None
         else:
             raise _fail(source, key, value, "must be a number")
     if not math.isfinite(value):
         raise _fail(source, key, value, "must be finite")
-    if integer and float(value) != int(value):
+    # ints are whole as they are (float() would round those above 2**53); floats must be integral
+    if integer and isinstance(value, float) and not value.is_integer():
         raise _fail(source, key, value, "must be a whole number")
     if low is not None and value < low:
         raise _fail(source, key, value, what or f"must be at least {low:g}")

@@ -127,3 +127,22 @@ def test_every_default_figure_in_a_shipped_scenario_names_its_source():
             figures = ":" in body and re.search(r"(?<![\w.])\d", body.split(":", 1)[1])
             if figures and not body.strip().startswith(("name", "description", "seed", "horizon_days", "runs")):
                 assert "#" in line, f"{path.name}:{number}: figure without a source comment"
+
+
+@pytest.mark.parametrize("seed", [2**53 + 1, 2**63 + 12345, 10**30 + 7, str(2**53 + 1)])
+def test_whole_numbers_above_2_to_the_53_keep_every_digit(seed):
+    # float(2**53 + 1) == 2**53: a check through floats would reject or round these seeds
+    scenario = scenario_from_dict({**GOOD, "seed": seed})
+    assert scenario.seed == int(seed)
+    assert isinstance(scenario.seed, int)
+
+
+@pytest.mark.parametrize(("value", "ok"), [(3, True), (3.0, True), ("3", True), (2.5, False),
+                                           ("2.5", False), (float(2**60), True)])
+def test_whole_number_check_on_floats_and_strings(value, ok):
+    data = {**GOOD, "runs": value}
+    if ok:
+        assert scenario_from_dict(data).runs == int(float(value))
+    else:
+        with pytest.raises(ScenarioError, match="runs.*whole number"):
+            scenario_from_dict(data)
