@@ -25,7 +25,7 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
    - the stock falls by engaged x shots ("shots fired"), spent whether or not they kill;
    - killed = binomial(engaged, 1 - (1 - pk)^shots);
    - every threat not killed (not engaged, or engaged and missed) goes on to the next layer.
-   A layer without an `interceptor` spends nothing and is limited only by capacity.
+   A layer without an `interceptor` spends no interceptors and is limited only by capacity.
    How the engine draws this (exact, the same distribution): a *free* layer (no interceptor, no
    capacity limit, no `cost_per_engagement_usd`) counts no engagements, so its kills are one
    binomial(eligible, c x (1 - (1 - pk)^shots)) (a binomial thinned by a binomial is a binomial);
@@ -36,9 +36,10 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
    fewest shots any layer spends per engagement with it (it cannot fund one more engagement). Day
    0 means it starts depleted. Deliveries may lift the stock again later; the depletion day is
    the first passage and stays. A run that never depletes within the horizon is censored.
-6. **Costs.** Defender spending = interceptors fired x unit cost + engagements of layers without
-   interceptors x `cost_per_engagement_usd` (counted when fired, not when delivered). Attacker
-   spending = arrivals x `attacker_costs_usd` of the class. Cost per kill = defender spending /
+6. **Costs.** Defender spending = interceptors fired x unit cost + engagements of every layer x
+   its `cost_per_engagement_usd` (counted when fired, not when delivered; on a layer with an
+   interceptor it is the cost of an engagement on top of its interceptors, e.g. crew, radar,
+   launcher wear). Attacker spending = arrivals x `attacker_costs_usd` of the class. Cost per kill = defender spending /
    kills; cost-exchange ratio = defender spending / attacker spending (totals over all runs).
 
 Interception rate = kills / arrivals (per day, per run over the horizon, per class).
@@ -597,7 +598,7 @@ def simulate(
                     if i is not None:
                         stock[i] -= engaged * shots
                         shots_today[i] += engaged * shots
-                    elif cost_per_engagement:
+                    if cost_per_engagement:
                         def_cost += engaged * cost_per_engagement
                     if capacity_left is not None:
                         capacity_left -= engaged

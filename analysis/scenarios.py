@@ -23,7 +23,7 @@ munitions cost. The file format, with the meaning of every key::
         engages: {ballistic: {shots: 2, pk: 0.7}, cruise: {shots: 1, pk: 0.9}}
         engage_probability: 0.9            # or per class: {ballistic: 0.9, cruise: 0.6}
         capacity_per_day: null             # most engagements a day, all classes together
-        cost_per_engagement_usd: 0         # optional: spending of a layer without interceptors
+        cost_per_engagement_usd: 0         # optional: spending per engagement (on top of interceptors)
     attacker_costs_usd: {drone: 50000, cruise: 6.5e6}
     calibration:                           # optional: solve engage probabilities for these rates
       target: {ballistic: 0.4}             # a figure per class, or one number for every class

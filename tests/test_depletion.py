@@ -283,3 +283,23 @@ def test_chunk_size_does_not_matter_with_dry_blocks_and_free_layers():
     assert (a.depletion_day != NEVER).all()
     for x, y in zip(_numbers(a), _numbers(b), strict=True):
         np.testing.assert_array_equal(x, y)
+
+
+def test_cost_per_engagement_counts_on_a_layer_with_an_interceptor_too():
+    data = _scenario(stock=3000, per_day=6, dispersion=1.0, shots=2, pk=0.7, c=0.8,
+                     horizon=60).to_dict()
+    data["layers"][0]["cost_per_engagement_usd"] = 500.0
+    result = simulate(scenario_from_dict(data), runs=300)
+    # each engagement fires exactly 2 interceptors, so engagements = shots / 2 in every run
+    expected = result.run_shots[0] * 1.0e6 + result.run_shots[0] / 2 * 500.0
+    np.testing.assert_allclose(result.run_defender_cost, expected)
+    assert result.run_shots.sum() > 0
+    # with fixed arrivals, certain engagement and no stock limit: 4 a day, 2 shots each
+    fixed = _scenario(stock=10**6, per_day=4, shots=2, horizon=30).to_dict()
+    fixed["layers"][0]["cost_per_engagement_usd"] = 500.0
+    summary = simulate(scenario_from_dict(fixed), runs=5).summary()
+    assert summary["cost_per_day_usd"] == pytest.approx(4 * 2 * 1.0e6 + 4 * 500.0)
+    # no stock, no engagements: nothing spent
+    empty = _scenario(stock=0, per_day=4, shots=2, horizon=30).to_dict()
+    empty["layers"][0]["cost_per_engagement_usd"] = 500.0
+    assert simulate(scenario_from_dict(empty), runs=5).summary()["cost_per_day_usd"] == 0.0
