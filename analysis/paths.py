@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -33,7 +34,8 @@ _RUNTIME_DIRS = {
 def keep_runtime_state_in_project() -> None:
     """Point matplotlib, IPython and Jupyter state under `.cache/` unless the user chose otherwise."""
     for variable, sub in _RUNTIME_DIRS.items():
-        if variable not in os.environ:
-            path = CACHE_DIR / sub
-            path.mkdir(parents=True, exist_ok=True)
-            os.environ[variable] = str(path)
+        os.environ.setdefault(variable, str(CACHE_DIR / sub))
+        # The Makefile sets these without creating them; IPython falls back to a temporary
+        # directory (and warns) when the folder is missing.
+        with contextlib.suppress(OSError):
+            Path(os.environ[variable]).mkdir(parents=True, exist_ok=True)
