@@ -24,7 +24,7 @@ _TABLE_STYLES = [
     {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold; "
                                      "font-size: 1.05em; padding: 0 0 0.4em 0; color: #222;"},
     {"selector": "th", "props": "text-align: left; vertical-align: bottom; padding: 4px 10px;"},
-    {"selector": "td", "props": "padding: 4px 10px; vertical-align: top;"},
+    {"selector": "td", "props": "text-align: left; padding: 4px 10px; vertical-align: top;"},
     {"selector": "", "props": "border-collapse: collapse; margin-bottom: 1em;"},
 ]
 
@@ -87,6 +87,8 @@ def format_interval(low: Any, high: Any, formatter: Callable[[Any], str]) -> str
     if _missing(high):
         return f"{formatter(low)} or more"
     low_text, high_text = formatter(low), formatter(high)
+    if high_text.startswith("-") or low_text.startswith("-"):
+        return f"{low_text} to {high_text}"  # "-3.5–-0.5" would read as a typo
     if low_text.endswith("%") and high_text.endswith("%"):
         low_text = low_text[:-1]
     return f"{low_text}{RANGE_DASH}{high_text}"
@@ -122,7 +124,7 @@ def show_table(
     - `rename`: display names (columns not named lose their underscores);
     - `columns`: the columns to show, in order (after the index is turned into columns; interval
       labels may be named here); default all;
-    - `hide_index`: a named index becomes ordinary columns and a bare 0..n index is dropped.
+    - `hide_index`: an index of labels becomes ordinary columns and a bare 0..n index is dropped.
     Other floats show to 3 significant digits, booleans as yes/no, missing values as "–".
     """
     percent, counts = set(percent), set(counts)
@@ -130,8 +132,11 @@ def show_table(
     decimals, dates, rename = dict(decimals or {}), dict(dates or {}), dict(rename or {})
     table = frame.copy()
     if hide_index:
-        named = [n for n in table.index.names if n is not None]
-        table = table.reset_index(drop=not named)
+        bare = isinstance(table.index, pd.RangeIndex) and table.index.name is None
+        if not bare:  # labels such as weapon classes or dates are data: keep them as columns
+            table = table.rename_axis([n if n is not None else "" for n in table.index.names])
+        table = table.reset_index(drop=bare)
+        table.columns.name = None
     if isinstance(table.columns, pd.MultiIndex):
         table.columns = [" ".join(str(p) for p in c if str(p)) for c in table.columns]
     unknown = (percent | counts | set(decimals) | set(dates)
@@ -172,10 +177,11 @@ def show_table(
     digest = hashlib.sha1(f"{caption}|{list(shown.columns)}|{shown.to_numpy().tolist()}".encode()).hexdigest()
     styler = Styler(shown, uuid=digest[:8], cell_ids=False)
     styler.set_table_styles(_TABLE_STYLES)
-    if right:
-        styler.set_properties(subset=right, **{"text-align": "right", "white-space": "nowrap"})
-        styler.set_table_styles({c: [{"selector": "th", "props": "text-align: right;"}] for c in right},
-                                overwrite=False)
+    if right:  # per-column selectors (td.colN) outrank the table-wide left alignment
+        styler.set_table_styles(
+            {c: [{"selector": "th", "props": "text-align: right;"},
+                 {"selector": "td", "props": "text-align: right; white-space: nowrap;"}] for c in right},
+            overwrite=False)
     if caption:
         styler.set_caption(caption)
     if hide_index:

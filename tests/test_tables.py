@@ -36,6 +36,7 @@ def test_known_values_are_formatted():
     assert format_value(pd.Timestamp("2025-10-11")) == "11 Oct 2025"
     assert format_interval(0.872, 0.884, format_percent) == "87.2–88.4%"
     assert format_interval(2.0, 3.5, format_value) == "2–3.5"
+    assert format_interval(-3.47, -0.47, format_value) == "-3.47 to -0.47"
 
 
 def test_missing_values_show_as_a_dash():
@@ -62,6 +63,7 @@ def test_show_table_formats_columns_and_leaves_the_frame_alone(rates):
     assert "<caption>Interception rates</caption>" in html
     assert "nan" not in html.lower().replace("nanoseconds", "")
     assert "0.877839" not in html
+    assert "td.col1 {\n  text-align: right" in html  # numbers right-aligned, text left
 
 
 def test_html_has_no_index_column(rates):
@@ -77,8 +79,10 @@ def test_a_named_index_becomes_columns_and_a_bare_one_is_dropped():
     named = pd.DataFrame({"launched": [10, 2000]}, index=pd.Index(["drone", "cruise"], name="class"))
     assert list(show_table(named).data.columns) == ["class", "launched"]
     assert show_table(named).data["launched"].tolist() == ["10", "2,000"]
-    unnamed = pd.DataFrame({"launched": [1, 2]}, index=[5, 6])
-    assert list(show_table(unnamed).data.columns) == ["launched"]
+    bare = pd.DataFrame({"launched": [1, 2]})
+    assert list(show_table(bare).data.columns) == ["launched"]
+    unnamed = pd.DataFrame({"launched": [1, 2]}, index=["pac3", "sam"])
+    assert show_table(unnamed).data.iloc[:, 0].tolist() == ["pac3", "sam"]
     kept = show_table(named, hide_index=False).to_html()
     assert "row_heading" in kept
 

@@ -52,6 +52,7 @@ from analysis.provenance import provenance
 from analysis.rates import binomial_interval
 from analysis.record import load_record, waves
 from analysis.summary import Summary
+from analysis.tables import show_table
 
 full_record = load_record(record or None)
 period_start, period_end = overview.parse_period(start, end, full_record)
@@ -79,7 +80,8 @@ Regional commands (`PvK...` accounts) report fewer and smaller numbers; where bo
 their figures can overlap. Totals by class and command over the period:"""),
     ("code", """\
 totals = overview.totals_by_command(strikes)
-display(totals)
+display(show_table(totals, counts=totals.columns, rename={"weapon_class": "weapon class"},
+                   caption=f"Launches by weapon class and reporting command, {period}"))
 fig_commands = overview.plot_national_vs_regional(monthly_national, monthly_regional)"""),
     ("md", """\
 ## Waves: size and tempo
@@ -93,7 +95,15 @@ tempo = overview.recent_tempo(national, period_end, recent_weeks)
 print(f"last {recent_weeks} weeks: {tempo['count']} waves, {tempo['per_week']:.2f} per week "
       f"(95% interval {tempo['low']:.2f} to {tempo['high']:.2f})")
 largest = overview.largest_waves(national, top_waves)
-display(largest)"""),
+display(show_table(
+    largest, counts=["total_launched", "drone_launched", "cruise_launched", "ballistic_launched",
+                     "total_neutralised"],
+    columns=["report_date", "total_launched", "drone_launched", "cruise_launched", "ballistic_launched",
+             "total_neutralised"],
+    rename={"report_date": "reported", "total_launched": "launched, all", "drone_launched": "drones",
+            "cruise_launched": "cruise missiles", "ballistic_launched": "ballistic missiles",
+            "total_neutralised": "neutralised"},
+    caption=f"The {len(largest)} largest national waves, {period}"))"""),
     ("md", """\
 ## Real Shaheds among "Shahed-type" launches
 
@@ -107,7 +117,11 @@ real_shaheds = int(shahed_share["shahed_real"].clip(upper=shahed_share["launched
 shahed_launched = int(shahed_share["launched"].sum())
 if shahed_launched:
     fig_shahed = overview.plot_shahed_share(shahed_share)
-    display(shahed_share)
+    display(show_table(
+        shahed_share, percent=["share", "low", "high"], counts=["launched", "shahed_real"],
+        intervals={"95% interval": ("low", "high")}, dates={"month": "%b %Y"},
+        rename={"launched": "Shahed-type launched", "shahed_real": "real Shaheds", "share": "real share"},
+        caption="Real Shaheds among Shahed-type launches, by month reported"))
 else:
     print("no month of the period gives the number of real Shaheds")"""),
     ("md", """\
@@ -118,7 +132,7 @@ What the loader corrected or flagged in the file (red), and counts a reader shou
     ("code", """\
 quality = overview.data_quality(full_record)
 fig_quality = overview.plot_data_quality(quality)
-display(quality)"""),
+display(show_table(quality, counts=["rows"], caption="What the loader corrected or flagged, whole file"))"""),
     ("md", """\
 ## Headline figures
 

@@ -45,15 +45,17 @@ Run it as it is, or through the runner: `python -m analysis report 02-estimate-i
     ("params", PARAMETERS),
     ("code", """\
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from analysis import parameters, provenance, published, rates, saturation, trend
 from analysis.plots import rates as rate_plots
 from analysis.record import load_record, waves
 from analysis.summary import Summary
+from analysis.tables import show_table
 
 params = parameters.check_parameters("02-estimate-interception-rates", globals())
 # Waves are found once, on the whole record, and every rate below clusters by them.
@@ -63,7 +65,6 @@ record_table = rates.with_wave_ids(strike_record, wave_table)
 other = "destroyed" if convention == "neutralised" else "neutralised"
 window = dict(command=command, start=start or None, end=end or None)
 CLASSES = ("drone", "cruise", "ballistic")
-pd.set_option("display.precision", 3)
 print(f"{len(record_table)} rows, {len(wave_table)} waves, report dates "
       f"{record_table['report_date'].min():%Y-%m-%d} to {record_table['report_date'].max():%Y-%m-%d}")"""),
     ("md", """\
@@ -76,8 +77,13 @@ night."""),
     ("code", """\
 by_class = {c: rates.rate_table(record_table, by="class", convention=c, method=method, **window)
             for c in (convention, other)}
-by_class[convention]"""),
-    ("code", "by_class[other]"),
+RATE_FORMAT = dict(percent=["rate", "ci_low", "ci_high", "od_low", "od_high"],
+                   intervals={"95% interval (binomial)": ("ci_low", "ci_high"),
+                              "95% interval (night-to-night spread)": ("od_low", "od_high")},
+                   decimals={"dispersion": 1}, rename={"class": "weapon class", "convention": "counting period"})
+for c in (convention, other):
+    display(show_table(by_class[c].drop(columns="method"), counts=["launched", c, "waves"],
+                       caption=f"Share {c} by weapon class ({method.capitalize()} intervals)", **RATE_FORMAT))"""),
     ("md", """\
 ## Night-to-night overdispersion
 
@@ -88,8 +94,15 @@ differ genuinely: weather, targets, the mix, which defences are in range."""),
     ("code", """\
 dispersion = {c: rates.overdispersion_table(record_table, convention=c, method=method, classes=CLASSES, **window)
               for c in (convention, other)}
-dispersion[convention]"""),
-    ("code", "dispersion[other]"),
+for c in (convention, other):
+    display(show_table(
+        dispersion[c], counts=["waves", "launched", "counted"],
+        percent=RATE_FORMAT["percent"] + ["bb_mu", "bb_mu_low", "bb_mu_high"],
+        intervals=RATE_FORMAT["intervals"] | {"beta-binomial 95%": ("bb_mu_low", "bb_mu_high"),
+                                              "rho 95%": ("rho_low", "rho_high")},
+        decimals={"dispersion": 1, "rho": 2, "rho_low": 2, "rho_high": 2},
+        rename=RATE_FORMAT["rename"] | {"counted": c, "bb_mu": "beta-binomial mean rate"},
+        caption=f"Night-to-night spread by weapon class, {c}"))"""),
     ("md", """\
 ## Monthly rates with bands
 
@@ -115,9 +128,16 @@ dispersion; each beside the nearest reporting-convention change."""),
     ("code", """\
 trends = pd.DataFrame([{"convention": c, "class": k, **trend.trend_test(series[(c, k)], c)}
                        for c in (convention, other) for k in CLASSES if len(series[(c, k)]) >= 6])
-trends"""),
+display(show_table(trends, decimals={col: 3 for col in trends.select_dtypes("float").columns},
+                   intervals={"slope 95%": ("ci_low", "ci_high")},
+                   rename={"class": "weapon class", "slope_logit_per_year": "slope (log-odds per year)"},
+                   caption="Trend of the monthly rate (slope in log-odds per year; Mann-Kendall tau)"))"""),
     ("code", """\
-pd.concat({(c, k): t for c in changes for k, t in changes[c].items()}, names=["convention", "class"])"""),
+change_table = pd.concat({(c, k): t for c in changes for k, t in changes[c].items()}, names=["convention", "class"])
+display(show_table(change_table.droplevel(-1), dates={"date": "%b %Y"},
+                   percent=[col for col in ("rate_before", "rate_after") if col in change_table.columns],
+                   rename={"class": "weapon class", "date": "from month"},
+                   caption="Changes in the monthly rate found by the change-point search"))"""),
     ("md", """\
 ## Saturation: do bigger waves get through more?
 
@@ -146,28 +166,53 @@ saturation_window = dict(start=max(pd.Timestamp(saturation_start), pd.Timestamp(
                          end=end or None, min_launched={"drone": min_drones})
 saturation_fits = {}
 for c in (convention, other):
-    coefficient_table, saturation_fits[c] = saturation.saturation_table(
-        wave_table, c, command, CLASSES, **saturation_window)
-    display(coefficient_table[["weapon_class", "term", "estimate", "ci_low", "ci_high", "odds_ratio", "or_low",
-                               "or_high", "rho", "dispersion", "waves", "min_launched"]].assign(convention=c))"""),
+    with warnings.catch_warnings():  # exp() of a far-out bound gives inf, shown as such; no need to warn
+        warnings.filterwarnings("ignore", "overflow encountered in exp", RuntimeWarning)
+        coefficient_table, saturation_fits[c] = saturation.saturation_table(
+            wave_table, c, command, CLASSES, **saturation_window)
+    display(show_table(
+        coefficient_table, columns=["weapon_class", "term", "odds_ratio", "odds ratio 95%", "log-odds 95%", "rho", "dispersion",
+                                    "waves", "min_launched"],
+        intervals={"odds ratio 95%": ("or_low", "or_high"), "log-odds 95%": ("ci_low", "ci_high")},
+        decimals={"odds_ratio": 2, "or_low": 2, "or_high": 2, "ci_low": 2, "ci_high": 2, "rho": 3, "dispersion": 2},
+        counts=["waves", "min_launched"],
+        rename={"weapon_class": "weapon class", "min_launched": "smallest wave of the class"},
+        caption=f"Saturation model, {c}: odds ratio per doubling of the wave (log2_size), "
+                "for a mixed wave (mixed_wave) and the baseline (const)"))"""),
     ("code", """\
 saturation_data = {k: saturation.saturation_data(wave_table, k, "neutralised", command,
                                                  saturation_window["start"], end or None,
                                                  min_drones if k == "drone" else None)
                    for k in saturation_fits["neutralised"]}
 size_checks = {k: saturation.size_quartile_comparison(d, boot=boot) for k, d in saturation_data.items()}
-display(pd.DataFrame({k: check.as_dict() for k, check in size_checks.items()}).T[
-    ["waves", "strata", "odds_ratio", "or_low", "or_high", "binomial_low", "binomial_high", "answer"]])
-size_checks["drone"].strata if "drone" in size_checks else None"""),
+check_table = pd.DataFrame({k: check.as_dict() for k, check in size_checks.items()}).T.infer_objects()
+display(show_table(
+    check_table.rename_axis("weapon class"),
+    columns=["weapon class", "waves", "strata", "odds_ratio", "95% (bootstrap)", "95% (binomial)", "answer"],
+    intervals={"95% (bootstrap)": ("or_low", "or_high"), "95% (binomial)": ("binomial_low", "binomial_high")},
+    decimals={col: 2 for col in ("odds_ratio", "or_low", "or_high", "binomial_low", "binomial_high")},
+    counts=["waves", "strata"],
+    rename={"strata": "quarters", "answer": "bigger waves get through more?"},
+    caption="Largest quarter of waves against the rest, within calendar quarters (Mantel-Haenszel)"))
+if "drone" in size_checks:
+    display(show_table(
+        size_checks["drone"].strata, percent=["rate_top", "rate_rest"],
+        counts=["waves_top", "waves_rest", "launched_top", "launched_rest"],
+        decimals={"size_top_median": 0, "size_rest_median": 0},
+        rename={"waves_top": "waves, largest quarter", "waves_rest": "waves, rest",
+                "size_top_median": "median size, largest", "size_rest_median": "median size, rest",
+                "launched_top": "launched, largest", "launched_rest": "launched, rest",
+                "rate_top": "share neutralised, largest", "rate_rest": "share neutralised, rest"},
+        caption="Drones, quarter by quarter: the largest quarter of waves against the rest"))"""),
     ("md", """\
 The verdicts, each with the within-quarter check and its caveat (neutralised count):"""),
     ("code", """\
 verdicts = {k: saturation.plain_verdict(fit, size_checks.get(k))
             for k, fit in saturation_fits["neutralised"].items()}
 for k, text in verdicts.items():
-    print(f"{k}: {text}\\n")
-for fit in saturation_fits["destroyed"].values():
-    print(f"[destroyed] {fit.verdict}")"""),
+    display(Markdown(f"**{k}**: {text}"))
+for k, fit in saturation_fits["destroyed"].items():
+    display(Markdown(f"**{k}, destroyed count**: {fit.verdict}"))"""),
     ("md", """\
 The curves: predicted share neutralised against wave size in the latest month, for the most common
 mix, with its 95% band; each dot a wave (area ~ launches of the class)."""),
@@ -198,8 +243,17 @@ diamond (lower line): the published figure. `inside` says whether the published 
 the wider interval."""),
     ("code", """\
 comparison = published.compare_published(record_table, command=command, method=method)
-comparison[["label", "convention", "rate", "source", "record_launched", "record_counted",
-            "record_rate", "record_ci_low", "record_ci_high", "record_od_low", "record_od_high", "inside"]]"""),
+display(show_table(
+    comparison, columns=["label", "convention", "rate", "source", "record_launched", "record_counted", "record_rate",
+                         "binomial 95%", "night-to-night 95%", "inside"],
+    percent=["rate", "record_rate", "record_ci_low", "record_ci_high", "record_od_low", "record_od_high"],
+    counts=["record_launched", "record_counted"],
+    intervals={"binomial 95%": ("record_ci_low", "record_ci_high"),
+               "night-to-night 95%": ("record_od_low", "record_od_high")},
+    rename={"label": "figure", "convention": "counting", "rate": "published", "record_launched": "launched (record)",
+            "record_counted": "intercepted (record)", "record_rate": "record",
+            "inside": "published inside the wider interval?"},
+    caption="Published interception rates beside the record"))"""),
     ("code", "rate_plots.plot_published_comparison(comparison);"),
     ("md", """\
 ## Headline figures

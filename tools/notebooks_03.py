@@ -58,6 +58,7 @@ from analysis.plots import claims as claim_plots
 from analysis.provenance import provenance
 from analysis.record import RecordWarning, load_record, waves
 from analysis.summary import Summary
+from analysis.tables import show_table
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", RecordWarning)  # unknown models are listed in notebook 01
@@ -76,13 +77,12 @@ print(f"{len(article_claims)} claims from {claims_path.name}, checked against "
 One line per claim: what the article says, the verdict, and where in the record the answer comes
 from. The sections below explain each one."""),
     ("code", """\
-pd.set_option("display.max_colwidth", None)
 glance = pd.DataFrame({
     "claim": [r.claim for r in results],
     "verdict": [r.verdict for r in results],
     "compared with": claim_checks.results_table(results)["matched"].to_list(),
 }, index=pd.Index([r.id for r in results], name="id"))
-display(glance)"""),
+display(show_table(glance, caption="The article's claims and the verdicts"))"""),
     ("md", """\
 ## The wave the article describes
 
@@ -106,7 +106,8 @@ if wave_results:
         rows[f"runner-up, reported {matched.runner_up['report_date']:%d %b}"] = (
             matched.runner_up["figures"])
     composition = pd.DataFrame(rows).rename(index=claim_checks.QUANTITY_LABELS)
-    display(composition.astype("Int64").astype(str).replace("<NA>", "not reported"))"""),
+    display(show_table(composition.rename_axis("figure"), counts=composition.columns,
+                       caption="The wave that matches best beside the night the article names (– not reported)"))"""),
     ("md", """\
 ## The "74% effectiveness"
 

@@ -55,6 +55,7 @@ from analysis.plots import depletion as plots
 from analysis.provenance import provenance
 from analysis.scenarios import load_scenario, resolve_scenario_path
 from analysis.summary import Summary
+from analysis.tables import show_table
 
 scenario_file = resolve_scenario_path(scenario)
 chosen = load_scenario(scenario_file)
@@ -62,24 +63,28 @@ if horizon_days:
     chosen = chosen.with_overrides({"horizon_days": horizon_days})
 print(f"{chosen.name}: {chosen.description}")
 if chosen.threats is not None:
-    display(pd.DataFrame(
+    display(show_table(pd.DataFrame(
         [{"class": t.name, "per day": t.per_day, "dispersion (variance/mean)": t.dispersion,
           "attacker cost (USD)": chosen.attacker_costs_usd[t.name]} for t in chosen.threats.values()]
-    ).set_index("class"))
+    ).set_index("class"), counts=["attacker cost (USD)"], decimals={"per day": 1, "dispersion (variance/mean)": 1},
+        caption="Threats: mean arrivals per day and cost per munition"))
 else:
     rt = chosen.record_threats
     print(f"threats: whole days of the record's {rt.command} waves {rt.start} to {rt.end}, x{rt.scale}")
-display(pd.DataFrame(
+display(show_table(pd.DataFrame(
     [{"interceptor": i.name, "stock": i.stock, "deliveries / month": i.deliveries_per_month,
       "unit cost (USD)": i.unit_cost_usd} for i in chosen.interceptors.values()]
-).set_index("interceptor"))
-display(pd.DataFrame(
+).set_index("interceptor"), counts=["stock", "deliveries / month", "unit cost (USD)"],
+    caption="Interceptors: starting stock, deliveries and unit cost (assumptions)"))
+display(show_table(pd.DataFrame(
     [{"layer": layer.name, "interceptor": layer.interceptor or "none", "class": cls,
       "shots": e.shots, "pk per shot": e.pk, "kill prob. per engagement": round(e.kill_probability, 3),
       "engage prob. (before calibration)": layer.engage_probability[cls],
       "capacity / day": layer.capacity_per_day}
      for layer in chosen.layers for cls, e in layer.engages.items()]
-).set_index(["layer", "class"]))"""),
+).set_index(["layer", "class"]), counts=["shots", "capacity / day"],
+    percent=["pk per shot", "kill prob. per engagement", "engage prob. (before calibration)"],
+    caption="Defensive layers in the order they engage (capacity – : no daily limit)"))"""),
     ("md", """\
 ## Simulation
 
@@ -92,9 +97,13 @@ report = result.summary()
 calibration = report["calibration"]
 if calibration:
     print(f"calibration applied ({calibration['method']}; targets: {calibration['target_source']})")
-    display(pd.DataFrame(calibration["classes"]).T[
-        ["target", "engage_probability", "reachable", "formula_rate", "simulated_while_stocked"]
-    ])
+    display(show_table(
+        pd.DataFrame(calibration["classes"]).T.infer_objects().rename_axis("class"),
+        columns=["class", "target", "engage_probability", "reachable", "formula_rate", "simulated_while_stocked"],
+        percent=["target", "engage_probability", "formula_rate", "simulated_while_stocked"],
+        rename={"target": "target rate", "engage_probability": "engage probability (solved)",
+                "formula_rate": "formula rate", "simulated_while_stocked": "simulated rate, while stocked"},
+        caption="Calibration: engagement probabilities solved to reach the target interception rates"))
 else:
     print("no calibration: engagement probabilities as in the scenario file")"""),
     ("md", """\
@@ -115,7 +124,14 @@ fund one engagement). Deliveries may lift a stock again afterwards; the curve co
 time it runs out."""),
     ("code", """\
 fig_survival = plots.survival_curves(result)
-display(pd.DataFrame(report["days_to_depletion"]).T)"""),
+display(show_table(
+    pd.DataFrame(report["days_to_depletion"]).T.rename_axis("interceptor"),
+    columns=["interceptor", "median", "10th-90th percentile", "mean", "prob_by_horizon", "censored_share"],
+    intervals={"10th-90th percentile": ("p10", "p90")}, decimals={"median": 0, "p10": 0, "p90": 0, "mean": 0},
+    percent=["prob_by_horizon", "censored_share"],
+    rename={"median": "median days", "mean": "mean days", "prob_by_horizon": f"runs out within {chosen.horizon_days} days",
+            "censored_share": "runs never out"},
+    caption="Days until each interceptor first runs out (– or 'or more': later than the horizon)"))"""),
     ("md", """\
 ## Interception rate as stocks fall
 
@@ -127,7 +143,10 @@ if calibration:
     targets = [c["target"] for c in calibration["classes"].values()]
     target_rate = None if len(set(targets)) > 1 else targets[0]
 fig_rate = plots.interception_rate_over_time(result, target=target_rate)
-display(pd.DataFrame(report["interception_rate_by_class"]).T)"""),
+display(show_table(
+    pd.DataFrame(report["interception_rate_by_class"]).T.rename_axis("class"), percent=["mean", "p10", "p90"],
+    intervals={"10th-90th percentile of runs": ("p10", "p90")}, rename={"mean": "mean share intercepted"},
+    caption="Interception rate over the horizon by class (kills / arrivals)"))"""),
     ("md", """\
 ## Leakers
 
