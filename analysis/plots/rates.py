@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -39,6 +40,11 @@ def plot_monthly_rates(
         ax.set_ylabel(f"{weapon_class}\n{convention}")
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _pos: f"{y:.0%}"))
         mark_conventions(ax, label=ax is axes[0])
+        for text in ax.texts:  # the convention labels sit over the line near 100%: keep them legible
+            text.set_bbox({"facecolor": "white", "alpha": 0.85, "linewidth": 0, "pad": 1})
+    axes[-1].xaxis.set_major_locator(mdates.YearLocator())
+    axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # "2024", not "2024-01"
+    axes[-1].set_xlabel("month reported")
     axes[0].set_title(f"Monthly share {convention}, national posts: 95% binomial band (dark) "
                       "and allowing for night-to-night spread (light)", fontsize=11)
     fig.tight_layout()

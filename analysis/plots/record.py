@@ -176,6 +176,7 @@ def _date_axis(ax: Any) -> None:
     else:
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _pos: f"{y:,.0f}"))  # 8,000 rather than 8000
     mark_conventions(ax)
 
 
@@ -261,6 +262,8 @@ def plot_data_quality(quality: pd.DataFrame) -> plt.Figure:
         ax.annotate(f"{value:,}", (value, y), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize=9)
     ax.set_xscale("symlog")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _pos: f"{x:,.0f}"))  # 1,000 rather than 10^3
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
     ax.set_xlabel("rows of the record (log scale)")
     ax.set_title("Data quality: red = corrected or flagged by the loader, grey = counts to know")
     ax.grid(axis="y", visible=False)
