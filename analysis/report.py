@@ -630,12 +630,18 @@ def run_reports(
     outcome = RunOutcome()
     to_run: list[ReportJob] = []
     progress = _Progress(len(planned), stream)
-    missing_record_reason = "needs the record, and none was found"
+    missing_record_reason = "needs the public record, and none was found"
     if fetch_problem:
         missing_record_reason += f" ({_shorten(fetch_problem, 300)})"
     missing_record_reason += f"; {HOW_TO_GET_RECORD}"
-    if record_path is None and any(job.needs_record for job in planned):
-        print(f"no record: {missing_record_reason}", file=stream, flush=True)
+    waiting = [job for job in planned if job.needs_record]
+    if record_path is None and waiting:
+        print(
+            f"no record: {len(waiting)} of {len(planned)} reports need it and are skipped; the "
+            f"others run.\n  why: {_shorten(fetch_problem, 300) or 'no record was found'}"
+            f"\n  to fix: {HOW_TO_GET_RECORD}",
+            file=stream, flush=True,
+        )
     for job in planned:
         if job.needs_record and record_path is None:
             _write_status(job, "skipped", missing_record_reason)
