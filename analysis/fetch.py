@@ -72,9 +72,15 @@ def fetch_record(
     except KeyboardInterrupt:
         raise
     except Exception as error:  # any network, HTTP or library failure: say why, keep the copy
-        reason = " ".join(str(error).split())[:300] or type(error).__name__
+        detail = " ".join(str(error).split()) or type(error).__name__
+        if _looks_offline(error):
+            host = re.search(r"host='([^']+)'|resolve '([^']+)'", detail)
+            where = next((g for g in host.groups() if g), "the host") if host else "the host"
+            reason = f"could not resolve or reach {where} (offline?)"
+        else:
+            reason = f"{type(error).__name__}: {detail[:300]}"
         raise FetchError(
-            f"download of {dataset} failed ({type(error).__name__}: {reason}); {keep_note}. "
+            f"download of {dataset} failed: {reason}; {keep_note}. "
             "Check the network connection, or use a local file with --record PATH."
         ) from None
     folder = Path(folder)
@@ -152,3 +158,14 @@ def describe(result: FetchResult) -> str:
     lines += [f"  {name}  sha256 {digest}" for name, digest in result.files.items()]
     lines.append(f"  provenance: {result.dest / PROVENANCE_FILE}")
     return "\n".join(lines)
+
+
+def _looks_offline(error: BaseException) -> bool:
+    """A failure to resolve or reach the host, whichever HTTP library raised it."""
+    names = {type(e).__name__ for e in (error, error.__cause__, error.__context__) if e}
+    text = str(error)
+    return isinstance(error, ConnectionError | TimeoutError) or any(
+        marker in name or marker in text
+        for name in names
+        for marker in ("ConnectionError", "NameResolution", "Max retries exceeded", "gaierror")
+    )

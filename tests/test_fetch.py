@@ -117,3 +117,27 @@ def test_data_fetch_command_then_load(tmp_path, monkeypatch, capsys):
     with pytest.warns(UserWarning, match="Zmey-9"):
         record = load_record(dest / "missile_attacks_daily.csv")
     assert len(record) == 16
+
+
+def test_an_offline_download_says_so_in_a_few_words(tmp_path, monkeypatch):
+    from analysis import fetch
+    from analysis.errors import AnalysisError
+
+    class NameResolutionError(Exception):
+        pass
+
+    def unreachable(dataset):
+        raise NameResolutionError(
+            "HTTPSConnectionPool(host='api.kaggle.com', port=443): Max retries exceeded with url: "
+            "/v1/datasets.DatasetApiService/GetDataset (Caused by NameResolutionError(...))"
+        )
+
+    try:
+        fetch.fetch_record(dest=tmp_path / "external", downloader=unreachable)
+    except AnalysisError as error:
+        message = str(error)
+    else:
+        raise AssertionError("an unreachable host did not fail")
+    assert "could not resolve or reach api.kaggle.com (offline?)" in message
+    assert "Max retries" not in message and len(message) < 400
+    assert not (tmp_path / "external").exists()
