@@ -44,7 +44,7 @@ from analysis.io import atomic_write_text
 from analysis.parameters import notebook_parameters, resolve_notebook, validate_overrides
 from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
 from analysis.provenance import code_version, file_provenance, sha256_of
-from analysis.summary import format_interval, format_number
+from analysis.summary import format_figure
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -696,13 +696,12 @@ def run_reports(
 def _figure_rows(figures: Sequence[Mapping[str, Any]], limit: int = 8) -> str:
     rows = []
     for figure in figures[:limit]:
-        interval = format_interval(figure.get("low"), figure.get("high"))
+        value, unit, interval = format_figure(dict(figure))
         if interval and figure.get("interval"):
             interval += f" ({figure['interval']})"
-        value = f"{figure.get('qualifier') or ''} {format_number(figure.get('value'))}".strip()
         rows.append(
             f"<tr><td>{escape(str(figure.get('name', '')))}</td>"
-            f"<td class='num'>{escape(value)} {escape(figure.get('unit') or '')}</td>"
+            f"<td class='num'>{escape(value)} {escape(unit)}</td>"
             f"<td>{escape(interval)}</td></tr>"
         )
     more = len(figures) - limit

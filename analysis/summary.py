@@ -102,13 +102,12 @@ class Summary:
     def _repr_html_(self) -> str:
         rows = []
         for f in self.figures:
-            value = f"{f.qualifier} {format_number(f.value)}".strip()
-            interval = format_interval(f.low, f.high)
+            value, unit, interval = format_figure(asdict(f))
             rows.append(
                 "<tr>"
                 + "".join(
                     f"<td>{escape(str(cell))}</td>"
-                    for cell in (f.name, value, f.unit, interval, f.interval, f.note)
+                    for cell in (f.name, value, unit, interval, f.interval, f.note)
                 )
                 + "</tr>"
             )
@@ -148,6 +147,22 @@ def format_interval(low: Any, high: Any) -> str:
     if low is None and high is None:
         return ""
     return f"{format_number(low)} to {format_number(high)}"
+
+
+def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
+    """(value, unit, interval) of a summary figure as a reader sees them: shares as percentages."""
+    value, low, high = figure.get("value"), figure.get("low"), figure.get("high")
+    unit = figure.get("unit") or ""
+    qualifier = figure.get("qualifier") or ""
+    if unit == "share" and all(isinstance(v, float | int | None) for v in (value, low, high)):
+
+        def percent(share: Any) -> Any:
+            return None if share is None else f"{100 * share:.1f}%"
+
+        text = f"{qualifier} {percent(value) or 'n/a'}".strip()
+        interval = format_interval(percent(low), percent(high))
+        return text, "", interval
+    return f"{qualifier} {format_number(value)}".strip(), unit, format_interval(low, high)
 
 
 def extract_summary(notebook: Any) -> dict[str, Any] | None:

@@ -40,8 +40,6 @@ def plot_monthly_rates(
         ax.set_ylabel(f"{weapon_class}\n{convention}")
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _pos: f"{y:.0%}"))
         mark_conventions(ax, label=ax is axes[0])
-        for text in ax.texts:  # the convention labels sit over the line near 100%: keep them legible
-            text.set_bbox({"facecolor": "white", "alpha": 0.85, "linewidth": 0, "pad": 1})
     axes[-1].xaxis.set_major_locator(mdates.YearLocator())
     axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # "2024", not "2024-01"
     axes[-1].set_xlabel("month reported")

@@ -63,4 +63,6 @@ def mark_conventions(ax: Any, label: bool = True) -> None:
                     fontsize=8,
                     color="0.3",
                     va="top",
+                    # legible over bars and lines that run through the top of the plot
+                    bbox={"facecolor": "white", "alpha": 0.85, "linewidth": 0, "pad": 1},
                 )
