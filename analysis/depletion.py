@@ -532,11 +532,16 @@ def simulate(
             if p >= 1.0:
                 return count.copy()
             if p <= 0.0:
-                return np.zeros_like(count)
-            out = np.zeros_like(count)
+                return np.zeros(count.shape, dtype=np.int64)
+            if len(blocks) == 1:
+                # a block with nothing to draw for leaves its stream untouched
+                if not np.count_nonzero(count):
+                    return np.zeros(count.shape, dtype=np.int64)
+                return blocks[0][2].get(kind, layer, cls).binomial(count, p)
+            out = np.zeros(count.shape, dtype=np.int64)
             for _, part, streams in blocks:
                 block = count[part]
-                if block.any():  # a block with nothing to draw for leaves its stream untouched
+                if np.count_nonzero(block):
                     out[part] = streams.get(kind, layer, cls).binomial(block, p)
             return out
 
@@ -611,9 +616,14 @@ def simulate(
             # "while stocked": days that end with every interceptor still able to engage (a day
             # on which a stock limit bound ends below the shots of one more engagement)
             any_depleted |= newly.any(axis=0)
-            ok = ~any_depleted
-            stocked_arrivals += arrivals[:, ok].sum(axis=1)
-            stocked_kills += kills_today[:, ok].sum(axis=1)
+            stocked = n - np.count_nonzero(any_depleted)
+            if stocked == n:
+                stocked_arrivals += arrivals.sum(axis=1)
+                stocked_kills += kills_today.sum(axis=1)
+            elif stocked:
+                ok = ~any_depleted
+                stocked_arrivals += arrivals[:, ok].sum(axis=1)
+                stocked_kills += kills_today[:, ok].sum(axis=1)
             tot_arr += arrivals
             tot_kill += kills_today
             tot_shots += shots_today

@@ -26,6 +26,7 @@ undone by calibrating again.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -450,9 +451,18 @@ def tornado(
     ranges = default_ranges(scenario, interceptor) if ranges is None else ranges
     base_data = scenario.to_dict()
 
+    done: dict[str, tuple[float, bool]] = {}
+
     def median_at(overrides: Mapping[str, Any]) -> tuple[float, bool]:
-        variant = scenario_from_dict(apply_overrides(base_data, overrides), source=scenario.source)
-        return capped_median_days(simulate(variant, runs=runs, seed=seed, record=record), interceptor)
+        data = apply_overrides(base_data, overrides)
+        # an end of a range equal to the base value (e.g. 2 shots, range 2-4) is the base
+        # scenario again: same seed, same numbers, so simulate each distinct scenario once
+        key = json.dumps(data, sort_keys=True, default=str)
+        if key not in done:
+            variant = scenario_from_dict(data, source=scenario.source)
+            done[key] = capped_median_days(simulate(variant, runs=runs, seed=seed, record=record),
+                                           interceptor)
+        return done[key]
 
     base_days, base_capped = median_at({})
     rows = []

@@ -160,3 +160,23 @@ def test_stocked_rate_is_the_layered_formula_and_the_engine_agrees() -> None:
     summary = simulate(scenario, runs=400, seed=9).summary()
     # 400 runs x 200 days x 20 threats: the standard error is about 0.0008
     assert summary["interception_rate_by_class"]["drone"]["mean"] == pytest.approx(expected, abs=0.004)
+
+
+def test_tornado_simulates_a_range_end_equal_to_the_base_once(monkeypatch) -> None:
+    scenario = scenario_from_dict(fixed_scenario(per_day=10, shots=2, stock=300, horizon=60))
+    ranges = pd.DataFrame([("interceptors.sam.stock", 300, 600, "test: low end is the base")],
+                          columns=["parameter", "low", "high", "source"])
+    calls = []
+    real = simulate
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("analysis.depletion.simulate", counting)
+    table = sustainability.tornado(scenario, "sam", ranges, runs=20)
+    assert len(calls) == 2  # the base (= the low end) and the high end
+    row = table.iloc[0]
+    # the reused base is the closed-form day ceil(S / (d n)) for both the base and the low end
+    assert row["days_at_low"] == row["base_days"] == math.ceil(300 / 20)
+    assert row["days_at_high"] == math.ceil(600 / 20)
