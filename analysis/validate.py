@@ -174,8 +174,9 @@ def check_frame(raw: pd.DataFrame, lines: np.ndarray, path: str | os.PathLike[st
     report("warning", over.to_numpy(), "not_reach_goal",
            raw["not_reach_goal"] if "not_reach_goal" in raw.columns else raw["destroyed"],
            "destroyed + not_reach_goal > launched")
-    report("warning", launched.isna().to_numpy(), "launched", raw["launched"], "missing count")
-    report("warning", destroyed.isna().to_numpy(), "destroyed", raw["destroyed"], "missing count")
+    for column, values in (("launched", launched), ("destroyed", destroyed)):
+        empty = raw[column].astype("str").str.strip() == ""  # a non-number is already an error
+        report("warning", (values.isna() & empty).to_numpy(), column, raw[column], "missing count")
     report("warning", (raw["model"].str.strip() == "").to_numpy(), "model", raw["model"],
            "missing model (counted as unknown)")
     report("warning", (raw["source"].str.strip() == "").to_numpy(), "source", raw["source"],
@@ -201,10 +202,11 @@ def check_file(
     from analysis.weapons import classify_models
 
     record_path = resolve_record_path(path)
-    catalogue_path = resolve_catalogue_path(record_path, catalogue)
-    read_catalogue(catalogue_path)
+    # The file's own faults first: they are what the user asked about.
     header = sniff_text_file(record_path)
     check_header(record_path, header)
+    catalogue_path = resolve_catalogue_path(record_path, catalogue)
+    read_catalogue(catalogue_path)
     report = FileReport(path=record_path, catalogue_path=catalogue_path, result=CheckResult())
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None

@@ -167,3 +167,19 @@ def test_both_snapshots_are_valid(record_path, older_record_path):
         assert report.ok, format_problems(report.result.errors, report.result.error_count)
         # 3 missing launched + 6 missing destroyed + 1 destroyed + not_reach_goal > launched
         assert report.result.warning_count == 10
+
+
+def test_a_count_that_is_not_a_number_is_one_error_not_also_a_missing_count(tmp_path):
+    from analysis.validate import check_frame
+
+    raw = pd.DataFrame({
+        "time_start": ["2025-01-01 20:00", "2025-01-02 20:00"],
+        "time_end": ["2025-01-02 08:00", "2025-01-03 08:00"],
+        "model": ["Shahed-136/131"] * 2, "launched": ["10", "12"], "destroyed": ["abc", ""],
+        "source": ["kpszsu/posts/a", "kpszsu/posts/b"],
+    })
+    result = check_frame(raw, np.array([2, 3]), tmp_path / "r.csv")
+    messages = [(p.line, p.column, p.message) for p in result.errors + result.warnings]
+    assert (2, "destroyed", "not a number") in messages
+    assert (3, "destroyed", "missing count") in messages
+    assert not any(line == 2 and message == "missing count" for line, _, message in messages)
