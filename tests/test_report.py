@@ -33,7 +33,7 @@ def notebooks(tmp_path) -> Path:
 @pytest.fixture()
 def stable_package(monkeypatch):
     """Other engineers edit the package while tests run: pin its fingerprint for cache tests."""
-    monkeypatch.setattr(report, "package_fingerprint", lambda: "pinned-for-test")
+    monkeypatch.setattr(report, "package_fingerprint", lambda dependencies=None: "pinned-for-test")
 
 
 def _remote_references(html: str) -> list[str]:
@@ -87,6 +87,110 @@ def test_cache_key_follows_notebook_parameters_and_data(notebooks, tmp_path, sta
     assert three.cache_key != one.cache_key
 
 
+def _code_notebook(path: Path, *cells: str) -> Path:
+    """A minimal notebook with these code cells."""
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": cell} for cell in cells],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+@pytest.fixture()
+def package_copy(tmp_path, monkeypatch) -> Path:
+    """A private copy of the package for the runner to key on (tests edit it)."""
+    copy = tmp_path / "pkg" / "analysis"
+    shutil.copytree(report.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    monkeypatch.setattr(report, "PACKAGE_DIR", copy)
+    return copy
+
+
+def test_dependency_closure_follows_imports_not_the_whole_package(notebooks, tmp_path):
+    path = _code_notebook(tmp_path / "summary-only.ipynb",
+                          "%matplotlib inline\nimport numpy as np", "from analysis import summary as s")
+    code = report.code_dependencies(path)
+    assert code.scope == "imports"
+    assert {"analysis", "analysis.summary", "analysis.report"} <= set(code.modules)
+    # analysis.summary's own imports, as its source has them, are in; the depletion model is not.
+    summary_source = (report.PACKAGE_DIR / "summary.py").read_text()
+    imported = set(re.findall(r"^\s*from (analysis\.[\w.]+) import", summary_source, re.M))
+    assert imported <= set(code.modules)
+    assert "analysis.sweep" not in code.modules and "analysis.depletion" not in code.modules
+    assert "templates/airdef/index.html.j2" in code.data  # the runner's template shapes the HTML
+    # The fixture notebook (from analysis.summary import ...; from analysis.parameters import ...)
+    fixture = report.code_dependencies(notebooks / f"{RUNNER}.ipynb")
+    assert {"analysis.summary", "analysis.parameters"} <= set(fixture.modules)
+    assert "analysis.sweep" not in fixture.modules
+    # Transitively: sustainability imports sweep inside a function; that counts.
+    nb05 = _code_notebook(tmp_path / "sust.ipynb", "from analysis import sustainability")
+    assert "analysis.sweep" in report.code_dependencies(nb05).modules
+    # Code run by a magic is code too.
+    timed = _code_notebook(tmp_path / "timed.ipynb", "%%capture\nimport analysis.sweep",
+                           "%time from analysis import trend")
+    traced = report.code_dependencies(timed)
+    assert traced.scope == "imports" and {"analysis.sweep", "analysis.trend"} <= set(traced.modules)
+
+
+def test_relative_and_package_imports_are_followed(tmp_path):
+    package = tmp_path / "analysis"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("from . import leaf\n")
+    (package / "sub" / "leaf.py").write_text("from ..base import x\nfrom .. import other\n")
+    (package / "base.py").write_text("x = 1\n")
+    (package / "other.py").write_text("NAME = 'table.csv'\n")
+    (package / "table.csv").write_text("a\n")
+    (package / "unused.py").write_text("")
+    (package / "unused.csv").write_text("a\n")
+    assert report.module_closure(["analysis.sub"], package) == [
+        "analysis", "analysis.base", "analysis.other", "analysis.sub", "analysis.sub.leaf"]
+    assert [p.name for p in report._data_files(["analysis.other"], package)] == ["table.csv"]
+
+
+def test_key_changes_with_a_module_the_notebook_uses_only(package_copy, tmp_path):
+    path = _code_notebook(tmp_path / "summary-only.ipynb", "from analysis.summary import Summary")
+    (before,) = report.plan_jobs([path], None, False)
+    with (package_copy / "sweep.py").open("a") as handle:
+        handle.write("\n# an edit the notebook does not depend on\n")
+    (unrelated,) = report.plan_jobs([path], None, False)
+    assert unrelated.cache_key == before.cache_key
+    with (package_copy / "summary.py").open("a") as handle:
+        handle.write("\n# an edit the notebook depends on\n")
+    (related,) = report.plan_jobs([path], None, False)
+    assert related.cache_key != before.cache_key
+    assert "analysis.summary" in related.code.modules and related.code.scope == "imports"
+
+
+def test_what_cannot_be_traced_keys_on_the_whole_package(package_copy, tmp_path):
+    whole = {p.relative_to(package_copy).with_suffix("").as_posix().replace("/", ".")
+             for p in package_copy.rglob("*.py")}
+    cases = {
+        "unparsable": "from analysis import (summary\n",
+        "dynamic": "import importlib\nmod = importlib.import_module('analysis.' + 'sweep')",
+        "missing": "import analysis.no_such_module",
+        "magic": "%run ../scripts/anything.py",
+        "shell": "!python -m analysis sweep grid.yaml",
+        "timeit options": "%timeit -n 3 import analysis.sweep",
+    }
+    keys = {}
+    for name, cell in cases.items():
+        path = _code_notebook(tmp_path / f"{name}.ipynb", "from analysis.summary import Summary", cell)
+        code = report.code_dependencies(path)
+        assert code.scope.startswith("whole package: "), (name, code.scope)
+        assert "analysis.sweep" in code.modules and len(code.modules) == len(whole)
+        (job,) = report.plan_jobs([path], None, False)
+        keys[name] = job.cache_key
+    # ...so an edit anywhere reruns it: never a stale report.
+    (package_copy / "sweep.py").write_text((package_copy / "sweep.py").read_text() + "\n# edit\n")
+    for name in cases:
+        (job,) = report.plan_jobs([tmp_path / f"{name}.ipynb"], None, False)
+        assert job.cache_key != keys[name], name
+    # A module of the package that no longer parses: its importers key on everything too.
+    (package_copy / "tables.py").write_text("def broken(:\n")
+    path = _code_notebook(tmp_path / "tables.ipynb", "from analysis.tables import show_table")
+    assert report.code_dependencies(path).scope.startswith("whole package: analysis/tables.py")
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("runner")
 def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(
@@ -107,6 +211,9 @@ def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(
         assert summary["report"]["parameters"]["n"] == n
         assert summary["report"]["code"]["version"]
         assert summary["report"]["run_at"]
+        assert summary["report"]["code_scope"] == "imports"
+        assert "analysis.summary" in summary["report"]["code_modules"]
+        assert "analysis.sweep" not in summary["report"]["code_modules"]
         assert summary["thumbnail_png_base64"]
         hidden = (out / RUNNER / f"{set_name}.html").read_text()
         shown = (out / RUNNER / f"{set_name}.code.html").read_text()
