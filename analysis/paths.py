@@ -12,6 +12,7 @@ EXTERNAL_DIR = DATA_DIR / "external"  # the fetched public record (ignored by gi
 INTERIM_DIR = DATA_DIR / "interim"  # derived tables (ignored by git)
 SCENARIO_DIR = DATA_DIR / "scenarios"
 CLAIMS_DIR = DATA_DIR / "claims"
+GRID_DIR = DATA_DIR / "grids"
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 REPORT_DIR = PROJECT_ROOT / "reports"
 CACHE_DIR = PROJECT_ROOT / ".cache"  # runtime state of matplotlib, IPython and Jupyter

@@ -45,7 +45,15 @@ import yaml
 from analysis.errors import AnalysisError, ParameterError, RecordNotFoundError
 from analysis.io import atomic_write_text
 from analysis.parameters import notebook_parameters, resolve_notebook, validate_overrides
-from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
+from analysis.paths import (
+    CLAIMS_DIR,
+    GRID_DIR,
+    NOTEBOOK_DIR,
+    PROJECT_ROOT,
+    RECORD_ENV,
+    REPORT_DIR,
+    SCENARIO_DIR,
+)
 from analysis.provenance import code_version, file_provenance, sha256_of
 from analysis.summary import format_figure
 
@@ -505,6 +513,17 @@ def package_fingerprint(dependencies: CodeDependencies | None = None) -> str:
     return digest.hexdigest()
 
 
+def inputs_fingerprint(folders: Sequence[Path] = (SCENARIO_DIR, CLAIMS_DIR, GRID_DIR)) -> str:
+    """A hash of the project's own input files (scenarios, claims, grids) that notebooks read by
+    name: editing one must rerun the reports, like a change of the record."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(Path(folder).parent)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 # --------------------------------------------------------------------------------------------
 # Writing safely (files: analysis.io.atomic_write_text)
 
@@ -775,6 +794,7 @@ def plan_jobs(
     record_sha = sha256_of(record) if record else None
     catalogue = find_catalogue(record)
     catalogue_sha = sha256_of(catalogue) if catalogue else None
+    inputs = inputs_fingerprint()
     jobs = []
     for notebook in notebooks:
         path = resolve_notebook(notebook)
@@ -808,6 +828,7 @@ def plan_jobs(
             keyed = {k: v for k, v in parameters.items() if k != "record"}
             data = ({"record": record_sha, "catalogue": catalogue_sha}
                     if (uses_record or needs_record) else {})
+            data["inputs"] = inputs
             jobs.append(ReportJob(
                 notebook=str(path), name=path.stem, set_name=label, parameters=parameters,
                 injected=injected, needs_record=needs_record, uses_record=uses_record,

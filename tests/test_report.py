@@ -300,3 +300,18 @@ def test_cli_two_runs_at_once_and_errors_without_traceback(notebooks, tmp_path):
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
     assert "91-runner-fixture (-p): parameter n = 1000 is out of range" in bad.stderr
+
+
+def test_editing_a_scenario_or_claims_file_changes_the_inputs_fingerprint(tmp_path):
+    scenarios, claims = tmp_path / "scenarios", tmp_path / "claims"
+    scenarios.mkdir()
+    claims.mkdir()
+    (scenarios / "a.yaml").write_text("name: a\n")
+    (claims / "c.yaml").write_text("claims: []\n")
+    before = report.inputs_fingerprint((scenarios, claims))
+    assert report.inputs_fingerprint((scenarios, claims)) == before
+    (scenarios / "a.yaml").write_text("name: b\n")
+    edited = report.inputs_fingerprint((scenarios, claims))
+    assert edited != before
+    (claims / "d.yaml").write_text("claims: []\n")
+    assert report.inputs_fingerprint((scenarios, claims)) not in {before, edited}
