@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 SUMMARY_MIMETYPE = "application/vnd.airdef.summary+json"
+SHARE_UNITS = {"share", "fraction", "proportion"}  # shown as percentages to readers
 
 
 @dataclass
@@ -143,9 +144,14 @@ def format_number(value: Any) -> str:
 
 
 def format_interval(low: Any, high: Any) -> str:
-    """'low to high'; a missing bound (e.g. beyond a simulation's horizon) shows as n/a."""
+    """'low to high'; with one bound missing (e.g. beyond a simulation's horizon) 'low or more'
+    or 'up to high'."""
     if low is None and high is None:
         return ""
+    if high is None:
+        return f"{format_number(low)} or more"
+    if low is None:
+        return f"up to {format_number(high)}"
     return f"{format_number(low)} to {format_number(high)}"
 
 
@@ -154,7 +160,7 @@ def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
     value, low, high = figure.get("value"), figure.get("low"), figure.get("high")
     unit = figure.get("unit") or ""
     qualifier = figure.get("qualifier") or ""
-    if unit == "share" and all(isinstance(v, float | int | None) for v in (value, low, high)):
+    if unit in SHARE_UNITS and all(isinstance(v, float | int | None) for v in (value, low, high)):
 
         def percent(share: Any) -> Any:
             return None if share is None else f"{100 * share:.1f}%"

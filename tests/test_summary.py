@@ -57,12 +57,13 @@ def test_format_number():
         assert format_number(value) == text
 
 
-def test_format_interval_shows_a_missing_bound():
+def test_format_interval_says_which_bound_is_missing():
     from analysis.summary import format_interval
 
     assert format_interval(None, None) == ""
     assert format_interval(0.1, 0.25) == "0.1 to 0.25"
-    assert format_interval(89.0, None) == "89 to n/a"
+    assert format_interval(89.0, None) == "89 or more"
+    assert format_interval(None, 0.25) == "up to 0.25"
 
 
 def test_shares_read_as_percentages_and_other_units_as_numbers():
@@ -71,5 +72,7 @@ def test_shares_read_as_percentages_and_other_units_as_numbers():
     share = {"value": 0.8778, "low": 0.8718, "high": 0.8836, "unit": "share"}
     assert format_figure(share) == ("87.8%", "", "87.2% to 88.4%")
     censored = {"value": 120, "low": 89.0, "high": None, "unit": "days", "qualifier": ">"}
-    assert format_figure(censored) == ("> 120", "days", "89 to n/a")
+    assert format_figure(censored) == ("> 120", "days", "89 or more")
+    fraction = {"value": 0.832, "low": 0.821, "high": 0.841, "unit": "fraction"}
+    assert format_figure(fraction) == ("83.2%", "", "82.1% to 84.1%")
     assert format_figure({"value": "yes", "unit": "share"}) == ("yes", "share", "")

@@ -46,23 +46,25 @@ def apply_house_style() -> None:
 
 
 def mark_conventions(ax: Any, label: bool = True) -> None:
-    """Draw the start of each drone-reporting convention as a dashed line with its name."""
+    """Draw the start of each drone-reporting convention as a dashed line with its name.
+
+    The name runs up along the line, in small grey type with no box, so it never hides data.
+    """
     low, high = ax.get_xlim()
-    for row, (name, start, _meaning) in enumerate(DRONE_CONVENTIONS[1:]):
+    for name, start, _meaning in DRONE_CONVENTIONS[1:]:
         x = mpl.dates.date2num(start)
         if low <= x <= high:
             ax.axvline(x, color="0.35", linestyle="--", linewidth=1, zorder=0)
             if label:
-                # Labels on alternate rows: the changes are a year apart and collide on long axes.
                 ax.annotate(
                     f"{name} from {start:%d %b %Y}",
                     xy=(x, 1),
                     xycoords=("data", "axes fraction"),
-                    xytext=(3, -3 - 11 * row),
+                    xytext=(-2, -3),
                     textcoords="offset points",
-                    fontsize=8,
-                    color="0.3",
+                    rotation=90,
+                    fontsize=7.5,
+                    color="0.35",
+                    ha="right",
                     va="top",
-                    # legible over bars and lines that run through the top of the plot
-                    bbox={"facecolor": "white", "alpha": 0.85, "linewidth": 0, "pad": 1},
                 )
