@@ -224,10 +224,25 @@ def test_rates_command_writes_the_issue_columns(record_path: Path, tmp_path: Pat
                  "--convention", "destroyed", "-o", str(output)]) == 0
     written = pd.read_csv(output)
     assert list(written.columns) == ["class", "quarter", "convention", "launched", "destroyed", "rate",
-                                     "ci_low", "ci_high", "method"]
+                                     "ci_low", "ci_high", "method", "waves", "dispersion", "od_low",
+                                     "od_high"]
     tolerance = 1e-6  # the CSV keeps 6 significant digits
     assert (written["ci_low"] <= written["rate"] + tolerance).all()
     assert (written["rate"] <= written["ci_high"] + tolerance).all()
+    assert (written["method"] == "wilson; quasi-binomial by wave").all()
+    assert (written["waves"] >= 1).all()
+    assert (written["dispersion"].dropna() > 0).all() and written["dispersion"].notna().any()
+    several = written["waves"] >= 2  # a single wave has no spread to measure: od left empty
+    assert written.loc[several, ["od_low", "od_high"]].notna().all().all()
+    assert written.loc[~several, ["dispersion", "od_low", "od_high"]].isna().all().all()
+    assert (written.loc[several, "od_low"] <= written.loc[several, "ci_low"] + tolerance).all()
+    assert (written.loc[several, "ci_high"] <= written.loc[several, "od_high"] + tolerance).all()
+    wide = tmp_path / "wide.csv"
+    assert main(["rates", "--record", str(record_path), "--by", "class,quarter", "--convention", "destroyed",
+                 "--overdispersed", "-o", str(wide)]) == 0
+    wide_table = pd.read_csv(wide)
+    assert wide_table["ci_low"].equals(wide_table["od_low"])
+    assert wide_table["ci_high"].equals(wide_table["od_high"])
     assert main(["rates", "--record", str(record_path), "--by", "weekday", "-o", str(output)]) == 1
 
 

@@ -16,7 +16,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "'neutralised' counts destroyed + did not reach (comparable across reporting periods); "
             "'destroyed' changed meaning on 2024-07-10 and 2025-07-23, so a 'destroyed' table is "
             "always split by convention period (column 'convention'). Columns: the grouping keys, "
-            "launched, destroyed or neutralised, rate, ci_low, ci_high, method."
+            "launched, destroyed or neutralised, rate, ci_low, ci_high (binomial 95%% interval), "
+            "method (e.g. 'wilson; quasi-binomial by wave'), waves (waves with launches in the "
+            "group), dispersion (Pearson phi of the rate across those waves: 1 = binomial, above 1 = "
+            "night-to-night overdispersion; empty with fewer than 2 waves or a rate of exactly 0 or 1), "
+            "od_low, od_high (the 95%% interval allowing for that overdispersion: quasi-binomial by "
+            "wave, never narrower than the binomial one; empty for a group of a single wave)."
         ),
     )
     add_record_arguments(parser)
@@ -30,8 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--method", choices=("wilson", "jeffreys"), default="wilson",
                         help="binomial interval (default: wilson)")
     parser.add_argument("--overdispersed", action="store_true",
-                        help="widen each interval for the wave-to-wave variation (quasi-binomial "
-                             "by wave); method then reads e.g. 'wilson-quasi'")
+                        help="also put the overdispersion-aware interval (od_low, od_high) in "
+                             "ci_low, ci_high, for readers of the older columns; method then reads "
+                             "e.g. 'wilson quasi-binomial by wave (ci and od)'. od_low, od_high and "
+                             "dispersion are always written")
     parser.add_argument("--start", metavar="DATE", help="first report date (YYYY-MM-DD)")
     parser.add_argument("--end", metavar="DATE", help="last report date (YYYY-MM-DD)")
     parser.add_argument("-o", "--output", required=True, metavar="FILE.csv", help="CSV file to write")
@@ -65,9 +72,12 @@ def run(args: argparse.Namespace) -> int:
                        method=args.method, start=start, end=end)
     if args.overdispersed:
         table["ci_low"], table["ci_high"] = table["od_low"], table["od_high"]
-        table["method"] = f"{args.method}-quasi"
+        table["method"] = f"{args.method} quasi-binomial by wave (ci and od)"
+    else:
+        table["method"] = f"{args.method}; quasi-binomial by wave"
     keys = table.attrs["keys"]
-    out = table[[*keys, "launched", args.convention, "rate", "ci_low", "ci_high", "method"]]
+    out = table[[*keys, "launched", args.convention, "rate", "ci_low", "ci_high", "method",
+                 "waves", "dispersion", "od_low", "od_high"]]
     output = Path(args.output)
     # Written beside the target and renamed, so a failed run never leaves half a file.
     atomic_write_text(output, out.to_csv(index=False, float_format="%.6g"))
