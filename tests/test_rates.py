@@ -298,3 +298,23 @@ def test_row_wave_ids_sum_to_the_wave_table_on_real_snapshot(real_record: pd.Dat
                     & drones["launched"].gt(0) & drones["neutralised"].notna()]
     row = rate_table(real_record, by="class").set_index("class").loc["drone"]
     assert row.waves == drones["wave_id"].nunique()
+
+
+def test_rates_command_all_warns_about_pooled_regional_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import record as record_module
+    from analysis.cli import main
+
+    record = synthetic_record(seed=3, waves=20)
+    monkeypatch.setattr(record_module, "load_record", lambda *args, **kwargs: record)
+    output = tmp_path / "rates.csv"
+    assert main(["rates", "--command", "all", "--by", "class", "-o", str(output)]) == 0
+    err = capsys.readouterr().err
+    assert "regional" in err and "--by command" in err
+    assert main(["rates", "--command", "all", "--by", "class,command", "-o", str(output)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    written = pd.read_csv(output)
+    assert set(written["command"]) == {"national", "regional"}
+    assert main(["rates", "--by", "class", "-o", str(output)]) == 0
+    assert "warning" not in capsys.readouterr().err

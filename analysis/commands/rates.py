@@ -31,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--convention", choices=("neutralised", "destroyed"), default="neutralised",
                         help="what counts as an interception (default: neutralised)")
     parser.add_argument("--command", choices=("national", "all"), default="national",
-                        help="national-command posts only, or regional commands too (default: national)")
+                        help="national-command posts only, or regional commands too (default: national). "
+                             "Regional rows are mostly destroyed-only counts that can overlap the "
+                             "national reports; 'all' without '--by command' pools them and warns")
     parser.add_argument("--method", choices=("wilson", "jeffreys"), default="wilson",
                         help="binomial interval (default: wilson)")
     parser.add_argument("--overdispersed", action="store_true",
@@ -59,7 +61,28 @@ def _date(value: str | None, option: str) -> str | None:
     return value
 
 
+def pooling_warning(record, command: str, keys: list[str], start: str | None, end: str | None) -> str | None:
+    """The warning for `--command all` grouped without `command`: regional rows pooled in silence."""
+    from analysis.rates import select_rows
+
+    if command != "all" or "command" in keys:
+        return None
+    rows = select_rows(record, "all", start, end)
+    regional = rows["command"] == "regional"
+    if not regional.any():
+        return None
+    launched = rows["launched"].astype("Float64")
+    return (
+        f"warning: --command all pools {int(regional.sum())} regional-command rows "
+        f"({int(launched[regional].sum()):,} of {int(launched.sum()):,} launched) with the national ones. "
+        "Regional rows are mostly destroyed-only counts (launched = destroyed) that can overlap the "
+        "national reports, so pooled rates run high; add '--by command' to keep them apart "
+        "(e.g. --by class,command)."
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    import sys
     from pathlib import Path
 
     from analysis.io import atomic_write_text
@@ -76,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         table["method"] = f"{args.method}; quasi-binomial by wave"
     keys = table.attrs["keys"]
+    warning = pooling_warning(record, args.command, keys, start, end)
+    if warning:
+        print(warning, file=sys.stderr)
     out = table[[*keys, "launched", args.convention, "rate", "ci_low", "ci_high", "method",
                  "waves", "dispersion", "od_low", "od_high"]]
     output = Path(args.output)
