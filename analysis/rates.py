@@ -28,7 +28,8 @@ def binomial_interval(
 
     `wilson` is the Wilson score interval; `jeffreys` the equal-tailed Jeffreys interval with the
     usual boundary rule (low = 0 when successes = 0, high = 1 when successes = trials; Brown, Cai
-    and DasGupta 2001). Zero trials give NaN. Scalars in, floats out; arrays in, arrays out.
+    and DasGupta 2001); both bounds lie in [0, 1], exactly 0 (1) at 0 (all) successes. Zero trials
+    give NaN. Scalars in, floats out; arrays in, arrays out.
     """
     if method not in INTERVAL_METHODS:
         raise ValueError(f"method must be one of {INTERVAL_METHODS}, got {method!r}")
@@ -48,9 +49,10 @@ def binomial_interval(
             warnings.simplefilter("ignore", RuntimeWarning)
             lo, hi = proportion_confint(k[valid], n[valid], alpha=alpha, method=method)
         lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-        if method == "jeffreys":
-            lo = np.where(k[valid] == 0, 0.0, lo)
-            hi = np.where(k[valid] == n[valid], 1.0, hi)
+        # Both intervals reach the boundary exactly at 0 or n successes (Wilson by its formula,
+        # Jeffreys by the boundary rule); set it exactly, not as a rounding residue like 7e-18.
+        lo = np.where(k[valid] == 0, 0.0, lo)
+        hi = np.where(k[valid] == n[valid], 1.0, hi)
         low[valid] = np.clip(lo, 0.0, 1.0)
         high[valid] = np.clip(hi, 0.0, 1.0)
     if scalar:

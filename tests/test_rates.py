@@ -318,3 +318,20 @@ def test_rates_command_all_warns_about_pooled_regional_rows(
     assert set(written["command"]) == {"national", "regional"}
     assert main(["rates", "--by", "class", "-o", str(output)]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("method", ["wilson", "jeffreys"])
+def test_interval_bounds_are_exact_at_zero_and_all_successes(method: str) -> None:
+    from analysis.rates import quasi_interval
+
+    for n in (1, 2, 43, 56, 1000, 123457):
+        assert binomial_interval(0, n, method)[0] == 0.0
+        assert binomial_interval(n, n, method)[1] == 1.0
+    low, high = binomial_interval(np.array([0, 3, 56]), np.array([56, 56, 56]), method)
+    assert low[0] == 0.0 and high[-1] == 1.0
+    assert ((low >= 0) & (high <= 1)).all()
+    # The quasi-binomial interval of 0/56 over three waves: its low bound too is exactly 0.
+    od_low, od_high, _phi = quasi_interval(np.array([0, 0, 0]), np.array([20, 20, 16]), method)
+    assert od_low == 0.0 and 0 < od_high < 1
+    od_low, od_high, _phi = quasi_interval(np.array([20, 20, 16]), np.array([20, 20, 16]), method)
+    assert od_high == 1.0 and 0 < od_low < 1
