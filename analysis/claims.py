@@ -3,13 +3,37 @@
 A claims file lists what an article says in figures: a wave of so many drones on a given night, an
 effectiveness rate, an increase in attacks. Each claim carries its source, the claimed figures with
 explicit tolerances (the article's "nearly" and "about" made numeric), and the window of dates to
-search. `check_claims` finds, for each claim, what the record says and gives a verdict:
+search. `check_claims` finds, for each claim, what the record says and gives one of four verdicts:
+`holds`, `partly holds`, `does not hold`, `cannot be checked`. The rules, per kind of claim:
 
-- `holds`: the record agrees within the stated tolerance, on the claimed date or period;
-- `partly holds`: it agrees only in part (another night, another reading of the figure, some of
-  several figures), or the direction is right but the record cannot tell it from noise;
-- `does not hold`: the record disagrees;
-- `cannot be checked`: the record has nothing to compare (no wave in the window, no such column).
+Every claim has one *primary* reading, fixed in the claims file before the record is looked at: the
+most natural sense of the words (the quantity named, the claimed night; for a rate, the period,
+weapons and convention declared `primary`). Other readings (alternative quantities, other periods)
+are computed and reported, but they never rescue a claim: with many readings, one fits by chance.
+
+- Wave claims (figures of one wave). The wave the article describes is the national wave in the
+  window whose figures match best. `holds`: every figure, as named, lies within its tolerance and
+  the wave was reported on the claimed date. `partly holds`: every figure holds but the wave is on
+  another night (the count is right, the date is not), or some but not all figures hold.
+  `does not hold`: no figure holds as named; when a figure matches only another quantity (e.g. all
+  missiles for "ballistic missiles"), the reason says so ("mislabelled"), but the claim as made
+  is wrong.
+- Rate claims. `holds`: the primary reading's 95% interval meets the claimed band. `does not hold`:
+  it excludes the band, even if some of the other readings fit; the reason gives how many of the
+  distinct readings fit and warns that, with that many, one fitting by chance is likely.
+  `cannot be checked`: the primary reading has no national wave. Intervals are wave-level
+  (quasi-binomial): the Wilson interval on the effective sample size n / phi, phi the Pearson
+  dispersion of the per-wave counts by `wave_id` (`analysis.rates.quasi_interval`), because the
+  rate moves far more from wave to wave than a binomial count allows; a period of one wave falls
+  back to the plain Wilson interval of that wave, and says so.
+- Direction claims (`period_change`: "intensifying", "harder to sustain"). `holds`: the change is
+  in the claimed direction and significant (one-sided test, p < 0.05, on daily totals or per-wave
+  rates, so the night-to-night variation is the yardstick). `partly holds`: the change is in the
+  claimed direction but within the night-to-night noise: the record cannot tell it from no change.
+  `does not hold`: no change, or a change the other way (the reason says whether that is
+  significant).
+- `cannot be checked`: the record has nothing to compare (no wave in the window, no such column, a
+  claim the record cannot speak to).
 
 Claims work on the wave table of `analysis.record.waves` (one row per national or regional post and
 wave, counts per weapon class), so they can be tested on small synthetic tables.
@@ -29,7 +53,7 @@ import yaml
 from scipy import stats
 
 from analysis.errors import AnalysisError
-from analysis.rates import binomial_interval
+from analysis.rates import binomial_interval, quasi_interval
 
 HOLDS = "holds"
 PARTLY = "partly holds"
@@ -55,6 +79,10 @@ DEFAULT_WINDOW_DAYS = 2
 # a close figure on the next night when the search window is widened.
 DAY_PENALTY = 0.05
 INTERVAL_METHOD = "wilson"
+SIGNIFICANCE = 0.05  # a change "stands out" from the night-to-night variation below this p-value
+# What the interval of a rate reading is (see the module docstring).
+QUASI_INTERVAL = "95% quasi-binomial Wilson (wave-level, dispersion by wave_id)"
+ONE_WAVE_INTERVAL = "95% Wilson (one wave only, no wave-to-wave variation to measure)"
 
 
 class ClaimsError(AnalysisError):
@@ -682,19 +710,21 @@ def check_wave_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None 
             notes.append(
                 f"{_label(fig.quantity)}: {_fmt(value)}, outside \"{words}\" "
                 f"(accepted {_fmt(band[0])} to {_fmt(band[1])}); but {_label(alt_holds[0])}: "
-                f"{_fmt(alternatives[alt_holds[0]])} matches, so the figure is right but mislabelled"
+                f"{_fmt(alternatives[alt_holds[0]])} matches: the figure is mislabelled, and the "
+                f"claim as made (about {_label(fig.quantity)}) is wrong"
             )
         else:
             notes.append(f"{_label(fig.quantity)}: {_fmt(value)}, outside \"{words}\" "
                          f"(accepted {_fmt(band[0])} to {_fmt(band[1])})")
 
-    mislabelled = any(d["alternatives_that_hold"] and not d["holds"] for d in details)
+    # The primary reading of each figure is the quantity it names: a match of an alternative
+    # quantity only is reported (mislabelled), never counted as the figure holding.
     on_date = best["days_from_claimed_date"] == 0
     if parts_checkable == 0:
         verdict = CANNOT_CHECK
     elif parts_hold == len(claim.figures) and on_date:
         verdict = HOLDS
-    elif parts_hold == len(claim.figures) or parts_hold > 0 or mislabelled:
+    elif parts_hold > 0:
         verdict = PARTLY
     else:
         verdict = DOES_NOT_HOLD
@@ -705,6 +735,13 @@ def check_wave_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None 
         when += (f", {abs(offset)} day{'s' if abs(offset) != 1 else ''} "
                  f"{'before' if offset < 0 else 'after'} the date claimed ({claim.date:%d %b %Y})")
     reason = when + "; " + "; ".join(notes) + "."
+    if verdict == PARTLY:
+        if parts_hold == len(claim.figures):
+            reason += (" Partly holds: the figures are right, but for another night than the one "
+                       "the article names.")
+        else:
+            reason += (f" Partly holds: {parts_hold} of {len(claim.figures)} figures hold as "
+                       "named.")
     first = claim.figures[0].quantity
     on_claimed = candidates[_report_dates(candidates) == pd.Timestamp(claim.date)]
     claimed_night = [_wave_summary(on_claimed.loc[i], quantities, claim.date) for i in on_claimed.index]
@@ -733,7 +770,13 @@ def check_wave_claim(claim: Claim, waves: pd.DataFrame, window_days: int | None 
 
 
 def period_rate(waves: pd.DataFrame, period: Period, classes: str, convention: str) -> dict[str, Any]:
-    """The pooled interception rate of national waves in a period, with a 95% binomial interval."""
+    """The pooled interception rate of national waves in a period, with a 95% wave-level interval.
+
+    The interval is the quasi-binomial one of `analysis.rates.quasi_interval` on the per-wave counts
+    (summed by `wave_id` where the table has one): Wilson on the effective sample size n / phi. A
+    period with a single wave has no wave-to-wave variation to measure: its interval is the plain
+    Wilson interval of that wave, and `interval` says so.
+    """
     national = _in_period(_national(waves), period)
     launched = _quantity(national, f"{classes}_launched")
     successes = _quantity(national, f"{classes}_{convention}")
@@ -750,21 +793,39 @@ def period_rate(waves: pd.DataFrame, period: Period, classes: str, convention: s
         return {"period": period.name, "start": period.start, "end": period.end, "classes": classes,
                 "convention": convention, "launched": 0.0, "successes": 0.0, "rate": None,
                 "ci_low": None, "ci_high": None, "waves": 0, "drone_conventions": conventions,
-                "mixes_conventions": False}
-    k = min(k, n)  # one row of the record reports more neutralised than launched
-    low, high = binomial_interval(k, n, method=INTERVAL_METHOD)
+                "mixes_conventions": False, "dispersion": None, "interval": ""}
+    # one row of the record reports more neutralised than launched: cap each wave at its launches
+    per_wave = pd.DataFrame({"launched": launched[usable].astype(float),
+                             "successes": np.minimum(successes[usable], launched[usable]).astype(float)})
+    if "wave_id" in national.columns:
+        per_wave = per_wave.groupby(national.loc[usable, "wave_id"].astype(str).to_numpy()).sum()
+    k = float(per_wave["successes"].sum())
+    if len(per_wave) >= 2:
+        low, high, phi = quasi_interval(per_wave["successes"].to_numpy(),
+                                        per_wave["launched"].to_numpy(), method=INTERVAL_METHOD)
+        interval = QUASI_INTERVAL
+    else:
+        low, high = binomial_interval(k, n, method=INTERVAL_METHOD)
+        phi, interval = float("nan"), ONE_WAVE_INTERVAL
     return {"period": period.name, "start": period.start, "end": period.end, "classes": classes,
             "convention": convention, "launched": n, "successes": k, "rate": k / n,
-            "ci_low": low, "ci_high": high, "waves": int(usable.sum()),
-            "drone_conventions": conventions, "mixes_conventions": mixes}
+            "ci_low": low, "ci_high": high, "waves": len(per_wave),
+            "drone_conventions": conventions, "mixes_conventions": mixes,
+            "dispersion": phi if math.isfinite(phi) else None, "interval": interval}
 
 
 def _reading_text(r: dict[str, Any], period: Period) -> str:
     what = {"all": "all weapons", "missile": "missiles", "drone": "drones"}.get(
         r["classes"], f"{r['classes']} weapons")
+    if r["waves"] == 1:
+        how = "one wave, Wilson"
+    elif r["dispersion"] is not None:
+        how = f"{r['waves']} waves, dispersion {r['dispersion']:.1f}"
+    else:
+        how = f"{r['waves']} waves"
     return (f"{what}, {r['convention']}, {period.label()}: {_pct(r['rate'])} "
             f"(95% CI {_pct(r['ci_low'])} to {_pct(r['ci_high'])}; "
-            f"{_fmt(r['successes'])} of {_fmt(r['launched'])})")
+            f"{_fmt(r['successes'])} of {_fmt(r['launched'])}; {how})")
 
 
 def check_rate_claim(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
@@ -793,23 +854,28 @@ def check_rate_claim(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
     fitting = [r for r in computable if r["fits_claim"]]
     fitting_distinct = {(r["period"], r["successes"], r["launched"]) for r in fitting}
     claimed = f"{100 * claim.claimed_rate:g}%"
-    if primary["rate"] is None:
-        verdict = PARTLY if fitting else CANNOT_CHECK
-        lead = "the main reading has no waves in the record"
+    # The verdict rests on the primary reading alone (declared in the claims file before looking):
+    # other readings are reported, with their number, but cannot rescue the claim.
+    if primary["rate"] is None or primary["mixes_conventions"]:
+        verdict = CANNOT_CHECK
+        lead = "the main reading has no comparable waves in the record"
     elif primary["fits_claim"]:
         verdict = HOLDS
-        lead = f"the main reading fits: {primary['text']}"
+        lead = f"the main reading fits {claimed}: {primary['text']}"
     else:
-        verdict = PARTLY if fitting else DOES_NOT_HOLD
-        lead = f"the main reading does not fit {claimed}: {primary['text']}"
+        verdict = DOES_NOT_HOLD
+        lead = f"the main reading excludes {claimed}: {primary['text']}"
     reason = lead + "."
     if fitting and not primary["fits_claim"]:
         shown: dict[tuple, str] = {}
         for r in fitting:  # one example per distinct figure (conventions and groups can coincide)
             shown.setdefault((r["period"], r["successes"], r["launched"]), r["text"])
         examples = "; ".join(list(shown.values())[:3])
-        reason += (f" {claimed} fits {len(fitting_distinct)} of {len(distinct)} distinct readings, "
-                   f"e.g. {examples}. With this many readings one fitting by chance is likely.")
+        share = len(fitting_distinct) / len(distinct)
+        reason += (f" {claimed} fits {len(fitting_distinct)} of {len(distinct)} distinct "
+                   f"readings ({100 * share:.0f}%), e.g. {examples}. With {len(distinct)} readings, "
+                   "each with a 95% interval, some fitting by chance is likely: they do not rescue "
+                   "the claim.")
     elif not fitting:
         nearest = min(computable, key=lambda r: abs(r["rate"] - claim.claimed_rate))
         reason += f" No reading fits; the nearest is {nearest['text']}."
@@ -826,10 +892,10 @@ def check_rate_claim(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
                  "end": claim.primary.period.end, "classes": claim.primary.classes,
                  "convention": claim.primary.convention},
         record={k: primary[k] for k in ("rate", "ci_low", "ci_high", "launched", "successes", "waves")}
-        | {"interval": f"95% {INTERVAL_METHOD}"},
+        | {"interval": primary["interval"], "dispersion": primary["dispersion"]},
         details=readings,
         headline={"value": primary["rate"], "low": primary["ci_low"], "high": primary["ci_high"],
-                  "unit": "fraction"},
+                  "unit": "fraction", "interval": primary["interval"]},
     )
 
 
@@ -850,6 +916,7 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
     assert claim.recent is not None and claim.baseline is not None
     base = {"id": claim.id, "claim": claim.text, "kind": claim.kind, "source": claim.source}
     alternative = "greater" if claim.direction == "increase" else "less"
+    opposite = "less" if alternative == "greater" else "greater"
     national = _national(waves)
     if claim.measure == "launched_per_day":
         recent = daily_launches(waves, claim.recent, claim.classes)
@@ -858,7 +925,9 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
         # Night-to-night counts are far more variable than Poisson: a rank test on daily totals
         # respects that where a test on the pooled counts would not.
         test = stats.mannwhitneyu(recent, baseline, alternative=alternative)
+        other_p = float(stats.mannwhitneyu(recent, baseline, alternative=opposite).pvalue)
         unit, fmt = "launched per day", _fmt
+        interval = ""
         record = {"recent": recent_value, "baseline": baseline_value,
                   "ratio": recent_value / baseline_value if baseline_value else None,
                   "p_value": float(test.pvalue), "test": "one-sided Mann-Whitney on daily totals"}
@@ -876,9 +945,11 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
             successes = _quantity(sub, f"{claim.classes}_{claim.convention}")
             ok = launched.notna() & successes.notna() & (launched > 0)
             per_wave.append((successes[ok] / launched[ok]).clip(upper=1.0))
-        p_value = None
+        p_value = other_p = None
         if checkable and len(per_wave[0]) and len(per_wave[1]):
             p_value = float(stats.mannwhitneyu(*per_wave, alternative=alternative).pvalue)
+            other_p = float(stats.mannwhitneyu(*per_wave, alternative=opposite).pvalue)
+        interval = r["interval"]
         unit, fmt = f"{claim.convention} rate", _pct
         record = {"recent": recent_value, "baseline": baseline_value,
                   "recent_ci": [r["ci_low"], r["ci_high"]], "baseline_ci": [b["ci_low"], b["ci_high"]],
@@ -894,22 +965,34 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
     moved = recent_value > baseline_value if claim.direction == "increase" else (
         recent_value < baseline_value)
     p_value = record["p_value"]
-    significant = p_value is not None and p_value < 0.05
+    record["p_value_other_direction"] = other_p
+    significant = p_value is not None and p_value < SIGNIFICANCE
     what = (f"{unit}: {fmt(recent_value)} in {claim.recent.label()} against {fmt(baseline_value)} "
             f"in {claim.baseline.label()}")
     p_text = "n/a" if p_value is None else f"{p_value:.3f}"
+    article = "an" if claim.direction == "increase" else "a"
+    other = "decrease" if claim.direction == "increase" else "increase"
     if moved and significant:
         verdict = HOLDS
-        reason = f"{what}; a clear {claim.direction} (p = {p_text}, {record['test']})."
+        reason = (f"{what}; {article} {claim.direction}, as claimed, that stands out from the "
+                  f"night-to-night variation (p = {p_text} < {SIGNIFICANCE}, {record['test']}).")
     elif moved:
         verdict = PARTLY
-        article = "an" if claim.direction == "increase" else "a"
-        reason = (f"{what}; {article} {claim.direction} in the stated direction, but night-to-night "
-                  f"variation could produce it (p = {p_text}, {record['test']}).")
+        reason = (f"{what}; {article} {claim.direction}, as claimed, but within the night-to-night "
+                  f"noise: the record cannot tell it from no change (p = {p_text} >= "
+                  f"{SIGNIFICANCE}, {record['test']}).")
+    elif recent_value == baseline_value:
+        verdict = DOES_NOT_HOLD
+        reason = f"{what}; no change, so no {claim.direction}."
     else:
         verdict = DOES_NOT_HOLD
-        reason = f"{what}; no {claim.direction}."
-    headline = {"value": recent_value, "low": recent_ci[0], "high": recent_ci[1], "unit": unit}
+        o_text = "n/a" if other_p is None else f"{other_p:.3f}"
+        clear = (f"a clear {other}" if other_p is not None and other_p < SIGNIFICANCE
+                 else f"{'an' if other == 'increase' else 'a'} {other} within the noise")
+        reason = (f"{what}; the record moved the other way, {clear} (p = {o_text} for the "
+                  f"{other}, {record['test']}), not {article} {claim.direction}.")
+    headline = {"value": recent_value, "low": recent_ci[0], "high": recent_ci[1], "unit": unit,
+                "interval": interval}
     del baseline_ci
     return ClaimResult(**base, verdict=verdict, reason=reason, matched=matched, record=record,
                        headline=headline)
@@ -965,8 +1048,9 @@ def results_table(results: list[ClaimResult]) -> pd.DataFrame:
 
 def summary_figures(results: list[ClaimResult]) -> list[dict[str, Any]]:
     """One headline figure per claim for `analysis.summary.Summary.add`: the record's figure, its
-    95% interval where there is one, and the verdict with its reason as the note. A claim the
-    record cannot check gets its verdict as the value."""
+    95% interval where there is one (which interval is named), and the verdict with its reason as
+    the note. A claim the record cannot check gets its verdict as the value. The name is the
+    claim's id; `labelled_name` adds the verdict for displays that show only name and value."""
     figures = []
     for r in results:
         value = r.headline.get("value")
@@ -977,7 +1061,13 @@ def summary_figures(results: list[ClaimResult]) -> list[dict[str, Any]]:
             "low": low,
             "high": high,
             "unit": r.headline.get("unit", "") if value is not None else "",
-            "interval": f"95% {INTERVAL_METHOD.capitalize()}" if low is not None else "",
+            "interval": (r.headline.get("interval") or QUASI_INTERVAL) if low is not None else "",
             "note": f"{r.verdict}: {r.reason}",
         })
     return figures
+
+
+def labelled_name(result: ClaimResult) -> str:
+    """The claim's id with its verdict, e.g. "wave-drones (partly holds)": a card that shows only a
+    name and the record's figure then still says what the figure means for the claim."""
+    return f"{result.id} ({result.verdict})"

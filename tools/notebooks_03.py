@@ -30,11 +30,13 @@ Each claim is kept as data in a claims file (`data/claims/`), with the words of 
 ("nearly", "about") turned into explicit margins. For each claim the record is searched for the
 wave or period that matches best, and the claim gets one of four verdicts:
 
-- **holds**: the record agrees, within the margin, on the date the article gives;
-- **partly holds**: the figures agree but not on the date given, or only under another reading of
-  the figure (for example all missiles rather than ballistic ones), or a change goes the way the
+- **holds**: the record agrees, within the margin, on the date the article gives; for a change
+  ("intensifying"), it goes the way the article says and stands out from the night-to-night swings;
+- **partly holds**: the figures agree but not on the date given, or a change goes the way the
   article says but is too small to tell from the usual night-to-night swings;
-- **does not hold**: the record disagrees;
+- **does not hold**: the record disagrees on the most natural reading of the claim, fixed in the
+  claims file before looking at the record. Other readings (another period, all missiles rather
+  than ballistic ones) are shown, but do not rescue a claim: with many readings, some fit by chance;
 - **cannot be checked**: the record has nothing to compare with.
 
 The record counts what Ukraine's Air Force reported (national command posts only; the regional
@@ -116,8 +118,11 @@ plausible reading is computed: the night itself, the big wave the night before, 
 days, September, the first days of October and the year so far; for all weapons, drones only and
 missiles only. A weapon counts as *neutralised* when it was shot down or suppressed by electronic
 warfare (the Air Force reports both in one figure since 23 July 2025, so the two ways of counting
-coincide in these periods). The bars are 95% intervals: a short period, with few weapons, leaves a
-wide margin. The main reading, the most natural sense of "currently offer", is in bold."""),
+coincide in these periods). The bars are 95% wave-level intervals: the share neutralised varies
+from one wave to the next far more than chance alone would make it, so the interval is widened by
+that variation (a quasi-binomial interval; a single night gets the plain Wilson interval of its
+wave). The main reading, the most natural sense of "currently offer", is in bold: the verdict rests
+on it alone, since among twenty readings some fit 74% by chance."""),
     ("code", """\
 rate_results = [r for r in results if r.kind == "rate"]
 rate_claims = {c.id: c for c in article_claims if c.kind == "rate"}
@@ -148,9 +153,9 @@ for r in results:
     ("md", """\
 ## Headline figures
 
-For each claim: the record's figure (the matched wave's count, the rate of the main reading with
-its 95% Wilson interval, or the recent period of a comparison), with the verdict and its reason in
-the note."""),
+For each claim, named with its verdict: the record's figure (the matched wave's count, the rate of
+the main reading with its 95% wave-level interval, or the recent period of a comparison), with the
+verdict and its reason in the note."""),
     ("code", """\
 summary = Summary(
     "The article's claims checked against the record",
@@ -164,8 +169,8 @@ summary = Summary(
         "claims": [r.to_dict() for r in results],
     },
 )
-for figure in claim_checks.summary_figures(results):
-    summary.add(**figure)
+for result, figure in zip(results, claim_checks.summary_figures(results), strict=True):
+    summary.add(**(figure | {"name": claim_checks.labelled_name(result)}))
 summary.set_main_figure(fig_waves)
 summary"""),
 ]

@@ -139,7 +139,7 @@ def plot_rate_readings(result: ClaimResult, claimed: float) -> plt.Figure:
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
     ax.set_xlabel("share of launched weapons neutralised (shot down or suppressed; 'destroyed' where marked),"
-                  " with 95% interval")
+                  " with 95% wave-level interval")
     ax.set_title("The claimed rate against every reading of the record")
     fig.tight_layout()
     return fig
