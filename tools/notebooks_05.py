@@ -47,7 +47,7 @@ params = check_parameters("05-assess-sustainability", globals())"""),
     ("code", """\
 import numpy as np
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from analysis import sustainability
 from analysis.depletion import simulate
@@ -56,6 +56,7 @@ from analysis.plots import sustainability as plots
 from analysis.provenance import provenance
 from analysis.scenarios import load_scenario, resolve_scenario_path
 from analysis.summary import Summary
+from analysis.tables import show_table
 
 names = [name.strip() for name in scenarios.split(",") if name.strip()]
 if not names:
@@ -71,10 +72,10 @@ if focus not in reference.interceptors:
     raise ParameterError(f"05-assess-sustainability: parameter 'focus': value {focus!r}: "
                          f"{reference_name} has {', '.join(reference.interceptors)}")
 record_arg = record or None
-pd.DataFrame(
-    [{"scenario": name, "file": files[name].name, "description": s.description,
-      "horizon (days)": s.horizon_days} for name, s in chosen.items()]
-).set_index("scenario")"""),
+show_table(
+    pd.DataFrame([{"scenario": name, "file": files[name].name, "description": s.description,
+                   "horizon (days)": s.horizon_days} for name, s in chosen.items()]),
+    caption="The scenarios compared (the first is the reference)")"""),
     ("md", """\
 ## 1. Scenarios side by side
 
@@ -105,25 +106,29 @@ overview = pd.DataFrame([
      "calibrated": "yes" if report["calibration"] else "no"}
     for name, report in reports.items()
 ])
-display(depletion_table.pivot(index="interceptor", columns="scenario", values="median")[names]
-        .rename_axis(columns="median day it runs out (NaN = later than the horizon)"))
-display(overview.set_index("scenario").round(3))
-fig_scenarios = plots.depletion_by_scenario(depletion_table, max(s.horizon_days for s in chosen.values()))"""),
+horizon_max = max(s.horizon_days for s in chosen.values())
+display(show_table(
+    depletion_table.pivot(index="interceptor", columns="scenario", values="median")[names]
+    .rename(index=plots.interceptor_label),
+    decimals=dict.fromkeys(names, 0),
+    caption=f"Median day each interceptor runs out, by scenario (–: later than the {horizon_max}-day horizon)"))
+display(show_table(
+    overview.assign(**{column: overview[column].map(plots.format_money)
+                       for column in ("cost_per_day_usd", "attacker_cost_per_day_usd")}),
+    percent=["interception rate", "rate p10", "rate p90"],
+    intervals={"range over runs (10th–90th percentile)": ("rate p10", "rate p90")},
+    decimals={"leakers / day": 0, "cost_exchange_ratio": 2},
+    rename={"interception rate": "share of threats stopped", "leakers / day": "threats getting through a day",
+            "cost_per_day_usd": "defence spending a day", "attacker_cost_per_day_usd": "attack spending a day",
+            "cost_exchange_ratio": "defence $ per attack $", "calibrated": "rates calibrated to the record"},
+    caption="Over the whole horizon, mean over runs"))
+fig_scenarios = plots.depletion_by_scenario(depletion_table, horizon_max)"""),
     ("code", """\
 first_out = {}
 for name, report in reports.items():
     days = {k: v["median"] for k, v in report["days_to_depletion"].items() if v["median"] is not None}
     first_out[name] = min(days.items(), key=lambda item: item[1]) if days else None
-for name in names:
-    report = reports[name]
-    if first_out[name]:
-        interceptor, day = first_out[name]
-        print(f"{name}: {interceptor} runs out first, around day {day:.0f} in the median run; over the "
-              f"horizon the defence stops {report['interception_rate']['mean']:.0%} of what is launched, "
-              f"{report['leakers_per_day']['mean']:.0f} threats a day get through.")
-    else:
-        print(f"{name}: no interceptor runs out within the horizon in the median run; the defence stops "
-              f"{report['interception_rate']['mean']:.0%}.")"""),
+Markdown(plots.depletion_sentences(names, reports, first_out))"""),
     ("md", """\
 ## 2. What attack rate can today's deliveries sustain?
 
@@ -142,8 +147,23 @@ for name, scenario_ in chosen.items():
         arrivals_per_day=reports[name]["arrivals_per_day"])
 multiples = pd.DataFrame({name: table.set_index("layer")["sustainable_multiple"]
                           for name, table in rate_tables.items()})
-display(rate_tables[reference_name].set_index("layer").round(2))
-display(multiples.round(2).rename_axis(columns="sustainable multiple of today's attack rate"))
+display(show_table(
+    rate_tables[reference_name].assign(layer=lambda t: t["layer"].map(plots.layer_label),
+                                       interceptor=lambda t: t["interceptor"].map(plots.interceptor_label),
+                                       classes=lambda t: t["classes"].map(plots.classes_label)),
+    decimals={"arrivals_per_day": 1, "use_per_day": 1, "deliveries_per_day": 1, "sustainable_multiple": 2,
+              "sustainable_rate_per_day": 1, "net_drain_per_day": 1},
+    rename={"classes": "engages", "arrivals_per_day": "threats arriving a day",
+            "use_per_day": "interceptors used a day", "deliveries_per_day": "interceptors delivered a day",
+            "sustainable_multiple": "sustainable multiple of today's attack",
+            "sustainable_rate_per_day": "sustainable threats a day",
+            "net_drain_per_day": "stock drawn down a day"},
+    caption=f"{reference_name}: what each layer's deliveries can keep up with (∞: any rate, limited by "
+            "firing capacity)"))
+display(show_table(
+    multiples.rename(index=plots.layer_label).rename_axis(index="layer"),
+    decimals=dict.fromkeys(multiples.columns, 2),
+    caption="Sustainable multiple of today's attack rate, by scenario (below 1: the stock drains)"))
 fig_rates = plots.sustainable_rates_chart(rate_tables[reference_name])"""),
     ("md", """\
 ## 3. What production would hold the interception rate?
@@ -183,7 +203,26 @@ for interceptor in reference.interceptors:
         row["second note"] = fallback.note
     production_rows.append(row)
 production = pd.DataFrame(production_rows).set_index("interceptor")
-production"""),
+shown_production = production.rename(index=plots.interceptor_label).rename_axis(index="interceptor")
+shown_production["defends against"] = shown_production["defends against"].map(plots.classes_label)
+display(show_table(
+    shown_production,
+    columns=[c for c in ["interceptor", "defends against", "deliveries / month now", "share of runs holding now",
+                         f"needed for {target_rate:.0%}", "share holding at that figure", "second target",
+                         "needed for second target"] if c in shown_production.reset_index().columns],
+    percent=[c for c in ["share of runs holding now", "share holding at that figure", "second target"]
+             if c in shown_production.columns],
+    counts=[c for c in ["deliveries / month now", f"needed for {target_rate:.0%}", "needed for second target"]
+            if c in shown_production.columns],
+    rename={"deliveries / month now": "deliveries a month now",
+            "share of runs holding now": f"share of runs holding {target_rate:.0%} now",
+            f"needed for {target_rate:.0%}": f"deliveries a month needed for {target_rate:.0%}",
+            "share holding at that figure": "share of runs holding it then",
+            "second target": "second target (today's rate while stocked, less the margin)",
+            "needed for second target": "deliveries a month needed for the second target"},
+    caption=f"{reference_name}: production needed in {confidence:.0%} of runs (–: no production reaches the "
+            f"target, see the notes below; no second target where {target_rate:.0%} is reachable)"))
+Markdown(plots.production_notes(production, f"target {target_rate:.0%}"))"""),
     ("md", """\
 ## 4. Cost exchange
 
@@ -193,9 +232,7 @@ launched, at the published unit costs named in each scenario file. A **cost-exch
 defended: a cheap drone that hits a power plant costs far more than its price."""),
     ("code", """\
 fig_cost = plots.cost_exchange_chart(overview)
-for row in overview.to_dict("records"):
-    print(f"{row['scenario']}: the defence spends ${row['cost_per_day_usd'] / 1e6:,.1f}M a day against "
-          f"${row['attacker_cost_per_day_usd'] / 1e6:,.1f}M of attack (ratio {row['cost_exchange_ratio']:.2f}).")"""),
+Markdown(plots.cost_sentences(overview))"""),
     ("md", """\
 ## 5. Which assumptions matter most? (tornado)
 
@@ -206,8 +243,17 @@ The longest bars are the assumptions worth pinning down first."""),
     ("code", """\
 ranges = sustainability.default_ranges(calibrated_reference, focus)
 tornado = sustainability.tornado(reference, focus, ranges, runs=search_runs, seed=seed, record=record_arg)
-display(tornado[["parameter", "base_value", "low", "high", "days_at_low", "days_at_high", "swing",
-                 "source"]].round(3))
+display(show_table(
+    pd.DataFrame({
+        "assumption": tornado["parameter"].map(plots.parameter_label),
+        "today": [plots.parameter_value(k, v) for k, v in zip(tornado["parameter"], tornado["base_value"], strict=True)],
+        "range tested": [f"{plots.parameter_value(k, lo)}–{plots.parameter_value(k, hi)}"
+                         for k, lo, hi in zip(tornado["parameter"], tornado["low"], tornado["high"], strict=True)],
+        "median day at low": tornado["days_at_low"], "median day at high": tornado["days_at_high"],
+        "swing (days)": tornado["swing"], "where the range comes from": tornado["source"]}),
+    decimals={"median day at low": 0, "median day at high": 0, "swing (days)": 0},
+    caption=f"What moves the day {plots.interceptor_label(focus)} run out (days capped at the "
+            f"{calibrated_reference.horizon_days}-day horizon), largest effect first"))
 fig_tornado = plots.tornado_chart(tornado, focus, calibrated_reference.horizon_days)"""),
     ("md", """\
 ## 6. Attack intensity against deliveries (heatmap)
@@ -232,11 +278,15 @@ heat = sustainability.depletion_grid(
     scheduler="local", record=record_arg)
 failed = heat[heat["status"] != "ok"]
 if len(failed):
-    display(failed[[intensity_key, deliveries_key, "error"]])
+    display(show_table(failed[[intensity_key, deliveries_key, "error"]],
+                       rename={intensity_key: plots.parameter_label(intensity_key),
+                               deliveries_key: plots.parameter_label(deliveries_key)},
+                       caption="Grid points that failed"))
 fig_heat = plots.depletion_heatmap(
     heat, deliveries_key, intensity_key, f"days_to_depletion.{focus}.median",
     calibrated_reference.horizon_days,
-    title=f"Median day {focus} runs out: {main_class} per day x deliveries a month")"""),
+    title=f"Median day the {plots.interceptor_label(focus)} stock runs out\\n"
+          f"by {plots.class_label(main_class)} a day and deliveries a month")"""),
     ("md", """\
 ## What this means
 

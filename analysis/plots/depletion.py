@@ -18,29 +18,34 @@ def _interceptor_colors(names: list[str]) -> dict[str, tuple]:
 
 
 def stock_fan_chart(result: SimulationResult) -> Figure:
-    """One panel per interceptor: end-of-day stock, median with 25-75% and 10-90% bands."""
+    """One panel per interceptor, stacked: end-of-day stock, median with 25-75% and 10-90% bands.
+
+    Panels are stacked (not side by side) and laid out by constrained layout, so titles do not
+    collide when the figure is shrunk to a thumbnail.
+    """
+    from analysis.plots.sustainability import interceptor_label
+
     apply_house_style()
     names = result.interceptors
     colors = _interceptor_colors(names)
-    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4), squeeze=False,
-                             sharex=True)
+    fig, axes = plt.subplots(len(names), 1, figsize=(9, 0.6 + 2.3 * len(names)), squeeze=False,
+                             sharex=True, layout="constrained")
     bands = result.stock_quantiles(BAND_QUANTILES)
-    for ax, name in zip(axes[0], names, strict=True):
+    for ax, name in zip(axes[:, 0], names, strict=True):
         q = bands[name]
         color = colors[name]
-        ax.fill_between(result.days, q[0], q[4], color=color, alpha=0.2, lw=0, label="10-90%")
-        ax.fill_between(result.days, q[1], q[3], color=color, alpha=0.4, lw=0, label="25-75%")
+        ax.fill_between(result.days, q[0], q[4], color=color, alpha=0.2, lw=0, label="10-90% of runs")
+        ax.fill_between(result.days, q[1], q[3], color=color, alpha=0.4, lw=0, label="25-75% of runs")
         ax.plot(result.days, q[2], color=color, lw=2, label="median")
         ax.plot(result.days, result.mean_stock[names.index(name)], color="0.2", lw=1, ls="--",
                 label="mean")
-        ax.set_title(name)
-        ax.set_xlabel("day")
+        ax.set_title(interceptor_label(name), loc="left", fontsize=11)
+        ax.set_ylabel("in stock")
         ax.set_ylim(bottom=0)
-    axes[0][0].set_ylabel("stock at end of day")
-    axes[0][0].legend(loc="upper right", fontsize=8)
-    fig.suptitle(f"Interceptor stocks: {result.scenario.name} ({result.runs:,} runs; bands from "
-                 f"{result.band_stock.shape[2]:,} runs)", x=0.01, ha="left", fontsize=12)
-    fig.tight_layout()
+    axes[0][0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    axes[-1][0].set_xlabel("day")
+    fig.suptitle(f"Interceptor stocks, end of day: {result.scenario.name}\n({result.runs:,} runs; "
+                 f"bands from {result.band_stock.shape[2]:,} runs)", x=0.01, ha="left", fontsize=12)
     return fig
 
 

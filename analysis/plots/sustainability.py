@@ -1,8 +1,15 @@
-"""Plots of sustainability: scenarios side by side, sustainable rates, cost exchange, tornado, heatmap."""
+"""Plots of sustainability: scenarios side by side, sustainable rates, cost exchange, tornado, heatmap.
+
+Also the plain-English labels and sentences the notebook shows with them (interceptor, layer and
+parameter names, money, the production notes): display only, the numbers are left as computed.
+"""
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,6 +18,143 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from analysis.plots.style import apply_house_style
+
+INTERCEPTOR_LABELS = {
+    "pac3_mse": "PAC-3 MSE",
+    "medium_sam": "medium-range SAM",
+    "interceptor_drone": "interceptor drones",
+}
+LAYER_LABELS = {
+    "patriot": "Patriot",
+    "medium_sam": "medium-range SAM",
+    "interceptor_drones": "interceptor drones",
+    "electronic_warfare": "electronic warfare",
+    "mobile_fire_groups": "mobile fire groups",
+}
+CLASS_LABELS = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles"}
+CLASS_SINGULAR = {"drone": "drone", "cruise": "cruise missile", "ballistic": "ballistic missile"}
+
+
+def interceptor_label(name: str) -> str:
+    """"pac3_mse" as "PAC-3 MSE"; unknown names lose their underscores."""
+    return INTERCEPTOR_LABELS.get(name, str(name).replace("_", " "))
+
+
+def layer_label(name: str) -> str:
+    """"patriot" as "Patriot"; unknown names lose their underscores."""
+    return LAYER_LABELS.get(name, str(name).replace("_", " "))
+
+
+def class_label(name: str, singular: bool = False) -> str:
+    """"cruise" as "cruise missiles" (or "cruise missile")."""
+    labels = CLASS_SINGULAR if singular else CLASS_LABELS
+    return labels.get(name, str(name).replace("_", " ") + ("" if singular else "s"))
+
+
+def classes_label(names: str | Sequence[str]) -> str:
+    """"ballistic, cruise" as "ballistic missiles, cruise missiles"."""
+    parts = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+    return ", ".join(class_label(n) for n in parts if n)
+
+
+def parameter_label(key: str) -> str:
+    """A dotted scenario key in words: "threats.cruise.per_day" as "cruise missiles per day",
+    "interceptors.pac3_mse.deliveries_per_month" as "PAC-3 MSE deliveries per month"."""
+    parts = str(key).split(".")
+    if parts[0] == "threats" and len(parts) == 3 and parts[2] == "per_day":
+        return f"{class_label(parts[1])} per day"
+    if parts[0] == "interceptors" and len(parts) == 3:
+        what = {"stock": "stock", "deliveries_per_month": "deliveries per month"}.get(
+            parts[2], parts[2].replace("_", " "))
+        return f"{interceptor_label(parts[1])} {what}"
+    if parts[0] == "layers" and len(parts) == 4 and parts[2] == "engage_probability":
+        return f"{layer_label(parts[1])}: share of {class_label(parts[3])} engaged"
+    if parts[0] == "layers" and len(parts) == 5 and parts[2] == "engages":
+        if parts[4] == "shots":
+            return f"{layer_label(parts[1])}: interceptors fired per {class_label(parts[3], singular=True)}"
+        if parts[4] == "pk":
+            return f"{layer_label(parts[1])}: kill probability per {class_label(parts[3], singular=True)} engaged"
+    return str(key).replace("_", " ")
+
+
+def parameter_value(key: str, value: Any) -> str:
+    """A parameter's value in its unit: probabilities as percentages, counts whole, rates to 3 digits."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    key = str(key)
+    if key.endswith((".pk",)) or ".engage_probability." in key:
+        return f"{float(value) * 100:.0f}%"
+    if key.endswith((".stock", ".shots", ".deliveries_per_month")):
+        return f"{float(value):,.0f}"
+    if isinstance(value, int | float):
+        return f"{float(value):.3g}"
+    return str(value)
+
+
+def format_money(value: Any) -> str:
+    """US dollars as "$10.9M" (or "$850k", "$1.2B"); missing as "–"."""
+    if value is None or pd.isna(value):
+        return "–"
+    value = float(value)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"${value / size:,.1f}{suffix}"
+    return f"${value:,.0f}"
+
+
+def plain_note(note: Any) -> str:
+    """A note from `analysis.sustainability` in words: numbers such as "1e+06" written out,
+    "fluid solution" as "expected-value model"; missing or empty as ""."""
+    if note is None or (isinstance(note, float) and math.isnan(note)) or not str(note).strip():
+        return ""
+    text = re.sub(r"\d+(?:\.\d+)?e\+\d+", lambda m: f"{float(m.group()):,.0f}", str(note))
+    text = text.replace("the fluid solution", "the expected-value model (no run-to-run spread)")
+    for name, label in {**CLASS_LABELS}.items():
+        text = re.sub(rf"\b{name}\b(?! missiles)", label, text)
+    return text
+
+
+def depletion_sentences(names: Sequence[str], reports: Mapping[str, Mapping[str, Any]],
+                        first_out: Mapping[str, tuple[str, float] | None]) -> str:
+    """One markdown bullet per scenario: what runs out first, the interception rate, leakers a day."""
+    lines = []
+    for name in names:
+        report = reports[name]
+        rate = report["interception_rate"]["mean"]
+        if first_out[name]:
+            interceptor, day = first_out[name]
+            lines.append(
+                f"- **{name}**: {interceptor_label(interceptor)} run out first, around day {day:.0f} in "
+                f"the median run; over the horizon the defence stops {rate:.0%} of what is launched and "
+                f"{report['leakers_per_day']['mean']:.0f} threats a day get through.")
+        else:
+            lines.append(f"- **{name}**: no interceptor runs out within the horizon in the median run; "
+                         f"the defence stops {rate:.0%} of what is launched.")
+    return "\n".join(lines)
+
+
+def cost_sentences(overview: pd.DataFrame) -> str:
+    """One markdown bullet per scenario: defender and attacker spending a day and their ratio."""
+    lines = []
+    for row in overview.to_dict("records"):
+        ratio = row["cost_exchange_ratio"]
+        ratio_text = "no ratio" if ratio is None or pd.isna(ratio) else f"the defence spends ${ratio:.2f} per $1 of attack"
+        lines.append(f"- **{row['scenario']}**: the defence spends {format_money(row['cost_per_day_usd'])} a day "
+                     f"against {format_money(row['attacker_cost_per_day_usd'])} of attack ({ratio_text}).")
+    return "\n".join(lines)
+
+
+def production_notes(production: pd.DataFrame, target_label: str) -> str:
+    """Markdown bullets: why a production figure is missing, per interceptor (empty if none)."""
+    lines = []
+    for interceptor, row in production.iterrows():
+        first = plain_note(row.get("note"))
+        second = plain_note(row.get("second note"))
+        if first:
+            lines.append(f"- **{interceptor_label(interceptor)}**, {target_label}: {first}.")
+        if second:
+            lines.append(f"- **{interceptor_label(interceptor)}**, second target: {second}.")
+    return "\n".join(lines)
 
 
 def depletion_by_scenario(table: pd.DataFrame, horizon_days: int) -> Figure:
@@ -41,7 +185,7 @@ def depletion_by_scenario(table: pd.DataFrame, horizon_days: int) -> Figure:
                 ax.annotate("later", xy=(horizon_days, y), xytext=(4, 0), textcoords="offset points",
                             va="center", fontsize=8, color="0.3")
             ticks.append(y)
-            labels.append(f"{scenario}: {interceptor}")
+            labels.append(f"{scenario}: {interceptor_label(interceptor)}")
             y += 1
         y += 0.6
     ax.axvline(horizon_days, color="0.4", ls="--", lw=1)
@@ -72,10 +216,11 @@ def sustainable_rates_chart(table: pd.DataFrame) -> Figure:
         else:
             ax.annotate(f"x{row['sustainable_multiple']:.2f} of today", xy=(row["sustainable_rate_per_day"], i + 0.18),
                         xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_yticks(y, [f"{r['layer']} ({r['classes']})" for r in table.to_dict("records")])
+    ax.set_yticks(y, [f"{layer_label(r['layer'])}\n({classes_label(r['classes'])})" for r in table.to_dict("records")])
     ax.invert_yaxis()
     ax.set_xscale("symlog", linthresh=1)
-    ax.set_xlabel("threats per day (log scale)")
+    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel("threats arriving per day (log scale)")
     ax.set_title("Arrival rate each layer's deliveries can keep up with")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
     ax.margins(x=0.15)
@@ -118,19 +263,16 @@ def tornado_chart(table: pd.DataFrame, interceptor: str, horizon_days: int) -> F
     ax.barh(y, low - base, left=base, color="#8172B3", height=0.6, label="parameter at its low value")
     ax.barh(y, high - base, left=base, color="#CCB974", height=0.6, label="parameter at its high value")
     ax.axvline(base, color="0.2", lw=1)
-    labels = [f"{r['parameter']}  [{_fmt(r['low'])} .. {_fmt(r['high'])}]" for r in rows.to_dict("records")]
+    labels = [f"{parameter_label(r['parameter'])}  "
+              f"[{parameter_value(r['parameter'], r['low'])}–{parameter_value(r['parameter'], r['high'])}]"
+              for r in rows.to_dict("records")]
     ax.set_yticks(y, labels, fontsize=9)
-    ax.set_xlabel(f"median day {interceptor} runs out (capped at the horizon, {horizon_days} days)")
-    ax.set_title(f"What moves the day {interceptor} runs out (base: day {base:g})")
+    name = interceptor_label(interceptor)
+    ax.set_xlabel(f"median day the {name} stock runs out (capped at the horizon, {horizon_days} days)")
+    ax.set_title(f"What moves the day {name} run out (today's assumptions: day {base:.0f})")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.3g}"
-    return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
 def depletion_heatmap(
@@ -144,10 +286,10 @@ def depletion_heatmap(
     labels = grid.map(lambda v: f">{horizon_days}" if pd.isna(v) else f"{v:.0f}")
     fig, ax = plt.subplots(figsize=(3.5 + 1.2 * grid.shape[1], 1.6 + 0.6 * grid.shape[0]))
     sns.heatmap(shown, annot=labels, fmt="", cmap="rocket", vmin=0, vmax=horizon_days, ax=ax,
-                cbar_kws={"label": "days"})
+                cbar_kws={"label": "median day it runs out"})
     ax.tick_params(axis="y", rotation=0)
-    ax.set_xlabel(x_key)
-    ax.set_ylabel(y_key)
-    ax.set_title(title or f"{value} over {x_key} x {y_key}")
+    ax.set_xlabel(parameter_label(x_key))
+    ax.set_ylabel(parameter_label(y_key))
+    ax.set_title(title or f"{value} over {parameter_label(x_key)} x {parameter_label(y_key)}")
     fig.tight_layout()
     return fig
