@@ -429,6 +429,9 @@ def wave_counts(
     return out
 
 
+_BETA_BINOMIAL_COLUMNS = ("bb_mu", "bb_mu_low", "bb_mu_high", "rho", "rho_low", "rho_high")
+
+
 def overdispersion_table(
     record: pd.DataFrame,
     convention: str = "neutralised",
@@ -443,8 +446,12 @@ def overdispersion_table(
     """Per weapon class: pooled rate with its binomial and quasi-binomial intervals, the Pearson
     dispersion phi, and the beta-binomial mean and rho with their intervals.
 
-    Under `destroyed` each convention period is a row of its own (see `rate_table`). Classes with
-    fewer than `min_waves` waves get NaN for the beta-binomial columns.
+    Under `destroyed` each convention period is a row of its own (see `rate_table`). Columns, always
+    present even when nothing can be fitted: the grouping, `waves`, `launched`, `counted`, `rate`,
+    `ci_low`, `ci_high`, `dispersion`, `od_low`, `od_high`, `bb_mu`, `bb_mu_low`, `bb_mu_high`,
+    `rho`, `rho_low`, `rho_high`, `note`. Groups with fewer than `min_waves` waves (or whose fit
+    fails) get NaN for the beta-binomial columns and say why in `note`; a record without any row of
+    the classes gives an empty table with these columns.
     """
     by = ["class"] if convention == "neutralised" else ["class", "convention"]
     counts = wave_counts(record, convention, command, by, start, end)
@@ -458,12 +465,25 @@ def overdispersion_table(
         row = dict(zip(by, group, strict=True))
         row.update(waves=len(n), launched=int(n.sum()), counted=int(k.sum()), rate=k.sum() / n.sum(),
                    ci_low=low, ci_high=high, dispersion=phi, od_low=od_low, od_high=od_high)
-        if len(n) >= min_waves:
-            fit = fit_beta_binomial(k, n, alpha)
-            row.update(bb_mu=fit.mu, bb_mu_low=fit.mu_low, bb_mu_high=fit.mu_high, rho=fit.rho,
-                       rho_low=fit.rho_low, rho_high=fit.rho_high)
+        row.update(dict.fromkeys(_BETA_BINOMIAL_COLUMNS, float("nan")), note="")
+        if len(n) < min_waves:
+            row["note"] = f"beta-binomial not fitted: {len(n)} wave(s), needs at least {max(min_waves, 3)}"
+        else:
+            try:
+                fit = fit_beta_binomial(k, n, alpha)
+            except RateError as error:
+                row["note"] = f"beta-binomial not fitted: {error}"
+            else:
+                row.update(bb_mu=fit.mu, bb_mu_low=fit.mu_low, bb_mu_high=fit.mu_high, rho=fit.rho,
+                           rho_low=fit.rho_low, rho_high=fit.rho_high)
+        if len(n) < 2:
+            row["note"] = "; ".join(filter(None, ["one wave: no dispersion or night-to-night interval",
+                                                  row["note"]]))
         records.append(row)
-    table = pd.DataFrame(records)
+    columns = [*by, "waves", "launched", "counted", "rate", "ci_low", "ci_high", "dispersion", "od_low",
+               "od_high", *_BETA_BINOMIAL_COLUMNS, "note"]
+    table = pd.DataFrame(records, columns=columns)
+    table = table.astype({c: float for c in columns if c not in (*by, "waves", "launched", "counted", "note")})
     table["class"] = pd.Categorical(table["class"], categories=list(classes), ordered=True)
     table = table.sort_values(by).reset_index(drop=True)
     table["class"] = table["class"].astype(str)

@@ -40,7 +40,7 @@ def trend_test(
     nothing about the shape. Under `destroyed` a `convention` column adds a level per period.
     """
     if len(series) < 6:
-        raise RateError(f"trend test needs at least 6 months, got {len(series)}")
+        raise RateError(f"trend test needs at least 6 months with launches, got {len(series)}")
     years = (series["date"] - series["date"].min()).dt.days.to_numpy() / 365.25
     design = pd.DataFrame({"years": years})
     if "convention" in series.columns and series["convention"].nunique() > 1:
@@ -65,9 +65,50 @@ def trend_test(
             "mann_kendall_p": float(mk_p), "months": int(len(series)), "direction": direction}
 
 
+TREND_COLUMNS = ("slope_logit_per_year", "ci_low", "ci_high", "odds_ratio_per_year", "p_value",
+                 "dispersion", "kendall_tau", "mann_kendall_p", "months", "direction")
+CHANGE_COLUMNS = ("date", "rate_before", "rate_after", "convention_change", "months_from_convention_change")
+
+
+def trend_table(series: dict[tuple[str, str], pd.DataFrame], alpha: float = 0.05) -> pd.DataFrame:
+    """`trend_test` for each (convention, class) monthly series, one row each, never failing.
+
+    Columns: `convention`, `class`, the keys of `trend_test` (`TREND_COLUMNS`) and `note`. A series
+    that cannot be tested (fewer than 6 months, or a GLM that cannot be fitted, e.g. every month at
+    0% or 100%) keeps its row with NaN figures, direction "not tested" and the reason in `note`.
+    """
+    rows = []
+    for (convention, weapon_class), one in series.items():
+        row: dict[str, object] = {"convention": convention, "class": weapon_class}
+        try:
+            row.update(trend_test(one, convention, alpha), note="")
+        except (RateError, ValueError, ZeroDivisionError, np.linalg.LinAlgError) as error:
+            row.update(dict.fromkeys(TREND_COLUMNS, float("nan")), months=len(one), direction="not tested",
+                       note=str(error))
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["convention", "class", *TREND_COLUMNS, "note"])
+    numeric = [c for c in TREND_COLUMNS if c not in ("months", "direction")]
+    return table.astype({**dict.fromkeys(numeric, float), "months": "int64"})
+
+
+def change_table(changes: dict[tuple[str, str], pd.DataFrame]) -> pd.DataFrame:
+    """The `change_points` tables of many (convention, class) series stacked, with those two keys.
+
+    Always has the columns `convention`, `class` and `CHANGE_COLUMNS`, empty when no change is found.
+    """
+    parts = [t.assign(convention=c, **{"class": k}) for (c, k), t in changes.items() if not t.empty]
+    columns = ["convention", "class", *CHANGE_COLUMNS]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in ("date", "convention_change")
+                                          else float if c.startswith("rate") else object) for c in columns})
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
 def _segment_loglik(k: np.ndarray, n: np.ndarray) -> float:
     """Binomial log-likelihood (without constants) of one segment at its own pooled rate."""
     total_k, total_n = k.sum(), n.sum()
+    if total_n <= 0:
+        return 0.0
     p = total_k / total_n
     if p <= 0 or p >= 1:
         return 0.0
@@ -82,9 +123,11 @@ def month_to_month_dispersion(successes: np.ndarray, trials: np.ndarray) -> floa
     """
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
+    if len(n) < 3 or n.sum() <= 0:
+        return 1.0
     p = k / n
     pooled = k.sum() / n.sum()
-    if len(n) < 3 or pooled <= 0 or pooled >= 1:
+    if pooled <= 0 or pooled >= 1:
         return 1.0
     x2 = (p[1:] - p[:-1]) ** 2 / (pooled * (1 - pooled) * (1 / n[1:] + 1 / n[:-1]))
     return float(max(1.0, np.median(x2) / _CHI2_1_MEDIAN))

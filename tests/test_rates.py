@@ -335,3 +335,33 @@ def test_interval_bounds_are_exact_at_zero_and_all_successes(method: str) -> Non
     assert od_low == 0.0 and 0 < od_high < 1
     od_low, od_high, _phi = quasi_interval(np.array([20, 20, 16]), np.array([20, 20, 16]), method)
     assert od_high == 1.0 and 0 < od_low < 1
+
+
+def test_notebook_02_functions_keep_their_columns_on_a_three_row_record() -> None:
+    """Notebook 02's calls on a 3-row record: every table has its documented columns, NaN + note."""
+    from analysis import trend
+
+    record = synthetic_record(seed=5, waves=1)
+    assert len(record) == 3
+    classes = ("drone", "cruise", "ballistic")
+    for convention in ("neutralised", "destroyed"):
+        by_class = rate_table(record, by="class", convention=convention)
+        assert {"waves", "dispersion", "od_low", "od_high"} <= set(by_class.columns)
+        table = overdispersion_table(record, convention=convention, classes=classes)
+        assert {"bb_mu", "bb_mu_low", "bb_mu_high", "rho", "rho_low", "rho_high", "note", "dispersion",
+                "od_low", "od_high"} <= set(table.columns)
+        assert table[["bb_mu", "rho"]].isna().all().all()
+        assert table["note"].str.contains("not fitted").all()
+        assert list(table["class"]) == ["drone", "ballistic"]
+        series = {(convention, k): trend.monthly_series(record, k, convention) for k in classes}
+        changes = {key: trend.change_points(s, convention) for key, s in series.items()}
+        assert all(t.empty and list(t.columns) == list(trend.CHANGE_COLUMNS) for t in changes.values())
+        stacked = trend.change_table(changes)
+        assert stacked.empty and list(stacked.columns) == ["convention", "class", *trend.CHANGE_COLUMNS]
+        trends = trend.trend_table(series)
+        assert list(trends.columns) == ["convention", "class", *trend.TREND_COLUMNS, "note"]
+        assert len(trends) == 3 and (trends["direction"] == "not tested").all()
+        assert trends["note"].str.contains("at least 6 months").all()
+        assert trends["slope_logit_per_year"].isna().all()
+    empty = overdispersion_table(record[record["weapon_class"] == "other"], classes=classes)
+    assert empty.empty and "bb_mu" in empty.columns and "note" in empty.columns

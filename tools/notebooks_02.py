@@ -114,8 +114,7 @@ monthly = {c: rates.rate_table(record_table, by="class,month", convention=c, met
            for c in (convention, other)}
 series = {(c, k): trend.monthly_series(record_table, k, c, command, start or None, end or None, method)
           for c in (convention, other) for k in CLASSES}
-changes = {c: {k: trend.change_points(series[(c, k)], c) for k in CLASSES if len(series[(c, k)]) >= 6}
-           for c in (convention, other)}
+changes = {c: {k: trend.change_points(series[(c, k)], c) for k in CLASSES} for c in (convention, other)}
 monthly_figure = rate_plots.plot_monthly_rates(monthly[convention], convention, CLASSES, changes[convention])"""),
     ("code", "rate_plots.plot_monthly_rates(monthly[other], other, CLASSES, changes[other]);"),
     ("md", """\
@@ -126,16 +125,15 @@ Trend: a quasi-binomial GLM of the monthly rate on time (slope in log-odds per y
 segmentation of the monthly binomial likelihood, penalised and scaled by the month-to-month
 dispersion; each beside the nearest reporting-convention change."""),
     ("code", """\
-trends = pd.DataFrame([{"convention": c, "class": k, **trend.trend_test(series[(c, k)], c)}
-                       for c in (convention, other) for k in CLASSES if len(series[(c, k)]) >= 6])
+trends = trend.trend_table(series)  # a row per series; too short ones say so in `note`
 display(show_table(trends, decimals={col: 3 for col in trends.select_dtypes("float").columns},
                    intervals={"slope 95%": ("ci_low", "ci_high")},
                    rename={"class": "weapon class", "slope_logit_per_year": "slope (log-odds per year)"},
                    caption="Trend of the monthly rate (slope in log-odds per year; Mann-Kendall tau)"))"""),
     ("code", """\
-change_table = pd.concat({(c, k): t for c in changes for k, t in changes[c].items()}, names=["convention", "class"])
-display(show_table(change_table.droplevel(-1), dates={"date": "%b %Y"},
-                   percent=[col for col in ("rate_before", "rate_after") if col in change_table.columns],
+change_table = trend.change_table({(c, k): t for c in changes for k, t in changes[c].items()})
+display(show_table(change_table, dates={"date": "%b %Y", "convention_change": "%d %b %Y"},
+                   percent=["rate_before", "rate_after"],
                    rename={"class": "weapon class", "date": "from month"},
                    caption="Changes in the monthly rate found by the change-point search"))"""),
     ("md", """\
@@ -166,10 +164,15 @@ saturation_window = dict(start=max(pd.Timestamp(saturation_start), pd.Timestamp(
                          end=end or None, min_launched={"drone": min_drones})
 saturation_fits = {}
 for c in (convention, other):
-    with warnings.catch_warnings():  # exp() of a far-out bound gives inf, shown as such; no need to warn
-        warnings.filterwarnings("ignore", "overflow encountered in exp", RuntimeWarning)
-        coefficient_table, saturation_fits[c] = saturation.saturation_table(
-            wave_table, c, command, CLASSES, **saturation_window)
+    try:
+        with warnings.catch_warnings():  # exp() of a far-out bound gives inf, shown as such; no need to warn
+            warnings.filterwarnings("ignore", "overflow encountered in exp", RuntimeWarning)
+            coefficient_table, saturation_fits[c] = saturation.saturation_table(
+                wave_table, c, command, CLASSES, **saturation_window)
+    except rates.RateError as error:  # too few waves in the selection (a short or tiny record)
+        saturation_fits[c] = {}
+        display(Markdown(f"**Saturation model, {c}: not estimated.** {error}."))
+        continue
     display(show_table(
         coefficient_table, columns=["weapon_class", "term", "odds_ratio", "odds ratio 95%", "log-odds 95%", "rho", "dispersion",
                                     "waves", "min_launched"],
@@ -184,16 +187,22 @@ saturation_data = {k: saturation.saturation_data(wave_table, k, "neutralised", c
                                                  saturation_window["start"], end or None,
                                                  min_drones if k == "drone" else None)
                    for k in saturation_fits["neutralised"]}
-size_checks = {k: saturation.size_quartile_comparison(d, boot=boot) for k, d in saturation_data.items()}
+size_checks = {}
+for k, d in saturation_data.items():
+    try:
+        size_checks[k] = saturation.size_quartile_comparison(d, boot=boot)
+    except rates.RateError as error:  # no quarter with enough waves
+        display(Markdown(f"**{k}: no within-quarter check.** {error}."))
 check_table = pd.DataFrame({k: check.as_dict() for k, check in size_checks.items()}).T.infer_objects()
-display(show_table(
-    check_table.rename_axis("weapon class"),
-    columns=["weapon class", "waves", "strata", "odds_ratio", "95% (bootstrap)", "95% (binomial)", "answer"],
-    intervals={"95% (bootstrap)": ("or_low", "or_high"), "95% (binomial)": ("binomial_low", "binomial_high")},
-    decimals={col: 2 for col in ("odds_ratio", "or_low", "or_high", "binomial_low", "binomial_high")},
-    counts=["waves", "strata"],
-    rename={"strata": "quarters", "answer": "bigger waves get through more?"},
-    caption="Largest quarter of waves against the rest, within calendar quarters (Mantel-Haenszel)"))
+if size_checks:
+    display(show_table(
+        check_table.rename_axis("weapon class"),
+        columns=["weapon class", "waves", "strata", "odds_ratio", "95% (bootstrap)", "95% (binomial)", "answer"],
+        intervals={"95% (bootstrap)": ("or_low", "or_high"), "95% (binomial)": ("binomial_low", "binomial_high")},
+        decimals={col: 2 for col in ("odds_ratio", "or_low", "or_high", "binomial_low", "binomial_high")},
+        counts=["waves", "strata"],
+        rename={"strata": "quarters", "answer": "bigger waves get through more?"},
+        caption="Largest quarter of waves against the rest, within calendar quarters (Mantel-Haenszel)"))
 if "drone" in size_checks:
     display(show_table(
         size_checks["drone"].strata, percent=["rate_top", "rate_rest"],
@@ -224,7 +233,10 @@ for k, fit in saturation_fits["neutralised"].items():
     curve = saturation.predict_saturation(fit, np.geomspace(max(low, 1.0), high, 60))
     slope = fit.slope()
     panels[k] = (data, curve, f"x{slope.odds_ratio:.2f} odds per doubling ({slope.or_low:.2f}-{slope.or_high:.2f})")
-saturation_figure = rate_plots.plot_saturation_panels(panels, "neutralised")"""),
+if panels:
+    saturation_figure = rate_plots.plot_saturation_panels(panels, "neutralised")
+else:
+    display(Markdown("No saturation curve: no class has enough waves in the selection."))"""),
     ("md", """\
 **Reading it.** If bigger waves are intercepted at a *higher* rate even within a month, the likely
 reasons are on the defender's side and in the counting, not a sign that saturation cannot happen:
