@@ -50,3 +50,44 @@ def test_trend_glm_recovers_known_slope() -> None:
     assert result["kendall_tau"] < -0.5
     flat = trend_test(monthly(np.full(months, 0.8), seed=9))
     assert flat["direction"] == "no clear trend"
+
+
+def test_monthly_series_starts_at_complete_coverage_by_default() -> None:
+    from analysis.trend import TREND_START, monthly_series
+
+    months = pd.date_range("2023-06-01", "2025-06-01", freq="MS")
+    record = pd.DataFrame({
+        "line": np.arange(len(months)) + 2, "report_date": months + pd.Timedelta(days=3),
+        "start": months + pd.Timedelta(days=2, hours=20), "end": months + pd.Timedelta(days=3, hours=6),
+        "model": "Shahed-136/131", "weapon_class": "drone", "command": "national", "publisher": "kpszsu", "shahed_real": pd.NA,
+        "source": [f"kpszsu/{i}" for i in range(len(months))], "convention": "combined",
+        "launched": 100, "destroyed": 80, "not_reached": 0, "neutralised": 80,
+    })
+    for column in ("launched", "destroyed", "not_reached", "neutralised", "shahed_real"):
+        record[column] = record[column].astype("Int64")
+    assert TREND_START == "2024-08-01"
+    assert monthly_series(record, "drone")["date"].min() == pd.Timestamp("2024-08-01")
+    assert monthly_series(record, "drone", start=None)["date"].min() == pd.Timestamp("2023-06-01")
+    assert monthly_series(record, "drone", start="2025-01-01")["date"].min() == pd.Timestamp("2025-01-01")
+
+
+def test_verdict_explains_when_glm_and_mann_kendall_disagree() -> None:
+    # Light months rise steadily; four launch-heavy months swing between 90% and 70% with no trend.
+    # The ranks see the rise; the launch-weighted GLM, widened by the heavy months' dispersion, not.
+    months = 24
+    n = np.full(months, 200)
+    rates = np.linspace(0.75, 0.85, months)
+    heavy = [0, 7, 16, 23]
+    n[heavy] = 20000
+    rates[heavy] = [0.7, 0.9, 0.9, 0.7]
+    series = pd.DataFrame({"date": pd.date_range("2024-08-01", periods=months, freq="MS"),
+                           "launched": n, "neutralised": np.round(n * rates).astype(int)})
+    result = trend_test(series)
+    assert result["mann_kendall_p"] < 0.05 and result["kendall_tau"] > 0
+    assert result["direction"] == "no clear trend"
+    verdict = str(result["verdict"])
+    assert verdict.startswith("no clear trend by the GLM, but a rising pattern by rank")
+    assert "includes 0 after allowing for the month-to-month dispersion" in verdict
+    assert "Mann-Kendall" in verdict
+    agreeing = trend_test(monthly(1 / (1 + np.exp(-(1.5 - 0.3 * np.arange(48) / 12))), seed=9))
+    assert str(agreeing["verdict"]).startswith("falling: ") and "agree" in str(agreeing["verdict"])

@@ -18,6 +18,7 @@ command = "national"  # {national, all}: national-command posts only, or regiona
 method = "wilson"  # {wilson, jeffreys}: binomial interval
 start = ""  # str: first report date (YYYY-MM-DD); empty: start of the record
 end = ""  # str: last report date (YYYY-MM-DD); empty: end of the record
+trend_start = "2024-08-01"  # str: first report date of the trend and change-point analysis (complete coverage)
 saturation_start = "2024-08-01"  # str: first report date of the saturation analysis (complete coverage)
 min_drones = 20  # int [1, 1000]: smallest drone wave (drones launched) in the saturation analysis
 boot = 400  # int [50, 10000]: bootstrap draws of the within-quarter size comparison
@@ -108,11 +109,15 @@ for c in (convention, other):
 
 Dark band: binomial 95% interval; light band: allowing for the night-to-night spread. Dashed
 lines: the reporting-convention changes; dotted lines: changes found by the change-point search
-below."""),
+below, which (like the trend test) looks only at months from `trend_start` (default 2024-08-01):
+before August 2024 the record does not cover every day, so earlier months are shown but not
+tested."""),
     ("code", """\
 monthly = {c: rates.rate_table(record_table, by="class,month", convention=c, method=method, **window)
            for c in (convention, other)}
-series = {(c, k): trend.monthly_series(record_table, k, c, command, start or None, end or None, method)
+# Trend and change points only from trend_start: before August 2024 the record misses days.
+trend_from = max(pd.Timestamp(trend_start), pd.Timestamp(start or trend_start))
+series = {(c, k): trend.monthly_series(record_table, k, c, command, trend_from, end or None, method)
           for c in (convention, other) for k in CLASSES}
 changes = {c: {k: trend.change_points(series[(c, k)], c) for k in CLASSES} for c in (convention, other)}
 monthly_figure = rate_plots.plot_monthly_rates(monthly[convention], convention, CLASSES, changes[convention])"""),
@@ -123,13 +128,20 @@ monthly_figure = rate_plots.plot_monthly_rates(monthly[convention], convention, 
 Trend: a quasi-binomial GLM of the monthly rate on time (slope in log-odds per year; under
 `destroyed` with a level per reporting period) and Mann-Kendall's tau. Change points: binary
 segmentation of the monthly binomial likelihood, penalised and scaled by the month-to-month
-dispersion; each beside the nearest reporting-convention change."""),
+dispersion; each beside the nearest reporting-convention change. Both start at `trend_start`
+(default 2024-08-01, complete daily coverage). The two trend tests can disagree: the GLM weighs
+months by their launches and widens its interval by the month-to-month dispersion, Mann-Kendall
+counts every month alike and asks only for a monotone order; the verdict says which and why."""),
     ("code", """\
 trends = trend.trend_table(series)  # a row per series; too short ones say so in `note`
-display(show_table(trends, decimals={col: 3 for col in trends.select_dtypes("float").columns},
+display(show_table(trends.drop(columns="verdict"),
+                   decimals={col: 3 for col in trends.select_dtypes("float").columns},
                    intervals={"slope 95%": ("ci_low", "ci_high")},
                    rename={"class": "weapon class", "slope_logit_per_year": "slope (log-odds per year)"},
-                   caption="Trend of the monthly rate (slope in log-odds per year; Mann-Kendall tau)"))"""),
+                   caption=f"Trend of the monthly rate from {trend_from:%b %Y} "
+                           "(slope in log-odds per year; Mann-Kendall tau)"))
+display(Markdown("\\n".join(f"- **{c}, {k}**: {text}"
+                           for c, k, text in zip(trends["convention"], trends["class"], trends["verdict"], strict=True))))"""),
     ("code", """\
 change_table = trend.change_table({(c, k): t for c in changes for k, t in changes[c].items()})
 display(show_table(change_table, dates={"date": "%b %Y", "convention_change": "%d %b %Y"},
