@@ -540,7 +540,28 @@ def waves(record: pd.DataFrame) -> pd.DataFrame:
         )
     ]
     table = table.sort_values(["start", "command", "source"], kind="stable").reset_index(drop=True)
-    return table[_wave_columns()]
+    return _wave_dtypes(table[_wave_columns()])
+
+
+def _wave_count_columns() -> list[str]:
+    return [c for c in _wave_columns()
+            if c.endswith(("_launched", "_destroyed", "_not_reached", "_neutralised")) or c == "shahed_real"]
+
+
+def _wave_dtypes(table: pd.DataFrame) -> pd.DataFrame:
+    """One dtype per kind of column, whatever the record's own count dtypes (float64 included):
+    counts nullable Int64 (whole numbers, NA where a row lacks the count, so a CSV never shows 16.0),
+    row tallies int64, `regional` bool, times datetime64[s]."""
+    counts = _wave_count_columns()
+    as_numbers = table[counts].apply(pd.to_numeric, errors="coerce")
+    fractional = as_numbers.notna() & (as_numbers.round() != as_numbers)
+    if fractional.any().any():  # cannot happen with load_record's whole-number counts
+        raise ValueError(f"waves: fractional counts in {list(fractional.columns[fractional.any()])}")
+    table = table.astype({**dict.fromkeys(counts, "Int64"), "n_rows": "int64", "first_line": "int64",
+                          "missing_counts": "int64", "regional": bool})
+    for column in ("start", "end", "report_date"):
+        table[column] = table[column].astype("datetime64[s]")
+    return table
 
 
 def _wave_id(report_date: pd.Timestamp, publisher: str, source: str, start: pd.Timestamp) -> str:
@@ -565,15 +586,6 @@ def _wave_columns() -> list[str]:
 
 
 def _empty_waves() -> pd.DataFrame:
-    frame = pd.DataFrame({column: pd.Series(dtype="object") for column in _wave_columns()})
-    for column in frame.columns:
-        if column.endswith(("_launched", "_destroyed", "_not_reached", "_neutralised")) or column in (
-            "shahed_real",
-        ):
-            frame[column] = frame[column].astype("Int64")
-    frame["start"] = frame["start"].astype("datetime64[s]")
-    frame["end"] = frame["end"].astype("datetime64[s]")
-    frame["report_date"] = frame["report_date"].astype("datetime64[s]")
-    return frame
+    return _wave_dtypes(pd.DataFrame({column: pd.Series(dtype="object") for column in _wave_columns()}))
 
 

@@ -159,3 +159,32 @@ def test_waves_conserve_the_counts_of_the_record(record_path):
         assert per_class == record[count].fillna(0).sum(), count
     regional_rows = record["command"].eq("regional").sum()
     assert table.loc[table["regional"], "n_rows"].sum() == regional_rows
+
+
+COUNT_COLUMNS = [c for c in REQUIRED if c.endswith(("_launched", "_destroyed", "_not_reached"))
+                 or c == "shahed_real"] + ["unknown_launched", "total_neutralised"]
+
+
+def test_counts_are_nullable_integers_whatever_the_input_dtype() -> None:
+    record = _record(FIXTURE)
+    floats = record.copy()
+    for column in ("launched", "destroyed", "not_reached", "neutralised", "shahed_real"):
+        floats[column] = floats[column].astype("float64")  # as a plain read_csv gives them
+    for table in (waves(record), waves(floats), waves(record.iloc[:0]), waves(record.iloc[:1])):
+        assert (table[COUNT_COLUMNS].dtypes == "Int64").all(), table[COUNT_COLUMNS].dtypes
+        assert table["n_rows"].dtype == "int64" and table["missing_counts"].dtype == "int64"
+        assert table["regional"].dtype == bool
+    pd.testing.assert_frame_equal(waves(record), waves(floats))
+
+
+def test_waves_csv_writes_whole_counts_without_decimals(tmp_path: Path) -> None:
+    from analysis.cli import main
+
+    output = tmp_path / "waves.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RecordWarning)
+        assert main(["waves", "--record", str(FIXTURE), "-o", str(output)]) == 0
+    written = pd.read_csv(output, dtype=str, keep_default_na=False)
+    for column in COUNT_COLUMNS:
+        assert written[column].str.fullmatch(r"\d*").all(), (column, sorted(set(written[column]))[:5])
+    assert (written["total_launched"] != "").any()
