@@ -241,3 +241,39 @@ def test_real_snapshot_hand_checked_rows(record_path):
     row = record.loc[1805]
     assert (row["launched"], row["destroyed"], row["not_reached"], row["neutralised"]) == (16, 15, 11, 26)
     assert row["convention"] == "split"
+
+
+def test_monthly_shahed_share_counts_only_reports_with_the_real_count_and_says_how_much() -> None:
+    from analysis.plots.record import monthly_shahed_share, shahed_rows
+
+    rows = pd.DataFrame({
+        "report_date": pd.to_datetime(["2025-06-10", "2025-07-05", "2025-07-20", "2025-07-21",
+                                       "2025-08-03", "2025-09-01", "2025-09-02"]),
+        "model": ["Shahed-136/131"] * 6 + ["Kalibr"],
+        "command": ["national"] * 5 + ["regional", "national"],
+        "launched": pd.array([50, 100, 300, 100, 80, 40, 10], dtype="Int64"),
+        "shahed_real": pd.array([pd.NA, pd.NA, 200, 50, pd.NA, 30, pd.NA], dtype="Int64"),
+    })
+    table = monthly_shahed_share(shahed_rows(rows))
+    assert list(table.columns) == ["launched_counted", "shahed_real", "share", "low", "high",
+                                   "launched_all", "coverage"]
+    # From the first month with a count (July); August has Shahed launches but no count.
+    assert list(table.index) == [pd.Timestamp("2025-07-01"), pd.Timestamp("2025-08-01")]
+    july, august = table.iloc[0], table.iloc[1]
+    assert (july["launched_counted"], july["shahed_real"], july["launched_all"]) == (400, 250, 500)
+    assert july["coverage"] == pytest.approx(0.8) and july["share"] == pytest.approx(250 / 400)
+    assert july["low"] < july["share"] < july["high"]
+    assert august["coverage"] == 0 and august["launched_all"] == 80 and np.isnan(august["share"])
+    assert monthly_shahed_share(shahed_rows(rows.assign(shahed_real=pd.NA))).empty
+
+
+def test_monthly_shahed_share_on_real_snapshot(record_path) -> None:
+    from analysis.plots.record import monthly_shahed_share, shahed_rows
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        record = load_record(record_path)
+    may = monthly_shahed_share(shahed_rows(record)).loc[pd.Timestamp("2026-05-01")]
+    # The reviewer's figures: 1,277 in reports giving is_shahed, 8,150 Shahed-136/131 in national rows.
+    assert (may["launched_counted"], may["launched_all"]) == (1277, 8150)
+    assert may["coverage"] == pytest.approx(1277 / 8150)

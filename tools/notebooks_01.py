@@ -108,20 +108,32 @@ display(show_table(
 ## Real Shaheds among "Shahed-type" launches
 
 Since mid-July 2025 the record gives how many of the "Shahed-136/131" launched were real Shaheds
-(`is_shahed`); the rest were decoys such as Gerbera. The intervals are 95% Wilson intervals, which
-treat each launch as independent: read them as a lower bound on the uncertainty."""),
+(`is_shahed`); the rest were decoys such as Gerbera. Not every report gives that count: the share is
+computed on the reports that do, and the table says how much of each month's Shahed-type launches
+those reports cover (national rows). A month of low coverage rests on a few reports and may not
+stand for the month. The intervals are 95% Wilson intervals, which treat each launch as
+independent: read them as a lower bound on the uncertainty."""),
     ("code", """\
 shahed = overview.shahed_rows(strikes)
 shahed_share = overview.monthly_shahed_share(shahed)
-real_shaheds = int(shahed_share["shahed_real"].clip(upper=shahed_share["launched"]).sum())
-shahed_launched = int(shahed_share["launched"].sum())
+real_shaheds = int(shahed_share["shahed_real"].clip(upper=shahed_share["launched_counted"]).sum())
+shahed_launched = int(shahed_share["launched_counted"].sum())
+shahed_all = int(shahed_share["launched_all"].sum())
 if shahed_launched:
     fig_shahed = overview.plot_shahed_share(shahed_share)
     display(show_table(
-        shahed_share, percent=["share", "low", "high"], counts=["launched", "shahed_real"],
+        shahed_share, percent=["share", "low", "high", "coverage"],
+        counts=["launched_counted", "shahed_real", "launched_all"],
         intervals={"95% interval": ("low", "high")}, dates={"month": "%b %Y"},
-        rename={"launched": "Shahed-type launched", "shahed_real": "real Shaheds", "share": "real share"},
-        caption="Real Shaheds among Shahed-type launches, by month reported"))
+        rename={"launched_counted": "Shahed-type launched in reports that give the real count",
+                "shahed_real": "real Shaheds", "share": "real share",
+                "launched_all": "Shahed-type launched, all national reports",
+                "coverage": "coverage (share of the month's Shahed-type launches with the count)"},
+        caption=f"Real Shaheds among Shahed-type launches, by month reported, on the national reports "
+                f"that give the real count ({shahed_launched:,} of {shahed_all:,} Shahed-type launches "
+                f"from {shahed_share.index.min():%b %Y}, {shahed_launched / shahed_all:.0%}); coverage is "
+                "the share of the month's Shahed-type launches whose report gives it, and a month "
+                "without any such report has no share. Earlier months give no count at all."))
 else:
     print("no month of the period gives the number of real Shaheds")"""),
     ("md", """\
@@ -161,7 +173,9 @@ if shahed_launched:
     low, high = binomial_interval(real_shaheds, shahed_launched)
     summary.add("real Shaheds among Shahed-type launches", real_shaheds / shahed_launched, low, high,
                 unit="share", interval="95% Wilson",
-                note=f"{real_shaheds:,} of {shahed_launched:,} launched, {shahed_share.index.min():%b %Y} on")
+                note=f"{real_shaheds:,} of {shahed_launched:,} launched in the reports that give the real "
+                     f"count ({shahed_launched / shahed_all:.0%} of {shahed_all:,} Shahed-type launches), "
+                     f"{shahed_share.index.min():%b %Y} on")
 summary.add("loader notes (corrected or flagged)", len(full_record.attrs.get("notes", [])), unit="notes")
 summary.add("rows without a launched count", int(full_record["launched"].isna().sum()), unit="rows")
 summary.extra = {

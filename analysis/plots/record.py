@@ -116,24 +116,45 @@ def largest_waves(waves: pd.DataFrame, top: int) -> pd.DataFrame:
 
 
 def shahed_rows(record: pd.DataFrame) -> pd.DataFrame:
-    """National 'Shahed-type' rows where the count of real Shaheds is given."""
+    """National 'Shahed-type' rows with launches, whether or not they give the count of real Shaheds
+    (`shahed_real`, from `is_shahed`): `monthly_shahed_share` needs both to say how much it covers."""
     shahed = record["model"].str.contains(SHAHED_PATTERN, case=False, na=False)
-    rows = record.loc[shahed & (record["command"] == "national") & record["shahed_real"].notna()]
+    rows = record.loc[shahed & (record["command"] == "national")]
     return rows.loc[rows["launched"].notna() & (rows["launched"] > 0)]
 
 
 def monthly_shahed_share(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per month: Shahed-type launches, real Shaheds among them and the share with a Wilson interval."""
+    """Per month: real Shaheds among Shahed-type launches, on the reports that give the real count.
+
+    `rows` are `shahed_rows`. Columns: `launched_counted` (Shahed-type launched in the rows that give
+    `shahed_real`), `shahed_real`, `share` with its Wilson interval `low`, `high`; `launched_all`
+    (every Shahed-type launch of the month) and `coverage` = launched_counted / launched_all, the
+    share of the month's Shahed-type launches whose report gives the count. Months run from the first
+    month with a count; a later month without one has coverage 0 and NaN share. Empty if no row
+    gives the count.
+    """
     from analysis.rates import binomial_interval
 
+    columns = ["launched_counted", "shahed_real", "share", "low", "high", "launched_all", "coverage"]
     month = rows["report_date"].dt.to_period("M").dt.to_timestamp()
-    table = rows.groupby(month)[["launched", "shahed_real"]].sum().astype("int64")
+    given = rows["shahed_real"].notna()
+    launched = rows["launched"].astype("Float64").fillna(0)
+    frame = pd.DataFrame({"launched_all": launched, "launched_counted": launched.where(given, 0),
+                          "shahed_real": rows["shahed_real"].astype("Float64").fillna(0)})
+    table = frame.groupby(month).sum().astype("int64")
     table.index.name = "month"
-    real = np.minimum(table["shahed_real"], table["launched"]).to_numpy()
-    low, high = binomial_interval(real, table["launched"].to_numpy())
-    table["share"] = real / table["launched"]
+    first = month[given].min() if given.any() else None
+    if first is None:
+        return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="month"))
+    table = table.loc[table.index >= first]
+    real = np.minimum(table["shahed_real"], table["launched_counted"]).to_numpy()
+    counted = table["launched_counted"].to_numpy()
+    low, high = binomial_interval(real, counted)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["share"] = np.where(counted > 0, real / np.maximum(counted, 1), np.nan)
     table["low"], table["high"] = low, high
-    return table
+    table["coverage"] = table["launched_counted"] / table["launched_all"]
+    return table[columns]
 
 
 _NOTE_KIND = re.compile(r":\s*([^:]+)$")
