@@ -12,11 +12,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "rates",
         help="interception rates by class, model, period or command, with intervals, to a CSV",
         description=(
-            "Interception rates of the record by any grouping, each with a 95%% interval. "
+            "Interception rates of the record by any grouping, each with a 95% interval. "
             "'neutralised' counts destroyed + did not reach (comparable across reporting periods); "
             "'destroyed' changed meaning on 2024-07-10 and 2025-07-23, so a 'destroyed' table is "
             "always split by convention period (column 'convention'). Columns: the grouping keys, "
-            "launched, destroyed or neutralised, rate, ci_low, ci_high (binomial 95%% interval), "
+            "launched, destroyed or neutralised, rate, ci_low, ci_high (binomial 95% interval), "
             "method (e.g. 'wilson; quasi-binomial by wave'), waves (waves with launches in the "
             "group), dispersion (Pearson phi of the rate across those waves: 1 = binomial, above 1 = "
             "night-to-night overdispersion; empty with fewer than 2 waves or a rate of exactly 0 or 1), "
