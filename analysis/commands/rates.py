@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "method (e.g. 'wilson; quasi-binomial by wave'), waves (waves with launches in the "
             "group), dispersion (Pearson phi of the rate across those waves: 1 = binomial, above 1 = "
             "night-to-night overdispersion; empty with fewer than 2 waves or a rate of exactly 0 or 1), "
-            "od_low, od_high (the 95%% interval allowing for that overdispersion: quasi-binomial by "
+            "od_low, od_high (the 95% interval allowing for that overdispersion: quasi-binomial by "
             "wave, never narrower than the binomial one; empty for a group of a single wave)."
         ),
     )
