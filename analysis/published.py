@@ -86,7 +86,12 @@ def compare_published(
         rows.append({"record_launched": int(n.sum()), "record_counted": int(k.sum()),
                      "record_rate": k.sum() / n.sum(), "record_ci_low": low, "record_ci_high": high,
                      "record_od_low": od_low, "record_od_high": od_high, "record_waves": len(n)})
-    table = pd.concat([published.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+    # Named columns: with no published period inside the record every row is empty.
+    record_columns = ["record_launched", "record_counted", "record_rate", "record_ci_low",
+                      "record_ci_high", "record_od_low", "record_od_high", "record_waves"]
+    table = pd.concat(
+        [published.reset_index(drop=True), pd.DataFrame(rows, columns=record_columns)], axis=1
+    )
     inside = (table["rate"] >= table["record_od_low"]) & (table["rate"] <= table["record_od_high"])
     table["inside"] = np.where(table["record_rate"].isna(), pd.NA, inside)
     return table

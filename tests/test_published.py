@@ -102,3 +102,22 @@ def test_record_and_published_markers_stay_apart_when_they_coincide() -> None:
     assert all(abs(r - p) >= 0.3 for r, p in zip(record.get_ydata(), published.get_ydata(), strict=True))
     assert record.get_marker() != published.get_marker()  # ... on separate lines, different marks
     plt.close(fig)
+
+
+def test_a_record_outside_every_published_period_gives_empty_comparisons(tmp_path):
+    from analysis.published import compare_published
+    from analysis.published import load_published_rates as load_published
+    from analysis.record import load_record
+
+    fixtures = Path(__file__).parent / "fixtures" / "record"
+    # The fixture's rows moved to 2030, after every published figure's period.
+    text = (fixtures / "missile_attacks_daily_fixture.csv").read_text()
+    for year in ("2023-", "2024-", "2025-"):
+        text = text.replace(year, "2030-")
+    (tmp_path / "missile_attacks_daily_2030.csv").write_text(text)
+    with pytest.warns(Warning, match="Zmey-9"):  # the fixture's deliberately unknown model
+        record = load_record(tmp_path / "missile_attacks_daily_2030.csv",
+                             fixtures / "missiles_and_uavs_fixture.csv")
+    table = compare_published(record, load_published())
+    assert len(table) == len(load_published())
+    assert table["record_rate"].isna().all() and table["inside"].isna().all()
