@@ -7,6 +7,7 @@ from typing import Any
 import matplotlib as mpl
 import pandas as pd
 import seaborn as sns
+from matplotlib import patheffects
 
 CLASS_ORDER = ["drone", "cruise", "ballistic", "mixed", "other", "unknown"]
 CLASS_COLORS = {
@@ -48,7 +49,8 @@ def apply_house_style() -> None:
 def mark_conventions(ax: Any, label: bool = True) -> None:
     """Draw the start of each drone-reporting convention as a dashed line with its name.
 
-    The name runs up along the line, in small grey type with no box, so it never hides data.
+    The name runs up along the line, in small grey type with a thin halo and no box, so it never
+    hides data.
     """
     low, high = ax.get_xlim()
     for name, start, _meaning in DRONE_CONVENTIONS[1:]:
@@ -67,4 +69,6 @@ def mark_conventions(ax: Any, label: bool = True) -> None:
                     color="0.35",
                     ha="right",
                     va="top",
+                    # a thin white halo keeps the type legible on bars without hiding them
+                    path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
                 )
