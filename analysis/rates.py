@@ -13,6 +13,8 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.tools.numdiff import approx_hess
 
 from analysis.errors import AnalysisError
+from analysis.record import COMBINED_FROM, SPLIT_FROM
+from analysis.record import waves as find_waves
 
 IntervalMethod = Literal["wilson", "jeffreys"]
 INTERVAL_METHODS: tuple[str, ...] = ("wilson", "jeffreys")
@@ -77,7 +79,7 @@ GROUP_KEYS: dict[str, str] = {
 }
 PERIOD_KEYS = ("month", "quarter", "year")
 # The reporting-convention changes of the record (README trap 3): first day of each new period.
-CONVENTION_CHANGES = (pd.Timestamp("2024-07-10"), pd.Timestamp("2025-07-23"))
+CONVENTION_CHANGES = (SPLIT_FROM, COMBINED_FROM)
 
 
 class RateError(AnalysisError):
@@ -138,12 +140,10 @@ def row_wave_ids(record: pd.DataFrame, wave_table: pd.DataFrame | None = None) -
     start or end (the wave table leaves them out) get a wave of their own, `row-<line>`.
     `wave_table`, if given, must be `waves(record)` (passed to save finding the waves twice).
     """
-    from analysis.record import waves  # here: record imports nothing from rates, keep it that way
-
     missing = [c for c in ("start", "end", "command", "source") if c not in record.columns]
     if missing:
         raise RateError(f"record lacks column(s) {', '.join(missing)} needed to find its waves")
-    table = waves(record) if wave_table is None else wave_table
+    table = find_waves(record) if wave_table is None else wave_table
     if "line" in record.columns:
         own = "row-" + record["line"].astype("string").fillna("?").astype(str)
     else:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib as mpl
-import pandas as pd
 import seaborn as sns
 from matplotlib import patheffects
+
+from analysis.record import COMBINED_FROM, SPLIT_FROM
 
 CLASS_ORDER = ["drone", "cruise", "ballistic", "mixed", "other", "unknown"]
 CLASS_COLORS = {
@@ -19,12 +20,9 @@ CLASS_COLORS = {
     "unknown": "#8C8C8C",
 }
 
-# How the Air Force counted drones (trap 3 of the record's README); dates are the first day of each.
-DRONE_CONVENTIONS = [
-    ("combined-early", pd.Timestamp("2022-09-01"), "shot down only, suppressed not reported"),
-    ("split", pd.Timestamp("2024-07-10"), "shot down and 'locationally lost' reported apart"),
-    ("combined", pd.Timestamp("2025-07-23"), "'shot down or suppressed' in one figure"),
-]
+# The changes of how the Air Force counted drones (trap 3 of the record's README), as the loader
+# dates them: the name of the new convention and its first day.
+CONVENTION_MARKS = [("split", SPLIT_FROM), ("combined", COMBINED_FROM)]
 
 
 def apply_house_style() -> None:
@@ -53,7 +51,7 @@ def mark_conventions(ax: Any, label: bool = True) -> None:
     hides data.
     """
     low, high = ax.get_xlim()
-    for name, start, _meaning in DRONE_CONVENTIONS[1:]:
+    for name, start in CONVENTION_MARKS:
         x = mpl.dates.date2num(start)
         if low <= x <= high:
             ax.axvline(x, color="0.35", linestyle="--", linewidth=1, zorder=0)
