@@ -782,7 +782,6 @@ def period_rate(waves: pd.DataFrame, period: Period, classes: str, convention: s
     successes = _quantity(national, f"{classes}_{convention}")
     usable = launched.notna() & successes.notna() & (launched > 0)
     n = float(launched[usable].sum())
-    k = float(successes[usable].sum())
     conventions = []
     if "convention" in national.columns:
         conventions = sorted(national.loc[usable, "convention"].dropna().astype(str).unique())
@@ -794,11 +793,10 @@ def period_rate(waves: pd.DataFrame, period: Period, classes: str, convention: s
                 "convention": convention, "launched": 0.0, "successes": 0.0, "rate": None,
                 "ci_low": None, "ci_high": None, "waves": 0, "drone_conventions": conventions,
                 "mixes_conventions": False, "dispersion": None, "interval": ""}
-    # one row of the record reports more neutralised than launched: cap each wave at its launches
+    # one row per wave (a wave table); one row of the record reports more neutralised than
+    # launched: cap each wave at its launches
     per_wave = pd.DataFrame({"launched": launched[usable].astype(float),
                              "successes": np.minimum(successes[usable], launched[usable]).astype(float)})
-    if "wave_id" in national.columns:
-        per_wave = per_wave.groupby(national.loc[usable, "wave_id"].astype(str).to_numpy()).sum()
     k = float(per_wave["successes"].sum())
     if len(per_wave) >= 2:
         low, high, phi = quasi_interval(per_wave["successes"].to_numpy(),
@@ -931,7 +929,7 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
         record = {"recent": recent_value, "baseline": baseline_value,
                   "ratio": recent_value / baseline_value if baseline_value else None,
                   "p_value": float(test.pvalue), "test": "one-sided Mann-Whitney on daily totals"}
-        recent_ci = baseline_ci = (None, None)
+        recent_ci = (None, None)
         checkable = baseline_value > 0 or recent_value > 0
     else:
         r = period_rate(waves, claim.recent, claim.classes, claim.convention)
@@ -955,7 +953,7 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
                   "recent_ci": [r["ci_low"], r["ci_high"]], "baseline_ci": [b["ci_low"], b["ci_high"]],
                   "difference": (recent_value - baseline_value) if checkable else None,
                   "p_value": p_value, "test": "one-sided Mann-Whitney on per-wave rates"}
-        recent_ci, baseline_ci = (r["ci_low"], r["ci_high"]), (b["ci_low"], b["ci_high"])
+        recent_ci = (r["ci_low"], r["ci_high"])
     matched = {"period": f"{claim.recent.name} vs {claim.baseline.name}",
                "recent": [claim.recent.start, claim.recent.end],
                "baseline": [claim.baseline.start, claim.baseline.end]}
@@ -993,7 +991,6 @@ def check_period_change(claim: Claim, waves: pd.DataFrame) -> ClaimResult:
                   f"{other}, {record['test']}), not {article} {claim.direction}.")
     headline = {"value": recent_value, "low": recent_ci[0], "high": recent_ci[1], "unit": unit,
                 "interval": interval}
-    del baseline_ci
     return ClaimResult(**base, verdict=verdict, reason=reason, matched=matched, record=record,
                        headline=headline)
 
