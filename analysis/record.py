@@ -502,6 +502,12 @@ def waves(record: pd.DataFrame) -> pd.DataFrame:
     table["report_date"] = table["end"].dt.normalize()
     table["convention"] = convention_of(table["report_date"])
 
+    # Which classes each wave holds at all: a class it lacks counts 0, not "missing".
+    present_by_class = {
+        weapon_class: rows["weapon_class"].eq(weapon_class).groupby(rows["_wave"]).any()
+        .reindex(table.index)
+        for weapon_class in COUNTED_CLASSES
+    }
     for name in WAVE_COUNTS:
         values = rows[name] if name != "not_reached" else rows[name].fillna(0)
         missing = values.isna()
@@ -515,11 +521,9 @@ def waves(record: pd.DataFrame) -> pd.DataFrame:
                 column.reindex(table.index) if column is not None
                 else pd.Series(pd.NA, index=table.index, dtype="Int64")
             )
-            present = (
-                rows["weapon_class"].eq(weapon_class).groupby(rows["_wave"]).any()
-                .reindex(table.index)
+            table[f"{weapon_class}_{name}"] = (
+                filled.where(present_by_class[weapon_class], 0).astype("Int64")
             )
-            table[f"{weapon_class}_{name}"] = filled.where(present, 0).astype("Int64")
         total = values.fillna(0).groupby(rows["_wave"]).sum().astype("Int64")
         table[f"total_{name}"] = total.mask(missing.groupby(rows["_wave"]).any())
     table["total_neutralised"] = table["total_destroyed"] + table["total_not_reached"]

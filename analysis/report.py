@@ -179,27 +179,16 @@ def _override_label(overrides: Mapping[str, Any]) -> str:
 
 
 def find_record(explicit: str | Path | None) -> Path | None:
-    """The record file to use: --record, then $AIRDEF_RECORD, then the loader's own lookup."""
-    if explicit:
-        path = Path(explicit).expanduser()
-        if not path.is_file():
-            raise RecordNotFoundError(f"--record {explicit}: no such file")
-        return path.resolve()
-    from_env = os.environ.get(RECORD_ENV)
-    if from_env:
-        path = Path(from_env).expanduser()
-        if not path.is_file():
-            raise RecordNotFoundError(f"{RECORD_ENV}={from_env}: no such file")
-        return path.resolve()
+    """The record file to use (the loader's order: --record, $AIRDEF_RECORD, the fetched copy);
+    None when there is none. An explicit path or variable naming a missing file is an error."""
+    from analysis.record import resolve_record_path
+
+    if explicit or os.environ.get(RECORD_ENV):
+        return Path(resolve_record_path(explicit or None)).resolve()
     try:
-        from analysis.record import resolve_record_path
-    except ImportError:
+        return Path(resolve_record_path(None)).resolve()
+    except RecordNotFoundError:
         return None
-    try:
-        found = resolve_record_path(None)
-    except (AnalysisError, TypeError, OSError):
-        return None
-    return Path(found).resolve() if found else None
 
 
 def fetch_record() -> str | None:
