@@ -1,11 +1,14 @@
-"""Writing files safely: readers of a path see the old content or the new, never half a file."""
+"""Files written safely (readers see the old content or the new, never half a file), locks, and JSON read back."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -31,3 +34,25 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
     """`atomic_write_bytes` of `text` encoded as `encoding`, line endings kept as they are."""
     atomic_write_bytes(path, text.encode(encoding))
+
+
+@contextlib.contextmanager
+def file_lock(path: str | os.PathLike) -> Iterator[None]:
+    """An exclusive lock on `path` held for the block; another process waits for it.
+
+    `filelock` keeps it portable (flock on Unix, msvcrt on Windows); the lock file stays.
+    """
+    from filelock import FileLock
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path)):
+        yield
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """The JSON in `path`, or None when it is missing or not whole JSON (a damaged output)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

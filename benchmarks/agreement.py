@@ -53,7 +53,7 @@ def reference_figures(results: RunResults) -> dict[str, np.ndarray]:
 
 
 def engine_figures(result: Any) -> dict[str, np.ndarray]:
-    """Per-run figures of an `analysis.depletion.SimulationResult` (read from its public arrays)."""
+    """Per-run figures of an `analysis.model.depletion.SimulationResult` (read from its public arrays)."""
     horizon = int(result.days.size)
     arrivals = result.run_arrivals.sum(axis=0)
     kills = result.run_kills.sum(axis=0)

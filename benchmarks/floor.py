@@ -163,7 +163,7 @@ def draw_below_floor(
 def skippable_draws(result: Any, scenario: ReferenceScenario) -> dict[str, float]:
     """Share of the floor's values an engine could skip exactly, measured on a simulation's runs.
 
-    `result` is an `analysis.depletion.SimulationResult` made with keep_runs=True (its public
+    `result` is an `analysis.model.depletion.SimulationResult` made with keep_runs=True (its public
     per-run daily stocks). Counted per run and day:
     - a layer with an interceptor whose stock at the start of the day (after deliveries) is below
       the fewest shots it fires cannot engage at all: its engagement and kill draws are wasted

@@ -1,11 +1,11 @@
 """The depletion model written as a user would without this project: a Python loop per run and day.
 
 This is a second, independent implementation of the model described in issue 5 (and pinned in the
-docstring of `analysis.depletion`). It shares no code with the engine: it reads the scenario YAML
+docstring of `analysis.model.depletion`). It shares no code with the engine: it reads the scenario YAML
 itself into `ReferenceScenario` and simulates each run day by day and, in the default form, each
 threat one by one with Python's `random` module, the way one would write it without numpy.
 
-Semantics (as pinned in `analysis.depletion`'s docstring), per run and day t = 1..H in this order:
+Semantics (as pinned in `analysis.model.depletion`'s docstring), per run and day t = 1..H in this order:
 1. deliveries arrive in the morning in whole missiles: floor(t r) - floor((t - 1) r), with
    r = deliveries_per_month x 12 / 365;
 2. arrivals: per threat class, a count with mean `per_day` and variance `dispersion` x mean

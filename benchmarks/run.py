@@ -64,8 +64,8 @@ def _maxrss_mb() -> float:
 
 def measure_engine_here(scenario_path: Path, runs: int, seed: int, chunk_runs: int | None) -> dict[str, Any]:
     """Time one engine simulation in this process; report the peak resident memory."""
-    from analysis.depletion import simulate
-    from analysis.scenarios import load_scenario
+    from analysis.model.depletion import simulate
+    from analysis.model.scenarios import load_scenario
 
     scenario = load_scenario(scenario_path)
     baseline = _maxrss_mb()
@@ -118,8 +118,8 @@ def machine() -> dict[str, Any]:
 
 def agreement(scenario_path: Path, ref: ReferenceScenario, args: argparse.Namespace) -> dict[str, Any]:
     """Engine vs loop vs SimPy on the benchmark scenario, within Monte Carlo error."""
-    from analysis.depletion import simulate
-    from analysis.scenarios import load_scenario
+    from analysis.model.depletion import simulate
+    from analysis.model.scenarios import load_scenario
 
     engine = engine_figures(simulate(load_scenario(scenario_path), runs=args.agree_runs, seed=101))
     timings = {}
@@ -152,8 +152,8 @@ def engine_speed(scenario_path: Path, args: argparse.Namespace) -> dict[str, Any
 
 
 def floor(scenario_path: Path, ref: ReferenceScenario, runs: int, seed: int) -> dict[str, Any]:
-    from analysis.depletion import simulate
-    from analysis.scenarios import load_scenario
+    from analysis.model.depletion import simulate
+    from analysis.model.scenarios import load_scenario
 
     out: dict[str, Any] = {}
     for label, function in (("floor", draw_floor), ("below floor", draw_below_floor)):
@@ -263,7 +263,7 @@ def reports(args: argparse.Namespace) -> dict[str, Any]:
             "--jobs", str(args.jobs), "--output-dir", str(output)]
     if args.report_params:
         base += ["--params", args.report_params]
-    from analysis.report import package_fingerprint
+    from analysis.reporting.runner import package_fingerprint
 
     timings: dict[str, Any] = {}
 
@@ -434,8 +434,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure_engine_here(Path(args.measure_engine), args.runs, args.seed, args.chunk_runs)))
         return 0
 
+    from analysis.model.scenarios import load_scenario
     from analysis.paths import keep_runtime_state_in_project
-    from analysis.scenarios import load_scenario
 
     keep_runtime_state_in_project()
     scenario_path = Path(args.scenario)

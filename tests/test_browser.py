@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import report
+from analysis.reporting import runner
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -34,11 +34,11 @@ def reports_dir(record_path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     notebooks = tmp_path_factory.mktemp("notebooks")
     shutil.copytree(FIXTURES, notebooks, dirs_exist_ok=True)
-    outcome = report.run_reports(["01-explore-strike-record", notebooks / "91-runner-fixture.ipynb"],
+    outcome = runner.run_reports(["01-explore-strike-record", notebooks / "91-runner-fixture.ipynb"],
                                  set_name="ci", record=record_path, output_dir=out, force=True)
     assert not outcome.failed, [r.message for r in outcome.failed]
     (notebooks / "91-runner-fixture.yaml").write_text("default: {}\nci:\n  fail: true\n")
-    report.run_reports([notebooks / "91-runner-fixture.ipynb"], set_name="ci", output_dir=out)
+    runner.run_reports([notebooks / "91-runner-fixture.ipynb"], set_name="ci", output_dir=out)
     return out
 
 

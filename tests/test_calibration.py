@@ -5,9 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.calibration import calibrate, layered_leak, record_rates, solve_engage_probability
-from analysis.depletion import simulate
-from analysis.scenarios import scenario_from_dict
+from analysis.model.calibration import (
+    calibrate,
+    layered_leak,
+    record_rates,
+    solve_engage_probability,
+)
+from analysis.model.depletion import simulate
+from analysis.model.scenarios import scenario_from_dict
 
 
 def _scenario(calibration, runs=2000):

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis import claims as cl
-from analysis.claims import (
+from analysis.stats import claims as cl
+from analysis.stats.claims import (
     CANNOT_CHECK,
     DOES_NOT_HOLD,
     HOLDS,
@@ -569,7 +569,7 @@ def test_the_plots_draw_the_claimed_figures_and_every_distinct_reading(tmp_path)
     import matplotlib
 
     matplotlib.use("Agg")
-    from analysis.plots.claims import plot_rate_readings, plot_waves_around
+    from analysis.reporting.plots.claims import plot_rate_readings, plot_waves_around
 
     claim = _wave_claim(tmp_path, NEARLY_500)
     waves = table(wave("2025-10-10", drone=(465, 405, 0), ballistic=(16, 5, 0)),
@@ -592,7 +592,7 @@ def test_the_plots_draw_the_claimed_figures_and_every_distinct_reading(tmp_path)
 
 
 def test_summary_figures_carry_the_record_figure_interval_and_verdict(tmp_path):
-    from analysis.summary import Summary
+    from analysis.reporting.summary import Summary
 
     rate = _rate_claim(tmp_path)
     loaded = load_claims(cl.default_claims_path())

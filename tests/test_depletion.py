@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.calibration import layered_leak
-from analysis.depletion import NEVER, deterministic, simulate
-from analysis.scenarios import scenario_from_dict
+from analysis.model.calibration import layered_leak
+from analysis.model.depletion import NEVER, deterministic, simulate
+from analysis.model.scenarios import scenario_from_dict
 
 
 def _scenario(

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, fetch
-from analysis.fetch import FetchError, fetch_record
+from analysis import cli
+from analysis.record import fetch
+from analysis.record.fetch import FetchError, fetch_record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "record"
 
@@ -120,8 +121,8 @@ def test_data_fetch_command_then_load(tmp_path, monkeypatch, capsys):
 
 
 def test_an_offline_download_says_so_in_a_few_words(tmp_path, monkeypatch):
-    from analysis import fetch
     from analysis.errors import AnalysisError
+    from analysis.record import fetch
 
     class NameResolutionError(Exception):
         pass

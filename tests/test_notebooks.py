@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import report
 from analysis.paths import NOTEBOOK_DIR
+from analysis.reporting import jobs, runner
 
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
 
@@ -46,7 +46,7 @@ def test_notebook_runs_as_committed_from_another_directory(path: Path, tmp_path,
     client.execute()
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    from analysis.summary import extract_summary
+    from analysis.reporting.summary import extract_summary
 
     summary = extract_summary(notebook)
     assert summary and summary["figures"], f"{path.name}: the last output should be a Summary"
@@ -56,8 +56,8 @@ def test_notebook_runs_as_committed_from_another_directory(path: Path, tmp_path,
 @pytest.mark.slow
 @pytest.mark.parametrize("path", _per_notebook())
 def test_notebook_ci_set_through_the_runner(path: Path, tmp_path, record_path):
-    assert "ci" in report.parameter_sets(path), f"{path.with_suffix('.yaml').name} needs a ci set"
-    outcome = report.run_reports([path], set_name="ci", record=record_path, output_dir=tmp_path,
+    assert "ci" in jobs.parameter_sets(path), f"{path.with_suffix('.yaml').name} needs a ci set"
+    outcome = runner.run_reports([path], set_name="ci", record=record_path, output_dir=tmp_path,
                                  force=True)
     (result,) = outcome.results
     assert result.status == "ok", result.message
@@ -75,7 +75,7 @@ def test_notebook_ci_set_through_the_runner(path: Path, tmp_path, record_path):
         _check_01_against_raw_csv(summary, record_path)
 
 
-def _national(source: str) -> bool:
+def national_waves(source: str) -> bool:
     publisher = re.sub(r"^(?:https?://)?(?:www\.)?(?:(?:m\.)?facebook\.com/|t\.me/)?", "", source.strip())
     return not publisher.split("/", 1)[0].lower().startswith("pvk")
 
@@ -93,7 +93,7 @@ def _check_01_against_raw_csv(summary: dict, record_path: Path) -> None:
     with record_path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             day = row["time_end"].strip()[:10]
-            if not (first <= day <= last) or not _national(row["source"]):
+            if not (first <= day <= last) or not national_waves(row["source"]):
                 continue
             launched = _count(row["launched"])
             by_month[day[:7]] += launched

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from analysis.errors import ParameterError
-from analysis.parameters import (
+from analysis.reporting.parameters import (
     check_parameters,
     notebook_parameters,
     parse_parameters_cell,

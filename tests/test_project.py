@@ -50,14 +50,11 @@ def test_committed_notebooks_have_no_outputs_and_a_parameters_cell():
 
 
 def test_cli_help_lists_every_command(capsys):
-    from analysis.cli import main
+    from analysis.cli import COMMANDS, main
 
     assert main([]) == 2
     out = capsys.readouterr().out
-    modules = [p.stem for p in (PROJECT_ROOT / "analysis" / "commands").glob("*.py")]
-    commands = [m for m in modules if not m.startswith("_")]
-    assert len(commands) >= 7
-    for command in commands:
+    modules = {p.stem for p in (PROJECT_ROOT / "analysis" / "cli").glob("*.py")} - {"__init__", "common"}
+    assert modules == set(COMMANDS)  # every command module is registered, and only those
+    for command in COMMANDS:
         assert command in out
-    for helper in (m for m in modules if m.startswith("_")):
-        assert helper not in out  # helper modules (_common) are skipped, not registered

@@ -1,4 +1,4 @@
-"""Tests of analysis.published: the table of published rates and the comparison with the record."""
+"""Tests of analysis.stats.published: the table of published rates and the comparison with the record."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.published import (
+from analysis.stats.published import (
     PUBLISHED_RATES_PATH,
     PublishedRatesError,
     compare_published,
     load_published_rates,
 )
-from analysis.rates import binomial_interval
+from analysis.stats.rates import binomial_interval
 
 
 def test_published_table_loads_and_fractions_match_their_counts() -> None:
@@ -87,7 +87,7 @@ def test_record_and_published_markers_stay_apart_when_they_coincide() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis.plots.rates import plot_published_comparison
+    from analysis.reporting.plots.rates import plot_published_comparison
 
     table = pd.DataFrame({"label": ["a", "b"], "convention": ["destroyed"] * 2, "rate": [0.8, 0.3],
                           "rate_low": [float("nan")] * 2, "rate_high": [float("nan")] * 2,
@@ -105,9 +105,9 @@ def test_record_and_published_markers_stay_apart_when_they_coincide() -> None:
 
 
 def test_a_record_outside_every_published_period_gives_empty_comparisons(tmp_path):
-    from analysis.published import compare_published
-    from analysis.published import load_published_rates as load_published
     from analysis.record import load_record
+    from analysis.stats.published import compare_published
+    from analysis.stats.published import load_published_rates as load_published
 
     fixtures = Path(__file__).parent / "fixtures" / "record"
     # The fixture's rows moved to 2030, after every published figure's period.

@@ -1,4 +1,4 @@
-"""Tests of analysis.rates: intervals against known values, rates against independent sums."""
+"""Tests of analysis.stats.rates: intervals against known values, rates against independent sums."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis.rates import binomial_interval
+from analysis.stats.rates import binomial_interval
 
 
 def test_wilson_matches_textbook_closed_form() -> None:
@@ -48,7 +48,7 @@ def test_interval_works_on_arrays_and_zero_trials() -> None:
 
 import pandas as pd  # noqa: E402
 
-from analysis.rates import (  # noqa: E402
+from analysis.stats.rates import (  # noqa: E402
     RateError,
     fit_beta_binomial,
     overdispersion_table,
@@ -250,8 +250,8 @@ def test_rates_command_writes_the_issue_columns(record_path: Path, tmp_path: Pat
 
 
 def test_rows_map_to_the_wave_table_waves() -> None:
-    from analysis.rates import row_wave_ids
     from analysis.record import waves
+    from analysis.stats.rates import row_wave_ids
 
     t = pd.Timestamp
     base = dict(command="national", publisher="kpszsu", weapon_class="drone", model="Shahed-136/131",
@@ -280,8 +280,8 @@ def test_rows_map_to_the_wave_table_waves() -> None:
 
 
 def test_row_wave_ids_sum_to_the_wave_table_on_real_snapshot(real_record: pd.DataFrame) -> None:
-    from analysis.rates import row_wave_ids
     from analysis.record import waves
+    from analysis.stats.rates import row_wave_ids
 
     ids = row_wave_ids(real_record)
     table = waves(real_record).set_index("wave_id")
@@ -322,7 +322,7 @@ def test_rates_command_all_warns_about_pooled_regional_rows(
 
 @pytest.mark.parametrize("method", ["wilson", "jeffreys"])
 def test_interval_bounds_are_exact_at_zero_and_all_successes(method: str) -> None:
-    from analysis.rates import quasi_interval
+    from analysis.stats.rates import quasi_interval
 
     for n in (1, 2, 43, 56, 1000, 123457):
         assert binomial_interval(0, n, method)[0] == 0.0
@@ -339,7 +339,7 @@ def test_interval_bounds_are_exact_at_zero_and_all_successes(method: str) -> Non
 
 def test_notebook_02_functions_keep_their_columns_on_a_three_row_record() -> None:
     """Notebook 02's calls on a 3-row record: every table has its documented columns, NaN + note."""
-    from analysis import trend
+    from analysis.stats import trend
 
     record = synthetic_record(seed=5, waves=1)
     assert len(record) == 3

@@ -133,7 +133,7 @@ def test_times_conventions_and_counts(no_environment):
 
 
 def test_unknown_model_warns_with_its_name_and_is_kept(no_environment):
-    from analysis import record as record_module
+    from analysis.record import load as record_module
 
     record_module._CACHE.clear()
     with pytest.warns(RecordWarning, match="Zmey-9.*line 19"):
@@ -244,7 +244,7 @@ def test_real_snapshot_hand_checked_rows(record_path):
 
 
 def test_monthly_shahed_share_counts_only_reports_with_the_real_count_and_says_how_much() -> None:
-    from analysis.plots.record import monthly_shahed_share, shahed_rows
+    from analysis.reporting.plots.record import monthly_shahed_share, shahed_rows
 
     rows = pd.DataFrame({
         "report_date": pd.to_datetime(["2025-06-10", "2025-07-05", "2025-07-20", "2025-07-21",
@@ -268,7 +268,7 @@ def test_monthly_shahed_share_counts_only_reports_with_the_real_count_and_says_h
 
 
 def test_monthly_shahed_share_on_real_snapshot(record_path) -> None:
-    from analysis.plots.record import monthly_shahed_share, shahed_rows
+    from analysis.reporting.plots.record import monthly_shahed_share, shahed_rows
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

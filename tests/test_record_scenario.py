@@ -8,10 +8,10 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from analysis.depletion import simulate
+from analysis.model.depletion import simulate
+from analysis.model.scenarios import load_scenario
 from analysis.record import load_record
-from analysis.scenarios import load_scenario
-from analysis.weapons import classify_model
+from analysis.record.weapons import classify_model
 
 SCENARIO = "record-2025-h2-x1.5"
 

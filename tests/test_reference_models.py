@@ -1,7 +1,7 @@
 """The benchmarks' reference models against the engine: a second (and third) method for the engine.
 
 The per-run loop and the SimPy event model in `benchmarks/` are written from the model description
-alone; here they must agree with `analysis.depletion.simulate` within Monte Carlo error on small
+alone; here they must agree with `analysis.model.depletion.simulate` within Monte Carlo error on small
 scenarios, and exactly (with a hand-computed closed form) where nothing is random.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.depletion import simulate
-from analysis.scenarios import scenario_from_dict
+from analysis.model.depletion import simulate
+from analysis.model.scenarios import scenario_from_dict
 from benchmarks.agreement import compare, engine_figures, format_comparison, reference_figures
 from benchmarks.floor import draw_below_floor, draw_floor
 from benchmarks.reference_loop import reference_scenario, simulate_loop

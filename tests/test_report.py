@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import report
 from analysis.errors import ParameterError
 from analysis.paths import PROJECT_ROOT
+from analysis.reporting import dependencies, jobs, runner
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 RUNNER = "91-runner-fixture"
@@ -33,7 +33,7 @@ def notebooks(tmp_path) -> Path:
 @pytest.fixture()
 def stable_package(monkeypatch):
     """Other engineers edit the package while tests run: pin its fingerprint for cache tests."""
-    monkeypatch.setattr(report, "package_fingerprint", lambda dependencies=None: "pinned-for-test")
+    monkeypatch.setattr(jobs, "package_fingerprint", lambda dependencies=None: "pinned-for-test")
 
 
 def _remote_references(html: str) -> list[str]:
@@ -44,46 +44,46 @@ def _remote_references(html: str) -> list[str]:
 def test_parameter_sets_are_checked_before_any_kernel(notebooks):
     (notebooks / f"{RUNNER}.yaml").write_text("default: {}\nci:\n  n: 500\n")
     with pytest.raises(ParameterError, match=r"91-runner-fixture \(91-runner-fixture.yaml, set ci\).*n = 500"):
-        report.plan_jobs([notebooks / f"{RUNNER}.ipynb"], None, True)
+        jobs.plan_jobs([notebooks / f"{RUNNER}.ipynb"], None, True)
     (notebooks / f"{RUNNER}.yaml").write_text("default: {}\nci:\n  points: 5\n")
     with pytest.raises(ParameterError, match="unknown parameter points"):
-        report.plan_jobs([notebooks / f"{RUNNER}.ipynb"], None, True)
+        jobs.plan_jobs([notebooks / f"{RUNNER}.ipynb"], None, True)
 
 
 def test_overrides_are_typed_and_give_their_own_report_name(notebooks):
     path = notebooks / f"{RUNNER}.ipynb"
     with pytest.raises(ParameterError, match=r"label = 'c' is not allowed: one of a, b"):
-        report.plan_jobs([path], "ci", False, ["label=c"])
+        jobs.plan_jobs([path], "ci", False, ["label=c"])
     with pytest.raises(ParameterError, match="unknown parameter m"):
-        report.plan_jobs([path], None, False, ["m=3"])
-    (job,) = report.plan_jobs([path], "ci", False, ["n=7"])
+        jobs.plan_jobs([path], None, False, ["m=3"])
+    (job,) = jobs.plan_jobs([path], "ci", False, ["n=7"])
     assert job.parameters == {"n": 7, "label": "b", "fail": False}
     assert job.set_name.startswith("ci+n=7")
-    (missing,) = report.plan_jobs([path], None, False)
+    (missing,) = jobs.plan_jobs([path], None, False)
     assert missing.set_name == "default"
     with pytest.raises(ParameterError, match="no parameter set 'nightly'"):
-        report.plan_jobs([path], "nightly", False)
+        jobs.plan_jobs([path], "nightly", False)
 
 
 def test_cache_key_follows_notebook_parameters_and_data(notebooks, tmp_path, stable_package):
     path = notebooks / f"{RUNNER}.ipynb"
     data = tmp_path / "record.csv"
     data.write_text("a,b\n1,2\n")
-    first = {j.set_name: j.cache_key for j in report.plan_jobs([path], None, True)}
-    again = {j.set_name: j.cache_key for j in report.plan_jobs([path], None, True)}
+    first = {j.set_name: j.cache_key for j in jobs.plan_jobs([path], None, True)}
+    again = {j.set_name: j.cache_key for j in jobs.plan_jobs([path], None, True)}
     assert first == again and first["default"] != first["ci"]
     path.write_text(path.read_text().replace("how many points", "how many dots"))
-    edited = {j.set_name: j.cache_key for j in report.plan_jobs([path], None, True)}
+    edited = {j.set_name: j.cache_key for j in jobs.plan_jobs([path], None, True)}
     assert edited["default"] != first["default"]
     # A notebook that needs the record keys on the record's checksum, not on its path.
     record_nb = notebooks / f"{NEEDS_RECORD}.ipynb"
-    (one,) = report.plan_jobs([record_nb], None, False, record=data)
+    (one,) = jobs.plan_jobs([record_nb], None, False, record=data)
     moved = tmp_path / "moved.csv"
     shutil.copy(data, moved)
-    (two,) = report.plan_jobs([record_nb], None, False, record=moved)
+    (two,) = jobs.plan_jobs([record_nb], None, False, record=moved)
     assert one.cache_key == two.cache_key
     moved.write_text("a,b\n1,3\n")
-    (three,) = report.plan_jobs([record_nb], None, False, record=moved)
+    (three,) = jobs.plan_jobs([record_nb], None, False, record=moved)
     assert three.cache_key != one.cache_key
 
 
@@ -100,35 +100,35 @@ def _code_notebook(path: Path, *cells: str) -> Path:
 def package_copy(tmp_path, monkeypatch) -> Path:
     """A private copy of the package for the runner to key on (tests edit it)."""
     copy = tmp_path / "pkg" / "analysis"
-    shutil.copytree(report.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    monkeypatch.setattr(report, "PACKAGE_DIR", copy)
+    shutil.copytree(dependencies.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    monkeypatch.setattr(dependencies, "PACKAGE_DIR", copy)
     return copy
 
 
 def test_dependency_closure_follows_imports_not_the_whole_package(notebooks, tmp_path):
     path = _code_notebook(tmp_path / "summary-only.ipynb",
-                          "%matplotlib inline\nimport numpy as np", "from analysis import summary as s")
-    code = report.code_dependencies(path)
+                          "%matplotlib inline\nimport numpy as np", "from analysis.reporting import summary as s")
+    code = dependencies.code_dependencies(path)
     assert code.scope == "imports"
-    assert {"analysis", "analysis.summary", "analysis.report"} <= set(code.modules)
-    # analysis.summary's own imports, as its source has them, are in; the depletion model is not.
-    summary_source = (report.PACKAGE_DIR / "summary.py").read_text()
+    assert {"analysis", "analysis.reporting.summary", "analysis.reporting.runner"} <= set(code.modules)
+    # analysis.reporting.summary's own imports, as its source has them, are in; the depletion model is not.
+    summary_source = (dependencies.PACKAGE_DIR / "reporting" / "summary.py").read_text()
     imported = set(re.findall(r"^\s*from (analysis\.[\w.]+) import", summary_source, re.M))
     assert imported <= set(code.modules)
-    assert "analysis.sweep" not in code.modules and "analysis.depletion" not in code.modules
-    assert "templates/airdef/index.html.j2" in code.data  # the runner's template shapes the HTML
-    # The fixture notebook (from analysis.summary import ...; from analysis.parameters import ...)
-    fixture = report.code_dependencies(notebooks / f"{RUNNER}.ipynb")
-    assert {"analysis.summary", "analysis.parameters"} <= set(fixture.modules)
-    assert "analysis.sweep" not in fixture.modules
+    assert "analysis.model.sweep" not in code.modules and "analysis.model.depletion" not in code.modules
+    assert "reporting/templates/airdef/index.html.j2" in code.data  # the runner's template shapes the HTML
+    # The fixture notebook (from analysis.reporting.summary import ...; from analysis.reporting.parameters import ...)
+    fixture = dependencies.code_dependencies(notebooks / f"{RUNNER}.ipynb")
+    assert {"analysis.reporting.summary", "analysis.reporting.parameters"} <= set(fixture.modules)
+    assert "analysis.model.sweep" not in fixture.modules
     # Transitively: sustainability imports sweep inside a function; that counts.
-    nb05 = _code_notebook(tmp_path / "sust.ipynb", "from analysis import sustainability")
-    assert "analysis.sweep" in report.code_dependencies(nb05).modules
+    nb05 = _code_notebook(tmp_path / "sust.ipynb", "from analysis.model import sustainability")
+    assert "analysis.model.sweep" in dependencies.code_dependencies(nb05).modules
     # Code run by a magic is code too.
-    timed = _code_notebook(tmp_path / "timed.ipynb", "%%capture\nimport analysis.sweep",
-                           "%time from analysis import trend")
-    traced = report.code_dependencies(timed)
-    assert traced.scope == "imports" and {"analysis.sweep", "analysis.trend"} <= set(traced.modules)
+    timed = _code_notebook(tmp_path / "timed.ipynb", "%%capture\nimport analysis.model.sweep",
+                           "%time from analysis.stats import trend")
+    traced = dependencies.code_dependencies(timed)
+    assert traced.scope == "imports" and {"analysis.model.sweep", "analysis.stats.trend"} <= set(traced.modules)
 
 
 def test_relative_and_package_imports_are_followed(tmp_path):
@@ -142,53 +142,53 @@ def test_relative_and_package_imports_are_followed(tmp_path):
     (package / "table.csv").write_text("a\n")
     (package / "unused.py").write_text("")
     (package / "unused.csv").write_text("a\n")
-    assert report.module_closure(["analysis.sub"], package) == [
+    assert dependencies.module_closure(["analysis.sub"], package) == [
         "analysis", "analysis.base", "analysis.other", "analysis.sub", "analysis.sub.leaf"]
-    assert [p.name for p in report._data_files(["analysis.other"], package)] == ["table.csv"]
+    assert [p.name for p in dependencies._data_files(["analysis.other"], package)] == ["table.csv"]
 
 
 def test_key_changes_with_a_module_the_notebook_uses_only(package_copy, tmp_path):
-    path = _code_notebook(tmp_path / "summary-only.ipynb", "from analysis.summary import Summary")
-    (before,) = report.plan_jobs([path], None, False)
-    with (package_copy / "sweep.py").open("a") as handle:
+    path = _code_notebook(tmp_path / "summary-only.ipynb", "from analysis.reporting.summary import Summary")
+    (before,) = jobs.plan_jobs([path], None, False)
+    with (package_copy / "model" / "sweep.py").open("a") as handle:
         handle.write("\n# an edit the notebook does not depend on\n")
-    (unrelated,) = report.plan_jobs([path], None, False)
+    (unrelated,) = jobs.plan_jobs([path], None, False)
     assert unrelated.cache_key == before.cache_key
-    with (package_copy / "summary.py").open("a") as handle:
+    with (package_copy / "reporting" / "summary.py").open("a") as handle:
         handle.write("\n# an edit the notebook depends on\n")
-    (related,) = report.plan_jobs([path], None, False)
+    (related,) = jobs.plan_jobs([path], None, False)
     assert related.cache_key != before.cache_key
-    assert "analysis.summary" in related.code.modules and related.code.scope == "imports"
+    assert "analysis.reporting.summary" in related.code.modules and related.code.scope == "imports"
 
 
 def test_what_cannot_be_traced_keys_on_the_whole_package(package_copy, tmp_path):
     whole = {p.relative_to(package_copy).with_suffix("").as_posix().replace("/", ".")
              for p in package_copy.rglob("*.py")}
     cases = {
-        "unparsable": "from analysis import (summary\n",
+        "unparsable": "from analysis.reporting import (summary\n",
         "dynamic": "import importlib\nmod = importlib.import_module('analysis.' + 'sweep')",
         "missing": "import analysis.no_such_module",
         "magic": "%run ../scripts/anything.py",
         "shell": "!python -m analysis sweep grid.yaml",
-        "timeit options": "%timeit -n 3 import analysis.sweep",
+        "timeit options": "%timeit -n 3 import analysis.model.sweep",
     }
     keys = {}
     for name, cell in cases.items():
-        path = _code_notebook(tmp_path / f"{name}.ipynb", "from analysis.summary import Summary", cell)
-        code = report.code_dependencies(path)
+        path = _code_notebook(tmp_path / f"{name}.ipynb", "from analysis.reporting.summary import Summary", cell)
+        code = dependencies.code_dependencies(path)
         assert code.scope.startswith("whole package: "), (name, code.scope)
-        assert "analysis.sweep" in code.modules and len(code.modules) == len(whole)
-        (job,) = report.plan_jobs([path], None, False)
+        assert "analysis.model.sweep" in code.modules and len(code.modules) == len(whole)
+        (job,) = jobs.plan_jobs([path], None, False)
         keys[name] = job.cache_key
     # ...so an edit anywhere reruns it: never a stale report.
-    (package_copy / "sweep.py").write_text((package_copy / "sweep.py").read_text() + "\n# edit\n")
+    (package_copy / "model" / "sweep.py").write_text((package_copy / "model" / "sweep.py").read_text() + "\n# edit\n")
     for name in cases:
-        (job,) = report.plan_jobs([tmp_path / f"{name}.ipynb"], None, False)
+        (job,) = jobs.plan_jobs([tmp_path / f"{name}.ipynb"], None, False)
         assert job.cache_key != keys[name], name
     # A module of the package that no longer parses: its importers key on everything too.
-    (package_copy / "tables.py").write_text("def broken(:\n")
-    path = _code_notebook(tmp_path / "tables.ipynb", "from analysis.tables import show_table")
-    assert report.code_dependencies(path).scope.startswith("whole package: analysis/tables.py")
+    (package_copy / "reporting" / "tables.py").write_text("def broken(:\n")
+    path = _code_notebook(tmp_path / "tables.ipynb", "from analysis.reporting.tables import show_table")
+    assert dependencies.code_dependencies(path).scope.startswith("whole package: analysis/reporting/tables.py")
 
 
 @pytest.mark.slow
@@ -199,7 +199,7 @@ def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(
     out = tmp_path / "reports"
     path = notebooks / f"{RUNNER}.ipynb"
     started = time.perf_counter()
-    first = report.run_reports([path], all_sets=True, output_dir=out)
+    first = runner.run_reports([path], all_sets=True, output_dir=out)
     first_seconds = time.perf_counter() - started
     assert [r.status for r in first.results] == ["ok", "ok"], first.results
 
@@ -212,8 +212,8 @@ def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(
         assert summary["report"]["code"]["version"]
         assert summary["report"]["run_at"]
         assert summary["report"]["code_scope"] == "imports"
-        assert "analysis.summary" in summary["report"]["code_modules"]
-        assert "analysis.sweep" not in summary["report"]["code_modules"]
+        assert "analysis.reporting.summary" in summary["report"]["code_modules"]
+        assert "analysis.model.sweep" not in summary["report"]["code_modules"]
         assert summary["thumbnail_png_base64"]
         hidden = (out / RUNNER / f"{set_name}.html").read_text()
         shown = (out / RUNNER / f"{set_name}.code.html").read_text()
@@ -227,7 +227,7 @@ def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(
 
     # Nothing changed: nothing reruns, and it takes a fraction of the first run.
     started = time.perf_counter()
-    second = report.run_reports([path], all_sets=True, output_dir=out)
+    second = runner.run_reports([path], all_sets=True, output_dir=out)
     assert [r.status for r in second.results] == ["cached", "cached"]
     assert time.perf_counter() - started < first_seconds / 3
 
@@ -235,7 +235,7 @@ def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(
     good_html = (out / RUNNER / "default.html").read_bytes()
     good_summary = (out / RUNNER / "default.summary.json").read_bytes()
     (notebooks / f"{RUNNER}.yaml").write_text("default:\n  fail: true\nci:\n  n: 2\n  label: b\n")
-    third = report.run_reports([path], all_sets=True, output_dir=out)
+    third = runner.run_reports([path], all_sets=True, output_dir=out)
     statuses = {r.set_name: r for r in third.results}
     assert statuses["ci"].status == "cached"
     failed = statuses["default"]
@@ -256,10 +256,10 @@ def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(
 @pytest.mark.xdist_group("runner")
 def test_without_a_record_reports_needing_none_still_run(notebooks, tmp_path, monkeypatch):
     monkeypatch.delenv("AIRDEF_RECORD", raising=False)
-    monkeypatch.setattr(report, "find_record", lambda explicit: None)
-    monkeypatch.setattr(report, "fetch_record", lambda: "data fetch failed: offline (test)")
+    monkeypatch.setattr(runner, "find_record", lambda explicit: None)
+    monkeypatch.setattr(runner, "try_fetch_record", lambda: "data fetch failed: offline (test)")
     out = tmp_path / "reports"
-    outcome = report.run_reports(
+    outcome = runner.run_reports(
         [notebooks / f"{RUNNER}.ipynb", notebooks / f"{NEEDS_RECORD}.ipynb"],
         set_name=None, all_sets=False, fetch_if_missing=True, output_dir=out,
     )
@@ -308,10 +308,10 @@ def test_editing_a_scenario_or_claims_file_changes_the_inputs_fingerprint(tmp_pa
     claims.mkdir()
     (scenarios / "a.yaml").write_text("name: a\n")
     (claims / "c.yaml").write_text("claims: []\n")
-    before = report.inputs_fingerprint((scenarios, claims))
-    assert report.inputs_fingerprint((scenarios, claims)) == before
+    before = dependencies.inputs_fingerprint((scenarios, claims))
+    assert dependencies.inputs_fingerprint((scenarios, claims)) == before
     (scenarios / "a.yaml").write_text("name: b\n")
-    edited = report.inputs_fingerprint((scenarios, claims))
+    edited = dependencies.inputs_fingerprint((scenarios, claims))
     assert edited != before
     (claims / "d.yaml").write_text("claims: []\n")
-    assert report.inputs_fingerprint((scenarios, claims)) not in {before, edited}
+    assert dependencies.inputs_fingerprint((scenarios, claims)) not in {before, edited}

@@ -1,4 +1,4 @@
-"""Tests of analysis.saturation: a known saturation slope is recovered from simulated waves, also
+"""Tests of analysis.stats.saturation: a known saturation slope is recovered from simulated waves, also
 when a time trend correlated with wave size would fool a naive model."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.contingency_tables import StratifiedTable
 
-from analysis.saturation import (
+from analysis.stats.saturation import (
     COMPLETE_FROM,
     fit_saturation,
     mantel_haenszel_odds_ratio,

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from analysis.errors import ScenarioError
+from analysis.model.scenarios import apply_overrides, load_scenario, scenario_from_dict
 from analysis.paths import SCENARIO_DIR
-from analysis.scenarios import apply_overrides, load_scenario, scenario_from_dict
 
 GOOD = {
     "name": "good", "horizon_days": 30, "runs": 100, "seed": 1,

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from analysis.summary import SUMMARY_MIMETYPE, Summary, extract_summary
+from analysis.reporting.summary import SUMMARY_MIMETYPE, Summary, extract_summary
 
 
 def test_summary_json_is_strict_even_with_nan_numpy_and_timestamps():
@@ -49,7 +49,7 @@ def test_a_figure_cannot_be_added_twice():
 
 
 def test_format_number():
-    from analysis.summary import format_number
+    from analysis.reporting.summary import format_number
 
     for value, text in [(None, "n/a"), (0.123456, "0.123"), (12345.678, "12,346"),
                         (-2500.5, "-2,500"), ("x", "x"), (12345, "12,345"), (999.9, "1,000"),
@@ -58,7 +58,7 @@ def test_format_number():
 
 
 def test_format_interval_says_which_bound_is_missing():
-    from analysis.summary import format_interval
+    from analysis.reporting.summary import format_interval
 
     assert format_interval(None, None) == ""
     assert format_interval(0.1, 0.25) == "0.1 to 0.25"
@@ -67,7 +67,7 @@ def test_format_interval_says_which_bound_is_missing():
 
 
 def test_shares_read_as_percentages_and_other_units_as_numbers():
-    from analysis.summary import format_figure
+    from analysis.reporting.summary import format_figure
 
     share = {"value": 0.8778, "low": 0.8718, "high": 0.8836, "unit": "share"}
     assert format_figure(share) == ("87.8%", "", "87.2% to 88.4%")

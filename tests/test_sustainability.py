@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import sustainability
-from analysis.depletion import simulate
-from analysis.scenarios import scenario_from_dict
+from analysis.model import sustainability
+from analysis.model.depletion import simulate
+from analysis.model.scenarios import scenario_from_dict
 
 
 def fixed_scenario(per_day: int = 10, shots: int = 1, stock: int = 300, deliveries: float = 0.0,
@@ -173,7 +173,7 @@ def test_tornado_simulates_a_range_end_equal_to_the_base_once(monkeypatch) -> No
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("analysis.depletion.simulate", counting)
+    monkeypatch.setattr("analysis.model.depletion.simulate", counting)
     table = sustainability.tornado(scenario, "sam", ranges, runs=20)
     assert len(calls) == 2  # the base (= the low end) and the high end
     row = table.iloc[0]

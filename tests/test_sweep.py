@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import sweep
 from analysis.cli import main
 from analysis.errors import ScenarioError
+from analysis.model import sweep
 
 BASE = {
     "name": "tiny",
@@ -63,7 +63,7 @@ def test_points_cover_every_combination_and_rows_carry_values(tmp_path: Path) ->
     assert combos == {(d, p) for d in (20, 40) for p in (0, 30, 60)}
     assert (table["status"] == "ok").all()
     # each row is the engine's own summary of that point: check one against a direct simulation
-    from analysis import depletion, scenarios
+    from analysis.model import depletion, scenarios
 
     row = table.iloc[4]
     direct = scenarios.scenario_from_dict(scenarios.apply_overrides(

@@ -1,4 +1,4 @@
-"""analysis.tables: what a reader sees in a report table."""
+"""analysis.reporting.tables: what a reader sees in a report table."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.tables import format_count, format_interval, format_percent, format_value, show_table
+from analysis.reporting.tables import (
+    format_count,
+    format_interval,
+    format_percent,
+    format_value,
+    show_table,
+)
 
 
 @pytest.fixture

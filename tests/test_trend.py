@@ -1,4 +1,4 @@
-"""Tests of analysis.trend: known trends and steps in simulated monthly series are found."""
+"""Tests of analysis.stats.trend: known trends and steps in simulated monthly series are found."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.trend import binary_segmentation, change_points, month_to_month_dispersion, trend_test
+from analysis.stats.trend import (
+    binary_segmentation,
+    change_points,
+    month_to_month_dispersion,
+    trend_test,
+)
 
 
 def monthly(rates: np.ndarray, seed: int = 2, noise: float = 0.0) -> pd.DataFrame:
@@ -53,7 +58,7 @@ def test_trend_glm_recovers_known_slope() -> None:
 
 
 def test_monthly_series_starts_at_complete_coverage_by_default() -> None:
-    from analysis.trend import TREND_START, monthly_series
+    from analysis.stats.trend import TREND_START, monthly_series
 
     months = pd.date_range("2023-06-01", "2025-06-01", freq="MS")
     record = pd.DataFrame({

@@ -15,7 +15,7 @@ import pytest
 from analysis.errors import RecordError
 from analysis.paths import PROJECT_ROOT
 from analysis.record import load_record
-from analysis.validate import check_file, format_problems
+from analysis.record.validate import check_file, format_problems
 
 FIXTURES = Path(__file__).parent / "fixtures" / "record"
 FIXTURE = FIXTURES / "missile_attacks_daily_fixture.csv"
@@ -126,7 +126,7 @@ def test_missing_catalogue_is_a_clear_error(tmp_path):
 
 
 def test_format_problems_caps_the_list():
-    from analysis.validate import Problem
+    from analysis.record.validate import Problem
 
     problems = [Problem("f.csv", line, "launched", "-1", "negative count") for line in range(2, 50)]
     text = format_problems(problems, total=100, limit=5)
@@ -170,7 +170,7 @@ def test_both_snapshots_are_valid(record_path, older_record_path):
 
 
 def test_a_count_that_is_not_a_number_is_one_error_not_also_a_missing_count(tmp_path):
-    from analysis.validate import check_frame
+    from analysis.record.validate import check_frame
 
     raw = pd.DataFrame({
         "time_start": ["2025-01-01 20:00", "2025-01-02 20:00"],

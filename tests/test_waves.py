@@ -12,7 +12,7 @@ import pytest
 
 from analysis.paths import PROJECT_ROOT
 from analysis.record import RecordWarning, load_record, waves
-from analysis.weapons import COUNTED_CLASSES
+from analysis.record.weapons import COUNTED_CLASSES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "record"
 FIXTURE = FIXTURES / "missile_attacks_daily_fixture.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.weapons import (
+from analysis.record.weapons import (
     CATEGORY_HINT,
     COUNTED_CLASSES,
     WEAPON_CLASSES,

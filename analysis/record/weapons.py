@@ -1,0 +1,112 @@
+"""The one table deciding each weapon model's class (`weapon_classes.csv`) and its lookup rules.
+
+The table holds every model name the project has seen in the public record, with its class and
+whether the decision follows the record's own catalogue (`basis = catalogue`) or corrects it
+(`basis = correction`: a model missing from the catalogue or filed in the wrong category).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+#: The classes of the tidy record, in display order.
+WEAPON_CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic", "mixed", "other", "unknown")
+#: The classes the wave table counts separately (`unknown` rows are never summed into a class).
+COUNTED_CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic", "mixed", "other")
+
+#: How the catalogue's `category` would map to a class, used only to explain a model the table
+#: has not seen (the decision itself always comes from the table).
+CATEGORY_HINT: dict[str, str] = {
+    "uav": "drone",
+    "cruise missile": "cruise",
+    "ballistic missile": "ballistic",
+    "surface-to-air missile": "ballistic",
+    "surface-to-air and ballistic": "ballistic",
+    "guided bomb": "other",
+}
+
+_JOIN = " and "
+
+
+def normalise_model(name: str) -> str:
+    """A lookup key that ignores case, spacing and the transliteration drift of model names.
+
+    `Kh-101` and Cyrillic `Х-101` become `x-101`; `S-300` (and Cyrillic `С-300`) become `c-300`,
+    as the record writes them; " & " and "+" joins become " and ".
+    """
+    key = " ".join(str(name).split()).casefold()
+    key = re.sub(r"\s*(?:&|\+)\s*", _JOIN, key)
+    key = re.sub(r"(?<!\w)kh-(?=\d)", "x-", key)
+    key = re.sub(r"(?<!\w)\u0445-(?=\d)", "x-", key)  # Cyrillic kha
+    key = re.sub(r"(?<!\w)[s\u0441]-(?=\d{3})", "c-", key)  # Latin s or Cyrillic es: S-300 -> C-300
+    return key
+
+
+@lru_cache(maxsize=1)
+def class_table() -> pd.DataFrame:
+    """The project's model-to-class table, one row per model name as the record writes it."""
+    with resources.files("analysis.record").joinpath("weapon_classes.csv").open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    table["key"] = table["model"].map(normalise_model)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _class_by_key() -> dict[str, str]:
+    table = class_table()
+    return dict(zip(table["key"], table["weapon_class"], strict=True))
+
+
+def combine_classes(classes: Iterable[str]) -> str:
+    """The class of models counted together: one shared class, else `mixed` (or `unknown`)."""
+    distinct = set(classes)
+    if len(distinct) == 1:
+        return distinct.pop()
+    if not distinct or "unknown" in distinct:
+        return "unknown"
+    return "mixed"
+
+
+@dataclass
+class Classification:
+    """Each distinct model name's class, plus what the lookup had to infer or could not decide."""
+
+    classes: dict[str, str]
+    composed: dict[str, str] = field(default_factory=dict)  # joined names decided from their parts
+    unknown: list[str] = field(default_factory=list)  # names the table cannot decide
+
+
+def classify_model(name: str) -> tuple[str, bool]:
+    """The class of one model name and whether it was composed from the parts of a " and " join."""
+    by_key = _class_by_key()
+    key = normalise_model(name)
+    if key in by_key:
+        return by_key[key], False
+    if _JOIN in key:
+        parts = [by_key.get(part, "unknown") for part in key.split(_JOIN)]
+        combined = combine_classes(parts)
+        if combined != "unknown":
+            return combined, True
+    return "unknown", False
+
+
+def classify_models(names: Iterable[str]) -> Classification:
+    """Classify each distinct model name (missing names count as unknown)."""
+    result = Classification(classes={})
+    for name in dict.fromkeys(names):
+        if name is None or (isinstance(name, float) and name != name) or str(name).strip() == "":
+            result.classes[name] = "unknown"
+            continue
+        weapon_class, composed = classify_model(str(name))
+        result.classes[name] = weapon_class
+        if composed:
+            result.composed[name] = weapon_class
+        elif weapon_class == "unknown":
+            result.unknown.append(str(name))
+    return result

@@ -1,0 +1,207 @@
+"""The report runner: parameterized notebooks run by papermill, shared as self-contained HTML.
+
+One runner serves the command line (`python -m analysis report`), `make reports` and the tests:
+it plans the jobs (`jobs.py`: parameters checked before any kernel starts, cache keys), skips the
+reports whose notebook, parameters, data and package code are unchanged, runs the others in worker
+processes (`execute.py`) and rebuilds the index (`index.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import AnalysisError
+from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
+from analysis.record.locate import find_record
+from analysis.reporting.execute import run_job, worker_init
+from analysis.reporting.index import write_index
+from analysis.reporting.jobs import (
+    NOTEBOOK_GLOB,
+    JobResult,
+    ReportJob,
+    is_fresh,
+    notebook_metadata,
+    numbered_notebooks,
+    plan_jobs,
+    shorten,
+    write_status,
+)
+from analysis.reporting.parameters import resolve_notebook
+
+HOW_TO_GET_RECORD = (
+    "get the record with `python -m analysis data fetch` (or `make data-fetch`), "
+    f"or pass --record PATH / set {RECORD_ENV}"
+)
+
+
+def try_fetch_record() -> str | None:
+    """Run `python -m analysis data fetch`; None on success, else why it failed (one line)."""
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "analysis", "data", "fetch"],
+            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"data fetch could not run ({error})"
+    if completed.returncode == 0:
+        return None
+    lines = [line for line in (completed.stderr or completed.stdout).splitlines() if line.strip()]
+    return "data fetch failed: " + (lines[-1].strip() if lines else f"exit {completed.returncode}")
+
+
+@dataclass
+class RunOutcome:
+    results: list[JobResult] = field(default_factory=list)
+    index_path: Path | None = None
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def skipped(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
+
+class _Progress:
+    """tqdm on a terminal; one line per report otherwise; only problems when CI=true."""
+
+    def __init__(self, total: int, stream: Any = sys.stderr) -> None:
+        self.stream = stream
+        self.quiet = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+        self.bar = None
+        if not self.quiet and total and hasattr(stream, "isatty") and stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="report", file=stream, dynamic_ncols=True)
+
+    def started(self, names: Sequence[str]) -> None:
+        if self.bar is not None:
+            self.bar.set_description(", ".join(names)[:50])
+
+    def done(self, result: JobResult) -> None:
+        line = f"{result.status:>7}  {result.name}/{result.set_name}"
+        if result.seconds:
+            line += f"  ({result.seconds:.1f} s)"
+        if result.message:
+            line += f"\n         {result.message}"
+        if self.bar is not None:
+            self.bar.write(line, file=self.stream)
+            self.bar.update(1)
+        elif not self.quiet or result.status in {"failed", "skipped"}:
+            print(line, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_reports(
+    notebooks: Sequence[str | Path] | None = None,
+    *,
+    set_name: str | None = None,
+    all_sets: bool = False,
+    overrides: Sequence[str] = (),
+    record: str | Path | None = None,
+    fetch_if_missing: bool = False,
+    jobs: int = 1,
+    force: bool = False,
+    output_dir: Path | str = REPORT_DIR,
+    stream: Any = sys.stderr,
+) -> RunOutcome:
+    """Run reports (all numbered notebooks when `notebooks` is empty) and rebuild the index."""
+    output_dir = Path(output_dir).resolve()
+    chosen = list(notebooks) if notebooks else numbered_notebooks()
+    if not chosen:
+        raise AnalysisError(f"no notebooks to run ({NOTEBOOK_DIR.name}/{NOTEBOOK_GLOB} is empty)")
+    record_path = find_record(record)
+    fetch_problem = ""
+    if record_path is None and fetch_if_missing:
+        needing = [p for p in chosen if notebook_metadata(resolve_notebook(p)).get("needs_record")]
+        if needing:
+            print("no record found: trying `python -m analysis data fetch`", file=stream, flush=True)
+            fetch_problem = try_fetch_record() or ""
+            record_path = find_record(None)
+            if record_path is None and not fetch_problem:
+                fetch_problem = "data fetch reported success but no record was found"
+    planned = plan_jobs(chosen, set_name, all_sets, overrides, record_path, output_dir)
+
+    outcome = RunOutcome()
+    to_run: list[ReportJob] = []
+    progress = _Progress(len(planned), stream)
+    missing_record_reason = "needs the public record, and none was found"
+    if fetch_problem:
+        missing_record_reason += f" ({shorten(fetch_problem, 300)})"
+    missing_record_reason += f"; {HOW_TO_GET_RECORD}"
+    waiting = [job for job in planned if job.needs_record]
+    if record_path is None and waiting:
+        print(
+            f"no record: {len(waiting)} of {len(planned)} reports need it and are skipped; the "
+            f"others run.\n  why: {shorten(fetch_problem, 300) or 'no record was found'}"
+            f"\n  to fix: {HOW_TO_GET_RECORD}",
+            file=stream, flush=True,
+        )
+    for job in planned:
+        if job.needs_record and record_path is None:
+            write_status(job, "skipped", missing_record_reason)
+            result = JobResult(job.name, job.set_name, "skipped", "needs the record (see above)")
+            outcome.results.append(result)
+            progress.done(result)
+        elif not force and is_fresh(job):
+            write_status(job, "ok", "unchanged: not rerun")
+            result = JobResult(job.name, job.set_name, "cached")
+            outcome.results.append(result)
+            progress.done(result)
+        else:
+            to_run.append(job)
+
+    workers = max(1, min(int(jobs), len(to_run)))
+    try:
+        if workers == 1:
+            if to_run:
+                worker_init()
+            for job in to_run:
+                progress.started([f"{job.name}/{job.set_name}"])
+                result = run_job(job, force)
+                outcome.results.append(result)
+                progress.done(result)
+        else:
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")  # no forked copies of locks or threads
+            # A pool of `workers` long-lived processes: each pays its imports once and runs
+            # its share of notebooks in turn (kernels are not started from threads).
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init) as pool:
+                futures = {pool.submit(run_job, job, force): job for job in to_run}
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as error:  # a worker that died: report it, keep going
+                        result = JobResult(job.name, job.set_name, "failed",
+                                           f"{job.name}/{job.set_name}: worker failed: {error}")
+                    outcome.results.append(result)
+                    progress.done(result)
+    finally:
+        progress.close()
+    outcome.index_path = write_index(output_dir)
+    return outcome
+
+
+# --------------------------------------------------------------------------------------------
+# The index page
+
+
+def result_table(results: Sequence[JobResult]) -> dict[str, int]:
+    """How many reports ended in each state."""
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    return counts

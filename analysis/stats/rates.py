@@ -1,0 +1,491 @@
+"""Interception rates with honest uncertainty: binomial and overdispersion-aware intervals."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.tools.numdiff import approx_hess
+
+from analysis.errors import AnalysisError
+from analysis.record import COMBINED_FROM, SPLIT_FROM
+from analysis.record import waves as find_waves
+
+IntervalMethod = Literal["wilson", "jeffreys"]
+INTERVAL_METHODS: tuple[str, ...] = ("wilson", "jeffreys")
+
+
+def binomial_interval(
+    successes: float | np.ndarray,
+    trials: float | np.ndarray,
+    method: IntervalMethod = "wilson",
+    alpha: float = 0.05,
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """The (low, high) 1 - alpha interval of a binomial proportion, for scalars or arrays.
+
+    `wilson` is the Wilson score interval; `jeffreys` the equal-tailed Jeffreys interval with the
+    usual boundary rule (low = 0 when successes = 0, high = 1 when successes = trials; Brown, Cai
+    and DasGupta 2001); both bounds lie in [0, 1], exactly 0 (1) at 0 (all) successes. Zero trials
+    give NaN. Scalars in, floats out; arrays in, arrays out.
+    """
+    if method not in INTERVAL_METHODS:
+        raise ValueError(f"method must be one of {INTERVAL_METHODS}, got {method!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    scalar = np.ndim(successes) == 0 and np.ndim(trials) == 0
+    k, n = np.broadcast_arrays(
+        np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    )
+    if np.any((k < 0) | (k > n)):
+        raise ValueError("successes must lie between 0 and trials")
+    valid = n > 0
+    low = np.full(k.shape, np.nan)
+    high = np.full(k.shape, np.nan)
+    if np.any(valid):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lo, hi = proportion_confint(k[valid], n[valid], alpha=alpha, method=method)
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        # Both intervals reach the boundary exactly at 0 or n successes (Wilson by its formula,
+        # Jeffreys by the boundary rule); set it exactly, not as a rounding residue like 7e-18.
+        lo = np.where(k[valid] == 0, 0.0, lo)
+        hi = np.where(k[valid] == n[valid], 1.0, hi)
+        low[valid] = np.clip(lo, 0.0, 1.0)
+        high[valid] = np.clip(hi, 0.0, 1.0)
+    if scalar:
+        return float(low.reshape(-1)[0]), float(high.reshape(-1)[0])
+    return low, high
+
+
+# --- rates by group --------------------------------------------------------------------------
+
+
+CONVENTIONS: tuple[str, ...] = ("neutralised", "destroyed")
+COMMANDS: tuple[str, ...] = ("national", "all")
+# What `--by` accepts, and the record column (or period) each key groups on.
+GROUP_KEYS: dict[str, str] = {
+    "class": "weapon_class",
+    "model": "model",
+    "month": "M",
+    "quarter": "Q",
+    "year": "Y",
+    "command": "command",
+    "convention": "convention",
+}
+PERIOD_KEYS = ("month", "quarter", "year")
+# The reporting-convention changes of the record (README trap 3): first day of each new period.
+CONVENTION_CHANGES = (SPLIT_FROM, COMBINED_FROM)
+
+
+class RateError(AnalysisError):
+    """A rate was asked for in a way the record cannot answer honestly."""
+
+
+def select_rows(
+    record: pd.DataFrame,
+    command: str = "national",
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Rows of the tidy record for one command choice and a report-date window (inclusive)."""
+    if command not in COMMANDS:
+        raise RateError(f"command must be one of {COMMANDS}, got {command!r}")
+    rows = record
+    if command == "national":
+        rows = rows[rows["command"] == "national"]
+    dates = pd.to_datetime(rows["report_date"])
+    if start not in (None, ""):
+        rows = rows[dates >= pd.Timestamp(start)]
+        dates = pd.to_datetime(rows["report_date"])
+    if end not in (None, ""):
+        rows = rows[dates <= pd.Timestamp(end)]
+    return rows
+
+
+def _parse_by(by: str | list[str] | tuple[str, ...]) -> list[str]:
+    keys = [k.strip() for k in by.split(",")] if isinstance(by, str) else list(by)
+    keys = [k for k in keys if k]
+    for key in keys:
+        if key not in GROUP_KEYS:
+            raise RateError(f"--by: unknown grouping key {key!r}; use any of {', '.join(GROUP_KEYS)}")
+    if len(set(keys)) != len(keys):
+        raise RateError(f"--by: a grouping key is repeated in {keys}")
+    return keys
+
+
+def usable_counts(rows: pd.DataFrame, convention: str) -> pd.DataFrame:
+    """Rows with a launched count above zero and a known count of `convention`, as floats."""
+    launched = pd.to_numeric(rows["launched"], errors="coerce").astype(float)
+    counted = pd.to_numeric(rows[convention], errors="coerce").astype(float)
+    keep = launched.gt(0) & counted.notna()
+    out = rows.loc[keep].copy()
+    out["_n"] = launched[keep].to_numpy()
+    # One row of the record claims more neutralised than launched; a rate cannot exceed 1.
+    out["_k"] = np.minimum(counted[keep].to_numpy(), out["_n"].to_numpy())
+    return out
+
+
+def row_wave_ids(record: pd.DataFrame, wave_table: pd.DataFrame | None = None) -> pd.Series:
+    """The `wave_id` of `analysis.record.waves` for each row of the tidy record (same index).
+
+    `analysis.record` offers no row-to-wave mapping, so each row is placed in the wave of the wave
+    table that holds it: same command and post (`source`), and the row's window [start, later of
+    start and end] inside the wave's [start, end]. Waves of one post never overlap or touch, so the
+    match is unique and the project keeps one wave definition: the wave table's. Rows without a
+    start or end (the wave table leaves them out) get a wave of their own, `row-<line>`.
+    `wave_table`, if given, must be `waves(record)` (passed to save finding the waves twice).
+    """
+    missing = [c for c in ("start", "end", "command", "source") if c not in record.columns]
+    if missing:
+        raise RateError(f"record lacks column(s) {', '.join(missing)} needed to find its waves")
+    table = find_waves(record) if wave_table is None else wave_table
+    if "line" in record.columns:
+        own = "row-" + record["line"].astype("string").fillna("?").astype(str)
+    else:
+        own = pd.Series([f"row-{i}" for i in range(len(record))], index=record.index, dtype=str)
+    ids = own.astype(object)
+    timed = record["start"].notna() & record["end"].notna()
+    if not timed.any() or table.empty:
+        return ids.astype(str)
+    rows = pd.DataFrame({
+        "_row": np.flatnonzero(timed.to_numpy()),
+        "command": record.loc[timed, "command"].astype(str).to_numpy(),
+        "source": record.loc[timed, "source"].fillna("").astype(str).to_numpy(),
+        "row_start": record.loc[timed, "start"].to_numpy(),
+        "row_until": record.loc[timed, ["start", "end"]].max(axis=1).to_numpy(),
+    })
+    candidates = table[["wave_id", "command", "source", "start", "end"]].assign(
+        command=lambda t: t["command"].astype(str), source=lambda t: t["source"].fillna("").astype(str)
+    )
+    matched = rows.merge(candidates, on=["command", "source"], how="inner")
+    matched = matched[(matched["start"] <= matched["row_start"]) & (matched["row_until"] <= matched["end"])]
+    if matched["_row"].duplicated().any():  # cannot happen while waves() keeps its rule
+        raise RateError("row_wave_ids: a row of the record lies in two waves of the wave table")
+    values = ids.to_numpy(copy=True)
+    values[matched["_row"].to_numpy()] = matched["wave_id"].to_numpy()
+    return pd.Series(values, index=record.index, dtype=str)
+
+
+def with_wave_ids(record: pd.DataFrame, wave_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The record with a `wave_id` column (see `row_wave_ids`); unchanged if it already has one.
+
+    Rate functions add it themselves when missing; add it once up front when calling many of them
+    on the same record (finding the waves costs about half a second on the full record).
+    """
+    if "wave_id" in record.columns:
+        return record
+    out = record.copy()
+    out["wave_id"] = row_wave_ids(record, wave_table)
+    out.attrs = dict(record.attrs)
+    return out
+
+
+def cluster_key(rows: pd.DataFrame) -> pd.Series:
+    """The wave each row belongs to: the `wave_id` column that `with_wave_ids` adds."""
+    if "wave_id" not in rows.columns:
+        raise RateError("internal: rows reached the clustering without a wave_id column")
+    return rows["wave_id"].astype(str)
+
+
+def quasi_dispersion(successes: np.ndarray, trials: np.ndarray) -> float:
+    """Pearson dispersion phi of clustered binomial counts around their pooled rate.
+
+    phi = sum((k_i - R n_i)^2 / (R (1 - R) n_i)) / (m - 1), with R = sum k / sum n and m clusters:
+    1 for binomial counts, above 1 when the rate moves from wave to wave. NaN with fewer than two
+    clusters or a pooled rate of exactly 0 or 1 (no variance to compare with).
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    m = len(n)
+    total = n.sum()
+    if m < 2 or total <= 0:
+        return float("nan")
+    rate = k.sum() / total
+    if rate <= 0 or rate >= 1:
+        return float("nan")
+    pearson = ((k - rate * n) ** 2 / (rate * (1 - rate) * n)).sum()
+    return float(pearson / (m - 1))
+
+
+def quasi_interval(
+    successes: np.ndarray,
+    trials: np.ndarray,
+    method: IntervalMethod = "wilson",
+    alpha: float = 0.05,
+) -> tuple[float, float, float]:
+    """(low, high, phi): the binomial interval of the pooled rate on the effective sample size n/phi.
+
+    Dividing successes and trials by the dispersion (floored at 1) is the design-effect correction of
+    Kish and of Korn and Graubard: the interval is as wide as the wave-to-wave variation says.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    phi = quasi_dispersion(k, n)
+    if len(n) < 2:
+        return float("nan"), float("nan"), phi
+    inflation = 1.0 if not np.isfinite(phi) else max(1.0, phi)
+    low, high = binomial_interval(k.sum() / inflation, n.sum() / inflation, method, alpha)
+    return float(low), float(high), phi
+
+
+def rate_table(
+    record: pd.DataFrame,
+    by: str | list[str] | tuple[str, ...] = ("class",),
+    convention: str = "neutralised",
+    command: str = "national",
+    method: IntervalMethod = "wilson",
+    alpha: float = 0.05,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+    mixing: Literal["split", "refuse"] = "split",
+) -> pd.DataFrame:
+    """Interception rates of the tidy record by any grouping, each with two 1 - alpha intervals.
+
+    Columns: the grouping keys, `launched`, the `convention` count, `rate`, `ci_low`, `ci_high`,
+    `method` (the binomial interval), then `waves` (clusters), `dispersion` (Pearson phi across
+    waves) and `od_low`, `od_high` (the overdispersion-aware interval, see `quasi_interval`).
+
+    Under `destroyed` the count means different things in each reporting-convention period, so a
+    group never pools them: with `mixing="split"` the key `convention` is added to the grouping
+    (every row labelled), with `mixing="refuse"` a `RateError` is raised instead. `neutralised`
+    (destroyed + did not reach) is comparable across periods and is not split unless asked.
+    """
+    if convention not in CONVENTIONS:
+        raise RateError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+    if mixing not in ("split", "refuse"):
+        raise ValueError(f"mixing must be 'split' or 'refuse', got {mixing!r}")
+    keys = _parse_by(by)
+    # Waves are found on the whole record, so a date window never cuts one into two.
+    rows = usable_counts(select_rows(with_wave_ids(record), command, start, end), convention)
+    if convention == "destroyed" and "convention" not in keys:
+        if mixing == "refuse":
+            spans = _groups_spanning_conventions(rows, keys)
+            if spans:
+                raise RateError(
+                    f"convention 'destroyed': the group {spans[0]} pools reporting conventions "
+                    f"{spans[1]}, whose 'destroyed' counts are not comparable; group by convention "
+                    "or use 'neutralised'"
+                )
+        else:
+            keys = [*keys, "convention"]
+    frame = _with_group_columns(rows, keys)
+    frame["_cluster"] = cluster_key(frame)
+    per_wave = frame.groupby([*keys, "_cluster"], sort=True, observed=True, dropna=False)[["_n", "_k"]].sum()
+    records = []
+    for group, waves in per_wave.groupby(level=list(range(len(keys))), sort=True, dropna=False) if keys else [((), per_wave)]:
+        group = group if isinstance(group, tuple) else (group,)
+        n, k = waves["_n"].to_numpy(), waves["_k"].to_numpy()
+        od_low, od_high, phi = quasi_interval(k, n, method, alpha)
+        records.append((*group, n.sum(), k.sum(), od_low, od_high, phi, len(n)))
+    table = pd.DataFrame(
+        records, columns=[*keys, "launched", convention, "od_low", "od_high", "dispersion", "waves"]
+    )
+    table["launched"] = table["launched"].round().astype("int64")
+    table[convention] = table[convention].round().astype("int64")
+    table["rate"] = table[convention] / table["launched"]
+    low, high = binomial_interval(table[convention].to_numpy(), table["launched"].to_numpy(), method, alpha)
+    table["ci_low"], table["ci_high"] = low, high
+    table["method"] = method
+    order = [*keys, "launched", convention, "rate", "ci_low", "ci_high", "method",
+             "waves", "dispersion", "od_low", "od_high"]
+    table = table[order]
+    table.attrs.update(convention=convention, command=command, alpha=alpha, keys=keys,
+                       rows_used=len(rows))
+    return table
+
+
+def _with_group_columns(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    frame = rows.copy()
+    dates = pd.to_datetime(frame["report_date"])
+    for key in keys:
+        column = GROUP_KEYS[key]
+        if key in PERIOD_KEYS:
+            frame[key] = dates.dt.to_period(column)
+        else:
+            frame[key] = frame[column].astype(str)
+    return frame
+
+
+def _groups_spanning_conventions(rows: pd.DataFrame, keys: list[str]) -> tuple[str, list[str]] | None:
+    frame = _with_group_columns(rows, keys)
+    if not keys:
+        found = sorted(frame["convention"].astype(str).unique())
+        return ("(all rows)", found) if len(found) > 1 else None
+    counts = frame.groupby(keys, observed=True)["convention"].nunique()
+    mixed = counts[counts > 1]
+    if mixed.empty:
+        return None
+    group = mixed.index[0]
+    group = group if isinstance(group, tuple) else (group,)
+    label = ", ".join(f"{k}={v}" for k, v in zip(keys, group, strict=True))
+    mask = np.ones(len(frame), dtype=bool)
+    for k, v in zip(keys, group, strict=True):
+        mask &= (frame[k] == v).to_numpy()
+    return label, sorted(frame.loc[mask, "convention"].astype(str).unique())
+
+
+# --- beta-binomial: the wave-to-wave spread of the rate ----------------------------------------
+
+
+@dataclass(frozen=True)
+class BetaBinomialFit:
+    """Maximum-likelihood beta-binomial fit: mean rate `mu` and intra-wave correlation `rho`.
+
+    Each wave's own rate is drawn from a Beta with mean mu; rho = 1 / (a + b + 1) is the share of
+    the variance due to wave-to-wave differences (0 = plain binomial). A wave of n has variance
+    n mu (1 - mu) (1 + (n - 1) rho).
+    """
+
+    mu: float
+    mu_low: float
+    mu_high: float
+    rho: float
+    rho_low: float
+    rho_high: float
+    loglik: float
+    waves: int
+    converged: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _betabinom_negloglik(theta: np.ndarray, k: np.ndarray, n: np.ndarray) -> float:
+    mu, rho = special.expit(theta)
+    scale = (1 - rho) / rho
+    a, b = mu * scale, (1 - mu) * scale
+    # The beta-binomial log pmf without its binomial coefficient (constant in the parameters);
+    # betaln directly is several times faster than stats.betabinom.logpmf.
+    return -float(np.sum(special.betaln(k + a, n - k + b)) - len(k) * special.betaln(a, b))
+
+
+def fit_beta_binomial(
+    successes: np.ndarray, trials: np.ndarray, alpha: float = 0.05
+) -> BetaBinomialFit:
+    """Fit a beta-binomial to per-wave counts by maximum likelihood (scipy), with Wald intervals.
+
+    The intervals are Wald intervals on the logit scale of mu and rho from the numerical Hessian
+    of the log-likelihood, so they stay inside (0, 1). Needs at least three waves with trials.
+    """
+    k = np.round(np.asarray(successes, dtype=float))
+    n = np.round(np.asarray(trials, dtype=float))
+    keep = n > 0
+    k, n = k[keep], n[keep]
+    if len(n) < 3:
+        raise RateError(f"beta-binomial fit needs at least 3 waves with launches, got {len(n)}")
+    pooled = np.clip(k.sum() / n.sum(), 1e-3, 1 - 1e-3)
+    phi = quasi_dispersion(k, n)
+    mean_n = max(n.mean(), 2.0)
+    # Method-of-moments start: phi ~ 1 + (n - 1) rho.
+    rho0 = np.clip((phi - 1) / (mean_n - 1), 1e-3, 0.5) if np.isfinite(phi) else 0.01
+    start = special.logit([pooled, rho0])
+    result = optimize.minimize(_betabinom_negloglik, start, args=(k, n), method="Nelder-Mead",
+                               options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000})
+    theta = result.x
+    z = stats.norm.ppf(1 - alpha / 2)
+    try:
+        hessian = approx_hess(theta, _betabinom_negloglik, args=(k, n))
+        cov = np.linalg.inv(hessian)
+        se = np.sqrt(np.diag(cov))
+        if not np.all(np.isfinite(se)):
+            raise np.linalg.LinAlgError
+    except np.linalg.LinAlgError:
+        se = np.array([np.nan, np.nan])
+    mu, rho = special.expit(theta)
+    log_choose = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+    lows, highs = special.expit(theta - z * se), special.expit(theta + z * se)
+    return BetaBinomialFit(
+        mu=float(mu), mu_low=float(lows[0]), mu_high=float(highs[0]),
+        rho=float(rho), rho_low=float(lows[1]), rho_high=float(highs[1]),
+        loglik=float(log_choose.sum() - result.fun), waves=int(len(n)), converged=bool(result.success),
+    )
+
+
+def wave_counts(
+    record: pd.DataFrame,
+    convention: str = "neutralised",
+    command: str = "national",
+    by: str | list[str] | tuple[str, ...] = ("class",),
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Launched and counted per wave (cluster) and group: the data behind the dispersion figures."""
+    keys = _parse_by(by)
+    rows = usable_counts(select_rows(with_wave_ids(record), command, start, end), convention)
+    frame = _with_group_columns(rows, keys)
+    frame["wave"] = cluster_key(frame)
+    frame["report_date"] = pd.to_datetime(frame["report_date"])
+    aggregations = dict(report_date=("report_date", "max"), launched=("_n", "sum"),
+                        counted=("_k", "sum"))
+    if "convention" not in keys:
+        aggregations["convention"] = ("convention", "first")
+    out = frame.groupby([*keys, "wave"], observed=True, sort=True).agg(**aggregations).reset_index()
+    out["rate"] = out["counted"] / out["launched"]
+    return out
+
+
+_BETA_BINOMIAL_COLUMNS = ("bb_mu", "bb_mu_low", "bb_mu_high", "rho", "rho_low", "rho_high")
+
+
+def overdispersion_table(
+    record: pd.DataFrame,
+    convention: str = "neutralised",
+    command: str = "national",
+    classes: tuple[str, ...] = ("drone", "cruise", "ballistic"),
+    method: IntervalMethod = "wilson",
+    alpha: float = 0.05,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+    min_waves: int = 5,
+) -> pd.DataFrame:
+    """Per weapon class: pooled rate with its binomial and quasi-binomial intervals, the Pearson
+    dispersion phi, and the beta-binomial mean and rho with their intervals.
+
+    Under `destroyed` each convention period is a row of its own (see `rate_table`). Columns, always
+    present even when nothing can be fitted: the grouping, `waves`, `launched`, `counted`, `rate`,
+    `ci_low`, `ci_high`, `dispersion`, `od_low`, `od_high`, `bb_mu`, `bb_mu_low`, `bb_mu_high`,
+    `rho`, `rho_low`, `rho_high`, `note`. Groups with fewer than `min_waves` waves (or whose fit
+    fails) get NaN for the beta-binomial columns and say why in `note`; a record without any row of
+    the classes gives an empty table with these columns.
+    """
+    by = ["class"] if convention == "neutralised" else ["class", "convention"]
+    counts = wave_counts(record, convention, command, by, start, end)
+    counts = counts[counts["class"].isin(classes)]
+    records = []
+    for group, waves in counts.groupby(by, sort=False, observed=True):
+        group = group if isinstance(group, tuple) else (group,)
+        k, n = waves["counted"].to_numpy(), waves["launched"].to_numpy()
+        low, high = binomial_interval(k.sum(), n.sum(), method, alpha)
+        od_low, od_high, phi = quasi_interval(k, n, method, alpha)
+        row = dict(zip(by, group, strict=True))
+        row.update(waves=len(n), launched=int(n.sum()), counted=int(k.sum()), rate=k.sum() / n.sum(),
+                   ci_low=low, ci_high=high, dispersion=phi, od_low=od_low, od_high=od_high)
+        row.update(dict.fromkeys(_BETA_BINOMIAL_COLUMNS, float("nan")), note="")
+        if len(n) < min_waves:
+            row["note"] = f"beta-binomial not fitted: {len(n)} wave(s), needs at least {max(min_waves, 3)}"
+        else:
+            try:
+                fit = fit_beta_binomial(k, n, alpha)
+            except RateError as error:
+                row["note"] = f"beta-binomial not fitted: {error}"
+            else:
+                row.update(bb_mu=fit.mu, bb_mu_low=fit.mu_low, bb_mu_high=fit.mu_high, rho=fit.rho,
+                           rho_low=fit.rho_low, rho_high=fit.rho_high)
+        if len(n) < 2:
+            row["note"] = "; ".join(filter(None, ["one wave: no dispersion or night-to-night interval",
+                                                  row["note"]]))
+        records.append(row)
+    columns = [*by, "waves", "launched", "counted", "rate", "ci_low", "ci_high", "dispersion", "od_low",
+               "od_high", *_BETA_BINOMIAL_COLUMNS, "note"]
+    table = pd.DataFrame(records, columns=columns)
+    table = table.astype({c: float for c in columns if c not in (*by, "waves", "launched", "counted", "note")})
+    table["class"] = pd.Categorical(table["class"], categories=list(classes), ordered=True)
+    table = table.sort_values(by).reset_index(drop=True)
+    table["class"] = table["class"].astype(str)
+    table.attrs.update(convention=convention, command=command, method=method)
+    return table
