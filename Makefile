@@ -17,7 +17,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RECORD_ARG := $(if $(RECORD),--record $(RECORD))
 JOBS ?= 2
 
-.PHONY: help setup test test-fast lint reports reports-force data-check data-fetch waves lab bench clean-reports
+.PHONY: help setup notebook-filter strip-notebooks test test-fast lint reports reports-force data-check data-fetch waves lab bench clean-reports
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,7 +29,23 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@$(MAKE) --no-print-directory notebook-filter
 	@touch $@
+
+# Outputs never reach a commit: git runs nbstripout on notebooks/*.ipynb (.gitattributes names the
+# filter; this defines it in .git/config). Outside a git checkout there is nothing to install.
+NBSTRIPOUT_ARGS := --keep-id --extra-keys "metadata.language_info cell.metadata.papermill metadata.papermill"
+NBSTRIPOUT := $(VENV)/bin/nbstripout $(NBSTRIPOUT_ARGS)
+notebook-filter:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git config filter.nbstripout.clean '$(CURDIR)/$(NBSTRIPOUT)' && \
+		git config filter.nbstripout.smudge cat && \
+		git config filter.nbstripout.required true && \
+		git config diff.ipynb.textconv '$(CURDIR)/$(NBSTRIPOUT) -t' && \
+		echo "git strips notebook outputs on commit (nbstripout filter installed)"; fi
+
+strip-notebooks: setup ## remove outputs from the notebooks in the working copy (git already strips them on commit)
+	$(NBSTRIPOUT) notebooks/[0-9][0-9]-*.ipynb
 
 test: setup ## lint, then every test (unit, data, notebooks, browser)
 	$(PY) -m ruff check .

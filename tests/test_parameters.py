@@ -15,12 +15,12 @@ from analysis.reporting.parameters import (
 )
 
 CELL = '''\
-record = ""  # str: record file; "" = $AIRDEF_RECORD, then the fetched copy
-runs = 2000  # int [100, 1000000]: Monte Carlo runs
-level = 0.95  # float [0.5, 0.999]: confidence level
-scale = 2  # float [0, ]: a float written as a whole number
-convention = "neutralised"  # {neutralised, destroyed}: what counts as an interception
-show_code = False  # bool: show code cells
+record: str = ""  # record file; empty: $AIRDEF_RECORD, then the fetched copy
+runs: int = 2000  # Monte Carlo runs, in [100, 1000000]
+level: float = 0.95  # confidence level, in [0.5, 0.999]
+scale: float = 2  # a float written as a whole number, in [0, ]
+convention: str = "neutralised"  # what counts as an interception, one of {neutralised, destroyed}
+show_code: bool = False  # show code cells
 '''
 
 
@@ -50,13 +50,16 @@ def test_parse_reads_types_defaults_bounds_choices_and_descriptions():
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("runs = 2000\n", "needs a comment"),
-        ("runs = 2000  # str: count\n", "declared str"),
-        ("runs = 20  # int [100, 200]: count\n", "out of range"),
-        ("mode = 'x'  # {a, b}: mode\n", "not allowed"),
-        ("runs = [1, 2]  # int: list\n", "int, float, str or bool"),
-        ("runs = 1 +  # int: broken\n", "not valid Python"),
-        ("print('x')  # int: not an assignment\n", "expected one"),
+        ("runs: int = 2000\n", "needs its help"),
+        ("runs = 2000  # count\n", "expected one"),
+        ("runs: str = 2000  # count\n", "declared str"),
+        ("runs: int = 20  # count, in [100, 200]\n", "out of range"),
+        ("mode: str = 'x'  # mode, one of {a, b}\n", "not allowed"),
+        ("runs: list = [1, 2]  # list\n", "int, float, str or bool"),
+        ("runs: int = 1 +  # broken\n", "not valid Python"),
+        ("print('x')  # not an assignment\n", "expected one"),
+        ("runs: int = 2000  # 0 = all runs\n", "papermill cannot read"),
+        ("size: str = 'big'  # size, in [1, 2]\n", "bounds only numbers"),
     ],
 )
 def test_parse_rejects_malformed_cells_with_the_line(source, message):
@@ -125,3 +128,19 @@ def test_notebook_without_parameters_cell_declares_nothing(tmp_path):
 def test_missing_notebook_is_a_clear_error():
     with pytest.raises(ParameterError, match="99-nothing-here not found"):
         check_parameters("99-nothing-here", {})
+
+
+def test_papermill_reads_every_parameter_of_every_notebook_with_its_type_and_help():
+    import papermill
+
+    from analysis.paths import NOTEBOOK_DIR
+
+    notebooks = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        ours = notebook_parameters(path)
+        theirs = papermill.inspect_notebook(str(path))
+        assert list(theirs) == list(ours), path.name
+        for name, spec in ours.items():
+            assert theirs[name]["inferred_type_name"] == spec.type.__name__, (path.name, name)
+            assert theirs[name]["help"].startswith(spec.description), (path.name, name)

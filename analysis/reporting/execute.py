@@ -8,7 +8,6 @@ report keeps two runs at once apart.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import tempfile
 import time
@@ -209,9 +208,6 @@ def worker_init() -> None:
     # competing for the same cores, and reports already run in parallel processes.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    # papermill warns about lines it cannot parse and names it does not know; the runner has
-    # already checked every parameter against the notebook, more strictly.
-    logging.getLogger("papermill").setLevel(logging.ERROR)
     import nbconvert  # noqa: F401
     import nbformat  # noqa: F401
     import papermill  # noqa: F401

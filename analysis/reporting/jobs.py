@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analysis.errors import AnalysisError, ParameterError
+from analysis.inputs import load_yaml
 from analysis.io import atomic_write_text, read_json
 from analysis.paths import NOTEBOOK_DIR, REPORT_DIR
 from analysis.provenance import file_provenance, sha256_of
@@ -97,12 +96,7 @@ def parameter_sets(notebook: str | Path) -> dict[str, dict[str, Any]]:
     yaml_path = path.with_suffix(".yaml")
     if not yaml_path.is_file():
         return {"default": {}}
-    try:
-        loaded = yaml.safe_load(yaml_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        raise ParameterError(f"{yaml_path.name}{line}: not valid YAML") from None
+    loaded = load_yaml(yaml_path, "parameter sets", ParameterError, source=yaml_path.name).data or {}
     if not isinstance(loaded, dict):
         raise ParameterError(f"{yaml_path.name}: expected a mapping of set name -> parameters")
     sets: dict[str, dict[str, Any]] = {}

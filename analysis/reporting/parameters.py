@@ -1,25 +1,26 @@
-"""Notebook parameters: read the typed `parameters` cell, and check values against it.
+"""Notebook parameters: the typed `parameters` cell as papermill reads it, and values checked against it.
 
-A parameters cell holds one assignment per line, with a comment the runner parses::
+A parameters cell holds one annotated assignment per line, with its help in a comment::
 
-    record = ""  # str: record file; "" = $AIRDEF_RECORD, then the fetched copy
-    runs = 2000  # int [100, 1000000]: Monte Carlo runs
-    convention = "neutralised"  # {neutralised, destroyed}: what counts as an interception
+    record: str = ""  # record file; empty: $AIRDEF_RECORD, then the fetched copy
+    runs: int = 2000  # Monte Carlo runs, in [100, 1000000]
+    convention: str = "neutralised"  # what counts as an interception, one of {neutralised, destroyed}
 
-The type is the literal's type (the comment may repeat it); `[low, high]` bounds numbers (either
-side may be left empty); `{a, b}` lists the allowed strings. The same checks run inside the
-notebook (its validation cell) and in the report runner before any kernel starts, so a bad value
-is one clear `ParameterError` naming the notebook and the parameter.
+The cell is read by papermill's own parser (`papermill --help-notebook` lists the same names,
+types and help), then checked more strictly: every assignment must be one papermill sees, the
+annotation is one of int, float, str, bool and matches the literal, `in [low, high]` in the help
+bounds a number (either side may be empty), `one of {a, b}` lists the allowed strings. No `=` in
+the help: papermill cannot parse such a line. The same checks run inside the notebook (its
+validation cell) and in the report runner before any kernel starts, so a bad value is one clear
+`ParameterError` naming the notebook and the parameter.
 """
 
 from __future__ import annotations
 
 import ast
-import io
 import json
 import math
 import re
-import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,16 +31,10 @@ from analysis.errors import ParameterError
 from analysis.paths import NOTEBOOK_DIR
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
-
-# "int [100, 1000000]: text" / "{a, b}: text" / "str {a, b}: text" / "float: text"
-_COMMENT = re.compile(
-    r"""^\#\s*
-        (?P<type>int|float|str|bool)?\s*
-        (?:\[(?P<low>[^,\]]*),(?P<high>[^\]]*)\])?\s*
-        (?:\{(?P<choices>[^}]*)\})?\s*
-        (?::\s*(?P<description>.*))?$""",
-    re.VERBOSE,
-)
+_BOUNDS = re.compile(r"\bin \[(?P<low>[^,\]]*),(?P<high>[^\]]*)\]")
+_CHOICES = re.compile(r"\bone of \{(?P<choices>[^}]*)\}")
+_RULES = re.compile(r",?\s*(?:\bin \[[^\]]*\]|\bone of \{[^}]*\})")
+FORMAT = "'name: type = literal  # help'"
 
 
 @dataclass(frozen=True)
@@ -83,15 +78,28 @@ def _bound(text: str, where: str) -> float | None:
     return None if math.isinf(value) else value
 
 
-def _comments_by_line(source: str) -> dict[int, str]:
-    comments: dict[int, str] = {}
+def papermill_parameters(source: str) -> dict[str, Any]:
+    """What papermill itself reads from a parameters cell: name -> papermill's Parameter."""
+    import logging
+
+    from papermill.translators import PythonTranslator
+
+    logger = logging.getLogger("papermill.translators")
+    unparsed: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            unparsed.append(record.getMessage())
+
+    handler = _Collect(logging.WARNING)
+    logger.addHandler(handler)
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.COMMENT:
-                comments[token.start[0]] = token.string
-    except (tokenize.TokenError, IndentationError):
-        pass  # ast.parse below reports the syntax error with its line
-    return comments
+        found = PythonTranslator.inspect({"source": source})
+    finally:
+        logger.removeHandler(handler)
+    if unparsed:
+        raise ValueError(unparsed[0])
+    return {parameter.name: parameter for parameter in found}
 
 
 def parse_parameters_cell(source: str, notebook: str = "notebook") -> dict[str, ParameterSpec]:
@@ -102,56 +110,58 @@ def parse_parameters_cell(source: str, notebook: str = "notebook") -> dict[str, 
         raise ParameterError(
             f"{notebook}: parameters cell, line {error.lineno}: not valid Python ({error.msg})"
         ) from None
-    comments = _comments_by_line(source)
+    try:
+        seen = papermill_parameters(source)
+    except ValueError as why:
+        raise ParameterError(f"{notebook}: parameters cell: papermill cannot read it ({why}); "
+                             f"write {FORMAT} with no '=' in the help") from None
     specs: dict[str, ParameterSpec] = {}
     for node in tree.body:
         where = f"{notebook}: parameters cell, line {node.lineno}"
-        if not (
-            isinstance(node, ast.Assign | ast.AnnAssign)
-            and len(getattr(node, "targets", [getattr(node, "target", None)])) == 1
-        ):
-            raise ParameterError(f"{where}: expected one 'name = literal  # type: description'")
-        target = node.targets[0] if isinstance(node, ast.Assign) else node.target
-        if not isinstance(target, ast.Name) or node.value is None:
-            raise ParameterError(f"{where}: expected one 'name = literal  # type: description'")
-        name = target.id
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and node.value is not None):
+            raise ParameterError(f"{where}: expected one {FORMAT}")
+        name = node.target.id
+        annotation = node.annotation.id if isinstance(node.annotation, ast.Name) else ""
+        if annotation not in TYPES:
+            raise ParameterError(f"{where}: {name}: the type must be int, float, str or bool")
         try:
             default = ast.literal_eval(node.value)
         except ValueError:
             raise ParameterError(f"{where}: {name} must be a literal value") from None
+        kind = TYPES[annotation]
         if type(default) not in TYPES.values():
             raise ParameterError(
                 f"{where}: {name} = {default!r} is a {type(default).__name__}; "
                 "parameters are int, float, str or bool literals"
             )
-        comment = comments.get(node.end_lineno or node.lineno) or comments.get(node.lineno, "")
-        match = _COMMENT.match(comment.strip()) if comment else None
-        if not match:
+        if type(default) is not kind and not (kind is float and type(default) is int):
             raise ParameterError(
-                f"{where}: {name} needs a comment '# type [low, high]: description' "
-                f"or '# {{a, b}}: description', got {comment!r}"
+                f"{where}: {name} is declared {annotation} but its default {default!r} is a "
+                f"{type(default).__name__}"
             )
-        kind = type(default)
-        declared = match["type"]
-        if declared and TYPES[declared] is not kind and not (declared == "float" and kind is int):
-            raise ParameterError(
-                f"{where}: {name} is declared {declared} but its default {default!r} is a {kind.__name__}"
-            )
-        if declared == "float":
-            kind, default = float, float(default)
+        if kind is float:
+            default = float(default)
+        if name not in seen or seen[name].inferred_type_name != annotation:
+            raise ParameterError(f"{where}: papermill does not read {name} as a {annotation}; "
+                                 f"write {FORMAT} on one line, with no '=' in the help")
+        help_text = seen[name].help.strip()
+        if not help_text:
+            raise ParameterError(f"{where}: {name} needs its help in a comment: {FORMAT}")
         low = high = None
-        if match["low"] is not None:
+        if bounds := _BOUNDS.search(help_text):
             if kind not in (int, float):
-                raise ParameterError(f"{where}: {name}: [low, high] bounds only numbers")
-            low, high = _bound(match["low"], where), _bound(match["high"], where)
+                raise ParameterError(f"{where}: {name}: 'in [low, high]' bounds only numbers")
+            low, high = _bound(bounds["low"], where), _bound(bounds["high"], where)
         choices = None
-        if match["choices"] is not None:
+        if listed := _CHOICES.search(help_text):
             if kind is not str:
-                raise ParameterError(f"{where}: {name}: {{a, b}} choices only strings")
-            choices = tuple(c.strip().strip("\"'") for c in match["choices"].split(",") if c.strip())
+                raise ParameterError(f"{where}: {name}: 'one of {{a, b}}' lists only strings")
+            choices = tuple(c.strip().strip("\"'") for c in listed["choices"].split(",") if c.strip())
         if name in specs:
             raise ParameterError(f"{where}: {name} is declared twice")
-        spec = ParameterSpec(name, kind, default, low, high, choices, (match["description"] or "").strip())
+        description = _RULES.sub("", help_text).strip(" ,;")
+        spec = ParameterSpec(name, kind, default, low, high, choices, description)
         check_value(spec, default, f"{notebook}: parameters cell default")
         specs[name] = spec
     return specs
