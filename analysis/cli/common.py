@@ -18,3 +18,31 @@ def add_record_arguments(parser: argparse.ArgumentParser, *, catalogue: bool = T
     parser.add_argument("--record", metavar="PATH", help=RECORD_HELP)
     if catalogue:
         add_catalogue_argument(parser)
+
+
+STDOUT = "-"  # `-o -` / `--json -`: write to standard output
+
+
+def write_output(text: str, destination: str, what: str = "output") -> str | None:
+    """Write `text` to `destination` (a file, atomically; `-`: standard output).
+
+    Returns a note for the terminal ('wrote FILE'), or None when the text went to standard output
+    (where a note would mix with the data)."""
+    import sys
+    from pathlib import Path
+
+    from analysis.io import atomic_write_text
+
+    if destination == STDOUT:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        return None
+    atomic_write_text(Path(destination), text)
+    return f"wrote {what}: {destination}"
+
+
+def note(message: str) -> None:
+    """A line for the person at the terminal: on standard error, so standard output stays data."""
+    import sys
+
+    print(message, file=sys.stderr, flush=True)
