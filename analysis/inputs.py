@@ -171,6 +171,8 @@ def _describe(problem: Mapping[str, Any]) -> str:
         return "unknown key"
     if kind == "missing":
         return "missing"
+    if kind in {"value_error", "assertion_error"} and "error" in problem.get("ctx", {}):
+        message = str(problem["ctx"]["error"])  # a validator's own words, without pydantic's prefix
     return message[0].lower() + message[1:] if message else "invalid"
 
 

@@ -133,28 +133,49 @@ def test_resume_after_an_interrupted_sweep(tmp_path: Path, monkeypatch: pytest.M
     assert sweep.run_sweep(grid, output=output, runs=30, progress=False).computed == 6
 
 
-def test_a_failing_point_is_reported_and_the_rest_kept(tmp_path: Path, capsys) -> None:
+def test_a_bad_grid_value_is_refused_before_any_point_runs(tmp_path: Path, capsys) -> None:
     path = write_grid(tmp_path, axes={"threats.drone.per_day": [20, -5, 40]})
     output = tmp_path / "out.parquet"
-    code = main([
-        "sweep", str(path), "-o", str(output), "--runs", "30",
-    ])
-    assert code == 1
+    assert main(["sweep", str(path), "-o", str(output), "--runs", "30"]) == 1
     err = capsys.readouterr().err
-    assert "point 1 (threats.drone.per_day=-5)" in err and "cannot be negative" in err
+    assert "grid.yaml, line" in err and "grid.threats.drone.per_day.1" in err
+    assert "-5" in err and "cannot be negative" in err and "Traceback" not in err
+    assert not output.exists() and not sweep.parts_dir(output).exists()
+
+
+def test_a_grid_mixing_numbers_and_text_fails_before_running(tmp_path: Path, capsys) -> None:
+    path = write_grid(tmp_path, axes={"interceptors.pac3_mse.stock": [60, "lots"]})
+    output = tmp_path / "out.parquet"
+    assert main(["sweep", str(path), "-o", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert "grid.threats" not in err and "interceptors.pac3_mse.stock" in err
+    assert "mixes number and text" in err and not sweep.parts_dir(output).exists()
+
+
+def _fail_on_forty(scenario: dict, runs: int, seed: int) -> dict:
+    if scenario["threats"]["drone"]["per_day"] == 40:
+        raise RuntimeError("this point fails")
+    return {"interception_rate": {"mean": 0.5}}
+
+
+def test_a_failing_point_is_reported_and_the_rest_kept(tmp_path: Path) -> None:
+    grid = sweep.load_grid(write_grid(tmp_path, axes={"threats.drone.per_day": [20, 40, 60]}))
+    output = tmp_path / "out.parquet"
+    result = sweep.run_sweep(grid, output=output, progress=False, evaluator=_fail_on_forty)
     table = pd.read_parquet(output)
     assert list(table["status"]) == ["ok", "error", "ok"]
     assert table["interception_rate.mean"].notna().tolist() == [True, False, True]
-    assert "threats.drone.per_day" in table.loc[1, "error"]
+    lines = sweep.describe_failures(result, grid.axes)
+    assert lines == ["point 1 (threats.drone.per_day=40): RuntimeError: this point fails"]
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"grid": {"threats.drone.per_dya": [1, 2]}}, "threats.drone.per_dya"),
-        ({"grid": {"threats.drone.per_day": []}}, "non-empty list"),
+        ({"grid": {"threats.drone.per_day": []}}, "at least 1 item"),
         ({"grid": {"threats.drone.per_day": [1, 1.0]}}, "repeated values"),
-        ({"gird": {}}, "unknown key 'gird'"),
+        ({"gird": {}}, "gird: unknown key"),
         ({"scenario": "missing.yaml"}, "missing.yaml"),
         ({"overrides": {"layers.nope.engage_probability": 0.5}}, "layers.nope"),
     ],

@@ -37,17 +37,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def parse_overrides(pairs: list[str]) -> dict:
-    """KEY=VALUE strings into a mapping, values read as YAML (numbers, null, lists)."""
-    import yaml
+    """KEY=VALUE strings into a mapping, values read as YAML (numbers, null, lists), each within
+    the bounds of `analysis.inputs` (no aliases, small); a bad one is an error naming it."""
+    import re
 
     from analysis.errors import ScenarioError
+    from analysis.inputs import parse_yaml_text, shown
 
     overrides = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
+        key = key.strip()
         if not sep or not key:
-            raise ScenarioError(f"--set: value {pair!r}: expected KEY=VALUE")
-        overrides[key.strip()] = yaml.safe_load(value)
+            raise ScenarioError(f"--set {shown(pair)}: expected KEY=VALUE")
+        if not value.strip():
+            raise ScenarioError(f"--set {key}: no value after '=' (write {key}=null for none)")
+        document = parse_yaml_text(value, f"--set {key}={shown(value)[1:-1]}", error=ScenarioError)
+        data = document.data
+        if isinstance(data, str) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+", data.strip()):
+            data = float(data)  # YAML 1.1 reads 1e20 (no dot, no sign) as text
+        overrides[key] = data
     return overrides
 
 
@@ -62,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     if args.set:
-        scenario = scenario.with_overrides(parse_overrides(args.set))
+        scenario = scenario.with_overrides(parse_overrides(args.set), origin="--set")
     if args.runs is not None and args.runs < 1:
         raise AnalysisError(f"--runs: value {args.runs}: must be at least 1")
     result = simulate(scenario, runs=args.runs, seed=args.seed, chunk_runs=args.chunk_runs,

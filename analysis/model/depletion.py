@@ -233,6 +233,7 @@ class SimulationResult:
                 float(self.stocked_kills[k] / self.stocked_arrivals[k])
                 if self.stocked_arrivals[k] > 0 else None
             )
+        costed = self.scenario.has_attacker_costs  # else no attacker spending to compare with
         defender = float(self.run_defender_cost.sum())
         attacker = float(self.run_attacker_cost.sum())
         kills = float(self.run_kills.sum())
@@ -259,9 +260,9 @@ class SimulationResult:
             "arrivals_per_day": {cls: float(self.run_arrivals[k].sum() / total_days)
                                  for k, cls in enumerate(self.classes)},
             "cost_per_day_usd": defender / total_days,
-            "attacker_cost_per_day_usd": attacker / total_days,
+            "attacker_cost_per_day_usd": attacker / total_days if costed else None,
             "cost_per_kill_usd": defender / kills if kills > 0 else None,
-            "cost_exchange_ratio": defender / attacker if attacker > 0 else None,
+            "cost_exchange_ratio": defender / attacker if costed and attacker > 0 else None,
         }
 
 
@@ -473,7 +474,7 @@ def simulate(
     threshold = np.array([fewest[n] if fewest[n] is not None else 0 for n in names])
     initial = np.array([scenario.interceptors[n].stock for n in names], dtype=np.int64)
     unit_cost = np.array([scenario.interceptors[n].unit_cost_usd for n in names])
-    attacker_cost = np.array([scenario.attacker_costs_usd.get(c, 0.0) for c in classes])
+    attacker_cost = np.array([scenario.attacker_costs_usd.get(c) or 0.0 for c in classes])
     class_index = {c: k for k, c in enumerate(classes)}
     plan = [
         (

@@ -23,7 +23,6 @@ becomes a row with `status = "error"` and the message; the other points are kept
 from __future__ import annotations
 
 import contextlib
-import copy
 import hashlib
 import itertools
 import json
@@ -38,13 +37,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis.errors import ScenarioError
+from analysis.inputs import YamlDocument, load_yaml, parse_model, shown
 from analysis.io import atomic_write_bytes
+from analysis.model.schema import GridFile, value_kind
 from analysis.paths import SCENARIO_DIR
 
-GRID_KEYS = {"scenario", "runs", "seed", "horizon_days", "overrides", "common_random_numbers", "grid"}
 # Columns every sweep table has, before the grid values and the summary figures.
 META_COLUMNS = ["point", "point_key", "seed", "runs", "status", "error", "seconds"]
 
@@ -84,18 +83,14 @@ class SweepResult:
 
 
 def load_grid(path: str | os.PathLike[str]) -> Grid:
-    """Read and check a grid file; errors name the file and the key at fault."""
+    """Read and check a grid file (bounded YAML, declared schema); errors name file, line, key
+    and value, and every value is checked against the base scenario before any point runs."""
     path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(f"{path}: grid file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ScenarioError(f"{path}: not valid YAML: {error}") from None
-    return grid_from_dict(data, source=str(path), base_dir=path.parent)
+    document = load_yaml(path, what="grid file", error=ScenarioError)
+    return grid_from_document(document, base_dir=path.parent)
 
 
-def _resolve_scenario_path(name: str, base_dir: Path | None, source: str) -> Path:
+def _resolve_scenario_path(name: str, base_dir: Path | None, where: str) -> Path:
     candidates = [Path(name)] if Path(name).is_absolute() else []
     if base_dir is not None:
         candidates.append(base_dir / name)
@@ -103,7 +98,7 @@ def _resolve_scenario_path(name: str, base_dir: Path | None, source: str) -> Pat
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise ScenarioError(f"{source}: key 'scenario': scenario file {name!r} not found")
+    raise ScenarioError(f"{where}: {name!r}: scenario file not found")
 
 
 def grid_from_dict(
@@ -113,87 +108,66 @@ def grid_from_dict(
     base_dir: Path | None = None,
     base_scenario: Mapping[str, Any] | None = None,
 ) -> Grid:
-    """Check a grid given as a mapping; `base_scenario` stands in for the `scenario:` file."""
+    """Check a grid given as a mapping; `base_scenario` (a scenario's `to_dict()`) stands in for
+    the `scenario:` file."""
+    if base_scenario is not None and isinstance(data, Mapping) and "scenario" not in data:
+        data = {**data, "scenario": "(given)"}
+    return grid_from_document(YamlDocument(data=data, source=source), base_dir=base_dir,
+                              base_scenario=base_scenario)
+
+
+def grid_from_document(
+    document: YamlDocument,
+    *,
+    base_dir: Path | None = None,
+    base_scenario: Mapping[str, Any] | None = None,
+) -> Grid:
     from analysis.model import scenarios
 
-    if not isinstance(data, Mapping):
-        raise ScenarioError(f"{source}: a grid file is a mapping with 'scenario' and 'grid'")
-    unknown = sorted(set(data) - GRID_KEYS)
-    if unknown:
-        raise ScenarioError(
-            f"{source}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(GRID_KEYS))})"
-        )
+    spec = parse_model(GridFile, document, error=ScenarioError)
     scenario_path = None
     if base_scenario is None:
-        name = data.get("scenario")
-        if not isinstance(name, str) or not name:
-            raise ScenarioError(f"{source}: key 'scenario': name the base scenario file")
-        scenario_path = _resolve_scenario_path(name, base_dir, source)
-        base = scenarios.load_scenario(scenario_path).to_dict()
+        scenario_path = _resolve_scenario_path(spec.scenario, base_dir, document.where(("scenario",)))
+        base = scenarios.load_scenario(scenario_path)
     else:
-        base = copy.deepcopy(dict(base_scenario))
-
-    overrides: dict[str, Any] = {}
-    for key in ("runs", "seed", "horizon_days"):
-        if key in data:
-            overrides[key] = data[key]
-    extra = data.get("overrides") or {}
-    if not isinstance(extra, Mapping):
-        raise ScenarioError(f"{source}: key 'overrides': a mapping of dotted keys to values")
-    overrides.update(extra)
+        base = scenarios.scenario_from_dict(base_scenario, source=f"{document.source} (base scenario)")
+    overrides: dict[str, Any] = {key: getattr(spec, key) for key in ("runs", "seed", "horizon_days")
+                                 if getattr(spec, key) is not None}
+    overrides.update(spec.overrides)
     if overrides:
-        base = _apply(base, overrides, f"{source}: overrides")
-
-    axes_raw = data.get("grid")
-    if not isinstance(axes_raw, Mapping) or not axes_raw:
-        raise ScenarioError(f"{source}: key 'grid': a mapping of dotted scenario keys to lists")
+        base = _checked(base, overrides, document, ("overrides",))
     axes: dict[str, list[Any]] = {}
-    for key, values in axes_raw.items():
-        if not isinstance(values, list) or not values:
-            raise ScenarioError(f"{source}: key 'grid.{key}': a non-empty list of values, got {values!r}")
+    for key, values in spec.grid.items():
+        where = ("grid", key)
+        kinds = {value_kind(v) for v in values} - {"empty"}
+        if len(kinds) > 1:
+            raise document.fail(where, f"{shown(values)}: mixes {' and '.join(sorted(kinds))}; "
+                                "one axis holds one kind of value", ScenarioError)
         if len({_canonical(v) for v in values}) != len(values):
-            raise ScenarioError(f"{source}: key 'grid.{key}': repeated values in {values!r}")
-        _check_key_exists(base, str(key), values, source)
-        axes[str(key)] = list(values)
-
-    crn = data.get("common_random_numbers", False)
-    if not isinstance(crn, bool):
-        raise ScenarioError(f"{source}: key 'common_random_numbers': true or false, got {crn!r}")
-    runs, seed = base.get("runs"), base.get("seed")
-    if not isinstance(runs, int) or runs < 1:
-        raise ScenarioError(f"{source}: key 'runs': a positive integer, got {runs!r}")
-    if not isinstance(seed, int) or seed < 0:
-        raise ScenarioError(f"{source}: key 'seed': a non-negative integer, got {seed!r}")
+            raise document.fail(where, f"{shown(values)}: repeated values", ScenarioError)
+        for index, value in enumerate(values):
+            _checked(base, {key: value}, document, (*where, index))
+        axes[key] = list(values)
+    data = base.to_dict()
     return Grid(
-        base=base,
+        base=data,
         axes=axes,
-        runs=runs,
-        seed=seed,
-        common_random_numbers=crn,
+        runs=int(data["runs"]),
+        seed=int(data["seed"]),
+        common_random_numbers=spec.common_random_numbers,
         scenario_path=scenario_path,
-        source=source,
+        source=document.source,
         points=expand_points(axes),
     )
 
 
-def _check_key_exists(base: Mapping[str, Any], dotted: str, values: list[Any], source: str) -> None:
-    """A grid key must name a scenario key (a typo would vary nothing); values are checked per point."""
-    from analysis.model import scenarios
-
+def _checked(base: Any, overrides: Mapping[str, Any], document: YamlDocument, keys: tuple) -> Any:
+    """`base.with_overrides(overrides)`, an error naming the grid file's line and key."""
     try:
-        scenarios.apply_overrides(base, {dotted: values[0]})
+        return base.with_overrides(overrides, origin="grid")
     except ScenarioError as error:
-        raise ScenarioError(f"{source}: key 'grid.{dotted}': {error}") from None
-
-
-def _apply(base: dict[str, Any], overrides: Mapping[str, Any], where: str) -> dict[str, Any]:
-    from analysis.model import scenarios
-
-    try:
-        result = scenarios.apply_overrides(base, dict(overrides))
-    except ScenarioError as error:
-        raise ScenarioError(f"{where}: {error}") from None
-    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+        detail = str(error).split("\n")[0]
+        raise document.fail(keys, detail, ScenarioError) from None
 
 
 def expand_points(axes: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
