@@ -16,9 +16,11 @@ Semantics (as pinned in `analysis.model.depletion`'s docstring), per run and day
    `shots` and the layer's `capacity_per_day` (all classes together) is not used up. An engagement
    spends `shots` interceptors and kills with probability 1 - (1 - pk)^shots. Threats not killed
    go on to the next layer; those left after the last layer are leakers;
-4. depletion: the first day that ends with an interceptor's stock below the fewest shots any
-   layer fires of it (day 0: it starts below); `NEVER` when not within the horizon; an
-   interceptor no layer uses never runs out;
+4. running out: an interceptor runs out for a class on the first day some threats of that class
+   reached a layer firing it and were not engaged while its stock, after that layer's engagements
+   of the class, was below one engagement's shots; it runs out on the first day by which it has
+   run out for every class it engages (with a chance above 0); `NEVER` when not within the
+   horizon; an interceptor no layer uses never runs out;
 5. spending: interceptors fired x unit cost, plus engagements of layers without interceptors x
    their `cost_per_engagement_usd`.
 """
@@ -99,16 +101,17 @@ class ReferenceScenario:
     def interceptor_names(self) -> list[str]:
         return [i.name for i in self.interceptors]
 
-    def min_shots(self, interceptor: str) -> int:
-        """Fewest shots any layer fires of this interceptor: below it, the stock has run out.
+    def covered(self, interceptor: str) -> list[str]:
+        """The classes layers firing this interceptor engage with a chance above 0."""
+        return sorted({e.threat for layer in self.layers if layer.interceptor == interceptor
+                       for e in layer.engagements if e.engage_probability > 0})
 
-        0 for an interceptor no layer uses: a stock is never below 0, so it never runs out.
-        """
-        shots = [
-            e.shots for layer in self.layers if layer.interceptor == interceptor
-            for e in layer.engagements
-        ]
-        return min(shots) if shots else 0
+
+def ran_out_day(first_short: dict[str, int], covered: list[str]) -> int:
+    """The day by which an interceptor ran out for every class it covers (NEVER if not)."""
+    if not covered or any(first_short.get(c, NEVER) == NEVER for c in covered):
+        return NEVER
+    return max(first_short[c] for c in covered)
 
 
 def reference_scenario(mapping: dict[str, Any], *, horizon_days: int | None = None) -> ReferenceScenario:
@@ -194,7 +197,7 @@ class RunResults:
     arrivals: np.ndarray  # (runs, days, classes)
     kills: np.ndarray  # (runs, days, classes)
     shots: np.ndarray  # (runs, interceptors): interceptors fired over the horizon
-    depletion_day: np.ndarray  # (runs, interceptors): first day ending below; NEVER if none
+    depletion_day: np.ndarray  # (runs, interceptors): day it ran out for every class; NEVER if none
     engagements: np.ndarray  # (runs, layers): engagements over the horizon
     scenario: ReferenceScenario
 
@@ -228,7 +231,6 @@ def simulate_loop(
     days, classes = scenario.horizon_days, scenario.threat_names
     class_index = {c: k for k, c in enumerate(classes)}
     names = scenario.interceptor_names
-    min_shots = {n: scenario.min_shots(n) for n in names}
     arrivals = np.zeros((runs, days, len(classes)), dtype=np.int64)
     kills = np.zeros_like(arrivals)
     shots_fired = np.zeros((runs, len(names)), dtype=np.int64)
@@ -237,7 +239,7 @@ def simulate_loop(
     for run in range(runs):
         stock = {i.name: i.stock for i in scenario.interceptors}
         fired = dict.fromkeys(names, 0)
-        depleted = {n: 0 if stock[n] < min_shots[n] else NEVER for n in names}
+        short = {n: {} for n in names}  # interceptor -> class -> first day short of it
         for day in range(days):
             for interceptor in scenario.interceptors:
                 stock[interceptor.name] += interceptor.delivered_on(day + 1)
@@ -270,11 +272,11 @@ def simulate_loop(
                     if layer.interceptor is not None:
                         stock[layer.interceptor] -= engaged * shots
                         fired[layer.interceptor] += engaged * shots
+                        unanswered = alive[threat] > engaged and stock[layer.interceptor] < shots
+                        if unanswered and engagement.engage_probability > 0:
+                            short[layer.interceptor].setdefault(threat, day + 1)
                     alive[threat] -= killed
                     kills[run, day, class_index[threat]] += killed
-            for name in names:
-                if depleted[name] == NEVER and stock[name] < min_shots[name]:
-                    depleted[name] = day + 1
         shots_fired[run] = [fired[n] for n in names]
-        depletion_day[run] = [depleted[n] for n in names]
+        depletion_day[run] = [ran_out_day(short[n], scenario.covered(n)) for n in names]
     return RunResults(arrivals, kills, shots_fired, depletion_day, layer_engagements, scenario)

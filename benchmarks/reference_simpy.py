@@ -20,7 +20,13 @@ import random
 import numpy as np
 import simpy
 
-from benchmarks.reference_loop import NEVER, ReferenceScenario, RunResults, draw_arrivals
+from benchmarks.reference_loop import (
+    NEVER,
+    ReferenceScenario,
+    RunResults,
+    draw_arrivals,
+    ran_out_day,
+)
 
 
 class _Run:
@@ -46,10 +52,8 @@ class _Run:
         self.kills = np.zeros((days, n_classes), dtype=np.int64)
         self.engagements = np.zeros(self.n_layers, dtype=np.int64)
         self.fired = dict.fromkeys(scenario.interceptor_names, 0)
-        self.depleted = {
-            i.name: 0 if i.stock < scenario.min_shots(i.name) else NEVER
-            for i in scenario.interceptors
-        }
+        self.short = {i.name: {} for i in scenario.interceptors}  # class -> first day short
+        self.unengaged = [dict.fromkeys(plan, 0) for plan in self.plans]  # today, per layer and class
 
     def threat(self, day: int, threat: str):
         """One threat visiting the layers in order until one kills it (or it leaks)."""
@@ -60,10 +64,12 @@ class _Run:
             rank, engagement = plan[threat]
             yield env.timeout(day + (k + 1) / (self.n_layers + 2) + rank / 1000 - env.now)
             if self.uniform() >= engagement.engage_probability or self.capacity_left[k] < 1:
+                self.unengaged[k][threat] += 1
                 continue
             if layer.interceptor is not None:
                 stock = self.stocks[layer.interceptor]
                 if stock.level < engagement.shots:
+                    self.unengaged[k][threat] += 1
                     continue
                 self.capacity_left[k] -= 1
                 self.engagements[k] += 1
@@ -76,6 +82,15 @@ class _Run:
                 self.kills[day, self.class_index[threat]] += 1
                 return
 
+    def look(self, day: int, k: int, threat: str, rank: int, engagement):
+        """Just after layer k has engaged today's threats of a class: was any left unanswered
+        while the stock could not pay for one more engagement?"""
+        env, layer = self.env, self.scenario.layers[k]
+        yield env.timeout(day + (k + 1) / (self.n_layers + 2) + (rank + 0.5) / 1000 - env.now)
+        level = self.stocks[layer.interceptor].level
+        if self.unengaged[k][threat] and level < engagement.shots and engagement.engage_probability > 0:
+            self.short[layer.interceptor].setdefault(threat, day + 1)
+
     def days(self):
         """Each day: deliveries, fresh capacities, the day's threats, then a look at the stocks."""
         env, scenario = self.env, self.scenario
@@ -87,16 +102,15 @@ class _Run:
             for k, layer in enumerate(scenario.layers):
                 cap = layer.capacity_per_day
                 self.capacity_left[k] = math.inf if cap is None else cap
+                self.unengaged[k] = dict.fromkeys(self.plans[k], 0)
+                if layer.interceptor is not None:
+                    for threat, (rank, engagement) in self.plans[k].items():
+                        env.process(self.look(day, k, threat, rank, engagement))
             for threat in scenario.threats:
                 count = draw_arrivals(self.rng, threat)
                 self.arrivals[day, self.class_index[threat.name]] = count
                 for _ in range(count):
                     env.process(self.threat(day, threat.name))
-            # end of the day, after every layer has fired
-            yield env.timeout(day + (self.n_layers + 1.5) / (self.n_layers + 2) - env.now)
-            for name, stock in self.stocks.items():
-                if self.depleted[name] == NEVER and stock.level < scenario.min_shots(name):
-                    self.depleted[name] = day + 1
             yield env.timeout(day + 1 - env.now)
 
 
@@ -118,5 +132,5 @@ def simulate_simpy(scenario: ReferenceScenario, runs: int, seed: int) -> RunResu
         arrivals[run], kills[run] = state.arrivals, state.kills
         layer_engagements[run] = state.engagements
         shots_fired[run] = [state.fired[n] for n in names]
-        depletion_day[run] = [state.depleted[n] for n in names]
+        depletion_day[run] = [ran_out_day(state.short[n], scenario.covered(n)) for n in names]
     return RunResults(arrivals, kills, shots_fired, depletion_day, layer_engagements, scenario)

@@ -73,3 +73,66 @@ def test_targets_from_the_record_are_neutralised_over_launched_of_national_rows(
     _, report = calibrate(scenario, record=record)
     assert report["classes"]["drone"]["target"] == pytest.approx(0.7)
     assert "record" in report["target_source"]
+
+
+def _two_layers(**patriot):
+    return {
+        "name": "rule", "horizon_days": 30,
+        "threats": {"ballistic": {"per_day": 4, "dispersion": 1}, "cruise": {"per_day": 6, "dispersion": 1}},
+        "interceptors": {"pac3": {"stock": 10**6}, "amraam": {"stock": 10**6}},
+        "layers": [
+            {"name": "nasams", "interceptor": "amraam", "engages": {"cruise": {"shots": 1, "pk": 0.5}}},
+            {"name": "patriot", "interceptor": "pac3",
+             "engages": {"ballistic": {"shots": 2, "pk": 0.5}, "cruise": {"shots": 1, "pk": 0.8}}, **patriot},
+        ],
+        "calibration": {"target": {"ballistic": 0.6, "cruise": 0.7}},
+    }
+
+
+def test_a_value_the_user_sets_is_held_and_calibration_solves_the_rest():
+    scenario = scenario_from_dict(_two_layers()).with_overrides(
+        {"layers.patriot.engage_probability.cruise": 0.5, "calibration.target.cruise": 0.6})
+    solved, report = calibrate(scenario)
+    nasams, patriot = solved.layers
+    assert patriot.engage_probability["cruise"] == 0.5  # held
+    assert report["classes"]["cruise"]["held"] == ["patriot"]
+    # nasams alone is solved: 1 - (1 - 0.5 c)(1 - 0.5 x 0.8) = 0.6
+    assert nasams.engage_probability["cruise"] == pytest.approx((1 - 0.4 / 0.6) / 0.5)
+    assert patriot.engage_probability["ballistic"] == pytest.approx(0.6 / 0.75)  # still solved
+
+
+def test_calibration_refuses_when_nothing_is_left_to_solve_and_names_the_way_out():
+    from analysis.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as error:
+        scenario_from_dict(_two_layers(engage_probability=0.8))
+    message = str(error.value)
+    assert "calibration.target.ballistic" in message and "layers.patriot.engage_probability.ballistic" in message
+    assert "calibration: off" in message and "--no-calibrate" in message
+    # switched off, the same scenario runs with the values as set (1 where unset)
+    scenario = scenario_from_dict({**_two_layers(engage_probability=0.8), "calibration": "off"})
+    assert scenario.calibration is None and scenario.layers[0].engage_probability == {"cruise": 1.0}
+
+
+def test_pk_and_engage_probability_are_not_separately_identified():
+    # one layer engages ballistic: calibration solves c = target / q, so the observed rate holds for
+    # any pk while the interceptors fired, 4 x c x 2 a day, scale as 1 / q
+    from analysis.model.calibration import split_consumption
+
+    table = split_consumption(scenario_from_dict(_two_layers()), "patriot", "ballistic", [0.5, 0.9])
+    assert table["interception_rate"].tolist() == pytest.approx([0.6, 0.6])
+    q = 1 - (1 - table["pk"]) ** 2
+    assert table["interceptors_per_day"].tolist() == pytest.approx((4 * 2 * 0.6 / q).tolist())
+    assert table["interceptors_per_day"].iloc[0] / table["interceptors_per_day"].iloc[1] == pytest.approx(0.99 / 0.75)
+
+
+def test_an_unreachable_target_is_reported():
+    from analysis.model.calibration import unreachable_notes
+
+    data = _two_layers()
+    data["calibration"]["target"]["ballistic"] = 0.9  # patriot stops at most 0.75
+    _, report = calibrate(scenario_from_dict(data))
+    assert not report["classes"]["ballistic"]["reachable"]
+    assert report["classes"]["ballistic"]["formula_rate"] == pytest.approx(0.75)
+    assert unreachable_notes(report) == [
+        "target 90.0% for ballistic is out of reach: the layers stop 75.0% at best (engage probability 1)"]

@@ -33,11 +33,11 @@ def _scenario(
                                                          (999, 7, 3), (50, 60, 1)])
 def test_fixed_arrivals_perfect_kills_no_deliveries_run_out_on_the_closed_form_day(stock, per_day, shots):
     result = simulate(_scenario(stock=stock, per_day=per_day, shots=shots), runs=50)
-    # the stock funds floor(S / n) engagements, d a day: ceil(S / (d n)) when n divides S
-    expected = math.ceil((stock // shots) / per_day)
+    # the stock funds E = floor(S / n) engagements, d a day: the first threat left unanswered
+    # comes on the first day t with d t > E
+    expected = (stock // shots) // per_day + 1
     assert (result.depletion_day[0] == expected).all()
-    if stock % shots == 0:
-        assert expected == math.ceil(stock / (per_day * shots))
+    assert result.class_out_day[0].tolist() == result.depletion_day[0].tolist()
     summary = result.summary()["days_to_depletion"]["sam"]
     assert summary["median"] == summary["p10"] == summary["p90"] == summary["mean"] == expected
     assert summary["prob_by_horizon"] == 1.0
@@ -122,7 +122,7 @@ def test_a_layer_that_cannot_engage_passes_threats_to_the_next():
     extra = [{"name": "backup", "engages": {"ballistic": {"shots": 1, "pk": 1.0}},
               "cost_per_engagement_usd": 10.0}]
     result = simulate(_scenario(stock=0, per_day=5, extra_layers=extra, horizon=10), runs=3)
-    assert (result.depletion_day[0] == 0).all()
+    assert (result.depletion_day[0] == 1).all()  # the first threats go unanswered on day 1
     assert result.run_kills.sum() == 5 * 10 * 3
     assert result.summary()["cost_per_day_usd"] == pytest.approx(5 * 10.0)
 
@@ -228,7 +228,7 @@ def test_a_free_layer_kills_binomially_with_engage_times_kill_probability():
     ew = [{"name": "ew", "engages": {"ballistic": {"shots": 2, "pk": 0.4}},
            "engage_probability": 0.6}]
     result = simulate(_scenario(stock=0, per_day=30, extra_layers=ew, horizon=100), runs=500)
-    assert (result.depletion_day[0] == 0).all()  # the SAM cannot engage: only the free layer kills
+    assert (result.depletion_day[0] == 1).all()  # the SAM cannot engage: only the free layer kills
     daily = result.band_kills[0].ravel().astype(float)
     p = 0.6 * (1 - 0.6**2)
     mean, var = 30 * p, 30 * p * (1 - p)
@@ -307,3 +307,60 @@ def test_cost_per_engagement_counts_on_a_layer_with_an_interceptor_too():
     empty = _scenario(stock=0, per_day=4, shots=2, horizon=30).to_dict()
     empty["layers"][0]["cost_per_engagement_usd"] = 500.0
     assert simulate(scenario_from_dict(empty), runs=5).summary()["cost_per_day_usd"] == 0.0
+
+
+def test_a_stock_of_zero_whose_deliveries_match_use_never_runs_out():
+    # 5 a day delivered each morning, 5 threats a day, one shot each, every one killed
+    result = simulate(_scenario(stock=0, deliveries=5 * 365 / 12, per_day=5, shots=1, horizon=60),
+                      runs=5)
+    assert (result.depletion_day == NEVER).all()
+    summary = result.summary()
+    assert summary["days_to_depletion"]["sam"]["prob_by_horizon"] == 0.0
+    assert summary["interception_rate"]["mean"] == 1.0
+    assert summary["interception_rate_while_stocked"]["ballistic"] == 1.0
+
+
+def test_running_out_per_class_with_two_shot_and_one_shot_engagements():
+    # 1 ballistic (2 shots) then 1 cruise (1 shot) a day, stock 7, no deliveries, pk 1:
+    # day 1: 7 -> 5 -> 4; day 2: 4 -> 2 -> 1; day 3: 1 left, the ballistic missile is
+    # unanswered (1 < 2), the cruise missile is engaged -> 0; day 4: the cruise missile too
+    data = {
+        "name": "per-class", "horizon_days": 6,
+        "threats": {"ballistic": {"per_day": 1, "dispersion": 0}, "cruise": {"per_day": 1, "dispersion": 0}},
+        "interceptors": {"sam": {"stock": 7}},
+        "layers": [{"name": "sam", "interceptor": "sam",
+                    "engages": {"ballistic": {"shots": 2, "pk": 1}, "cruise": {"shots": 1, "pk": 1}}}],
+    }
+    result = simulate(scenario_from_dict(data), runs=3)
+    summary = result.summary()
+    assert summary["days_to_depletion_by_class"]["sam"]["ballistic"]["median"] == 3
+    assert summary["days_to_depletion_by_class"]["sam"]["cruise"]["median"] == 4
+    assert summary["days_to_depletion"]["sam"]["median"] == 4  # by then it answers neither
+    assert result.mean_kills.sum(axis=1).tolist() == [2.0, 3.0]  # (ballistic, cruise)
+
+
+@pytest.mark.parametrize("dispersion", [1.0, 4.0])
+def test_days_to_depletion_follow_their_exact_distribution(dispersion):
+    # one layer, every threat engaged and killed, 2 shots, stock 200 (E = 100 engagements), no
+    # deliveries: the first threat left unanswered comes on T = min{t : A_t >= E + 1}, A_t the
+    # arrivals of t days: Poisson(5 t), or negative binomial with t r "successes" (a sum of t
+    # negative binomials with the same p), so P(T <= t) = P(A_t >= 101) exactly
+    from scipy import stats
+
+    runs, horizon, mean, engagements = 4000, 60, 5.0, 100
+    result = simulate(_scenario(stock=200, per_day=mean, dispersion=dispersion, shots=2, horizon=horizon),
+                      runs=runs, seed=17)
+    days = np.arange(1, horizon + 1)
+    if dispersion == 1.0:
+        exact = stats.poisson(mean * days).sf(engagements)
+    else:
+        p = 1 / dispersion
+        exact = stats.nbinom(mean * p / (1 - p) * days, p).sf(engagements)
+    observed = (result.depletion_day[0][None, :] <= days[:, None]).mean(axis=1)
+    error = np.sqrt(exact * (1 - exact) / runs)
+    assert np.all(np.abs(observed - exact) <= 4 * error + 1e-9)
+    summary = result.summary()["days_to_depletion"]["sam"]
+    for q, key in ((0.1, "p10"), (0.5, "median"), (0.9, "p90")):
+        exact_quantile = int(days[np.argmax(exact >= q)])
+        assert abs(summary[key] - exact_quantile) <= 1
+        assert summary["mcse"][key] is not None and summary["mcse"][key] <= 1.5

@@ -116,12 +116,14 @@ def test_closed_form_case_is_exact_in_all_three_models():
     assert loop.defender_cost_usd() == pytest.approx(np.full(3, shots * 4.0e6))
 
 
-def test_an_interceptor_that_starts_below_one_engagement_is_depleted_on_day_zero():
+def test_an_interceptor_that_starts_below_one_engagement_runs_out_on_the_first_day():
     data = {**DETERMINISTIC, "interceptors": {
         "pac3": {"stock": 1, "deliveries_per_month": 0, "unit_cost_usd": 4.0e6}}}
     engine = simulate(scenario_from_dict(data), runs=3, seed=1)
     loop = simulate_loop(reference_scenario(data), runs=2, seed=1)
-    assert (engine.depletion_day == 0).all() and (loop.depletion_day == 0).all()
+    event = simulate_simpy(reference_scenario(data), runs=2, seed=1)
+    assert (engine.depletion_day == 1).all() and (loop.depletion_day == 1).all()
+    assert (event.depletion_day == 1).all()
     assert (engine.run_kills == 0).all() and (loop.kills == 0).all()
 
 

@@ -48,22 +48,76 @@ def layered_scenario(per_day: float, stock: int = 1_000_000, capacity: int | Non
     }
 
 
-def test_sustainable_rate_is_the_closed_form() -> None:
-    scenario = scenario_from_dict(layered_scenario(per_day=20))
-    table = sustainability.sustainable_rates(scenario)
-    row = table.set_index("layer").loc["sam"]
-    deliveries_per_day = 365 * 12 / 365
-    reach = 1 - 0.5 * 0.4  # past the EW layer
-    expected = deliveries_per_day / (reach * 0.8 * 2)
-    assert row["sustainable_rate_per_day"] == pytest.approx(expected)
-    assert row["sustainable_multiple"] == pytest.approx(expected / 20)
-    use = sustainability.expected_use(scenario).set_index("layer")
-    assert use.loc["sam", "reach_probability"] == pytest.approx(reach)
+def chain(per_day: float, layers: list[tuple[int, float, float, int | None]], dispersion: float = 1.0,
+          stock: int = 10**6) -> dict:
+    """One threat class through interceptor layers (shots, pk, delivered a day, capacity), all engaged."""
+    return {
+        "name": "chain", "horizon_days": 60, "seed": 5,
+        "threats": {"t": {"per_day": per_day, "dispersion": dispersion}},
+        "interceptors": {f"i{n}": {"stock": stock, "deliveries_per_month": delivered * 365 / 12}
+                         for n, (_, _, delivered, _) in enumerate(layers)},
+        "layers": [{"name": f"l{n}", "interceptor": f"i{n}", "engages": {"t": {"shots": shots, "pk": pk}},
+                    "engage_probability": 1.0, "capacity_per_day": capacity}
+                   for n, (shots, pk, _, capacity) in enumerate(layers)],
+    }
+
+
+def test_the_long_run_of_two_layers_is_the_worked_example() -> None:
+    # A (1 shot, pk 0.85, 5 a day) before B (2 shots, pk 0.3, 6 a day), 10 threats a day: A sustains
+    # 5 a day; past that A fires 5 and stops 4.25, so B meets x - 4.25 and fires 2 (x - 4.25) = 6 at
+    # x = 7.25, not the 20 a day B's deliveries allow while A is stocked
+    table = sustainability.sustainable_rates(scenario_from_dict(chain(10, [(1, 0.85, 5, None), (2, 0.3, 6, None)])))
+    rows = table.set_index("interceptor")
+    assert rows.loc["i0", "sustainable_threats_per_day"] == pytest.approx(5.0, rel=1e-9)
+    assert rows.loc["i1", "sustainable_threats_per_day"] == pytest.approx(7.25, rel=1e-9)
+    assert rows.loc["i1", "sustainable_multiple"] == pytest.approx(0.725, rel=1e-9)
+    assert table.attrs["defense_multiple"] == pytest.approx(0.5, rel=1e-9)
+    assert table.attrs["limiting"] == "i0"
+    # what each fires today with every stock in hand: A 10, B 2 x (10 - 8.5) = 3
+    assert rows.loc["i0", "used_per_day"] == pytest.approx(10)
+    assert rows.loc["i1", "used_per_day"] == pytest.approx(3)
+    # production: together A 10 and B 3 a day; B alone (A at its 5) needs 2 x (10 - 4.25) = 11.5
+    assert rows.loc["i1", "needed_deliveries_per_month_together"] == pytest.approx(3 * 365 / 12)
+    assert rows.loc["i1", "needed_deliveries_per_month_alone"] == pytest.approx(11.5 * 365 / 12)
+
+
+def test_the_long_run_of_three_layers_by_hand() -> None:
+    # 20 a day through A (1 shot, pk 0.5, 4 a day), B (1 shot, pk 0.5, 6 a day), C (2 shots, pk 0.5:
+    # kill 0.75, 3 a day). A: x <= 4. B: past 4, A stops 2, B meets x - 2 <= 6: x <= 8. C: for x in
+    # [4, 8] it meets (x - 2) / 2 and fires x - 2 <= 3: x <= 5 (while all are stocked it would be
+    # 2 x / 4 <= 3: x <= 6). Defense multiple: 4 / 20.
+    table = sustainability.sustainable_rates(scenario_from_dict(
+        chain(20, [(1, 0.5, 4, None), (1, 0.5, 6, None), (2, 0.5, 3, None)])))
+    rows = table.set_index("interceptor")["sustainable_threats_per_day"]
+    assert rows.tolist() == pytest.approx([4.0, 8.0, 5.0], rel=1e-9)
+    assert table.attrs["defense_multiple"] == pytest.approx(0.2, rel=1e-9)
+
+
+def test_capacity_below_deliveries_is_sustainable_at_any_attack() -> None:
+    # 3 engagements a day at most, 5 delivered: never drains; the next layer then carries the rest
+    table = sustainability.sustainable_rates(scenario_from_dict(chain(10, [(1, 0.5, 5, 3), (1, 1.0, 4, None)])))
+    rows = table.set_index("interceptor")["sustainable_threats_per_day"]
+    assert math.isinf(rows["i0"])
+    # A stops 1.5 a day at any attack: B fires x - 1.5 <= 4 at x = 5.5
+    assert rows["i1"] == pytest.approx(5.5, rel=1e-9)
+
+
+def test_the_defense_multiple_against_the_engine() -> None:
+    # the worked example with Poisson arrivals: at 0.9 x the defense multiple few runs run out over
+    # three years, at 1.15 x most do (stocks start at four months of deliveries)
+    scenario = scenario_from_dict(chain(10, [(1, 0.85, 5, None), (2, 0.3, 6, None)]))
+    check = sustainability.engine_check(scenario, runs=300, seed=3).set_index("factor")
+    assert (check["interceptor"] == "i0").all()
+    assert check.loc[0.9, "ran_out_share"] + 2 * check.loc[0.9, "mcse"] < 0.5
+    assert check.loc[1.15, "ran_out_share"] - 2 * check.loc[1.15, "mcse"] > 0.5
+    # and the stock's mean change a day matches deliveries less use while it lasts (0.9 x: +0.5)
+    assert check.loc[0.9, "stock_change_per_day"] == pytest.approx(check.loc[0.9, "expected_change_per_day"],
+                                                                   abs=4 * check.loc[0.9, "stock_change_mcse"] + 0.02)
 
 
 def test_at_the_sustainable_rate_the_engine_neither_drains_nor_grows() -> None:
-    rate = sustainability.sustainable_rates(scenario_from_dict(layered_scenario(per_day=20)))[
-        "sustainable_rate_per_day"].iloc[0]
+    data = layered_scenario(per_day=20)
+    rate = sustainability.sustainable_rates(scenario_from_dict(data))["sustainable_threats_per_day"].iloc[0]
     stock = 1_000_000
     changes = {}
     for factor in (1.0, 1.2):
@@ -75,18 +129,6 @@ def test_at_the_sustainable_rate_the_engine_neither_drains_nor_grows() -> None:
     assert abs(mean) < 4 * error + 1  # whole-missile deliveries may leave one short
     drain, drain_error = changes[1.2]
     assert drain < -10 * drain_error  # the test can tell: 20% above it the stock falls
-
-
-def test_capacity_below_deliveries_is_sustainable_at_any_rate() -> None:
-    # 5 engagements a day x 2 shots = 10 a day at most, deliveries 12 a day
-    scenario = scenario_from_dict(layered_scenario(per_day=20, capacity=5))
-    row = sustainability.sustainable_rates(scenario).iloc[0]
-    assert math.isinf(row["sustainable_rate_per_day"])
-    # capacity 8 (16 shots a day) can exceed the 12 delivered: the bisection over capacities finds
-    # the crossing below the cap, where the closed form without capacity holds
-    scenario = scenario_from_dict(layered_scenario(per_day=20, capacity=8))
-    row = sustainability.sustainable_rates(scenario).iloc[0]
-    assert row["sustainable_rate_per_day"] == pytest.approx(12 / (0.8 * 0.8 * 2), rel=1e-6)
 
 
 def test_required_production_matches_the_closed_form() -> None:
@@ -123,10 +165,11 @@ def test_tornado_ranks_stock_first_and_matches_the_depletion_closed_form() -> No
     table = sustainability.tornado(scenario, "sam", ranges, runs=20)
     assert list(table["parameter"]) == ["interceptors.sam.stock", "layers.sam.engages.ballistic.pk"]
     stock_row = table.iloc[0]
-    # a stock of S with d threats a day at n shots each runs out on day ceil(S / (d n))
-    assert stock_row["days_at_low"] == math.ceil(200 / 20)
-    assert stock_row["days_at_high"] == math.ceil(600 / 20)
-    assert stock_row["base_days"] == math.ceil(300 / 20)
+    # a stock of S funds E = floor(S / n) engagements, d a day: the first threat goes unanswered
+    # on day floor(E / d) + 1
+    assert stock_row["days_at_low"] == 100 // 10 + 1
+    assert stock_row["days_at_high"] == 300 // 10 + 1
+    assert stock_row["base_days"] == 150 // 10 + 1
     assert table.iloc[1]["swing"] == 0
 
 
@@ -141,8 +184,9 @@ def test_depletion_grid_matches_the_stock_and_flow_closed_form() -> None:
         stock = 400
         for t in range(1, 121):
             stock += math.floor(t * monthly * 12 / 365 + 1e-9) - math.floor((t - 1) * monthly * 12 / 365 + 1e-9)
-            stock -= min(d, stock // 2) * 2
-            if stock < 2:
+            engaged = min(d, stock // 2)
+            stock -= engaged * 2
+            if engaged < d and stock < 2:  # a threat left unanswered for lack of interceptors
                 return t
         return np.nan
 
@@ -177,6 +221,6 @@ def test_tornado_simulates_a_range_end_equal_to_the_base_once(monkeypatch) -> No
     table = sustainability.tornado(scenario, "sam", ranges, runs=20)
     assert len(calls) == 2  # the base (= the low end) and the high end
     row = table.iloc[0]
-    # the reused base is the closed-form day ceil(S / (d n)) for both the base and the low end
-    assert row["days_at_low"] == row["base_days"] == math.ceil(300 / 20)
-    assert row["days_at_high"] == math.ceil(600 / 20)
+    # the reused base is the closed-form day floor(floor(S / n) / d) + 1 for the base and the low end
+    assert row["days_at_low"] == row["base_days"] == 150 // 10 + 1
+    assert row["days_at_high"] == 300 // 10 + 1

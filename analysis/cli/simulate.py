@@ -1,11 +1,15 @@
 """`python -m analysis simulate`: the interceptor depletion Monte Carlo of one scenario.
 
-A short readable summary on the terminal; the full figures as JSON with `--json FILE` (`-` for
-standard output)."""
+A short readable summary on the terminal, each mean and quantile with its Monte Carlo standard
+error; the full figures as JSON with `--json FILE` (`-` for standard output)."""
 
 from __future__ import annotations
 
 import argparse
+import math
+from typing import Any
+
+from analysis.cli.scenario_args import add_scenario_arguments, parse_overrides  # noqa: F401
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -13,110 +17,112 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "simulate",
         help="run the interceptor depletion model on a scenario (YAML in data/scenarios/)",
         description=(
-            "Simulate a scenario day by day over many runs: stocks, shots, kills, leakers, costs. "
-            "Prints a short summary; --json FILE writes (and --json - prints) the JSON: per interceptor days_to_depletion {median, p10, p90, mean, "
-            "prob_by_horizon}, interception_rate {mean, p10, p90}, leakers_per_day, "
+            "Simulate a scenario day by day over many runs: stocks, shots, kills, threats that got "
+            "through, costs. Prints a short summary (± is the Monte Carlo standard error); --json FILE "
+            "writes (and --json - prints) every figure: per interceptor days_to_depletion {median, "
+            "p10, p90, mean, prob_by_horizon, mcse} and by class, interception_rate, leakers_per_day, "
             "cost_per_day_usd, cost_exchange_ratio (defender / attacker spending), and what "
             "calibration did. A bare name (baseline) is looked up in data/scenarios/."
         ),
     )
-    parser.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario file or name")
-    parser.add_argument("--runs", type=int, metavar="N", help="Monte Carlo runs (default: the scenario's)")
-    parser.add_argument("--seed", type=int, metavar="S", help="random seed (default: the scenario's)")
+    add_scenario_arguments(parser, runs_help="Monte Carlo runs (default: the scenario's)")
     parser.add_argument("--chunk-runs", type=int, metavar="N",
                         help="runs held in memory at once (results do not depend on it)")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a scenario value by dotted key, e.g. "
-                             "threats.drone.per_day=300 or layers.patriot.engage_probability=0.8")
-    parser.add_argument("--record", metavar="PATH",
-                        help="record file for scenarios that use it (default: $AIRDEF_RECORD, "
-                             "then the fetched copy in data/external/)")
-    parser.add_argument("--json", metavar="FILE",
-                        help="write the full summary as JSON to FILE ('-': print it instead of the text)")
     parser.set_defaults(func=run)
-
-
-def parse_overrides(pairs: list[str]) -> dict:
-    """KEY=VALUE strings into a mapping, values read as YAML (numbers, null, lists), each within
-    the bounds of `analysis.inputs` (no aliases, small); a bad one is an error naming it."""
-    import re
-
-    from analysis.errors import ScenarioError
-    from analysis.inputs import parse_yaml_text, shown
-
-    overrides = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise ScenarioError(f"--set {shown(pair)}: expected KEY=VALUE")
-        if not value.strip():
-            raise ScenarioError(f"--set {key}: no value after '=' (write {key}=null for none)")
-        document = parse_yaml_text(value, f"--set {key}={shown(value)[1:-1]}", error=ScenarioError)
-        data = document.data
-        if isinstance(data, str) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+", data.strip()):
-            data = float(data)  # YAML 1.1 reads 1e20 (no dot, no sign) as text
-        overrides[key] = data
-    return overrides
 
 
 def run(args: argparse.Namespace) -> int:
     import json
-    from pathlib import Path
 
+    from analysis.cli.common import note, write_output
+    from analysis.cli.scenario_args import calibration_warnings, scenario_from_args
     from analysis.errors import AnalysisError
-    from analysis.io import atomic_write_text
     from analysis.model.depletion import simulate
-    from analysis.model.scenarios import load_scenario
 
-    scenario = load_scenario(args.scenario)
-    if args.set:
-        scenario = scenario.with_overrides(parse_overrides(args.set), origin="--set")
-    if args.runs is not None and args.runs < 1:
-        raise AnalysisError(f"--runs: value {args.runs}: must be at least 1")
+    scenario = scenario_from_args(args)
+    if args.chunk_runs is not None and args.chunk_runs < 1:
+        raise AnalysisError(f"--chunk-runs {args.chunk_runs}: at least 1 (runs held in memory at once)")
     result = simulate(scenario, runs=args.runs, seed=args.seed, chunk_runs=args.chunk_runs,
-                      record=args.record)
+                      record=args.record, calibrate=not args.no_calibrate)
     summary = result.summary()
+    calibration_warnings(summary["calibration"])
     text = json.dumps(summary, indent=2)
     if args.json == "-":
-        print(text)
+        write_output(text, "-")
         return 0
     print(describe(summary))
     if args.json:
-        atomic_write_text(Path(args.json), text + "\n")
-        print(f"full figures: {args.json}")
+        note(write_output(text + "\n", args.json, "full figures"))
     return 0
 
 
+def significant(value: float) -> str:
+    """A standard error to two significant digits, without an exponent."""
+    if value == 0:
+        return "0"
+    text = f"{value:.2g}"
+    return f"{value:,.0f}" if "e" in text and value >= 1 else (f"{value:.6f}".rstrip("0") if "e" in text else text)
+
+
+def pm(value: Any, error: Any, scale: float = 1.0, unit: str = "", digits: int = 1) -> str:
+    """'12.3 ±0.41' with the unit on both: the value to `digits`, its error to two digits."""
+    if value is None:
+        return "–"
+    text = f"{value * scale:,.{digits}f}{unit}"
+    if error is None or not math.isfinite(error):
+        return text
+    return f"{text} ±{significant(error * scale)}{unit}"
+
+
+def days_text(figure: dict, horizon: int) -> str:
+    """'190 ±1 (10-90% of runs: 147 to 239); within 365 days in 100% of runs'."""
+    def day(value: Any) -> str:
+        return f"> {horizon}" if value is None else f"{value:,.0f}"
+
+    errors = figure.get("mcse", {})
+    median = day(figure["median"])
+    if figure["median"] is not None and errors.get("median") is not None:
+        median += f" ±{significant(errors['median'])}"
+    share = figure["prob_by_horizon"]
+    share_error = errors.get("prob_by_horizon")
+    share_text = f"{share:.0%}" + (f" ±{significant(share_error * 100)}%" if share_error else "")
+    return (f"day {median} (10-90% of runs: {day(figure['p10'])} to {day(figure['p90'])}); "
+            f"runs out within {horizon} days in {share_text} of runs")
+
+
 def describe(summary: dict) -> str:
-    """The simulate summary in a few lines a person reads: bands are 10th-90th percentiles."""
+    """The simulate summary in lines a person reads: bands are 10th-90th percentiles of runs, ± the
+    Monte Carlo standard error."""
+    horizon = summary["horizon_days"]
 
     def band(figure: dict, scale: float = 1.0, unit: str = "", digits: int = 1) -> str:
-        low, high = figure.get("p10"), figure.get("p90")
-        middle = figure.get("median", figure.get("mean"))
-        if middle is None:
-            middle_text = f"> {summary['horizon_days']}"
-        else:
-            middle_text = f"{middle * scale:,.{digits}f}{unit}"
-        low_text = "?" if low is None else f"{low * scale:,.{digits}f}{unit}"
-        high_text = (f"> {summary['horizon_days']}" if high is None
-                     else f"{high * scale:,.{digits}f}{unit}")
-        return f"{middle_text} (10-90%: {low_text} to {high_text})"
+        errors = figure.get("mcse", {})
+        return (f"{pm(figure['mean'], errors.get('mean'), scale, unit, digits)} (10-90% of runs: "
+                f"{pm(figure['p10'], None, scale, unit, digits)} to {pm(figure['p90'], None, scale, unit, digits)})")
 
-    lines = [f"{summary['scenario']}: {summary['runs']:,} runs x {summary['horizon_days']} days, "
-             f"seed {summary['seed']}"]
+    lines = [f"{summary['scenario']}: {summary['runs']:,} runs x {horizon} days, seed {summary['seed']} "
+             "(± Monte Carlo standard error)"]
     calibration = summary.get("calibration") or {}
     if calibration.get("applied"):
         lines.append(f"  calibrated to {calibration.get('target_source')}: "
                      + ", ".join(f"{c} {v['target']:.1%}" for c, v in calibration["classes"].items()))
-    lines.append("  days until each interceptor runs out (median):")
-    for name, days in summary["days_to_depletion"].items():
-        lines.append(f"    {name:<20} {band(days, digits=0)}; runs out within the horizon in "
-                     f"{days['prob_by_horizon']:.0%} of runs")
+    else:
+        lines.append("  not calibrated: engage probabilities as set (1 where the scenario sets none)")
+    lines.append("  first day each interceptor could not engage a class it covers (median):")
+    for name, classes in summary.get("days_to_depletion_by_class", {}).items():
+        for cls, figure in classes.items():
+            lines.append(f"    {name:<18} {cls:<10} {days_text(figure, horizon)}")
     lines.append(f"  interception rate: {band(summary['interception_rate'], 100, '%')}")
     for name, rate in summary.get("interception_rate_by_class", {}).items():
         lines.append(f"    {name:<20} {band(rate, 100, '%')}")
-    lines.append(f"  leakers per day: {band(summary['leakers_per_day'])}")
-    lines.append(f"  defender spending per day: ${summary['cost_per_day_usd'] / 1e6:,.2f}M; "
-                 f"cost-exchange ratio (defender / attacker): {summary['cost_exchange_ratio']:.2f}")
+    lines.append(f"  threats getting through a day: {band(summary['leakers_per_day'])}")
+    errors = summary.get("mcse", {})
+    lines.append(f"  defender spending a day: ${pm(summary['cost_per_day_usd'], errors.get('cost_per_day_usd'), 1e-6, 'M', 2)}; "
+                 f"per threat stopped: ${pm(summary['cost_per_kill_usd'], errors.get('cost_per_kill_usd'), 1e-3, 'k', 0)}")
+    if summary.get("cost_exchange_ratio") is None:
+        missing = ", ".join(summary.get("attacker_costs_missing") or []) or "no attacker spending"
+        lines.append(f"  cost-exchange ratio: not available (no attacker cost for: {missing})")
+    else:
+        lines.append(f"  attacker spending a day: ${pm(summary['attacker_cost_per_day_usd'], errors.get('attacker_cost_per_day_usd'), 1e-6, 'M', 2)}; "
+                     f"cost-exchange ratio (defender / attacker): {pm(summary['cost_exchange_ratio'], errors.get('cost_exchange_ratio'), 1, '', 2)}")
     return "\n".join(lines)

@@ -1,13 +1,24 @@
-"""Calibrate a scenario's engagement probabilities to an observed interception rate per class.
+"""Calibration: the engage probabilities a scenario leaves unset, solved to match observed rates.
 
-While stocks last and capacity does not bind, a threat of class k leaks through every layer with
-probability L = prod over layers engaging k of (1 - c_i q_i), where c_i is the layer's engagement
-probability and q_i = 1 - (1 - pk_i)^shots_i its kill probability per engagement. Calibration gives
-every adjusted layer engaging k one common engagement probability c and solves 1 - L(c) = target:
-in closed form when one layer is adjusted, else by root-finding (L is monotone in c). A target the
-layers cannot reach (even c = 1 is too low, or c = 0 is already too high) gets the nearest end, and
-the report says so. The target is a given figure (e.g. 0.74, the overall effectiveness General
-Syrskyi quoted on 11 Oct 2025) or the record's neutralised / launched of national rows over a period.
+The rule (one for every command, grid and notebook): **a value the user sets is held;
+calibration solves the rest.** A scenario with a `calibration` block gives a target interception
+rate per class (a figure, or the record's neutralised / launched over a period). For each class
+with a target, calibration solves one common engage probability c for the layers engaging the
+class whose engage probability the scenario does not set (restricted to `calibration.layers` when
+given); layers with a value keep it. With no layer left to adjust, the scenario is refused (with
+the way out). `calibration: off` in the file, `--set calibration=off` or `--no-calibrate` switches
+it off; engage probabilities left unset are then 1 (every threat reaching the layer is engaged).
+
+What is solved: while stocks last and capacity does not bind, a threat of class k leaks through
+every layer with probability L = prod over layers engaging k of (1 - c_i q_i), where q_i = 1 -
+(1 - pk_i)^shots_i is the layer's kill probability per engagement. Calibration solves 1 - L = target
+for the common c: in closed form when one layer is adjusted, else by root-finding (L falls as c
+rises). A target the layers cannot reach (even c = 1 stops too few, or c = 0 already too many)
+gets the nearest end, and the report says so.
+
+An observed rate fixes only the products c_i q_i: pk (in q) and the engage probability are not
+separately identified. The split matters for consumption: a layer that engages more threats with a
+lower pk stops the same share but fires more interceptors (`split_consumption` shows how much).
 """
 
 from __future__ import annotations
@@ -16,10 +27,13 @@ import math
 from dataclasses import replace
 from typing import Any
 
+import pandas as pd
 from scipy.optimize import brentq
 
 from analysis.errors import ScenarioError
 from analysis.model.scenarios import Scenario
+
+OFF_HINT = "calibration: off in the scenario, or --no-calibrate"
 
 
 def layered_leak(kill_probabilities: list[float], engage_probabilities: list[float]) -> float:
@@ -32,8 +46,6 @@ def layered_leak(kill_probabilities: list[float], engage_probabilities: list[flo
 
 def record_rates(record: Any, start: Any, end: Any, classes: tuple[str, ...]) -> dict[str, float]:
     """Neutralised / launched per class over national rows with report dates in [start, end]."""
-    import pandas as pd
-
     dates = pd.to_datetime(record["report_date"]).dt.normalize()
     rows = record[
         (record["command"] == "national")
@@ -71,55 +83,112 @@ def solve_engage_probability(
     return float(brentq(excess, 0.0, 1.0, xtol=1e-12)), True
 
 
+def targets_of(scenario: Scenario, record: Any = None) -> tuple[dict[str, float], str]:
+    """The target rate per class and where it comes from."""
+    spec = scenario.calibration
+    if spec.target is not None:
+        return dict(spec.target), "given figure"
+    if record is None:
+        raise ScenarioError(f"{scenario.source}: calibration.from_record: needs the record")
+    start, end = spec.from_record
+    return (record_rates(record, start, end, scenario.classes),
+            f"record, national rows reported {start} to {end} (neutralised / launched)")
+
+
 def calibrate(scenario: Scenario, record: Any = None) -> tuple[Scenario, dict[str, Any]]:
-    """The scenario with calibrated engagement probabilities, and a report of what was done."""
+    """The scenario with its unset engage probabilities solved, and a report of what was done."""
     spec = scenario.calibration
     if spec is None:
         return scenario, {}
-    if spec.target is not None:
-        targets = dict(spec.target)
-        origin = "given figure"
-    else:
-        if record is None:
-            raise ScenarioError(f"{scenario.source}: key 'calibration.from_record': needs the record")
-        start, end = spec.from_record
-        targets = record_rates(record, start, end, scenario.classes)
-        origin = f"record, national rows reported {start} to {end} (neutralised / launched)"
+    targets, origin = targets_of(scenario, record)
     chosen = set(spec.layers) if spec.layers is not None else {layer.name for layer in scenario.layers}
     new_c = {layer.name: dict(layer.engage_probability) for layer in scenario.layers}
-    report: dict[str, Any] = {"applied": True, "method": "layered leak formula, while stocks last",
+    report: dict[str, Any] = {"applied": True, "method": "layered leak formula, before any shortage",
                               "target_source": origin, "classes": {}}
     for cls, target in targets.items():
-        fixed, adjusted, names = [], [], []
+        fixed, adjusted, names, held = [], [], [], []
         for layer in scenario.layers:
             if cls not in layer.engages:
                 continue
             q = layer.engages[cls].kill_probability
-            if layer.name in chosen:
+            if layer.name in chosen and cls not in layer.engage_given:
                 adjusted.append(q)
                 names.append(layer.name)
             else:
                 fixed.append((q, layer.engage_probability[cls]))
+                if cls in layer.engage_given:
+                    held.append(layer.name)
         if not adjusted:
-            report["classes"][cls] = {"target": target, "engage_probability": None,
-                                      "layers": [], "reachable": False,
-                                      "note": "no adjustable layer engages this class"}
+            if fixed:  # the schema refuses this for given targets; from the record it lands here
+                raise ScenarioError(
+                    f"{scenario.source}: calibration: {cls}: every layer engaging it has its engage "
+                    f"probability set, so calibration has nothing to solve; unset one or switch "
+                    f"calibration off ({OFF_HINT})")
+            report["classes"][cls] = {
+                "target": target, "engage_probability": None, "layers": [], "held": [],
+                "reachable": False, "formula_rate": 0.0,
+                "note": f"no layer engages {cls}: nothing stops it"}
             continue
         c, reachable = solve_engage_probability(target, fixed, adjusted)
         for name in names:
             new_c[name][cls] = c
         achieved = 1.0 - layered_leak([q for q, _ in fixed], [c0 for _, c0 in fixed]) * (
-            layered_leak(adjusted, [c] * len(adjusted))
-        )
-        report["classes"][cls] = {"target": target, "engage_probability": c, "layers": names,
-                                  "reachable": reachable, "formula_rate": achieved}
-    layers = tuple(
-        replace(layer, engage_probability=new_c[layer.name]) for layer in scenario.layers
-    )
+            layered_leak(adjusted, [c] * len(adjusted)))
+        entry = {"target": target, "engage_probability": c, "layers": names, "held": held,
+                 "reachable": reachable, "formula_rate": achieved}
+        if not reachable:
+            entry["note"] = (f"target {target:.1%} for {cls} is out of reach: the layers stop "
+                             f"{achieved:.1%} at best (engage probability {c:g})")
+        report["classes"][cls] = entry
+    layers = tuple(replace(layer, engage_probability=new_c[layer.name]) for layer in scenario.layers)
     data = scenario.to_dict()
     for raw, layer in zip(data["layers"], layers, strict=True):
         raw["engage_probability"] = dict(layer.engage_probability)
-    data.pop("calibration", None)
+    data["calibration"] = None
     calibrated = replace(scenario, layers=layers, calibration=None, data=data)
     return calibrated, report
 
+
+def unreachable_notes(report: dict[str, Any] | None) -> list[str]:
+    """The calibration report's notes on targets out of reach (for the terminal)."""
+    if not report:
+        return []
+    return [entry["note"] for entry in report.get("classes", {}).values()
+            if not entry.get("reachable", True) and entry.get("note")]
+
+
+def split_consumption(scenario: Scenario, layer: str, cls: str, pks: list[float],
+                      record: Any = None) -> pd.DataFrame:
+    """How the pk / engage-probability split changes what a layer fires, at the same observed rate.
+
+    For each single-shot kill probability `pk` of `layer` against `cls`, the scenario is
+    calibrated again (same targets) and the layer's interceptor use a day for `cls` is computed
+    while everything is stocked (analysis.model.longrun). Columns: pk, kill probability per
+    engagement, solved engage probability, interception rate of the class, interceptors a day.
+    """
+    from analysis.model.longrun import mean_arrivals, steady_state
+
+    index = next((i for i, x in enumerate(scenario.layers) if x.name == layer), None)
+    if index is None or cls not in scenario.layers[index].engages:
+        raise ScenarioError(f"{scenario.source}: layers.{layer}.engages.{cls}: no such layer and class")
+    arrivals = mean_arrivals(scenario, record)
+    rows = []
+    for pk in pks:
+        variant = scenario.with_overrides({f"layers.{index}.engages.{cls}.pk": pk}, origin="pk split")
+        solved, report = calibrate(variant, record)
+        chosen = solved.layers[index]
+        flow = steady_state(solved, arrivals, 1.0, limited=False)
+        reach = 1.0
+        for earlier in solved.layers[:index]:
+            if cls in earlier.engages:
+                reach *= 1.0 - earlier.engage_probability[cls] * earlier.engages[cls].kill_probability
+        rows.append({
+            "pk": pk,
+            "kill_probability": chosen.engages[cls].kill_probability,
+            "engage_probability": chosen.engage_probability[cls],
+            "interception_rate": flow.kills[cls] / flow.arrivals[cls] if flow.arrivals[cls] else None,
+            "interceptors_per_day": arrivals[cls] * reach * chosen.engage_probability[cls]
+            * chosen.engages[cls].shots,
+            "reachable": report.get("classes", {}).get(cls, {}).get("reachable", True),
+        })
+    return pd.DataFrame(rows)

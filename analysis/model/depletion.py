@@ -16,35 +16,39 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
    (by report date, days without a wave count as zero, all classes of that day together) is drawn
    uniformly from the period and each class count is multiplied by `scale` (stochastic rounding).
 3. **Layers**, in the order listed. A threat reaching a layer is "eligible" if the layer engages
-   its class. For each class in the order the layer's `engages` lists them:
-   - wanted = binomial(eligible, c): each eligible threat is engaged with probability c
-     (`engage_probability`);
-   - capacity binds first: engaged <= capacity left today (shared by all classes of the layer);
-   - then stock: an engagement takes `shots` interceptors at once and is only made while the stock
-     covers them: engaged = min(wanted, capacity left, floor(stock / shots));
-   - the stock falls by engaged x shots ("shots fired"), spent whether or not they kill;
-   - killed = binomial(engaged, 1 - (1 - pk)^shots);
-   - every threat not killed (not engaged, or engaged and missed) goes on to the next layer.
-   A layer without an `interceptor` spends no interceptors and is limited only by capacity.
+   its class. Each eligible threat is wanted for an engagement with probability c
+   (`engage_probability`): wanted = binomial(eligible, c). An engagement takes `shots`
+   interceptors at once; the layer's daily capacity (engagements, all classes together) and its
+   interceptor's stock limit how many are made, shared between the classes by the layer's
+   `allocation` rule and `reserve` (analysis.model.allocation: `priority` serves the classes in
+   the order `engages` lists them; `proportional` cuts every class by one factor; a reserve keeps
+   interceptors for one class). The stock falls by engaged x shots ("shots fired"), spent
+   whether or not they kill; killed = binomial(engaged, 1 - (1 - pk)^shots); every threat not
+   killed goes on to the next layer. A layer without an `interceptor` is limited only by capacity.
    How the engine draws this (exact, the same distribution): a *free* layer (no interceptor, no
    capacity limit, no `cost_per_engagement_usd`) counts no engagements, so its kills are one
    binomial(eligible, c x (1 - (1 - pk)^shots)) (a binomial thinned by a binomial is a binomial);
-   a run that can make no engagement today (capacity or stock used up) draws nothing, and a
-   block of runs in which no run has anything to draw leaves that stream untouched.
-4. **Leakers** are the threats still alive after the last layer: arrivals - kills.
-5. **Depletion.** An interceptor is *depleted* at the end of the first day its stock is below the
-   fewest shots any layer spends per engagement with it (it cannot fund one more engagement). Day
-   0 means it starts depleted. Deliveries may lift the stock again later; the depletion day is
-   the first passage and stays. A run that never depletes within the horizon is censored.
+   a run that can make no engagement of a class today draws nothing for it, and a block of runs
+   in which no run has anything to draw leaves that stream untouched.
+4. **Leakers** (threats that got through) are the threats still alive after the last layer.
+5. **Running out.** An interceptor *runs out for a class* on the first day some threats of that
+   class reached a layer firing it and were not engaged, while the interceptors left for that
+   class (the stock less other classes' reserves) after the layer's engagements of it could not
+   pay for one more engagement: threats went unanswered for lack of interceptors. It is a first
+   passage: deliveries may let the layer engage again later (it then fires what is delivered),
+   and the day stays. An interceptor *runs out* on the first day by which it has run out for every
+   class it covers (engages with a probability above 0). A stock of 0 whose deliveries keep up
+   with use never runs out; a run that does not run out within the horizon is censored.
 6. **Costs.** Defender spending = interceptors fired x unit cost + engagements of every layer x
    its `cost_per_engagement_usd` (counted when fired, not when delivered; on a layer with an
    interceptor it is the cost of an engagement on top of its interceptors, e.g. crew, radar,
-   launcher wear). Attacker spending = arrivals x `attacker_costs_usd` of the class. Cost per kill = defender spending /
-   kills; cost-exchange ratio = defender spending / attacker spending (totals over all runs).
+   launcher wear). Attacker spending = arrivals x `attacker_costs_usd` of the class (none when a
+   class has no cost). Cost per kill = defender spending / kills; cost-exchange ratio = defender
+   spending / attacker spending (totals over all runs).
 
-Interception rate = kills / arrivals (per day, per run over the horizon, per class).
-"While stocked" figures count only a run's days that end before the first depletion of any
-interceptor (so no stock limit bound on them).
+Interception rate = kills / arrivals (per day, per run over the horizon, per class). The rate
+"while stocked" counts each run's days before its first shortage (point 5) of any interceptor
+for any class: the days on which no stock limit left a threat unanswered.
 
 Random numbers and reproducibility
 ----------------------------------
@@ -58,298 +62,106 @@ searches over deliveries); engagement and kill draws of one layer and class stay
 streams. Draws are vectorised over the runs of a block; the only Python loops are over days,
 blocks, layers and classes. Memory is bounded by `chunk_runs` plus per-run totals; per-day bands
 come from the first `band_runs` runs (kept whole), per-day means and every summary from all runs.
+`check_size` refuses a simulation beyond `MAX_RUNS`, `MAX_RUN_DAYS` or the memory limit before
+anything is allocated.
 
 Assumptions and limits in plain words: threats of a day arrive together and are independent
 across classes and days (unless resampled from the record, which keeps each day's mix); a layer's
 engagement chance and kill probability do not change with saturation or time except through the
 explicit capacity and stock limits; all shots at one threat are fired together (no
-shoot-look-shoot); interceptors are not shared out by priority between layers beyond their order;
-the defended value of what leakers hit is not modelled; stocks are not public (the shipped values
-are labelled assumptions).
+shoot-look-shoot); layers share an interceptor in their order; the defended value of what gets
+through is not modelled; stocks are not public (the shipped values are labelled assumptions).
 
-Summary JSON (`SimulationResult.summary()`, what `python -m analysis simulate` prints)::
-
-    {"scenario", "source", "runs", "seed", "horizon_days", "block_runs", "calibration" (or null),
-     "days_to_depletion": {interceptor: {median, p10, p90, mean, prob_by_horizon, censored_share}},
-     "interceptors": {interceptor: {shots_per_day, stock_at_horizon: {mean, p10, p90},
-                                    spending_per_day_usd}},
-     "interception_rate": {mean, p10, p90}, "interception_rate_by_class": {class: {mean, p10, p90}},
-     "interception_rate_while_stocked": {class: rate or null},
-     "leakers_per_day": {mean, p10, p90}, "leakers_per_day_by_class": {class: mean},
-     "arrivals_per_day": {class: mean},
-     "cost_per_day_usd", "attacker_cost_per_day_usd", "cost_per_kill_usd", "cost_exchange_ratio"}
-
-Quantiles of days to depletion count censored runs as "later than the horizon": a quantile beyond
-the horizon, and `mean` whenever any run is censored, is null.
+The summary (`SimulationResult.summary()`, what `python -m analysis simulate` prints) is described
+in analysis.model.results.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from analysis.errors import ScenarioError
+from analysis.model.allocation import Claim, allocate
+from analysis.model.flows import delivery_schedule, deterministic
+from analysis.model.results import NEVER, QUANTILES, SimulationResult
 from analysis.model.scenarios import Scenario
+from analysis.model.schema import MAX_RUNS, MAX_SEED
+
+__all__ = ["BLOCK_RUNS", "NEVER", "QUANTILES", "SimulationResult", "check_size", "delivery_schedule",
+           "deterministic", "draw_arrivals", "record_daily_counts", "resolve_record", "simulate"]
 
 BLOCK_RUNS = 2000  # runs sharing one set of random streams; a chunk is a whole number of blocks
 DEFAULT_CHUNK_RUNS = 20_000
 DEFAULT_BAND_RUNS = 2000
-NEVER = np.iinfo(np.int32).max  # depletion day of a run that never runs out
-QUANTILES = (0.1, 0.5, 0.9)
+MAX_RUN_DAYS = 1_000_000_000  # runs x days: a quarter of an hour or more of one core
+MEMORY_LIMIT_ENV = "AIRDEF_MEMORY_LIMIT_GB"
+DEFAULT_MEMORY_LIMIT_GB = 4.0
+BAND_BYTES = 256 * 2**20  # per-day bands of the first runs: fewer runs when days are many
+INT32_MAX = np.iinfo(np.int32).max
 
 ARRIVALS, ENGAGE, KILL, RECORD_DAY, RECORD_ROUND = range(5)
 
 
-@dataclass
-class SimulationResult:
-    """What one simulation gives: per-run totals, per-day means and bands, and the summary."""
-
-    scenario: Scenario
-    runs: int
-    seed: int
-    interceptors: list[str]
-    classes: list[str]
-    days: np.ndarray  # 1..H
-    deliveries: np.ndarray  # (interceptor, day) whole missiles arriving that morning
-    depletion_day: np.ndarray  # (interceptor, run) int32, NEVER when not by the horizon
-    run_arrivals: np.ndarray  # (class, run) totals
-    run_kills: np.ndarray  # (class, run)
-    run_shots: np.ndarray  # (interceptor, run)
-    run_final_stock: np.ndarray  # (interceptor, run)
-    run_defender_cost: np.ndarray  # (run,)
-    run_attacker_cost: np.ndarray  # (run,)
-    mean_stock: np.ndarray  # (interceptor, day) mean over all runs at the end of each day
-    mean_arrivals: np.ndarray  # (class, day)
-    mean_kills: np.ndarray  # (class, day)
-    mean_shots: np.ndarray  # (interceptor, day)
-    band_stock: np.ndarray  # (interceptor, day, band run) end-of-day stock of the first runs
-    band_arrivals: np.ndarray  # (class, day, band run)
-    band_kills: np.ndarray  # (class, day, band run)
-    stocked_arrivals: np.ndarray  # (class,) summed over runs and days before any depletion
-    stocked_kills: np.ndarray  # (class,)
-    calibration: dict[str, Any] | None = None
-    kept: dict[str, np.ndarray] | None = None  # keep_runs=True: full daily series of every run
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def horizon_days(self) -> int:
-        return int(self.days.size)
-
-    # --- per-day series for plots --------------------------------------------------------------
-
-    def stock_quantiles(self, quantiles: tuple[float, ...] = QUANTILES) -> dict[str, np.ndarray]:
-        """Per interceptor, an array (quantile, day) of end-of-day stock over the band runs."""
-        return {
-            name: np.quantile(self.band_stock[i], quantiles, axis=1)
-            for i, name in enumerate(self.interceptors)
-        }
-
-    def interception_rate_by_day(self) -> np.ndarray:
-        """Mean over all runs: kills / arrivals per day, all classes together (NaN: no arrivals)."""
-        arrivals = self.mean_arrivals.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(arrivals > 0, self.mean_kills.sum(axis=0) / arrivals, np.nan)
-
-    def interception_rate_quantiles(self, quantiles: tuple[float, ...] = QUANTILES) -> np.ndarray:
-        """(quantile, day) of the daily interception rate over the band runs (days without arrivals skipped)."""
-        arrivals = self.band_arrivals.sum(axis=0).astype(float)
-        kills = self.band_kills.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.where(arrivals > 0, kills / arrivals, np.nan)
-        return _nanquantile_rows(rate, quantiles)
-
-    def leakers_by_day(self) -> np.ndarray:
-        """Mean leakers per day over all runs, all classes together."""
-        return (self.mean_arrivals - self.mean_kills).sum(axis=0)
-
-    def leaker_quantiles(self, quantiles: tuple[float, ...] = QUANTILES) -> np.ndarray:
-        """(quantile, day) of leakers per day over the band runs."""
-        leakers = (self.band_arrivals - self.band_kills).sum(axis=0)
-        return np.quantile(leakers, quantiles, axis=1)
-
-    def survival(self) -> dict[str, np.ndarray]:
-        """Per interceptor, P(not yet depleted at the end of day t) for t = 0..H (exact, all runs)."""
-        t = np.arange(self.horizon_days + 1)
-        return {
-            name: (self.depletion_day[i][None, :] > t[:, None]).mean(axis=1)
-            for i, name in enumerate(self.interceptors)
-        }
-
-    def depletion_days(self, interceptor: str) -> np.ndarray:
-        """Per-run depletion day as float, inf for runs that last the horizon."""
-        day = self.depletion_day[self.interceptors.index(interceptor)].astype(float)
-        day[day == NEVER] = np.inf
-        return day
-
-    def run_interception_rate(self) -> np.ndarray:
-        """Per run, kills / arrivals over the horizon (NaN where nothing arrived)."""
-        arrivals = self.run_arrivals.sum(axis=0).astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(arrivals > 0, self.run_kills.sum(axis=0) / arrivals, np.nan)
-
-    # --- the summary ---------------------------------------------------------------------------
-
-    def summary(self) -> dict[str, Any]:
-        """The headline figures; exactly the JSON of the `simulate` command."""
-        horizon = self.horizon_days
-        total_days = self.runs * horizon
-        depletion = {}
-        interceptors = {}
-        for i, name in enumerate(self.interceptors):
-            day = self.depletion_days(name)
-            finite = np.isfinite(day)
-            q = np.quantile(day, QUANTILES, method="inverted_cdf")
-            depletion[name] = {
-                "median": _finite_or_none(q[1]),
-                "p10": _finite_or_none(q[0]),
-                "p90": _finite_or_none(q[2]),
-                "mean": float(day.mean()) if finite.all() else None,
-                "prob_by_horizon": float(finite.mean()),
-                "censored_share": float(1.0 - finite.mean()),
-            }
-            final = self.run_final_stock[i]
-            fq = np.quantile(final, QUANTILES)
-            unit_cost = self.scenario.interceptors[name].unit_cost_usd
-            interceptors[name] = {
-                "shots_per_day": float(self.run_shots[i].sum() / total_days),
-                "stock_at_horizon": {"mean": float(final.mean()), "p10": float(fq[0]),
-                                     "p90": float(fq[2])},
-                "spending_per_day_usd": float(self.run_shots[i].sum() * unit_cost / total_days),
-            }
-        rate = self.run_interception_rate()
-        leakers_per_run = (self.run_arrivals - self.run_kills).sum(axis=0) / horizon
-        by_class = {}
-        stocked = {}
-        for k, cls in enumerate(self.classes):
-            arrivals = self.run_arrivals[k].astype(float)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                class_rate = np.where(arrivals > 0, self.run_kills[k] / arrivals, np.nan)
-            by_class[cls] = _band(class_rate)
-            stocked[cls] = (
-                float(self.stocked_kills[k] / self.stocked_arrivals[k])
-                if self.stocked_arrivals[k] > 0 else None
-            )
-        costed = self.scenario.has_attacker_costs  # else no attacker spending to compare with
-        defender = float(self.run_defender_cost.sum())
-        attacker = float(self.run_attacker_cost.sum())
-        kills = float(self.run_kills.sum())
-        return {
-            "scenario": self.scenario.name,
-            "source": self.scenario.source,
-            "runs": self.runs,
-            "seed": self.seed,
-            "horizon_days": horizon,
-            "block_runs": BLOCK_RUNS,
-            "calibration": self.calibration,
-            "days_to_depletion": depletion,
-            "interceptors": interceptors,
-            "interception_rate": _band(rate),
-            "interception_rate_by_class": by_class,
-            "interception_rate_while_stocked": stocked,
-            "leakers_per_day": {"mean": float(leakers_per_run.mean()),
-                                "p10": float(np.quantile(leakers_per_run, 0.1)),
-                                "p90": float(np.quantile(leakers_per_run, 0.9))},
-            "leakers_per_day_by_class": {
-                cls: float((self.run_arrivals[k] - self.run_kills[k]).sum() / total_days)
-                for k, cls in enumerate(self.classes)
-            },
-            "arrivals_per_day": {cls: float(self.run_arrivals[k].sum() / total_days)
-                                 for k, cls in enumerate(self.classes)},
-            "cost_per_day_usd": defender / total_days,
-            "attacker_cost_per_day_usd": attacker / total_days if costed else None,
-            "cost_per_kill_usd": defender / kills if kills > 0 else None,
-            "cost_exchange_ratio": defender / attacker if costed and attacker > 0 else None,
-        }
+# --- size limits ---------------------------------------------------------------------------------
 
 
-def _finite_or_none(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
+def memory_limit_bytes() -> int:
+    """The memory a simulation may plan to use: $AIRDEF_MEMORY_LIMIT_GB (default 4 GB)."""
+    try:
+        gigabytes = float(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT_GB))
+    except ValueError:
+        gigabytes = DEFAULT_MEMORY_LIMIT_GB
+    return int(max(gigabytes, 0.1) * 2**30)
 
 
-def _band(values: np.ndarray) -> dict[str, float | None]:
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return {"mean": None, "p10": None, "p90": None}
-    q = np.quantile(values, (0.1, 0.9))
-    return {"mean": float(values.mean()), "p10": float(q[0]), "p90": float(q[1])}
-
-
-def _nanquantile_rows(values: np.ndarray, quantiles: tuple[float, ...]) -> np.ndarray:
-    """np.nanquantile over axis 1 without the all-NaN warning (rows of NaN give NaN)."""
-    out = np.full((len(quantiles), values.shape[0]), np.nan)
-    has = np.isfinite(values).any(axis=1)
-    if has.any():
-        out[:, has] = np.nanquantile(values[has], quantiles, axis=1)
-    return out
-
-
-# --- the deterministic schedule and the fluid (stock-and-flow) solution --------------------------
-
-
-def delivery_schedule(scenario: Scenario, horizon_days: int | None = None) -> np.ndarray:
-    """(interceptor, day) whole interceptors arriving on the morning of each day 1..H."""
-    horizon = horizon_days or scenario.horizon_days
-    t = np.arange(horizon + 1, dtype=float)
-    rows = []
-    for interceptor in scenario.interceptors.values():
-        # a small tolerance keeps t x r exact when r is a whole number per day
-        cumulative = np.floor(t * interceptor.deliveries_per_day + 1e-9)
-        rows.append(np.diff(cumulative))
-    return np.array(rows, dtype=np.int64).reshape(len(scenario.interceptors), horizon)
-
-
-def min_shots(scenario: Scenario) -> dict[str, int | None]:
-    """Per interceptor, the fewest shots any layer spends per engagement (None: no layer uses it)."""
-    result: dict[str, int | None] = dict.fromkeys(scenario.interceptors)
-    for layer in scenario.layers:
-        if layer.interceptor is None:
-            continue
-        fewest = min(e.shots for e in layer.engages.values())
-        current = result[layer.interceptor]
-        result[layer.interceptor] = fewest if current is None else min(current, fewest)
-    return result
-
-
-def deterministic(scenario: Scenario) -> dict[str, np.ndarray]:
-    """The fluid stock-and-flow solution: every draw replaced by its expected value.
-
-    Arrivals are `per_day` (fractional), engagements c x eligible, kills engaged x (1 - (1-pk)^n),
-    stocks continuous (an engagement takes shots while stock/shots allows). Returns end-of-day
-    `stock` (interceptor, day), `arrivals` and `kills` (class, day). Parametric threats only.
-    """
-    if scenario.threats is None:
-        raise ScenarioError(f"{scenario.source}: key 'threats': the fluid solution needs per_day figures")
-    names = list(scenario.interceptors)
+def check_size(scenario: Scenario, runs: int, seed: int, chunk_runs: int, band_runs: int,
+               keep_runs: bool) -> int:
+    """Refuse, before allocating anything, a simulation beyond what memory and time allow; return
+    the band runs to keep (fewer when the horizon is long). Errors say the limit and the way out."""
+    where = scenario.source
+    if not 1 <= runs <= MAX_RUNS:
+        raise ScenarioError(f"{where}: runs: {runs:,}: from 1 to {MAX_RUNS:,} runs in one simulation; "
+                            "for more, run several seeds and pool them (the Monte Carlo error falls "
+                            "as 1/sqrt(runs): 100,000 runs already give a rate to about +-0.1 point)")
+    if not 0 <= seed <= MAX_SEED:
+        raise ScenarioError(f"{where}: seed: {seed}: a whole number from 0 (seeds cannot be negative)")
+    if chunk_runs < 1:
+        raise ScenarioError(f"{where}: chunk_runs: {chunk_runs}: at least 1 (runs held in memory at once)")
     horizon = scenario.horizon_days
-    deliveries = delivery_schedule(scenario).astype(float)
-    stock = np.array([scenario.interceptors[n].stock for n in names], dtype=float)
-    out_stock = np.zeros((len(names), horizon))
-    arrivals = np.array([scenario.threats[c].per_day for c in scenario.classes])
-    out_kills = np.zeros((len(scenario.classes), horizon))
-    class_index = {c: k for k, c in enumerate(scenario.classes)}
-    for day in range(horizon):
-        stock += deliveries[:, day]
-        remaining = arrivals.copy()
-        for layer in scenario.layers:
-            capacity = math.inf if layer.capacity_per_day is None else float(layer.capacity_per_day)
-            for cls, engagement in layer.engages.items():
-                k = class_index[cls]
-                engaged = min(remaining[k] * layer.engage_probability[cls], capacity)
-                if layer.interceptor is not None:
-                    i = names.index(layer.interceptor)
-                    engaged = min(engaged, stock[i] / engagement.shots)
-                    stock[i] -= engaged * engagement.shots
-                capacity -= engaged
-                killed = engaged * engagement.kill_probability
-                remaining[k] -= killed
-                out_kills[k, day] += killed
-        out_stock[:, day] = stock
-    return {"stock": out_stock, "arrivals": np.repeat(arrivals[:, None], horizon, axis=1),
-            "kills": out_kills}
+    if runs * horizon > MAX_RUN_DAYS:
+        raise ScenarioError(
+            f"{where}: runs x horizon_days = {runs:,} x {horizon:,} = {runs * horizon:,} run-days, over "
+            f"the limit of {MAX_RUN_DAYS:,} (hours of computing): use fewer runs or a shorter horizon, "
+            "or split the runs over several seeds and pool them")
+    for name, interceptor in scenario.interceptors.items():
+        most = interceptor.stock + interceptor.deliveries_per_day * horizon
+        if most > INT32_MAX:
+            raise ScenarioError(
+                f"{where}: interceptors.{name}: stock {interceptor.stock:,} plus deliveries over "
+                f"{horizon:,} days ({most:,.0f}) exceeds {INT32_MAX:,}, the most the engine counts")
+    n_int, n_cls = len(scenario.interceptors), len(scenario.classes)
+    n_pairs = sum(len(layer.engages) for layer in scenario.layers if layer.interceptor)
+    series = n_int + 2 * n_cls
+    band = max(1, min(band_runs, runs, BAND_BYTES // max(1, horizon * series * 4)))
+    chunk = min(runs, max(1, math.ceil(chunk_runs / BLOCK_RUNS)) * BLOCK_RUNS)
+    per_run = 8 * (3 * n_int + 2 * n_cls + 2) + 4 * (n_int + n_pairs)
+    planned = (runs * per_run + band * horizon * series * 4 + chunk * 8 * (4 * n_cls + 4 * n_int + n_pairs)
+               + horizon * 8 * series)
+    if keep_runs:
+        planned += runs * horizon * 4 * (2 * n_int + 2 * n_cls)
+    limit = memory_limit_bytes()
+    if planned > limit:
+        raise ScenarioError(
+            f"{where}: runs {runs:,} x horizon_days {horizon:,}" + (" with every run kept" if keep_runs else "")
+            + f" needs about {planned / 2**30:,.1f} GB, over the limit of {limit / 2**30:,.1f} GB "
+            f"(${MEMORY_LIMIT_ENV} raises it): use fewer runs, a smaller chunk_runs (--chunk-runs; "
+            "it bounds the daily working memory), or split the runs over several seeds")
+    return band
 
 
 # --- arrivals ------------------------------------------------------------------------------------
@@ -402,12 +214,8 @@ def resolve_record(record: Any, scenario: Scenario) -> Any:
     """The tidy record as a DataFrame, from a frame, a path, or the default location."""
     if record is not None and not isinstance(record, str | Path):
         return record
-    try:
-        from analysis.record import load_record, resolve_record_path
-    except ImportError as error:  # the record module is not there yet
-        raise ScenarioError(
-            f"{scenario.source}: key 'threats.from_record': needs the public record ({error})"
-        ) from None
+    from analysis.record import load_record, resolve_record_path
+
     path = resolve_record_path(record if record else None)
     return load_record(path)
 
@@ -433,6 +241,33 @@ class _Streams:
         return rng
 
 
+def _plan(scenario: Scenario, names: list[str], classes: list[str]) -> tuple[list, list, list]:
+    """Per layer: (index, interceptor index, capacity, cost, rule, free, claims with their
+    engage and kill probabilities and pair index); the (interceptor, class) pairs; which are covered."""
+    class_index = {c: k for k, c in enumerate(classes)}
+    pairs: list[tuple[str, str]] = []
+    covered: list[bool] = []
+    plan = []
+    for j, layer in enumerate(scenario.layers):
+        i = None if layer.interceptor is None else names.index(layer.interceptor)
+        claims = []
+        for cls, engagement in layer.engages.items():
+            c = layer.engage_probability[cls]
+            pair = None
+            if i is not None:
+                if (layer.interceptor, cls) not in pairs:
+                    pairs.append((layer.interceptor, cls))
+                    covered.append(False)
+                pair = pairs.index((layer.interceptor, cls))
+                covered[pair] = covered[pair] or c > 0
+            claim = Claim(class_index[cls], engagement.shots, layer.reserve.get(cls, 0))
+            claims.append((claim, c, engagement.kill_probability, pair))
+        free = i is None and layer.capacity_per_day is None and not layer.cost_per_engagement_usd
+        plan.append((j, i, layer.capacity_per_day, layer.cost_per_engagement_usd, layer.allocation,
+                     free, claims))
+    return plan, pairs, covered
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -449,51 +284,40 @@ def simulate(
     `runs`/`seed` override the scenario's; `chunk_runs` bounds memory (rounded up to whole blocks
     of `BLOCK_RUNS`, results do not depend on it); `record` is the tidy record (DataFrame or path)
     for scenarios that resample or calibrate from it; `keep_runs` keeps every run's daily series
-    in `result.kept` (memory: runs x days x series); `calibrate=False` ignores a calibration block.
+    in `result.kept` (memory: runs x days x series); `calibrate=False` ignores a calibration block
+    (engage probabilities the scenario does not give are then 1).
     """
     runs = int(scenario.runs if runs is None else runs)
     seed = int(scenario.seed if seed is None else seed)
-    if runs < 1:
-        raise ScenarioError(f"{scenario.source}: key 'runs': value {runs!r}: must be at least 1")
+    chunk_runs = DEFAULT_CHUNK_RUNS if chunk_runs is None else int(chunk_runs)
+    band = check_size(scenario, runs, seed, chunk_runs, band_runs, keep_runs)
     calibration_report = None
     record_frame = None
-    if scenario.needs_record:
+    if scenario.needs_record and (calibrate or scenario.record_threats is not None):
         record_frame = resolve_record(record, scenario)
     if calibrate and scenario.calibration is not None:
         from analysis.model.calibration import calibrate as solve
 
         scenario, calibration_report = solve(scenario, record=record_frame)
 
-    chunk = max(1, math.ceil((chunk_runs or DEFAULT_CHUNK_RUNS) / BLOCK_RUNS)) * BLOCK_RUNS
+    chunk = max(1, math.ceil(chunk_runs / BLOCK_RUNS)) * BLOCK_RUNS
     horizon = scenario.horizon_days
     names = list(scenario.interceptors)
     classes = list(scenario.classes)
     n_int, n_cls = len(names), len(classes)
     deliveries = delivery_schedule(scenario)
-    fewest = min_shots(scenario)
-    threshold = np.array([fewest[n] if fewest[n] is not None else 0 for n in names])
+    plan, pairs, covered = _plan(scenario, names, classes)
+    n_pairs = len(pairs)
+    pair_interceptor = np.array([names.index(i) for i, _ in pairs], dtype=np.int64)
     initial = np.array([scenario.interceptors[n].stock for n in names], dtype=np.int64)
     unit_cost = np.array([scenario.interceptors[n].unit_cost_usd for n in names])
     attacker_cost = np.array([scenario.attacker_costs_usd.get(c) or 0.0 for c in classes])
-    class_index = {c: k for k, c in enumerate(classes)}
-    plan = [
-        (
-            j,
-            None if layer.interceptor is None else names.index(layer.interceptor),
-            layer.capacity_per_day,
-            layer.cost_per_engagement_usd,
-            [(class_index[c], e.shots, layer.engage_probability[c], e.kill_probability)
-             for c, e in layer.engages.items()],
-        )
-        for j, layer in enumerate(scenario.layers)
-    ]
     day_table = None
     if scenario.record_threats is not None:
         rt = scenario.record_threats
         day_table = record_daily_counts(record_frame, rt.start, rt.end, rt.classes, rt.command)
 
-    band = min(band_runs, runs)
-    depletion_day = np.full((n_int, runs), NEVER, dtype=np.int32)
+    class_out_day = np.full((n_pairs, runs), NEVER, dtype=np.int32)
     run_arrivals = np.zeros((n_cls, runs), dtype=np.int64)
     run_kills = np.zeros((n_cls, runs), dtype=np.int64)
     run_shots = np.zeros((n_int, runs), dtype=np.int64)
@@ -547,10 +371,8 @@ def simulate(
             return out
 
         stock = np.repeat(initial[:, None], n, axis=1)
-        depleted = np.full((n_int, n), NEVER, dtype=np.int32)
-        start_depleted = stock < threshold[:, None]
-        depleted[start_depleted] = 0
-        any_depleted = start_depleted.any(axis=0)
+        out_day = np.full((n_pairs, n), NEVER, dtype=np.int32)
+        any_short = np.zeros(n, dtype=bool)
         arrivals = np.zeros((n_cls, n), dtype=np.int64)
         tot_arr = np.zeros((n_cls, n), dtype=np.int64)
         tot_kill = np.zeros((n_cls, n), dtype=np.int64)
@@ -582,47 +404,44 @@ def simulate(
             remaining = arrivals.copy()
             kills_today = np.zeros((n_cls, n), dtype=np.int64)
             shots_today = np.zeros((n_int, n), dtype=np.int64)
-            for j, i, capacity, cost_per_engagement, engages in plan:
-                capacity_left = None if capacity is None else np.full(n, capacity, dtype=np.int64)
-                free = i is None and capacity is None and not cost_per_engagement
-                for k, shots, c, q in engages:
-                    if free:
-                        # nothing counts engagements here: the kills alone, one binomial
-                        killed = draw_binomial(remaining[k], c * q, KILL, j, k)
-                        remaining[k] -= killed
-                        kills_today[k] += killed
-                        continue
-                    # the most engagements each run can make today (None: no limit)
-                    limit = capacity_left
+            short_today = np.zeros((n_pairs, n), dtype=bool)
+            for j, i, capacity, cost_per_engagement, rule, free, claims in plan:
+                if free:
+                    # nothing counts engagements here: the kills alone, one binomial
+                    for claim, c, q, _ in claims:
+                        killed = draw_binomial(remaining[claim.k], c * q, KILL, j, claim.k)
+                        remaining[claim.k] -= killed
+                        kills_today[claim.k] += killed
+                    continue
+                engage = {claim.k: c for claim, c, _, _ in claims}
+                engaged, short = allocate(
+                    rule, remaining, None if i is None else stock[i],
+                    None if capacity is None else np.full(n, capacity, dtype=np.int64),
+                    [claim for claim, _, _, _ in claims],
+                    lambda claim, eligible, j=j, engage=engage: draw_binomial(
+                        eligible, engage[claim.k], ENGAGE, j, claim.k),
+                )
+                for (claim, c, q, pair), count, lacking in zip(claims, engaged, short, strict=True):
                     if i is not None:
-                        can = stock[i] // shots
-                        limit = can if limit is None else np.minimum(limit, can)
-                    eligible = remaining[k] if limit is None else np.where(limit > 0, remaining[k], 0)
-                    engaged = draw_binomial(eligible, c, ENGAGE, j, k)
-                    if limit is not None:
-                        np.minimum(engaged, limit, out=engaged)
-                    if i is not None:
-                        stock[i] -= engaged * shots
-                        shots_today[i] += engaged * shots
+                        shots_today[i] += count * claim.shots
+                        if c > 0:
+                            short_today[pair] |= lacking
                     if cost_per_engagement:
-                        def_cost += engaged * cost_per_engagement
-                    if capacity_left is not None:
-                        capacity_left -= engaged
-                    killed = draw_binomial(engaged, q, KILL, j, k)
-                    remaining[k] -= killed
-                    kills_today[k] += killed
-            # depletion: first end of day with stock below the fewest shots per engagement
-            newly = (stock < threshold[:, None]) & (depleted == NEVER)
-            depleted[newly] = day + 1
-            # "while stocked": days that end with every interceptor still able to engage (a day
-            # on which a stock limit bound ends below the shots of one more engagement)
-            any_depleted |= newly.any(axis=0)
-            stocked = n - np.count_nonzero(any_depleted)
+                        def_cost += count * cost_per_engagement
+                    killed = draw_binomial(count, q, KILL, j, claim.k)
+                    remaining[claim.k] -= killed
+                    kills_today[claim.k] += killed
+            # running out: first day each (interceptor, class) left threats unanswered
+            newly = short_today & (out_day == NEVER)
+            out_day[newly] = day + 1
+            # "while stocked": days before a run's first shortage of any kind
+            any_short |= short_today.any(axis=0)
+            stocked = n - np.count_nonzero(any_short)
             if stocked == n:
                 stocked_arrivals += arrivals.sum(axis=1)
                 stocked_kills += kills_today.sum(axis=1)
             elif stocked:
-                ok = ~any_depleted
+                ok = ~any_short
                 stocked_arrivals += arrivals[:, ok].sum(axis=1)
                 stocked_kills += kills_today[:, ok].sum(axis=1)
             tot_arr += arrivals
@@ -642,7 +461,7 @@ def simulate(
                 kept["kills"][:, day, first:last] = kills_today
                 kept["shots"][:, day, first:last] = shots_today
 
-        depletion_day[:, first:last] = depleted
+        class_out_day[:, first:last] = out_day
         run_arrivals[:, first:last] = tot_arr
         run_kills[:, first:last] = tot_kill
         run_shots[:, first:last] = tot_shots
@@ -650,8 +469,9 @@ def simulate(
         run_def[first:last] = def_cost + unit_cost @ tot_shots
         run_att[first:last] = attacker_cost @ tot_arr
 
+    depletion_day = _interceptor_days(class_out_day, pair_interceptor, covered, n_int, runs)
     if calibration_report:
-        # say how close the simulation came to the calibration target while stocks lasted
+        # how close the simulation came to the calibration target before any shortage
         for k, cls in enumerate(classes):
             entry = calibration_report["classes"].get(cls)
             if entry is not None and stocked_arrivals[k] > 0:
@@ -664,5 +484,18 @@ def simulate(
         mean_stock=sum_stock / runs, mean_arrivals=sum_arrivals / runs,
         mean_kills=sum_kills / runs, mean_shots=sum_shots / runs, band_stock=band_stock,
         band_arrivals=band_arrivals, band_kills=band_kills, stocked_arrivals=stocked_arrivals,
-        stocked_kills=stocked_kills, calibration=calibration_report, kept=kept,
+        stocked_kills=stocked_kills, pairs=pairs, class_out_day=class_out_day,
+        calibration=calibration_report, kept=kept, extra={"block_runs": BLOCK_RUNS},
     )
+
+
+def _interceptor_days(class_out_day: np.ndarray, pair_interceptor: np.ndarray, covered: list[bool],
+                      n_int: int, runs: int) -> np.ndarray:
+    """Per interceptor and run: the day by which it ran out for every class it covers (the latest
+    of those days), NEVER if one of them never came or it covers none."""
+    days = np.full((n_int, runs), NEVER, dtype=np.int32)
+    for i in range(n_int):
+        mine = [p for p in range(len(covered)) if pair_interceptor[p] == i and covered[p]]
+        if mine:
+            days[i] = class_out_day[mine].max(axis=0)
+    return days

@@ -21,9 +21,12 @@ munitions cost. The file format, with the meaning of every key::
       - name: patriot
         interceptor: pac3_mse              # omit for a layer that spends no interceptors (guns, EW)
         engages: {ballistic: {shots: 2, pk: 0.7}, cruise: {shots: 1, pk: 0.9}}
-        engage_probability: 0.9            # or per class: {ballistic: 0.9, cruise: 0.6}
+        engage_probability: 0.9            # or per class: {ballistic: 0.9, cruise: 0.6}; omitted:
+                                           # solved by calibration, else 1
         capacity_per_day: null             # most engagements a day, all classes together
         cost_per_engagement_usd: 0         # optional: spending per engagement (on top of interceptors)
+        allocation: priority               # or proportional: who gets a shared stock and capacity
+        reserve: {ballistic: 40}           # optional: interceptors only this class may use
     attacker_costs_usd: {drone: 50000, cruise: 6.5e6}   # optional
     calibration:                           # optional: solve engage probabilities for these rates
       target: {ballistic: 0.4}             # a figure per class, or one number for every class
@@ -125,6 +128,8 @@ class Layer:
     capacity_per_day: int | None
     cost_per_engagement_usd: float = 0.0
     engage_given: frozenset[str] = frozenset()  # classes whose engage probability the file sets
+    allocation: str = "priority"  # who gets a shared stock and capacity (analysis.model.allocation)
+    reserve: dict[str, int] = field(default_factory=dict)  # interceptors kept for one class
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,8 @@ def normalised(model: ScenarioFile) -> dict[str, Any]:
             raw["engage_probability"] = {cls: given.get(cls) for cls in layer.engages}
         else:
             raw["engage_probability"] = dict.fromkeys(layer.engages, given)
+        if layer.interceptor is not None:  # every class, so that one can be set by its key
+            raw["reserve"] = {cls: layer.reserve.get(cls, 0) for cls in layer.engages}
     data["attacker_costs_usd"] = {cls: model.attacker_costs_usd.get(cls) for cls in classes}
     if model.calibration is not None:
         target = model.calibration.target
@@ -258,6 +265,8 @@ def _build(model: ScenarioFile, document: YamlDocument) -> Scenario:
             capacity_per_day=layer.capacity_per_day,
             cost_per_engagement_usd=layer.cost_per_engagement_usd,
             engage_given=frozenset(given),
+            allocation=layer.allocation,
+            reserve={cls: count for cls, count in raw["reserve"].items() if count},
         ))
     calibration = None
     if model.calibration is not None:

@@ -42,7 +42,6 @@ MAX_USD = 1e12
 MAX_SCALE = 1_000
 MAX_SEED = 2**128  # numpy's SeedSequence takes any non-negative integer; this is plenty
 RECORD_CLASSES = ("drone", "cruise", "ballistic")
-ALLOCATIONS = ("priority", "proportional")
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 20251010
 
@@ -203,6 +202,8 @@ class LayerSpec(InputModel):
     engage_probability: _per_class(Probability | None) | None = None
     capacity_per_day: _whole_type(0, MAX_CAPACITY, "a capacity cannot be negative") | None = None
     cost_per_engagement_usd: Money = 0.0
+    allocation: Literal["priority", "proportional"] = "priority"
+    reserve: dict[Name, _whole_type(0, MAX_STOCK, "a reserve cannot be negative")] = Field(default_factory=dict)
 
 
 class CalibrationSpec(InputModel):
@@ -270,6 +271,13 @@ def reference_problems(model: ScenarioFile) -> list[tuple[tuple, Any, str]]:
             if cls not in classes:
                 problems.append((("layers", i, "engages", cls), cls,
                                  f"no such threat class (defined: {listed})"))
+        for cls in layer.reserve:
+            if cls not in layer.engages:
+                problems.append((("layers", i, "reserve", cls), cls,
+                                 f"this layer does not engage it (engages: {', '.join(layer.engages)})"))
+        if layer.reserve and layer.interceptor is None:
+            problems.append((("layers", i, "reserve"), dict(layer.reserve),
+                             "a reserve keeps interceptors: this layer has none"))
         if isinstance(layer.engage_probability, Mapping):
             for cls in layer.engage_probability:
                 if cls not in layer.engages:
@@ -289,6 +297,43 @@ def reference_problems(model: ScenarioFile) -> list[tuple[tuple, Any, str]]:
             if name not in names:
                 problems.append((("calibration", "layers", i), name,
                                  f"no such layer (defined: {', '.join(names)})"))
+    problems += _calibration_problems(model)
+    return problems
+
+
+def _given(layer: LayerSpec, cls: str) -> bool:
+    """Whether the file sets this layer's engage probability for `cls`."""
+    value = layer.engage_probability
+    return value.get(cls) is not None if isinstance(value, Mapping) else value is not None
+
+
+def _calibration_problems(model: ScenarioFile) -> list[tuple[tuple, Any, str]]:
+    """A class calibration must solve for, whose every layer has its engage probability set."""
+    calibration = model.calibration
+    if calibration is None:
+        return []
+    if isinstance(calibration.target, Mapping):
+        targets = [cls for cls, value in calibration.target.items() if value is not None]
+    elif calibration.target is not None:
+        targets = list(model.classes)
+    else:  # from the record: every class some layer engages
+        targets = [cls for cls in model.classes if any(cls in layer.engages for layer in model.layers)]
+    chosen = set(calibration.layers) if calibration.layers is not None else None
+    problems = []
+    for cls in targets:
+        layers = [(i, layer) for i, layer in enumerate(model.layers) if cls in layer.engages]
+        if not layers:
+            continue  # nothing engages it: the report says the target is out of reach
+        free = [i for i, layer in layers
+                if not _given(layer, cls) and (chosen is None or (layer.name or f"layer{i}") in chosen)]
+        if not free:
+            held = ", ".join(f"layers.{layer.name or f'layer{i}'}.engage_probability.{cls}"
+                             for i, layer in layers if _given(layer, cls)) or "none set"
+            key = ("calibration", "target", cls) if calibration.target is not None else ("calibration",)
+            problems.append((key, cls,
+                             f"calibration solves the engage probabilities a scenario leaves unset, and "
+                             f"every layer engaging {cls} it may adjust has one ({held}); drop the target, "
+                             "leave one unset, or switch calibration off (calibration: off, or --no-calibrate)"))
     return problems
 
 

@@ -1,27 +1,25 @@
-"""Sustainability of the air defense: what rate of attack the deliveries keep up with, what production
-would hold a target interception rate, and which assumptions move days-to-depletion most.
+"""Sustainability of the air defense: what attack the deliveries keep up with, and which
+assumptions move the days the stocks last most.
 
 - `expected_use(scenario)`: per layer and class, the chance an arriving threat reaches the layer
   (every earlier layer stocked), the interceptors it spends on it on average, and the daily use at
   the scenario's arrival rates: the layered leak formula, in closed form.
-- `sustainable_rates(scenario)`: per layer with an interceptor, the arrival rate (of the classes it
-  engages, the scenario's class mix held) whose expected interceptor use equals the interceptor's
-  deliveries per day. Above it the stock drains on average, below it grows. Layers sharing an
-  interceptor share its deliveries. A daily capacity caps use, so a layer whose capacity-limited
-  use stays below its deliveries is sustainable at any rate (reported as infinite).
-- `required_production(scenario, interceptor)`: the fewest deliveries per month at which the
-  interception rate of the classes that interceptor's layers engage, over the horizon, reaches the
-  target (default 0.74) in at least `confidence` of runs. A bisection over whole deliveries per
-  month, every step simulated with the same seed (common random numbers), so the steps differ by
-  the deliveries and not by the luck of the draw.
+- `sustainable_rates(scenario)`: the long run (analysis.model.longrun) as a table, one row per
+  interceptor: the multiple of today's attack and the threats a day its deliveries sustain with
+  every interceptor limited by its own deliveries, what it fires now and what is delivered.
+- `engine_check(scenario, ...)`: the long-run figure against the Monte Carlo: at 0.9 and 1.15
+  times the defense multiple, over three years, the share of runs in which the limiting
+  interceptor runs out (with its Monte Carlo error).
 - `tornado(scenario, ranges)`: one parameter at a time at its low and high value, the median day
-  the interceptor runs out (capped at the horizon), sorted by swing.
+  the interceptor (or one class of it) runs out, capped at the horizon, sorted by swing.
 - `depletion_grid(scenario, ...)`: the sweep (analysis.model.sweep) of days-to-depletion over attack
   intensity x deliveries, as a table ready for a heatmap.
+- `required_production` lives in analysis.model.production (re-exported here).
 
-Scenarios with a `calibration` block are calibrated first (their engagement probabilities solved
-for the target rates); the analyses then vary the calibrated scenario, so a change of pk is not
-undone by calibrating again.
+Calibration follows the one rule of analysis.model.calibration everywhere: every variant (a pk
+in the tornado, a grid point) keeps the values it sets and is calibrated again for the rest, the
+same as `python -m analysis simulate --set`. Where the calibration target is the uncertain
+figure, the tornado varies the target itself.
 """
 
 from __future__ import annotations
@@ -29,52 +27,35 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.errors import ScenarioError
+from analysis.model import montecarlo as mc
+from analysis.model.longrun import long_run, mean_arrivals
+from analysis.model.production import (  # noqa: F401 - the analyses of report 05 in one place
+    DEFAULT_TARGET,
+    ProductionRequirement,
+    calibrated,
+    fluid_rate,
+    holding_share,
+    interceptor_classes,
+    record_frame,
+    required_production,
+    stocked_rate,
+)
 from analysis.model.scenarios import Scenario, apply_overrides, scenario_from_dict
 
-DEFAULT_TARGET = 0.74  # overall effectiveness, Gen. Syrskyi, 11 Oct 2025 (FIGURES.md)
-
-
-def record_frame(scenario: Scenario, record: Any = None) -> Any:
-    """The tidy record loaded once for a scenario that reads it (else `record` as given), so that
-    searches simulating many variants do not read the file again for each."""
-    if not scenario.needs_record:
-        return record
-    from analysis.model.depletion import resolve_record
-
-    return resolve_record(record, scenario)
-
-
-def calibrated(scenario: Scenario, record: Any = None) -> Scenario:
-    """The scenario with its calibration applied (engagement probabilities solved), else as is."""
-    if scenario.calibration is None:
-        return scenario
-    from analysis.model.calibration import calibrate
-
-    result, _report = calibrate(scenario, record=record_frame(scenario, record))
-    return result
-
-
-def mean_arrivals(scenario: Scenario, arrivals_per_day: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Mean arrivals per day by class: the scenario's `per_day`, or figures given (e.g. from the record)."""
-    if arrivals_per_day is not None:
-        return {cls: float(arrivals_per_day.get(cls, 0.0)) for cls in scenario.classes}
-    if scenario.threats is None:
-        raise ScenarioError(
-            f"{scenario.source}: key 'threats': arrivals come from the record; pass arrivals_per_day "
-            "(e.g. a simulation summary's arrivals_per_day)"
-        )
-    return {cls: scenario.threats[cls].per_day for cls in scenario.classes}
+CHECK_FACTORS = (0.9, 1.15)
+CHECK_DAYS = 3 * 365
+CHECK_STOCK_DAYS = 120  # the check starts every stock at four months of its deliveries
+# half the spread of the record's monthly rates, December 2025 - May 2026 [record-2026-h1-monthly-rates]
+TARGET_SPREAD = {"drone": 0.053, "cruise": 0.137, "ballistic": 0.192}
 
 
 def expected_use(
-    scenario: Scenario, arrivals_per_day: Mapping[str, float] | None = None
+    scenario: Scenario, arrivals_per_day: Mapping[str, float] | None = None, record: Any = None,
 ) -> pd.DataFrame:
     """Per layer and class engaged: reach probability, expected shots per arriving threat, use per day.
 
@@ -82,7 +63,7 @@ def expected_use(
     probability prod over earlier layers i engaging k of (1 - c_i q_i), and layer j spends on it
     c_j x shots_j on average. `capacity_per_day` is listed but not applied here.
     """
-    rates = mean_arrivals(scenario, arrivals_per_day)
+    rates = mean_arrivals(scenario, record, arrivals_per_day)
     reach = dict.fromkeys(scenario.classes, 1.0)
     rows = []
     for order, layer in enumerate(scenario.layers):
@@ -90,14 +71,9 @@ def expected_use(
             c = layer.engage_probability[cls]
             shots_per_threat = reach[cls] * c * engagement.shots
             rows.append({
-                "order": order,
-                "layer": layer.name,
-                "interceptor": layer.interceptor,
-                "class": cls,
-                "arrivals_per_day": rates[cls],
-                "reach_probability": reach[cls],
-                "engage_probability": c,
-                "shots": engagement.shots,
+                "order": order, "layer": layer.name, "interceptor": layer.interceptor, "class": cls,
+                "arrivals_per_day": rates[cls], "reach_probability": reach[cls],
+                "engage_probability": c, "shots": engagement.shots,
                 "kill_probability": engagement.kill_probability,
                 "shots_per_arriving_threat": shots_per_threat,
                 "use_per_day": rates[cls] * shots_per_threat,
@@ -107,325 +83,146 @@ def expected_use(
     return pd.DataFrame(rows)
 
 
-def _fluid_use(scenario: Scenario, rates: Mapping[str, float]) -> dict[str, float]:
-    """Expected interceptor use per day with unlimited stocks, capacity applied to the means."""
-    use = dict.fromkeys(scenario.interceptors, 0.0)
-    remaining = dict(rates)
-    for layer in scenario.layers:
-        capacity = math.inf if layer.capacity_per_day is None else float(layer.capacity_per_day)
-        for cls, engagement in layer.engages.items():
-            engaged = min(remaining[cls] * layer.engage_probability[cls], capacity)
-            capacity -= engaged
-            if layer.interceptor is not None:
-                use[layer.interceptor] += engaged * engagement.shots
-            remaining[cls] -= engaged * engagement.kill_probability
-    return use
-
-
 def sustainable_rates(
-    scenario: Scenario, arrivals_per_day: Mapping[str, float] | None = None
+    scenario: Scenario, arrivals_per_day: Mapping[str, float] | None = None, record: Any = None,
 ) -> pd.DataFrame:
-    """Per layer with an interceptor: the arrival rate its interceptor's deliveries keep up with.
+    """The long run per interceptor (analysis.model.longrun), calibrated by the one rule.
 
-    Columns: layer, interceptor, classes (engaged), arrivals_per_day (of those classes now),
-    use_per_day (expected, all layers sharing the interceptor), deliveries_per_day,
-    sustainable_multiple (of today's intensity, all classes scaled together) and
-    sustainable_rate_per_day (arrivals of the engaged classes at that multiple; inf when capacity
-    keeps use below deliveries at any rate).
+    Columns: interceptor, classes (engaged, comma-separated), threats_per_day (of those classes
+    now), used_per_day (now, all stocked), delivered_per_day, sustainable_multiple,
+    sustainable_threats_per_day (inf: any attack), net_drain_per_day (now),
+    needed_deliveries_per_month_together / _alone, is_limiting; `attrs["defense_multiple"]`.
     """
-    rates = mean_arrivals(scenario, arrivals_per_day)
-    use_now = _fluid_use(scenario, rates)
-    multiples = {}
-    for name, interceptor in scenario.interceptors.items():
-        multiples[name] = _sustainable_multiple(scenario, rates, name, interceptor.deliveries_per_day)
+    record = record_frame(scenario, record)
+    figures = long_run(calibrated(scenario, record), record, arrivals_per_day)
     rows = []
-    for layer in scenario.layers:
-        if layer.interceptor is None:
-            continue
-        name = layer.interceptor
-        engaged_rate = sum(rates[cls] for cls in layer.engages)
-        multiple = multiples[name]
+    for name, item in figures.interceptors.items():
         rows.append({
-            "layer": layer.name,
-            "interceptor": name,
-            "classes": ", ".join(layer.engages),
-            "arrivals_per_day": engaged_rate,
-            "use_per_day": use_now[name],
-            "deliveries_per_day": scenario.interceptors[name].deliveries_per_day,
-            "sustainable_multiple": multiple,
-            "sustainable_rate_per_day": multiple * engaged_rate,
-            "net_drain_per_day": use_now[name] - scenario.interceptors[name].deliveries_per_day,
+            "interceptor": name, "classes": ", ".join(item["classes"]),
+            "threats_per_day": item["threats_per_day"], "used_per_day": item["used_per_day"],
+            "delivered_per_day": item["delivered_per_day"],
+            "sustainable_multiple": item["sustainable_multiple"],
+            "sustainable_threats_per_day": item["sustainable_threats_per_day"],
+            "net_drain_per_day": item["used_per_day"] - item["delivered_per_day"],
+            "needed_deliveries_per_month_together": item["needed_deliveries_per_month_together"],
+            "needed_deliveries_per_month_alone": item["needed_deliveries_per_month_alone"],
+            "deliveries_per_month": item["deliveries_per_month"],
+            "is_limiting": name == figures.limiting,
+        })
+    table = pd.DataFrame(rows)
+    table.attrs["defense_multiple"] = figures.defense_multiple
+    table.attrs["limiting"] = figures.limiting
+    return table
+
+
+def scaled(scenario: Scenario, factor: float) -> Scenario:
+    """The scenario with every class's arrivals multiplied by `factor`."""
+    if scenario.threats is None:
+        return scenario.with_overrides({"threats.scale": scenario.record_threats.scale * factor},
+                                       origin="attack multiple")
+    return scenario.with_overrides({f"threats.{c}.per_day": scenario.threats[c].per_day * factor
+                                    for c in scenario.classes}, origin="attack multiple")
+
+
+def engine_check(
+    scenario: Scenario, *, runs: int = 1000, seed: int | None = None, record: Any = None,
+    factors: Sequence[float] = CHECK_FACTORS, days: int = CHECK_DAYS,
+    stock_days: float = CHECK_STOCK_DAYS,
+) -> pd.DataFrame:
+    """The defense multiple against the Monte Carlo (module doc).
+
+    At each factor x the defense multiple, the attack is simulated for `days` days with every
+    stock starting at `stock_days` of its deliveries (so that a 15% shortfall empties it within
+    three years; the scenario's own stocks may last longer than any horizon). Columns: factor,
+    multiple, interceptor (the limiting one), ran_out_share and its mcse, and the mean change of its
+    stock a day against what the long run expects (deliveries - use)."""
+    from analysis.model.depletion import simulate
+
+    record = record_frame(scenario, record)
+    solved = calibrated(scenario, record)
+    figures = long_run(solved, record)
+    limiting, multiple = figures.limiting, figures.defense_multiple
+    if limiting is None or not math.isfinite(multiple):
+        return pd.DataFrame(columns=["factor", "multiple", "interceptor", "ran_out_share", "mcse"])
+    stocks = {f"interceptors.{n}.stock": int(round(i.deliveries_per_day * stock_days))
+              for n, i in scenario.interceptors.items()}
+    rows = []
+    for factor in factors:
+        variant = scaled(scenario, factor * multiple).with_overrides(
+            {"horizon_days": days, **stocks}, origin="engine check")
+        result = simulate(variant, runs=runs, seed=seed, record=record)
+        ran_out = np.isfinite(result.depletion_days(limiting))
+        i = result.interceptors.index(limiting)
+        change = (result.run_final_stock[i] - stocks[f"interceptors.{limiting}.stock"]) / days
+        expected = steady_delivery_gap(solved, limiting, factor * multiple, figures.arrivals_per_day)
+        rows.append({
+            "factor": factor, "multiple": factor * multiple, "interceptor": limiting,
+            "ran_out_share": float(ran_out.mean()), "mcse": mc.proportion_se(float(ran_out.mean()), runs),
+            "stock_change_per_day": float(change.mean()), "stock_change_mcse": mc.mean_se(change),
+            "expected_change_per_day": expected, "runs": runs, "days": days,
+            "start_stock": stocks[f"interceptors.{limiting}.stock"],
         })
     return pd.DataFrame(rows)
 
 
-def _sustainable_multiple(
-    scenario: Scenario, rates: Mapping[str, float], interceptor: str, deliveries_per_day: float
-) -> float:
-    """The factor f on every arrival rate at which expected use of `interceptor` equals deliveries."""
-    def use(factor: float) -> float:
-        return _fluid_use(scenario, {cls: factor * r for cls, r in rates.items()})[interceptor]
+def steady_delivery_gap(scenario: Scenario, interceptor: str, multiple: float,
+                        arrivals: Mapping[str, float]) -> float:
+    """Deliveries less demand a day at `multiple` (positive: the stock grows on average)."""
+    from analysis.model.longrun import steady_state
 
-    base = use(1.0)
-    if base <= 0:
-        return math.inf
-    capped = any(layer.capacity_per_day is not None for layer in scenario.layers)
-    if not capped:
-        return deliveries_per_day / base  # use is proportional to the rates: closed form
-    # With capacities, use(f) is piecewise linear and non-decreasing but capacities can bind
-    # upstream and push threats downstream: find the crossing by bisection.
-    high = 1.0
-    while use(high) < deliveries_per_day:
-        high *= 2
-        if high > 2.0**40:  # capacity holds use below the deliveries at any intensity
-            return math.inf
-    low = 0.0
-    for _ in range(200):
-        middle = 0.5 * (low + high)
-        if use(middle) < deliveries_per_day:
-            low = middle
-        else:
-            high = middle
-    return 0.5 * (low + high)
-
-
-# --- required production -------------------------------------------------------------------------
-
-
-@dataclass
-class ProductionRequirement:
-    """The fewest deliveries per month holding the target, and what the search saw."""
-
-    interceptor: str
-    classes: tuple[str, ...]
-    target: float
-    confidence: float
-    deliveries_per_month: float | None  # None: not reachable within `ceiling`
-    probability: float | None  # share of runs holding the target at that figure
-    current_deliveries_per_month: float
-    current_probability: float
-    reachable: bool
-    steps: list[tuple[float, float]]  # (deliveries per month, share of runs holding), as searched
-    note: str = ""
-
-
-def interceptor_classes(scenario: Scenario, interceptor: str) -> tuple[str, ...]:
-    """The threat classes the layers using `interceptor` engage, in scenario order."""
-    engaged = {cls for layer in scenario.layers if layer.interceptor == interceptor for cls in layer.engages}
-    return tuple(cls for cls in scenario.classes if cls in engaged)
-
-
-def holding_share(
-    scenario: Scenario, classes: Sequence[str], target: float, *, runs: int, seed: int,
-    record: Any = None,
-) -> float:
-    """Share of runs whose interception rate of `classes` over the horizon is at least `target`."""
-    from analysis.model.depletion import simulate
-
-    result = simulate(scenario, runs=runs, seed=seed, record=record)
-    index = [result.classes.index(cls) for cls in classes]
-    arrivals = result.run_arrivals[index].sum(axis=0).astype(float)
-    kills = result.run_kills[index].sum(axis=0)
-    # a run in which nothing of these classes arrived has nothing to fail
-    rate = np.divide(kills, arrivals, out=np.ones_like(arrivals), where=arrivals > 0)
-    return float((rate >= target - 1e-12).mean())
-
-
-def fluid_rate(scenario: Scenario, classes: Sequence[str]) -> float:
-    """Interception rate of `classes` over the horizon in the fluid (expected-value) solution."""
-    from analysis.model.depletion import deterministic
-
-    solution = deterministic(scenario)
-    index = [scenario.classes.index(cls) for cls in classes]
-    arrivals = solution["arrivals"][index].sum()
-    return float(solution["kills"][index].sum() / arrivals) if arrivals > 0 else 1.0
-
-
-def stocked_rate(scenario: Scenario, classes: Sequence[str]) -> float:
-    """Interception rate of `classes` while every stock lasts: the layered leak formula, weighted
-    by arrivals (the best any production of interceptors can hold with these layers)."""
-    rates = mean_arrivals(scenario)
-    leak = dict.fromkeys(classes, 1.0)
-    for layer in scenario.layers:
-        for cls, engagement in layer.engages.items():
-            if cls in leak:
-                leak[cls] *= 1.0 - layer.engage_probability[cls] * engagement.kill_probability
-    total = sum(rates[cls] for cls in classes)
-    return 1.0 - sum(rates[cls] * leak[cls] for cls in classes) / total if total > 0 else 1.0
-
-
-def required_production(
-    scenario: Scenario,
-    interceptor: str,
-    *,
-    target: float = DEFAULT_TARGET,
-    confidence: float = 0.9,
-    runs: int = 1000,
-    seed: int | None = None,
-    tolerance: float = 0.02,
-    ceiling: float = 1e6,
-    record: Any = None,
-) -> ProductionRequirement:
-    """The smallest deliveries_per_month of `interceptor` holding the target (see module doc).
-
-    The search starts from the fluid solution's answer, brackets it with simulations and bisects
-    until the bracket is within max(1, `tolerance` x the answer) a month. Every step uses the same
-    `seed` (common random numbers). A target above what the layers hold while stocked (capacity
-    aside) is reported unreachable without simulating.
-    """
-    if interceptor not in scenario.interceptors:
-        raise ScenarioError(
-            f"{scenario.source}: key 'interceptors.{interceptor}': no such interceptor "
-            f"(defined: {', '.join(scenario.interceptors)})"
-        )
-    if not 0.0 <= target <= 1.0 or not 0.0 < confidence <= 1.0:
-        raise ScenarioError(f"target {target!r} and confidence {confidence!r} must lie in 0..1")
-    record = record_frame(scenario, record)
-    scenario = calibrated(scenario, record)
-    seed = scenario.seed if seed is None else seed
-    classes = interceptor_classes(scenario, interceptor)
-    if not classes:
-        raise ScenarioError(f"{scenario.source}: no layer uses interceptor {interceptor!r}")
-    current = scenario.interceptors[interceptor].deliveries_per_month
-    key = f"interceptors.{interceptor}.deliveries_per_month"
-    steps: dict[float, float] = {}
-
-    def share(deliveries: float) -> float:
-        if deliveries not in steps:
-            changed = scenario.with_overrides({key: deliveries})
-            steps[deliveries] = holding_share(changed, classes, target, runs=runs, seed=seed, record=record)
-        return steps[deliveries]
-
-    def holds(deliveries: float) -> bool:
-        return share(deliveries) >= confidence
-
-    def result(found: float | None, note: str = "") -> ProductionRequirement:
-        return ProductionRequirement(
-            interceptor=interceptor, classes=classes, target=target, confidence=confidence,
-            deliveries_per_month=found, probability=None if found is None else steps[found],
-            current_deliveries_per_month=current, current_probability=share(current),
-            reachable=found is not None, steps=sorted(steps.items()), note=note,
-        )
-
-    guess: float | None = current
-    if scenario.threats is not None:
-        best = stocked_rate(scenario, classes)
-        if best < target:
-            share(current)
-            return result(None, f"the layers hold {best:.0%} of {', '.join(classes)} while stocked, "
-                                f"below the target {target:.0%}: no production reaches it")
-        guess = _fluid_required(scenario, key, classes, target, ceiling)
-        if guess is None:
-            share(current)
-            return result(None, f"even {ceiling:g} a month does not hold it in the fluid solution: "
-                                "other interceptors run out first; raise them too")
-    guess = float(math.ceil(guess))
-    if holds(guess):
-        high, low = guess, None
-        step = max(1.0, 0.2 * guess)
-        while low is None:
-            candidate = max(0.0, high - step)
-            if holds(candidate):
-                high = candidate
-                if candidate == 0.0:
-                    return result(0.0, "the target holds without deliveries")
-                step *= 2
-            else:
-                low = candidate
-    else:
-        # the run-to-run spread can keep the share below `confidence` at any production:
-        # check a generous figure before bracketing
-        practical = min(ceiling, max(20.0 * guess, guess + 100.0, 10.0 * current + 100.0))
-        if not holds(practical):
-            return result(None, f"not reached even at {practical:g} a month: the spread between "
-                                f"runs keeps fewer than {confidence:.0%} of them at the target")
-        low, high = guess, None
-        step = max(1.0, 0.25 * guess)
-        while high is None:
-            candidate = min(practical, low + step)
-            if holds(candidate):
-                high = candidate
-            else:
-                low = candidate
-                step *= 2
-    while high - low > max(1.0, tolerance * high):
-        middle = float(math.floor((low + high) / 2))
-        if middle <= low:
-            break
-        if holds(middle):
-            high = middle
-        else:
-            low = middle
-    return result(high)
-
-
-def _fluid_required(
-    scenario: Scenario, key: str, classes: Sequence[str], target: float, ceiling: float
-) -> float | None:
-    """Deliveries per month at which the fluid solution's horizon rate reaches the target (None:
-    not even at `ceiling`)."""
-    def rate(deliveries: float) -> float:
-        return fluid_rate(scenario.with_overrides({key: deliveries}), classes)
-
-    if rate(0.0) >= target:
-        return 0.0
-    if rate(ceiling) < target:
-        return None
-    low, high = 0.0, 1.0
-    while rate(high) < target:
-        low, high = high, high * 2
-    while high - low > 0.5:
-        middle = 0.5 * (low + high)
-        if rate(middle) >= target:
-            high = middle
-        else:
-            low = middle
-    return high
+    flow = steady_state(scenario, arrivals, multiple)
+    return scenario.interceptors[interceptor].deliveries_per_day - flow.demand[interceptor]
 
 
 # --- sensitivity ---------------------------------------------------------------------------------
 
 
-def capped_median_days(result: Any, interceptor: str) -> tuple[float, bool]:
-    """Median day `interceptor` runs out, capped at the horizon; and whether the cap applied."""
-    days = result.depletion_days(interceptor)
+def capped_median_days(result: Any, interceptor: str, cls: str | None = None) -> tuple[float, bool]:
+    """Median day `interceptor` (or its class `cls`) runs out, capped at the horizon; and whether
+    the cap applied."""
+    days = result.depletion_days(interceptor) if cls is None else result.class_depletion_days(interceptor, cls)
     median = float(np.median(np.minimum(days, result.horizon_days)))
     return median, bool(np.median(days) > result.horizon_days)
 
 
 def default_ranges(scenario: Scenario, interceptor: str) -> pd.DataFrame:
-    """Low/high values of the parameters that drive `interceptor`, each with where the range comes from.
-
-    Relative ranges around the scenario's own values where the public record gives no range.
-    """
+    """Low/high values of the parameters that drive `interceptor`, each with where the range comes
+    from (the keys of data/sources.yaml in brackets)."""
     rows = []
     stock = scenario.interceptors[interceptor].stock
     deliveries = scenario.interceptors[interceptor].deliveries_per_month
     rows.append((f"interceptors.{interceptor}.stock", stock * 0.5, stock * 2.0,
-                 "stocks are not public: half to twice the assumed stock"))
+                 "stocks are not public: half to twice the assumed stock [assumed-stocks]"))
     rows.append((f"interceptors.{interceptor}.deliveries_per_month", deliveries * 0.5,
-                 max(deliveries * 2.0, 1.0), "Ukraine's share of output is not public: half to twice"))
+                 max(deliveries * 2.0, 1.0),
+                 "Ukraine's share of output is not public: half to twice [assumed-deliveries]"))
+    targets = scenario.calibration.target if scenario.calibration is not None else None
     for layer in scenario.layers:
         if layer.interceptor != interceptor:
             continue
         for cls, engagement in layer.engages.items():
             base = f"layers.{layer.name}.engages.{cls}"
             rows.append((f"{base}.pk", max(0.0, engagement.pk - 0.2), min(1.0, engagement.pk + 0.2),
-                         "no authoritative public pk (FIGURES.md): +-0.2"))
-            if cls == "ballistic":
-                rows.append((f"{base}.shots", 2, 4, "2-4 interceptors per ballistic missile (Hoffmann 2025; tests)"))
-            elif cls == "cruise":
-                rows.append((f"{base}.shots", 1, 2, "1-2 per cruise missile, shoot-look-shoot (convention)"))
-            else:
-                rows.append((f"{base}.shots", 1, 2, "assumption: one or two per threat"))
-            c = layer.engage_probability[cls]
-            rows.append((f"layers.{layer.name}.engage_probability.{cls}", max(0.0, c - 0.2),
-                         min(1.0, c + 0.2), "calibrated to the record's rate: +-0.2"))
-    if scenario.threats is not None:
-        for cls in interceptor_classes(scenario, interceptor):
+                         "no authoritative public value: +-0.2 [assumed-kill-probabilities]"))
+            high_shots = 4 if cls == "ballistic" else engagement.shots + 1
+            rows.append((f"{base}.shots", max(1, engagement.shots - (cls != "ballistic")), max(high_shots, 2),
+                         "firing doctrine is not published [assumed-shots]"))
+            solved = scenario.calibration is not None and cls not in layer.engage_given
+            if not solved:
+                c = layer.engage_probability[cls]
+                rows.append((f"layers.{layer.name}.engage_probability.{cls}", max(0.0, c - 0.2),
+                             min(1.0, c + 0.2), "set in the scenario: +-0.2 (assumption)"))
+    for cls in interceptor_classes(scenario, interceptor):
+        if targets and targets.get(cls) is not None:
+            spread = TARGET_SPREAD.get(cls, 0.1)
+            rows.append((f"calibration.target.{cls}", max(0.0, targets[cls] - spread),
+                         min(1.0, targets[cls] + spread),
+                         "the record's monthly rates of the period swing this much "
+                         "[record-2026-h1-monthly-rates]"))
+        if scenario.threats is not None:
             per_day = scenario.threats[cls].per_day
             rows.append((f"threats.{cls}.per_day", per_day * 0.5, per_day * 2.0,
-                         "attack intensity: half to twice the scenario's (record's months vary this much)"))
+                         "attack intensity: half to twice the scenario's (assumption)"))
     return pd.DataFrame(rows, columns=["parameter", "low", "high", "source"])
 
 
@@ -437,47 +234,50 @@ def tornado(
     runs: int = 1000,
     seed: int | None = None,
     record: Any = None,
+    cls: str | None = None,
 ) -> pd.DataFrame:
-    """One-at-a-time sensitivity of the median day `interceptor` runs out (capped at the horizon).
+    """One-at-a-time sensitivity of the median day `interceptor` (or its class `cls`) runs out.
 
-    Every variant uses the same seed (common random numbers). Returns one row per parameter with
-    base, low and high values and results and `swing` = |high result - low result|, largest first.
+    Every variant uses the same seed (common random numbers) and the one calibration rule. Returns
+    one row per parameter with base, low and high values and results and `swing` = |high result -
+    low result|, largest first; `mcse` is the largest Monte Carlo error of the medians compared.
     """
     from analysis.model.depletion import simulate
 
     record = record_frame(scenario, record)
-    scenario = calibrated(scenario, record)
     seed = scenario.seed if seed is None else seed
     ranges = default_ranges(scenario, interceptor) if ranges is None else ranges
     base_data = scenario.to_dict()
+    done: dict[str, tuple[float, bool, float | None]] = {}
 
-    done: dict[str, tuple[float, bool]] = {}
-
-    def median_at(overrides: Mapping[str, Any]) -> tuple[float, bool]:
-        data = apply_overrides(base_data, overrides)
+    def median_at(overrides: Mapping[str, Any]) -> tuple[float, bool, float | None]:
+        data = apply_overrides(base_data, overrides, source=f"{scenario.source} (tornado)")
         # an end of a range equal to the base value (e.g. 2 shots, range 2-4) is the base
         # scenario again: same seed, same numbers, so simulate each distinct scenario once
         key = json.dumps(data, sort_keys=True, default=str)
         if key not in done:
             variant = scenario_from_dict(data, source=scenario.source)
-            done[key] = capped_median_days(simulate(variant, runs=runs, seed=seed, record=record),
-                                           interceptor)
+            result = simulate(variant, runs=runs, seed=seed, record=record)
+            median, capped = capped_median_days(result, interceptor, cls)
+            days = result.depletion_days(interceptor) if cls is None else result.class_depletion_days(interceptor, cls)
+            done[key] = (median, capped, mc.quantile_se(np.minimum(days, result.horizon_days), 0.5))
         return done[key]
 
-    base_days, base_capped = median_at({})
+    base_days, base_capped, base_se = median_at({})
     rows = []
     for item in ranges.to_dict("records"):
         key = item["parameter"]
         low, high = item["low"], item["high"]
         if key.endswith(".shots") or key.endswith(".stock"):
             low, high = int(round(low)), int(round(high))
-        low_days, low_capped = median_at({key: low})
-        high_days, high_capped = median_at({key: high})
+        low_days, low_capped, low_se = median_at({key: low})
+        high_days, high_capped, high_se = median_at({key: high})
+        errors = [e for e in (base_se, low_se, high_se) if e is not None]
         rows.append({
             "parameter": key, "base_value": _lookup(base_data, key), "low": low, "high": high,
             "days_at_low": low_days, "days_at_high": high_days, "base_days": base_days,
             "swing": abs(high_days - low_days), "capped": low_capped or high_capped or base_capped,
-            "source": item.get("source", ""),
+            "mcse": max(errors) if errors else None, "source": item.get("source", ""),
         })
     return pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -507,16 +307,13 @@ def depletion_grid(
     record: Any = None,
     output: str | None = None,
 ) -> pd.DataFrame:
-    """Sweep (analysis.model.sweep) of the calibrated scenario over intensity x deliveries.
-
-    Returns the sweep table; each point's seed derives from its values (see analysis.model.sweep).
-    """
+    """Sweep (analysis.model.sweep) of the scenario over intensity x deliveries (each point
+    calibrated by the one rule). Each point's seed derives from its values."""
     from analysis.model.sweep import grid_from_dict, run_sweep
 
-    base = calibrated(scenario, record).to_dict()
     grid = grid_from_dict(
         {"runs": runs, "grid": {intensity_key: list(intensity_values), deliveries_key: list(deliveries_values)}},
         source=f"{scenario.source} (heatmap grid)",
-        base_scenario=base,
+        base_scenario=scenario.to_dict(),
     )
     return run_sweep(grid, scheduler=scheduler, output=output, progress=False).table

@@ -36,7 +36,7 @@ class PublishedRatesError(AnalysisError):
 
 
 def load_published_rates(path: Path = PUBLISHED_RATES_PATH) -> pd.DataFrame:
-    """The published rates (FIGURES.md, "Reported interception rates"), checked row by row."""
+    """The published rates (`published_rates.csv`, each row with its source), checked row by row."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:

@@ -1,0 +1,158 @@
+"""Who gets a layer's interceptors and engagements on a day: the allocation rules, over many runs.
+
+One layer, one day, all runs at once (arrays over runs). The threats of each class the layer
+engages (`claims`, in the order its `engages` lists them) call for engagements: `wanted` of them,
+each costing `shots` interceptors. The layer's daily capacity (engagements, all classes together)
+and its interceptor's stock limit what it can make. A `reserve` of r for a class keeps r
+interceptors for that class: any other class may only use the stock above the reserves of the
+classes it is not (available to class k = stock - the reserves of the other classes, at least 0).
+
+- **priority** (list order): each class in turn takes what it wants, up to what capacity and its
+  available stock allow; later classes get what is left.
+- **proportional**: the engagements wanted by all classes are cut by one factor f so that they fit
+  the capacity and the stock above all reserves (the shared pool): each class gets floor(f x
+  wanted); engagements lost to rounding go to the classes in list order, at most one each, while
+  capacity and the pool allow. Then each class with a reserve takes what it still wants from its
+  reserve (and what is left of the pool), in list order, within the capacity left.
+
+A class is *short* on the day if some of its threats reached the layer and were not engaged while
+the stock available to it, after the layer's engagements of it, cannot pay for one more
+engagement: those threats could not have been engaged (what the engine calls running out for that
+class). Capacity running out is not a shortage of interceptors.
+
+Exact integer arithmetic throughout (no rounding of a float factor), so the rules can be tested
+by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+ALLOCATIONS = ("priority", "proportional")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One class a layer engages: its index, shots per engagement and reserve."""
+
+    k: int
+    shots: int
+    reserve: int = 0
+
+
+def available(stock: np.ndarray, claims: Sequence[Claim], claim: Claim) -> np.ndarray:
+    """Stock class `claim` may use: the stock less the reserves of the other classes (>= 0)."""
+    others = sum(c.reserve for c in claims if c is not claim)
+    return np.maximum(stock - others, 0) if others else stock
+
+
+def allocate(
+    rule: str,
+    remaining: np.ndarray,
+    stock: np.ndarray | None,
+    capacity_left: np.ndarray | None,
+    claims: Sequence[Claim],
+    draw_wanted: Callable[[Claim, np.ndarray], np.ndarray],
+) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+    """Engagements per claim and, with a stock, whether each class was short (module doc).
+
+    `remaining` (class, run) counts the threats reaching the layer; `stock` (run,) and
+    `capacity_left` (run,) are updated in place (None: no interceptor / no capacity limit).
+    `draw_wanted(claim, eligible)` gives the engagements wanted of `eligible` threats; it is called
+    once per claim, with zero where nothing could be engaged.
+    """
+    if rule == "proportional" and len(claims) > 1:
+        engaged = _proportional(remaining, stock, capacity_left, claims, draw_wanted)
+    else:
+        engaged = _priority(remaining, stock, capacity_left, claims, draw_wanted)
+    short: list[np.ndarray | None] = []
+    for claim, count in zip(claims, engaged, strict=True):
+        if stock is None:
+            short.append(None)
+        else:
+            short.append((remaining[claim.k] > count) & (available(stock, claims, claim) < claim.shots))
+    return engaged, short
+
+
+def _limit(stock: np.ndarray | None, capacity_left: np.ndarray | None, claims: Sequence[Claim],
+           claim: Claim) -> np.ndarray | None:
+    """The most engagements `claim` could make now (None: no limit)."""
+    limit = capacity_left
+    if stock is not None:
+        can = available(stock, claims, claim) // claim.shots
+        limit = can if limit is None else np.minimum(limit, can)
+    return limit
+
+
+def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:
+    engaged = []
+    for claim in claims:
+        limit = _limit(stock, capacity_left, claims, claim)
+        eligible = remaining[claim.k] if limit is None else np.where(limit > 0, remaining[claim.k], 0)
+        count = draw_wanted(claim, eligible)
+        if limit is not None:
+            count = np.minimum(count, limit)
+        if stock is not None:
+            stock -= count * claim.shots
+        if capacity_left is not None:
+            capacity_left -= count
+        engaged.append(count)
+    return engaged
+
+
+def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:
+    wanted = []
+    for claim in claims:
+        limit = _limit(stock, capacity_left, claims, claim)
+        eligible = remaining[claim.k] if limit is None else np.where(limit > 0, remaining[claim.k], 0)
+        wanted.append(np.asarray(draw_wanted(claim, eligible), dtype=np.int64))
+    want = np.array(wanted)  # (claim, run)
+    shots = np.array([c.shots for c in claims], dtype=np.int64)[:, None]
+    total = want.sum(axis=0)
+    total_shots = (want * shots).sum(axis=0)
+    # f = num / den = min(1, capacity / total, pool / total_shots); a limit above the demand does
+    # not bind, so clipping it there keeps the products small and the arithmetic exact in int64
+    num, den = total.copy(), np.maximum(total, 1)
+    if capacity_left is not None:
+        cap = np.minimum(capacity_left, total)
+        smaller = cap * den < num * np.maximum(total, 1)
+        num = np.where(smaller, cap, num)
+        den = np.where(smaller, np.maximum(total, 1), den)
+    pool = None
+    if stock is not None:
+        pool = np.maximum(stock - sum(c.reserve for c in claims), 0)
+        pool_cap = np.minimum(pool, total_shots)
+        smaller = pool_cap * den < num * np.maximum(total_shots, 1)
+        num = np.where(smaller, pool_cap, num)
+        den = np.where(smaller, np.maximum(total_shots, 1), den)
+    granted = (want * num) // den
+    pool_left = None if pool is None else pool - (granted * shots).sum(axis=0)
+    cap_left = None if capacity_left is None else capacity_left - granted.sum(axis=0)
+    for index, claim in enumerate(claims):  # what rounding lost, in list order, one each
+        extra = granted[index] < want[index]
+        if cap_left is not None:
+            extra &= cap_left >= 1
+        if pool_left is not None:
+            extra &= pool_left >= claim.shots
+        granted[index] += extra
+        if cap_left is not None:
+            cap_left -= extra
+        if pool_left is not None:
+            pool_left -= extra * claim.shots
+    if stock is not None:
+        stock -= (granted * shots).sum(axis=0)
+    if capacity_left is not None:
+        capacity_left -= granted.sum(axis=0)
+    for index, claim in enumerate(claims):  # reserves, in list order
+        if not claim.reserve or stock is None:
+            continue
+        more = np.minimum(want[index] - granted[index], available(stock, claims, claim) // claim.shots)
+        if capacity_left is not None:
+            more = np.minimum(more, capacity_left)
+            capacity_left -= more
+        stock -= more * claim.shots
+        granted[index] += more
+    return list(granted)

@@ -1,0 +1,133 @@
+"""Expected-value versions of the model: every draw replaced by its mean.
+
+- `delivery_schedule`: the whole interceptors arriving each morning (the engine uses it too).
+- `deterministic`: day by day with stocks (fractional engagements), the mean path the Monte Carlo
+  approaches as arrivals become fixed.
+- `layer_flow`: one layer on mean flows, used by `deterministic` (limited by stock) and by
+  `analysis.model.longrun` (limited by the deliveries a day).
+
+A layer on mean flows: class k reaches it at x_k a day and calls for c_k x_k engagements of n_k
+interceptors each. The allocation rules are those of `analysis.model.allocation` without the
+rounding: under `priority` the classes take what they want in list order; under `proportional`
+one factor f = min(1, capacity / sum of wants, pool / sum of interceptors wanted) scales every
+class. With a stock, a reserve keeps interceptors for its class as in the engine (the pool is the
+stock above all reserves; a reserved class then tops up from its reserve). With a budget of
+deliveries a day (the long run), the stock hovers at the reserve and deliveries go first to the
+classes with a reserve (in list order), the rest to the others by the layer's rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from analysis.errors import ScenarioError
+from analysis.model.scenarios import Layer, Scenario
+
+
+def delivery_schedule(scenario: Scenario, horizon_days: int | None = None) -> np.ndarray:
+    """(interceptor, day) whole interceptors arriving on the morning of each day 1..H."""
+    horizon = horizon_days or scenario.horizon_days
+    t = np.arange(horizon + 1, dtype=float)
+    rows = []
+    for interceptor in scenario.interceptors.values():
+        # a small tolerance keeps t x r exact when r is a whole number per day
+        cumulative = np.floor(t * interceptor.deliveries_per_day + 1e-9)
+        rows.append(np.diff(cumulative))
+    return np.array(rows, dtype=np.int64).reshape(len(scenario.interceptors), horizon)
+
+
+def layer_flow(layer: Layer, flows: Mapping[str, float], budget: float | None,
+               long_run: bool = False) -> dict[str, float]:
+    """Engagements a day per class of one layer on mean `flows` (module doc).
+
+    `budget`: interceptors it may use (None: no interceptor); `long_run`: the budget is deliveries
+    a day and reserved classes are served first."""
+    capacity = math.inf if layer.capacity_per_day is None else float(layer.capacity_per_day)
+    wanted = {cls: flows.get(cls, 0.0) * layer.engage_probability[cls] for cls in layer.engages}
+    shots = {cls: e.shots for cls, e in layer.engages.items()}
+    engaged = dict.fromkeys(layer.engages, 0.0)
+    left = math.inf if budget is None else float(budget)
+    reserved = [cls for cls in layer.engages if layer.reserve.get(cls)]
+
+    def take(cls: str, want: float, room: float) -> None:
+        nonlocal capacity, left
+        count = max(0.0, min(want, capacity, room / shots[cls]))
+        engaged[cls] += count
+        capacity -= count
+        left -= count * shots[cls]
+
+    def others(cls: str) -> float:
+        return sum(r for c, r in layer.reserve.items() if c != cls)
+
+    if long_run:
+        for cls in reserved:
+            take(cls, wanted[cls], left)
+        rest = [cls for cls in layer.engages if cls not in reserved]
+        if layer.allocation == "proportional":
+            _scale(rest, wanted, shots, capacity, left, take)
+        else:
+            for cls in rest:
+                take(cls, wanted[cls], left)
+        return engaged
+    if layer.allocation == "proportional" and len(layer.engages) > 1:
+        pool = left - sum(layer.reserve.values())
+        _scale(list(layer.engages), wanted, shots, capacity, max(pool, 0.0), take)
+        for cls in reserved:
+            take(cls, wanted[cls] - engaged[cls], max(0.0, left - others(cls)))
+        return engaged
+    for cls in layer.engages:
+        take(cls, wanted[cls], max(0.0, left - others(cls)))
+    return engaged
+
+
+def _scale(classes: list[str], wanted: Mapping[str, float], shots: Mapping[str, int],
+           capacity: float, pool: float, take) -> None:
+    """Proportional shares: every class gets f x its want, f as large as capacity and pool allow."""
+    total = sum(wanted[c] for c in classes)
+    total_shots = sum(wanted[c] * shots[c] for c in classes)
+    factor = 1.0
+    if total > 0:
+        factor = min(factor, capacity / total)
+    if total_shots > 0:
+        factor = min(factor, pool / total_shots)
+    for cls in classes:
+        take(cls, factor * wanted[cls], math.inf)
+
+
+def deterministic(scenario: Scenario) -> dict[str, np.ndarray]:
+    """The fluid stock-and-flow solution: every draw replaced by its expected value.
+
+    Arrivals are `per_day` (fractional), engagements c x eligible within capacity and stock,
+    kills engaged x (1 - (1-pk)^n), stocks continuous. Returns end-of-day `stock`
+    (interceptor, day), `arrivals` and `kills` (class, day). Parametric threats only.
+    """
+    if scenario.threats is None:
+        raise ScenarioError(f"{scenario.source}: threats: the expected-value solution needs per_day figures")
+    names = list(scenario.interceptors)
+    horizon = scenario.horizon_days
+    deliveries = delivery_schedule(scenario).astype(float)
+    stock = np.array([scenario.interceptors[n].stock for n in names], dtype=float)
+    out_stock = np.zeros((len(names), horizon))
+    arrivals = np.array([scenario.threats[c].per_day for c in scenario.classes])
+    out_kills = np.zeros((len(scenario.classes), horizon))
+    class_index = {c: k for k, c in enumerate(scenario.classes)}
+    for day in range(horizon):
+        stock += deliveries[:, day]
+        remaining = arrivals.copy()
+        for layer in scenario.layers:
+            i = None if layer.interceptor is None else names.index(layer.interceptor)
+            flows = {cls: remaining[class_index[cls]] for cls in layer.engages}
+            engaged = layer_flow(layer, flows, None if i is None else stock[i])
+            for cls, count in engaged.items():
+                k = class_index[cls]
+                if i is not None:
+                    stock[i] -= count * layer.engages[cls].shots
+                killed = count * layer.engages[cls].kill_probability
+                remaining[k] -= killed
+                out_kills[k, day] += killed
+        out_stock[:, day] = stock
+    return {"stock": out_stock, "arrivals": np.repeat(arrivals[:, None], horizon, axis=1),
+            "kills": out_kills}

@@ -1,0 +1,97 @@
+"""`simulate` and `sustain` on the command line: figures, JSON, and hostile values refused clearly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from analysis.cli import main
+from analysis.paths import PROJECT_ROOT
+
+EXAMPLE = {
+    "name": "worked-example", "horizon_days": 30, "runs": 50,
+    "threats": {"t": {"per_day": 10, "dispersion": 1}},
+    "interceptors": {"a": {"stock": 100, "deliveries_per_month": 5 * 365 / 12},
+                     "b": {"stock": 100, "deliveries_per_month": 6 * 365 / 12}},
+    "layers": [{"name": "A", "interceptor": "a", "engages": {"t": {"shots": 1, "pk": 0.85}}},
+               {"name": "B", "interceptor": "b", "engages": {"t": {"shots": 2, "pk": 0.3}}}],
+}
+
+
+def test_sustain_prints_a_table_and_writes_the_json(tmp_path, capsys):
+    path = tmp_path / "example.yaml"
+    path.write_text(yaml.safe_dump(EXAMPLE))
+    assert main(["sustain", str(path), "--runs", "0"]) == 0
+    text = capsys.readouterr().out
+    assert "defense multiple: 0.50" in text and "7.2" in text
+    assert main(["sustain", str(path), "--runs", "100", "--json", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    b = data["interceptors"]["b"]
+    assert b["sustainable_threats_per_day"] == pytest.approx(7.25)
+    assert b["sustainable_multiple"] == pytest.approx(0.725)
+    assert b["used_per_day"] == pytest.approx(3.0) and b["delivered_per_day"] == pytest.approx(6.0)
+    assert data["defense_multiple"] == pytest.approx(0.5)
+    assert data["required_production"]["b"]["deliveries_per_month_alone"] == pytest.approx(11.5 * 365 / 12)
+    assert [row["factor"] for row in data["engine_check"]] == [0.9, 1.15]
+
+
+def test_simulate_without_attacker_costs_says_the_ratio_is_not_available(tmp_path, capsys):
+    path = tmp_path / "example.yaml"
+    path.write_text(yaml.safe_dump(EXAMPLE))
+    assert main(["simulate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "cost-exchange ratio: not available (no attacker cost for: t)" in out
+    assert "±" in out  # Monte Carlo errors beside the figures
+
+
+def test_an_unreachable_calibration_target_is_said_on_the_terminal(capsys):
+    assert main(["simulate", "baseline", "--runs", "50", "--set", "horizon_days=10",
+                 "--set", "calibration.target.ballistic=0.99"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: calibration: target 99.0% for ballistic is out of reach" in err
+
+
+def test_a_held_value_that_leaves_calibration_nothing_to_solve_is_refused(capsys):
+    assert main(["simulate", "baseline", "--set", "layers.patriot.engage_probability=0.8"]) == 1
+    err = capsys.readouterr().err
+    assert "calibration" in err and "--no-calibrate" in err
+    assert main(["simulate", "baseline", "--runs", "50", "--set", "horizon_days=5", "--no-calibrate",
+                 "--set", "layers.patriot.engage_probability=0.8"]) == 0
+
+
+def _run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, timeout=120)
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["--runs", "1000000000000"], ["--runs", "10,000,000"]),
+    (["--runs", "10000000", "--set", "horizon_days=36500"], ["run-days", "seeds"]),
+    (["--set", "horizon_days=100000000"], ["baseline.yaml", "horizon_days", "100000000", "36,500"]),
+    (["--set", "interceptors.pac3_mse.stock=1e30"], ["interceptors.pac3_mse.stock", "1e+30"]),
+    (["--set", "threats.drone.per_day=1e20"], ["threats.drone.per_day", "1e+20"]),
+    (["--seed", "-1"], ["--seed", "-1"]),
+    (["--chunk-runs", "0"], ["--chunk-runs", "0"]),
+    (["--set", "x=[1,2"], ["--set x=[1,2", "not valid YAML"]),
+    (["--set", "threats.drone.perday=1"], ["threats.drone.perday", "unknown scenario key"]),
+])
+def test_hostile_values_get_one_clear_error(args, named):
+    done = _run("simulate", "baseline", *args)
+    assert done.returncode in (1, 2), done.stderr
+    assert "Traceback" not in done.stderr
+    for word in named:
+        assert word in done.stderr, (word, done.stderr)
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"name: x\n\xff\n", "not UTF-8"), (b"", "is empty")])
+def test_unreadable_scenario_files(tmp_path, content, message):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    for command in ("simulate", "sustain"):
+        done = _run(command, str(path))
+        assert done.returncode == 1 and "bad.yaml" in done.stderr and message in done.stderr
+        assert "Traceback" not in done.stderr
