@@ -137,11 +137,11 @@ def reference_scenario(mapping: dict[str, Any], *, horizon_days: int | None = No
     )
     layers = []
     for layer in mapping["layers"]:
-        # one probability for every class, or a mapping class -> probability (missing: 1)
-        raw_p = layer.get("engage_probability", 1.0)
+        # one probability for every class, or a mapping class -> probability (missing or null: 1)
+        raw_p = layer.get("engage_probability")
         engage_p = (
-            {c: float(raw_p.get(c, 1.0)) for c in layer["engages"]} if isinstance(raw_p, dict)
-            else dict.fromkeys(layer["engages"], float(raw_p))
+            {c: float(1.0 if raw_p.get(c) is None else raw_p[c]) for c in layer["engages"]}
+            if isinstance(raw_p, dict) else dict.fromkeys(layer["engages"], float(1.0 if raw_p is None else raw_p))
         )
         engagements = tuple(
             Engagement(threat, int(spec.get("shots", 1)), float(spec["pk"]), engage_p[threat])
@@ -163,7 +163,8 @@ def reference_scenario(mapping: dict[str, Any], *, horizon_days: int | None = No
         threats=threats,
         interceptors=interceptors,
         layers=tuple(layers),
-        attacker_costs_usd={k: float(v) for k, v in mapping.get("attacker_costs_usd", {}).items()},
+        attacker_costs_usd={k: float(v) for k, v in (mapping.get("attacker_costs_usd") or {}).items()
+                            if v is not None},
     )
 
 

@@ -146,6 +146,8 @@ def test_required_production_matches_the_closed_form() -> None:
     expected = next(m for m in range(10_000) if holds(m))
     assert found.reachable and found.deliveries_per_month == expected
     assert found.probability == 1.0
+    # every figure tried holds in all runs or in none: the answer is settled and says so
+    assert found.settled and f"between {expected - 1:,} and {expected:,} a month" in found.certainty
     assert all(share == (1.0 if holds(int(d)) else 0.0) for d, share in found.steps if d == int(d))
 
 

@@ -259,35 +259,37 @@ def capped_median_days(result: Any, interceptor: str) -> tuple[float, bool]:
 
 
 def _with_certainty(answer: ProductionRequirement) -> ProductionRequirement:
-    """Fill in how sure the answer is (module doc)."""
+    """Fill in how sure the answer is (module doc): the figures tried that clearly hold and
+    clearly fail the target at this number of runs bracket the answer."""
     runs, confidence = answer.runs, answer.confidence
     found = answer.deliveries_per_month
     if found is None or runs <= 0:
-        answer.certainty = "no figure found, so no Monte Carlo margin to state"
-        return answer
+        return answer  # the note says why there is no figure
     p = answer.probability
     answer.probability_se = mc.proportion_se(p, runs)
     lower = [(d, s) for d, s in answer.steps if d < found]
     answer.below = max(lower) if lower else None
-    margin_above = p - confidence
-    clear_above = margin_above >= 2 * max(answer.probability_se, 1 / runs)
-    if answer.below is None:
-        answer.settled = clear_above
-        answer.certainty = (f"{p:.1%} of {runs:,} runs hold the target at {found:,.0f} a month "
-                            f"(+-{answer.probability_se:.1%}); nothing lower was needed")
-        return answer
-    below_figure, below_share = answer.below
-    below_se = mc.proportion_se(below_share, runs)
-    clear_below = confidence - below_share >= 2 * max(below_se, 1 / runs)
-    answer.settled = clear_above and clear_below
-    text = (f"{p:.1%} +- {answer.probability_se:.1%} of {runs:,} runs hold the target at "
-            f"{found:,.0f} a month, {below_share:.1%} +- {below_se:.1%} at {below_figure:,.0f}")
-    if answer.settled:
-        answer.certainty = text + f": the figure lies between {below_figure:,.0f} and {found:,.0f} a month"
+
+    def margin(share: float) -> float:
+        return 2 * max(mc.proportion_se(share, runs), 1 / runs)
+
+    holds = [d for d, s in answer.steps if s - confidence >= margin(s) - 1e-12]
+    fails = [d for d, s in answer.steps if confidence - s >= margin(s) - 1e-12]
+    low = max((d for d in fails if d <= found), default=None)
+    high = min((d for d in holds if d >= found), default=None)
+    answer.settled = low is not None and high is not None and high - low <= max(1.0, 0.05 * found)
+    text = f"{p:.1%} ± {answer.probability_se:.1%} of {runs:,} runs hold the target at {found:,.0f} a month"
+    if answer.below is not None:
+        figure, share = answer.below
+        text += f", {share:.1%} ± {mc.proportion_se(share, runs):.1%} at {figure:,.0f}"
+    if low is None and answer.below is None:
+        answer.certainty = text + "; nothing lower was needed"
+    elif answer.settled:
+        answer.certainty = text + f"; the figure lies between {low:,.0f} and {high:,.0f} a month"
     else:
-        closest = min(abs(margin_above), abs(confidence - below_share)) or 1 / runs
-        se = max(answer.probability_se, below_se, 1 / runs)
-        needed = math.ceil(runs * (2 * se / closest) ** 2)
-        answer.certainty = (text + f": within Monte Carlo error of the {confidence:.0%} line; "
-                            f"about {needed:,} runs would settle it")
+        clear_low = "below any figure tried" if low is None else f"above {low:,.0f}"
+        clear_high = "beyond the figures tried" if high is None else f"at most {high:,.0f}"
+        answer.certainty = (text + f"; at this number of runs the figure is {clear_low} and {clear_high} "
+                            "a month (each side clear of the line by two standard errors); more runs "
+                            "would narrow it")
     return answer

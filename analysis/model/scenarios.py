@@ -6,6 +6,7 @@ munitions cost. The file format, with the meaning of every key::
 
     name: baseline-2025-10
     description: free text                 # optional
+    period: October 2025                   # optional: the attack the rates describe (reports)
     horizon_days: 365
     runs: 10000
     seed: 20251010
@@ -155,6 +156,7 @@ class Scenario:
     attacker_costs_usd: dict[str, float | None]  # None: not given (no cost-exchange ratio)
     calibration: Calibration | None = None
     description: str = ""
+    period: str = ""  # the attack the rates describe, in words, e.g. "December 2025 to May 2026"
     source: str = "<dict>"
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     lines: Mapping[tuple, int] = field(default_factory=dict, repr=False, compare=False)
@@ -281,7 +283,8 @@ def _build(model: ScenarioFile, document: YamlDocument) -> Scenario:
         name=model.name, horizon_days=model.horizon_days, runs=model.runs, seed=model.seed,
         classes=classes, threats=threats, record_threats=record, interceptors=interceptors,
         layers=tuple(layers), attacker_costs_usd=dict(data["attacker_costs_usd"]),
-        calibration=calibration, description=model.description, source=document.source,
+        calibration=calibration, description=model.description, period=model.period,
+        source=document.source,
         data=data, lines=dict(document.lines),
     )
 

@@ -232,6 +232,7 @@ class ScenarioFile(InputModel):
 
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
+    period: str = Field("", max_length=200)  # the attack the rates describe, in words (reports)
     horizon_days: _whole_type(1, MAX_HORIZON_DAYS, "at least one day")
     runs: _whole_type(1, MAX_RUNS, "at least one run") = DEFAULT_RUNS
     seed: _whole_type(0, MAX_SEED, "a seed cannot be negative") = DEFAULT_SEED

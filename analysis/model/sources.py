@@ -57,7 +57,7 @@ def citations(text: str) -> list[str]:
     return CITATION.findall(text)
 
 
-def uncited_figures(path: Path, skip_keys: tuple[str, ...] = ("name", "description", "seed",
+def uncited_figures(path: Path, skip_keys: tuple[str, ...] = ("name", "description", "period", "seed",
                                                               "horizon_days", "runs")) -> list[tuple[int, str]]:
     """(line number, line) of a YAML file's lines that hold a figure but cite no source."""
     problems: list[tuple[int, str]] = []

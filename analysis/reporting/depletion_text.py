@@ -1,0 +1,224 @@
+"""The sentences of the depletion reports (04 and 05): the answer first, in plain words.
+
+Every sentence states the assumption with the result, gives the range over the assumption (the
+stock halved and doubled) beside the range over the attack's randomness (10th-90th percentile
+of runs), and dates as well as day counts. The figures come from `analysis.model.briefing`,
+computed once for both reports; this module only words them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from analysis.reporting.words import (
+    CLASS_LABELS,
+    STOPPED,
+    class_label,
+    date,
+    day_and_date,
+    interceptor_label,
+    money,
+    share,
+)
+
+NOT_MODELLED = (
+    "What the model leaves out: PAC-2 GEM-T, SAMP/T, fighter aircraft and helicopters, where "
+    "batteries stand and what they defend, weather, and any change of tactics; every threat that "
+    "gets through counts the same. Stocks, deliveries and kill probabilities are not public: the "
+    "figures used are labelled assumptions, each with its source in `data/sources.yaml`."
+)
+
+GLOSSARY = """**Words used in this report**
+
+- *Stopped*: destroyed, or (drones) shot down or jammed, or (missiles) failed to reach the target,
+  as the Air Force counts them in the record.
+- *Runs short of* a class: the first day some of those threats reached the interceptor's layer and
+  went unanswered because too few interceptors were left for one more engagement. Deliveries go
+  on, so the layer keeps firing what arrives: it does not mean none are left.
+- *Run*: one simulated year of attacks. The model draws thousands; "80% of runs" is the range
+  from the 10th to the 90th percentile, the spread the attack's randomness alone gives.
+- *Monte Carlo error* (±): how much a figure would move with another set of runs.
+- *Calibration*: the share of threats each layer engages is solved so that the layers stop the
+  share the record shows; the chance one interceptor destroys its target is an assumption.
+- *Cost-exchange ratio*: the defense's spending divided by the attack's; below 1 the defense
+  spends less than the attack costs.
+"""
+
+
+def _key_pair_sentence(b: Mapping[str, Any], pair: Mapping[str, Any], first: bool) -> str:
+    name, cls = pair["interceptor"], pair["class"]
+    stock = b["interceptors"][name]
+    use = stock["used_per_day"] or 0.0
+    use_cls = stock["use_by_class"].get(cls, 0.0)
+    horizon = b["horizon_days"]
+    label = interceptor_label(name)
+    verb = "run" if label.endswith("s") else "runs"
+    lead = f"{verb} short first" if first else f"{verb} short"
+    fired = f"about {use:,.1f} are fired a day" if use < 20 else f"about {use:,.0f} are fired a day"
+    fired += " with every stock in hand"
+    if len(stock["use_by_class"]) > 1:
+        fired += f" ({use_cls:,.1f} of them at {class_label(cls)})"
+    pronoun = "they" if verb == "run" else "it"
+    text = (f"**{label[0].upper() + label[1:]} {lead}.** At an assumed stock of {stock['stock']:,} with "
+            f"{stock['deliveries_per_month']:,.0f} delivered a month, {fired}, so {pronoun} can no longer "
+            f"answer every {class_label(cls, True)} from about "
+            f"{day_and_date(pair['median'], pair['median_date'], horizon)}")
+    if pair["p90_date"]:
+        spread = f"in 80% of runs between {date(pair['p10_date'])} and {date(pair['p90_date'])}"
+    else:
+        spread = f"in 80% of runs from {date(pair['p10_date'])} or later than day {horizon}"
+    text += f" ({spread})"
+    ranges = b["stock_range"].get(name, [])
+    if len(ranges) == 2:
+        low, high = ranges
+        text += (f"; with half or twice the assumed stock, {day_and_date(low['median'], low['median_date'], horizon)},"
+                 f" or {day_and_date(high['median'], high['median_date'], horizon)}")
+    return text + "."
+
+
+def _fall_sentence(b: Mapping[str, Any]) -> str:
+    before, after = b["rates_before_shortage"], b["rates_at_end"]
+    days = next(iter(after.values()))["days"]
+    parts = []
+    order = sorted(after, key=lambda c: -((before.get(c) or 0) - (after[c]["rate"] or 0)))
+    for cls in order:
+        if before.get(cls) is None or after[cls]["rate"] is None or before[cls] - after[cls]["rate"] < 0.02:
+            continue
+        end = after[cls]
+        parts.append(f"{class_label(cls)} {STOPPED.get(cls, 'stopped')} falls from {share(before[cls])} to "
+                     f"{share(end['rate'])} (80% of runs: {share(end['p10'])}–{share(end['p90'])})")
+    if not parts:
+        return (f"**What follows.** Within the {b['horizon_days']} days simulated, the share of each kind "
+                "of threat stopped stays within two points of the share before any stock ran short.")
+    return ("**What follows.** Between the days before any stock ran short and the last "
+            f"{days} days simulated, the share of " + "; the share of ".join(parts) + ".")
+
+
+def cost_sentence(b: Mapping[str, Any]) -> str:
+    """Spending, cost per threat stopped, the cost-exchange ratio, and why it falls if it does."""
+    costs, stocked = b["costs"], b["costs_if_stocked"]
+    text = (f"**Cost.** The defense spends about {money(costs['spending_per_day_usd'])} a day, "
+            f"{money(costs['cost_per_kill_usd'])} per threat stopped")
+    ratio = costs["cost_exchange_ratio"]
+    if ratio is None:
+        missing = ", ".join(class_label(c) for c in costs["missing"]) or "the attack"
+        return text + f"; the attack's cost is not given for {missing}, so there is no cost-exchange ratio."
+    text += (f"; the attack costs about {money(costs['attacker_per_day_usd'])} a day, a cost-exchange "
+             f"ratio of {ratio:.2f}.")
+    if stocked["cost_exchange_ratio"] and ratio < 0.9 * stocked["cost_exchange_ratio"]:
+        text += (f" With every stock in hand it would be {stocked['cost_exchange_ratio']:.2f}: the ratio is "
+                 "lower because interceptors ran out and stopped being fired, not because the defense "
+                 "became cheaper; fewer threats are stopped.")
+    return text
+
+
+def attack_clause(b: Mapping[str, Any], period: str, record_date: str) -> str:
+    arrivals = b["arrivals_per_day"]
+    shown = ", ".join(f"{value:,.0f} {CLASS_LABELS.get(c, c)}" if value >= 20 else f"{value:,.1f} {CLASS_LABELS.get(c, c)}"
+                      for c, value in arrivals.items())
+    where = f"the attack of {period}" if period else "the scenario's attack"
+    source = f"; record through {record_date}" if record_date else ""
+    return f"At {where} (about {shown} a day{source})"
+
+
+def answer_one(b: Mapping[str, Any], period: str, record_date: str) -> str:
+    """Three to five quotable sentences for one scenario (report 04), as Markdown bullets."""
+    lines = [f"- {attack_clause(b, period, record_date)}, starting on {date(b['start'])}:"]
+    for index, pair in enumerate(b["key_pairs"]):
+        lines.append(f"- {_key_pair_sentence(b, pair, index == 0)}")
+    if not b["key_pairs"]:
+        lines.append(f"- **No interceptor runs short within {b['horizon_days']} days** in the median run.")
+    fall = _fall_sentence(b)
+    if fall:
+        lines.append(f"- {fall}")
+    rate = b["interception_rate"]
+    leak = b["leakers_per_day"]
+    over = "Over the year" if b["horizon_days"] == 365 else f"Over the {b['horizon_days']} days"
+    lines.append(f"- **{over}** the defense stops {share(rate['mean'], 1)} of what is launched "
+                 f"(80% of runs: {share(rate['p10'], 1)}–{share(rate['p90'], 1)}) and about "
+                 f"{leak['mean']:,.0f} threats a day get through. " + cost_sentence(b))
+    lines.append(f"- These are consequences of the assumptions, not a forecast. {NOT_MODELLED}")
+    return "\n".join(lines)
+
+
+def assumptions_table(b: Mapping[str, Any]) -> pd.DataFrame:
+    """What the headline rests on: each interceptor's stock, deliveries and cost, as assumed."""
+    rows = []
+    for name, item in b["interceptors"].items():
+        rows.append({"interceptor": interceptor_label(name), "stock (assumed)": item["stock"],
+                     "delivered a month (assumed)": item["deliveries_per_month"],
+                     "fired a day now": item["used_per_day"], "price each": money(item["unit_cost_usd"])})
+    return pd.DataFrame(rows)
+
+
+def scenario_sentence(name: str, b: Mapping[str, Any], reference: Mapping[str, Any]) -> str:
+    """One line per scenario of report 05: what runs short, when, against the reference."""
+    if not b["key_pairs"]:
+        return f"- **{name}**: no interceptor runs short within {b['horizon_days']} days in the median run."
+    pair = b["key_pairs"][0]
+    label = interceptor_label(pair["interceptor"])
+    text = (f"- **{name}**: {label} {'run' if label.endswith('s') else 'runs'} short of "
+            f"{class_label(pair['class'])} first, from about "
+            f"{day_and_date(pair['median'], pair['median_date'], b['horizon_days'])}")
+    deepest = b["key_pairs"][-1]
+    if deepest is not pair:
+        text += (f"; {interceptor_label(deepest['interceptor'])} of {class_label(deepest['class'])} from "
+                 f"{day_and_date(deepest['median'], deepest['median_date'], b['horizon_days'])}")
+    rate = b["interception_rate"]["mean"]
+    text += f". The defense stops {share(rate, 1)} of what is launched over the {b['horizon_days']} days"
+    ratio = b["costs"]["cost_exchange_ratio"]
+    if ratio is not None:
+        text += f"; cost-exchange ratio {ratio:.2f}"
+        stocked = b["costs_if_stocked"]["cost_exchange_ratio"]
+        if stocked and ratio < 0.9 * stocked:
+            text += f" (it would be {stocked:.2f} with every stock in hand: lower only because interceptors ran out)"
+    return text + "."
+
+
+def plain_note(note: Any) -> str:
+    """A note from analysis.model in words: numbers such as "1e+06" written out; "" for none."""
+    if note is None or (isinstance(note, float) and math.isnan(note)) or not str(note).strip():
+        return ""
+    text = re.sub(r"\d+(?:\.\d+)?e\+\d+", lambda m: f"{float(m.group()):,.0f}", str(note))
+    for name, label in CLASS_LABELS.items():
+        text = re.sub(rf"\b{name}\b(?! missiles)", label, text)
+    return text
+
+
+def production_notes(production: pd.DataFrame, target_label: str) -> str:
+    """Markdown bullets: how sure each production figure is, or why it is missing."""
+    lines = []
+    for interceptor, row in production.iterrows():
+        for key, label in (("note", target_label), ("certainty", target_label),
+                           ("second note", "second target")):
+            text = plain_note(row.get(key))
+            if text:
+                lines.append(f"- **{interceptor_label(interceptor)}**, {label}: {text}.")
+    return "\n".join(lines)
+
+
+def record_date() -> tuple[dt.date, str]:
+    """The date of the record snapshot the shipped scenarios' figures come from (data/sources.yaml)."""
+    from analysis.model.sources import load_sources
+
+    when = dt.date.fromisoformat(load_sources()["record"].date)
+    return when, date(when)
+
+
+def start_date(text: str, notebook: str) -> dt.date:
+    """Day 1 of a simulation: a date parameter (YYYY-MM-DD), or "" for the day after the record."""
+    from analysis.errors import ParameterError
+
+    if not text.strip():
+        return record_date()[0] + dt.timedelta(days=1)
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ParameterError(f"{notebook}: parameter 'start_date': value {text!r}: a date YYYY-MM-DD, "
+                             "or empty for the day after the record") from None

@@ -1,0 +1,122 @@
+"""Plain words for the depletion reports: names of interceptors, layers, classes and parameters,
+money and dates as a reader writes them (display only: the numbers are left as computed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+INTERCEPTOR_LABELS = {
+    "pac3_mse": "PAC-3 MSE",
+    "medium_sam": "medium-range SAM",
+    "interceptor_drone": "interceptor drones",
+}
+LAYER_LABELS = {
+    "patriot": "Patriot",
+    "medium_sam": "medium-range SAM (NASAMS, IRIS-T)",
+    "interceptor_drones": "interceptor drones",
+    "electronic_warfare": "electronic warfare",
+    "mobile_fire_groups": "mobile fire groups",
+}
+CLASS_LABELS = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles"}
+CLASS_SINGULAR = {"drone": "drone", "cruise": "cruise missile", "ballistic": "ballistic missile"}
+# what "stopped" means in the record for each class (the Air Force's counts)
+STOPPED = {"drone": "shot down or jammed", "cruise": "destroyed or failed to reach their target",
+           "ballistic": "destroyed or failed to reach their target"}
+
+
+def interceptor_label(name: str) -> str:
+    """"pac3_mse" as "PAC-3 MSE"; unknown names lose their underscores."""
+    return INTERCEPTOR_LABELS.get(name, str(name).replace("_", " "))
+
+
+def layer_label(name: str) -> str:
+    """"patriot" as "Patriot"; unknown names lose their underscores."""
+    return LAYER_LABELS.get(name, str(name).replace("_", " "))
+
+
+def class_label(name: str, singular: bool = False) -> str:
+    """"cruise" as "cruise missiles" (or "cruise missile")."""
+    labels = CLASS_SINGULAR if singular else CLASS_LABELS
+    return labels.get(name, str(name).replace("_", " ") + ("" if singular else "s"))
+
+
+def classes_label(names: str | Sequence[str]) -> str:
+    """"ballistic, cruise" as "ballistic missiles, cruise missiles"."""
+    parts = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+    return ", ".join(class_label(n) for n in parts if n)
+
+
+def parameter_label(key: str) -> str:
+    """A dotted scenario key in words: "threats.cruise.per_day" as "cruise missiles a day"."""
+    parts = str(key).split(".")
+    if parts[0] == "threats" and len(parts) == 3 and parts[2] == "per_day":
+        return f"{class_label(parts[1])} a day"
+    if parts[0] == "interceptors" and len(parts) == 3:
+        what = {"stock": "stock", "deliveries_per_month": "delivered a month"}.get(
+            parts[2], parts[2].replace("_", " "))
+        return f"{interceptor_label(parts[1])} {what}"
+    if parts[0] == "layers" and len(parts) == 4 and parts[2] == "engage_probability":
+        return f"{layer_label(parts[1])}: share of {class_label(parts[3])} engaged"
+    if parts[0] == "layers" and len(parts) == 5 and parts[2] == "engages":
+        if parts[4] == "shots":
+            return f"{layer_label(parts[1])}: interceptors fired per {class_label(parts[3], singular=True)}"
+        if parts[4] == "pk":
+            return f"{layer_label(parts[1])}: chance one interceptor destroys a {class_label(parts[3], singular=True)}"
+    if parts[:2] == ["calibration", "target"] and len(parts) == 3:
+        return f"share of {class_label(parts[2])} stopped (the observed rate the model matches)"
+    return str(key).replace("_", " ")
+
+
+def parameter_value(key: str, value: Any) -> str:
+    """A parameter's value in its unit: probabilities as percentages, counts whole, rates to 3 digits."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    key = str(key)
+    if key.endswith(".pk") or ".engage_probability." in key or key.startswith("calibration.target."):
+        return f"{float(value) * 100:.0f}%"
+    if key.endswith((".stock", ".shots", ".deliveries_per_month")):
+        return f"{float(value):,.0f}"
+    if isinstance(value, int | float):
+        return f"{float(value):.3g}"
+    return str(value)
+
+
+def money(value: Any) -> str:
+    """US dollars rounded as a reader writes them: "$11 million", "$64,000", "$2.5 billion"."""
+    if value is None or pd.isna(value):
+        return "–"
+    value = float(value)
+    if abs(value) >= 1e9:
+        return f"${value / 1e9:,.1f} billion"
+    if abs(value) >= 1e6:
+        shown = f"{value / 1e6:,.1f}" if abs(value) < 1e7 else f"{value / 1e6:,.0f}"
+        return f"${shown} million"
+    if abs(value) >= 1e4:
+        return f"${round(value, -3):,.0f}"
+    return f"${round(value, -2) if abs(value) >= 1000 else value:,.0f}"
+
+
+def date(value: dt.date | None) -> str:
+    """"14 December 2026" (no leading zero); "–" for none."""
+    if value is None:
+        return "–"
+    return f"{value.day} {value:%B %Y}"
+
+
+def day_and_date(day: float | None, when: dt.date | None, horizon: int) -> str:
+    """"day 190, 14 December 2026", or "after day 365" when later than the horizon."""
+    if day is None:
+        return f"after day {horizon}"
+    return f"day {day:,.0f}, {date(when)}"
+
+
+def share(value: Any, digits: int = 0) -> str:
+    """A share as a percentage ("35%")."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{float(value) * 100:.{digits}f}%"
