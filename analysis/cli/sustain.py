@@ -11,7 +11,7 @@ import argparse
 import math
 from typing import Any
 
-from analysis.cli.scenario_args import add_scenario_arguments
+from analysis.cli.simulate import add_scenario_arguments
 
 DEFAULT_CHECK_RUNS = 1000
 
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from analysis.cli.common import note, write_output
-    from analysis.cli.scenario_args import calibration_warnings, scenario_from_args
+    from analysis.cli.simulate import calibration_warnings, scenario_from_args
     from analysis.model import sustainability
     from analysis.model.calibration import calibrate
     from analysis.model.longrun import long_run
