@@ -87,12 +87,18 @@ def _limit(stock: np.ndarray | None, capacity_left: np.ndarray | None, claims: S
     return limit
 
 
+def _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted) -> tuple:
+    """The most `claim` could make now and the engagements it wants (drawn only where it could
+    make one)."""
+    limit = _limit(stock, capacity_left, claims, claim)
+    eligible = remaining[claim.k] if limit is None else np.where(limit > 0, remaining[claim.k], 0)
+    return limit, np.asarray(draw_wanted(claim, eligible), dtype=np.int64)
+
+
 def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:
     engaged = []
     for claim in claims:
-        limit = _limit(stock, capacity_left, claims, claim)
-        eligible = remaining[claim.k] if limit is None else np.where(limit > 0, remaining[claim.k], 0)
-        count = draw_wanted(claim, eligible)
+        limit, count = _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted)
         if limit is not None:
             count = np.minimum(count, limit)
         if stock is not None:
@@ -104,12 +110,8 @@ def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.n
 
 
 def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:
-    wanted = []
-    for claim in claims:
-        limit = _limit(stock, capacity_left, claims, claim)
-        eligible = remaining[claim.k] if limit is None else np.where(limit > 0, remaining[claim.k], 0)
-        wanted.append(np.asarray(draw_wanted(claim, eligible), dtype=np.int64))
-    want = np.array(wanted)  # (claim, run)
+    want = np.array([_wanted(remaining, stock, capacity_left, claims, claim, draw_wanted)[1]
+                     for claim in claims])  # (claim, run)
     shots = np.array([c.shots for c in claims], dtype=np.int64)[:, None]
     total = want.sum(axis=0)
     total_shots = (want * shots).sum(axis=0)
