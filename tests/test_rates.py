@@ -48,14 +48,9 @@ def test_interval_works_on_arrays_and_zero_trials() -> None:
 
 import pandas as pd  # noqa: E402
 
-from analysis.stats.rates import (  # noqa: E402
-    RateError,
-    fit_beta_binomial,
-    overdispersion_table,
-    quasi_dispersion,
-    quasi_interval,
-    rate_table,
-)
+from analysis.stats.dispersion import fit_beta_binomial, overdispersion_table  # noqa: E402
+from analysis.stats.intervals import cluster_interval  # noqa: E402
+from analysis.stats.rates import RateError, quasi_dispersion, rate_table, wave_interval  # noqa: E402
 
 
 def _convention_on(date: pd.Timestamp) -> str:
@@ -106,6 +101,13 @@ def test_rate_table_sums_counts_per_group() -> None:
         assert row.launched == launched and row.neutralised == neutralised
         assert row.rate == pytest.approx(neutralised / launched)
         assert (row.ci_low, row.ci_high) == pytest.approx(binomial_interval(neutralised, launched))
+    # the interval over waves is the cluster interval of the group's per-wave counts
+    drones = national[(national["weapon_class"] == "drone")
+                      & (national["report_date"].dt.to_period("M") == pd.Period("2024-08", "M"))]
+    low, high, _df = cluster_interval(drones["neutralised"].astype(float), drones["launched"].astype(float))
+    row = table[(table["class"] == "drone") & (table["month"] == pd.Period("2024-08", "M"))].iloc[0]
+    assert (row.od_low, row.od_high) == pytest.approx((low[0], high[0]))
+    assert "cluster-robust by wave" in row.method and "only 10 waves" in row.note
     assert "other" not in set(table["class"])  # regional rows left out under command=national
     assert "other" in set(rate_table(record, by="class", command="all")["class"])
 
@@ -140,9 +142,9 @@ def test_quasi_dispersion_near_one_for_binomial_and_interval_widens_when_overdis
     # Expected phi = 1 + (mean n - 1) rho for the beta-binomial, weighted by n (second method).
     expected = 1 + (np.sum(n * (n - 1)) / np.sum(n)) / 11
     assert phi == pytest.approx(expected, rel=0.25)
-    low, high, _ = quasi_interval(spread, n)
+    low, high, note = wave_interval(spread, n)
     w_low, w_high = binomial_interval(spread.sum(), n.sum())
-    assert high - low > 3 * (w_high - w_low)
+    assert high - low > 3 * (w_high - w_low) and note == ""
 
 
 def test_beta_binomial_recovers_known_dispersion() -> None:
@@ -163,6 +165,22 @@ def test_beta_binomial_recovers_known_dispersion() -> None:
     # Plain binomial data: rho near zero.
     flat = fit_beta_binomial(rng.binomial(n, 0.6), n)
     assert flat.rho < 0.005
+
+
+def test_a_row_counting_more_than_launched_is_left_out_with_a_note_not_capped() -> None:
+    record = synthetic_record()
+    first = record.index[(record["weapon_class"] == "drone")][0]
+    record.loc[first, ["launched", "destroyed", "not_reached", "neutralised"]] = [16, 15, 11, 26]
+    table = rate_table(record, by="class")
+    national = record[(record["command"] == "national") & (record["weapon_class"] == "drone")]
+    drone = table.set_index("class").loc["drone"]
+    assert drone.launched == national["launched"].sum() - 16
+    assert drone.neutralised == national["neutralised"].sum() - 26
+    assert table.attrs["impossible_lines"] == [int(record.loc[first, "line"])]
+    assert "cannot be true" in table.attrs["note"] and str(record.loc[first, "line"]) in table.attrs["note"]
+    # under destroyed the row (15 of 16) is possible and counted
+    destroyed = rate_table(record, by="class", convention="destroyed")
+    assert destroyed.attrs["impossible_lines"] == []
 
 
 def test_overdispersion_table_on_synthetic_record() -> None:
@@ -225,11 +243,12 @@ def test_rates_command_writes_the_issue_columns(record_path: Path, tmp_path: Pat
     written = pd.read_csv(output)
     assert list(written.columns) == ["class", "quarter", "convention", "launched", "destroyed", "rate",
                                      "ci_low", "ci_high", "method", "waves", "dispersion", "od_low",
-                                     "od_high"]
+                                     "od_high", "note"]
     tolerance = 1e-6  # the CSV keeps 6 significant digits
     assert (written["ci_low"] <= written["rate"] + tolerance).all()
     assert (written["rate"] <= written["ci_high"] + tolerance).all()
-    assert (written["method"] == "wilson; quasi-binomial by wave").all()
+    assert (written["method"] == "wilson; cluster-robust by wave (CR2, Bell-McCaffrey t, logit)").all()
+    assert written.loc[written["waves"].between(2, 11), "note"].str.contains("rough guide").all()
     assert (written["waves"] >= 1).all()
     assert (written["dispersion"].dropna() > 0).all() and written["dispersion"].notna().any()
     several = written["waves"] >= 2  # a single wave has no spread to measure: od left empty
@@ -295,7 +314,8 @@ def test_row_wave_ids_sum_to_the_wave_table_on_real_snapshot(real_record: pd.Dat
     # The rate table clusters by these waves: its wave count is the number of distinct waves.
     drones = real_record.assign(wave_id=ids)
     drones = drones[(drones["weapon_class"] == "drone") & (drones["command"] == "national")
-                    & drones["launched"].gt(0) & drones["neutralised"].notna()]
+                    & drones["launched"].gt(0) & drones["neutralised"].notna()
+                    & ~drones["neutralised"].gt(drones["launched"])]  # the row that cannot be true
     row = rate_table(real_record, by="class").set_index("class").loc["drone"]
     assert row.waves == drones["wave_id"].nunique()
 
@@ -322,18 +342,16 @@ def test_rates_command_all_warns_about_pooled_regional_rows(
 
 @pytest.mark.parametrize("method", ["wilson", "jeffreys"])
 def test_interval_bounds_are_exact_at_zero_and_all_successes(method: str) -> None:
-    from analysis.stats.rates import quasi_interval
-
     for n in (1, 2, 43, 56, 1000, 123457):
         assert binomial_interval(0, n, method)[0] == 0.0
         assert binomial_interval(n, n, method)[1] == 1.0
     low, high = binomial_interval(np.array([0, 3, 56]), np.array([56, 56, 56]), method)
     assert low[0] == 0.0 and high[-1] == 1.0
     assert ((low >= 0) & (high <= 1)).all()
-    # The quasi-binomial interval of 0/56 over three waves: its low bound too is exactly 0.
-    od_low, od_high, _phi = quasi_interval(np.array([0, 0, 0]), np.array([20, 20, 16]), method)
+    # The interval over waves of 0/56 over three waves: its low bound too is exactly 0.
+    od_low, od_high, _note = wave_interval(np.array([0, 0, 0]), np.array([20, 20, 16]))
     assert od_low == 0.0 and 0 < od_high < 1
-    od_low, od_high, _phi = quasi_interval(np.array([20, 20, 16]), np.array([20, 20, 16]), method)
+    od_low, od_high, _note = wave_interval(np.array([20, 20, 16]), np.array([20, 20, 16]))
     assert od_high == 1.0 and 0 < od_low < 1
 
 
@@ -354,14 +372,10 @@ def test_notebook_02_functions_keep_their_columns_on_a_three_row_record() -> Non
         assert table["note"].str.contains("not fitted").all()
         assert list(table["class"]) == ["drone", "ballistic"]
         series = {(convention, k): trend.monthly_series(record, k, convention) for k in classes}
-        changes = {key: trend.change_points(s, convention) for key, s in series.items()}
-        assert all(t.empty and list(t.columns) == list(trend.CHANGE_COLUMNS) for t in changes.values())
-        stacked = trend.change_table(changes)
-        assert stacked.empty and list(stacked.columns) == ["convention", "class", *trend.CHANGE_COLUMNS]
         trends = trend.trend_table(series)
         assert list(trends.columns) == ["convention", "class", *trend.TREND_COLUMNS, "note"]
         assert len(trends) == 3 and (trends["direction"] == "not tested").all()
-        assert trends["note"].str.contains("at least 6 months").all()
+        assert trends["note"].str.contains("at least 6 whole months").all()
         assert trends["slope_logit_per_year"].isna().all()
     empty = overdispersion_table(record[record["weapon_class"] == "other"], classes=classes)
     assert empty.empty and "bb_mu" in empty.columns and "note" in empty.columns

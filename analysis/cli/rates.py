@@ -12,16 +12,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "rates",
         help="interception rates by class, model, period or command, with intervals, to a CSV",
         description=(
-            "Interception rates of the record by any grouping, each with a 95% interval. "
-            "'neutralised' counts destroyed + did not reach (comparable across reporting periods); "
-            "'destroyed' changed meaning on 2024-07-10 and 2025-07-23, so a 'destroyed' table is "
-            "always split by convention period (column 'convention'). Columns: the grouping keys, "
-            "launched, destroyed or neutralised, rate, ci_low, ci_high (binomial 95% interval), "
-            "method (e.g. 'wilson; quasi-binomial by wave'), waves (waves with launches in the "
-            "group), dispersion (Pearson phi of the rate across those waves: 1 = binomial, above 1 = "
-            "night-to-night overdispersion; empty with fewer than 2 waves or a rate of exactly 0 or 1), "
-            "od_low, od_high (the 95% interval allowing for that overdispersion: quasi-binomial by "
-            "wave, never narrower than the binomial one; empty for a group of a single wave)."
+            "Interception rates of the record by any grouping, each with two 95% intervals. "
+            "'neutralised' counts destroyed + did not reach (for drones: shot down or jammed; "
+            "comparable across reporting periods); 'destroyed' changed meaning on 2024-07-10 and "
+            "2025-07-23, so a 'destroyed' table is always split by convention period (column "
+            "'convention'). Columns: the grouping keys, launched, destroyed or neutralised, rate, "
+            "ci_low, ci_high (binomial 95% interval: every munition an independent coin, too narrow "
+            "for a record whose nights differ), method (both intervals named), waves (waves with "
+            "launches in the group), dispersion (Pearson phi across those waves, descriptive: 1 = "
+            "binomial), od_low, od_high (the 95% interval over waves: cluster-robust, CR2 with "
+            "Bell-McCaffrey t on the logit scale, never narrower than the binomial one; its coverage "
+            "study is benchmarks/coverage.py; empty for a group of one wave) and note (says when a "
+            "group has too few waves for any interval to hold its level). Rows counting more "
+            "intercepted than launched cannot be true: they are left out, and a note names them."
         ),
     )
     add_record_arguments(parser)
@@ -37,13 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--method", choices=("wilson", "jeffreys"), default="wilson",
                         help="binomial interval (default: wilson)")
     parser.add_argument("--overdispersed", action="store_true",
-                        help="also put the overdispersion-aware interval (od_low, od_high) in "
-                             "ci_low, ci_high, for readers of the older columns; method then reads "
-                             "e.g. 'wilson quasi-binomial by wave (ci and od)'. od_low, od_high and "
-                             "dispersion are always written")
+                        help="also put the interval over waves (od_low, od_high) in ci_low, ci_high, "
+                             "for readers of the older columns; method then says so. od_low, "
+                             "od_high and dispersion are always written")
     parser.add_argument("--start", metavar="DATE", help="first report date (YYYY-MM-DD)")
     parser.add_argument("--end", metavar="DATE", help="last report date (YYYY-MM-DD)")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE.csv", help="CSV file to write")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.csv",
+                        help="CSV file to write ('-': standard output)")
     parser.set_defaults(func=run)
 
 
@@ -82,12 +85,9 @@ def pooling_warning(record, command: str, keys: list[str], start: str | None, en
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-    from pathlib import Path
-
-    from analysis.io import atomic_write_text
+    from analysis.cli.common import note, write_output
     from analysis.record import load_record
-    from analysis.stats.rates import rate_table
+    from analysis.stats.rates import rate_columns, rate_table
 
     start, end = _date(args.start, "--start"), _date(args.end, "--end")
     record = load_record(args.record, args.catalogue)
@@ -95,17 +95,16 @@ def run(args: argparse.Namespace) -> int:
                        method=args.method, start=start, end=end)
     if args.overdispersed:
         table["ci_low"], table["ci_high"] = table["od_low"], table["od_high"]
-        table["method"] = f"{args.method} quasi-binomial by wave (ci and od)"
-    else:
-        table["method"] = f"{args.method}; quasi-binomial by wave"
+        table["method"] = table["method"] + " (ci columns: the interval over waves)"
     keys = table.attrs["keys"]
     warning = pooling_warning(record, args.command, keys, start, end)
     if warning:
-        print(warning, file=sys.stderr)
-    out = table[[*keys, "launched", args.convention, "rate", "ci_low", "ci_high", "method",
-                 "waves", "dispersion", "od_low", "od_high"]]
-    output = Path(args.output)
-    # Written beside the target and renamed, so a failed run never leaves half a file.
-    atomic_write_text(output, out.to_csv(index=False, float_format="%.6g"))
-    print(f"wrote {len(out)} rates to {output}")
+        note(warning)
+    if table.attrs.get("note"):
+        note(f"note: {table.attrs['note']}")
+    out = table[[*keys, *rate_columns(args.convention)]]
+    written = write_output(out.to_csv(index=False, float_format="%.6g"), args.output,
+                           f"{len(out)} rates")
+    if written:
+        note(written)
     return 0

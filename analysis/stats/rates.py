@@ -1,20 +1,25 @@
-"""Interception rates with honest uncertainty: binomial and overdispersion-aware intervals."""
+"""Interception rates with honest uncertainty: the binomial interval and one over waves that covers.
+
+Every rate is a share of launches pooled over the waves of a group. Two intervals go with it: the
+binomial one (`ci_low`, `ci_high`: every munition an independent coin; far too narrow for a record
+whose nights differ) and the interval over waves (`od_low`, `od_high`; `analysis.stats.intervals`:
+cluster-robust, checked by the coverage study in `benchmarks/coverage.py`). Rows that cannot be
+true (more shot down or jammed than launched) are left out of every rate, with a note, not capped.
+"""
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
 from statsmodels.stats.proportion import proportion_confint
-from statsmodels.tools.numdiff import approx_hess
 
 from analysis.errors import AnalysisError
 from analysis.record import COMBINED_FROM, SPLIT_FROM
 from analysis.record import waves as find_waves
+from analysis.stats.intervals import CLUSTER_METHOD, cluster_interval, few_waves_note
 
 IntervalMethod = Literal["wilson", "jeffreys"]
 INTERVAL_METHODS: tuple[str, ...] = ("wilson", "jeffreys")
@@ -107,7 +112,7 @@ def select_rows(
     return rows
 
 
-def _parse_by(by: str | list[str] | tuple[str, ...]) -> list[str]:
+def parse_by(by: str | list[str] | tuple[str, ...]) -> list[str]:
     keys = [k.strip() for k in by.split(",")] if isinstance(by, str) else list(by)
     keys = [k for k in keys if k]
     for key in keys:
@@ -119,15 +124,32 @@ def _parse_by(by: str | list[str] | tuple[str, ...]) -> list[str]:
 
 
 def usable_counts(rows: pd.DataFrame, convention: str) -> pd.DataFrame:
-    """Rows with a launched count above zero and a known count of `convention`, as floats."""
+    """Rows with a launched count above zero and a known count of `convention`, as floats.
+
+    A row that counts more `convention` than launched cannot be true (one row of the 2026-06-07
+    snapshot: 15 destroyed and 11 not reached of 16 launched); it is left out, not capped, and its
+    line numbers are in `attrs["impossible_lines"]` (`data check` lists it too).
+    """
     launched = pd.to_numeric(rows["launched"], errors="coerce").astype(float)
     counted = pd.to_numeric(rows[convention], errors="coerce").astype(float)
-    keep = launched.gt(0) & counted.notna()
+    impossible = counted.gt(launched).fillna(False)
+    keep = launched.gt(0) & counted.notna() & ~impossible
     out = rows.loc[keep].copy()
     out["_n"] = launched[keep].to_numpy()
-    # One row of the record claims more neutralised than launched; a rate cannot exceed 1.
-    out["_k"] = np.minimum(counted[keep].to_numpy(), out["_n"].to_numpy())
+    out["_k"] = counted[keep].to_numpy()
+    lines = rows.loc[impossible, "line"] if "line" in rows.columns else rows.index[impossible]
+    out.attrs = {**rows.attrs, "impossible_lines": [int(x) for x in lines]}
     return out
+
+
+def impossible_rows_note(lines: list[int], convention: str) -> str:
+    """The note for rows left out because they count more than was launched ('' when none)."""
+    if not lines:
+        return ""
+    shown = ", ".join(str(line) for line in lines[:5]) + (" ..." if len(lines) > 5 else "")
+    plural = "s" if len(lines) != 1 else ""
+    return (f"{len(lines)} row{plural} of the record left out: more {convention} than launched, "
+            f"which cannot be true (line{plural} {shown}; `data check` lists them)")
 
 
 def row_wave_ids(record: pd.DataFrame, wave_table: pd.DataFrame | None = None) -> pd.Series:
@@ -212,25 +234,23 @@ def quasi_dispersion(successes: np.ndarray, trials: np.ndarray) -> float:
     return float(pearson / (m - 1))
 
 
-def quasi_interval(
-    successes: np.ndarray,
-    trials: np.ndarray,
-    method: IntervalMethod = "wilson",
-    alpha: float = 0.05,
-) -> tuple[float, float, float]:
-    """(low, high, phi): the binomial interval of the pooled rate on the effective sample size n/phi.
+def wave_interval(
+    successes: np.ndarray, trials: np.ndarray, alpha: float = 0.05
+) -> tuple[float, float, str]:
+    """(low, high, note) of the pooled share of per-wave counts: the interval over waves.
 
-    Dividing successes and trials by the dispersion (floored at 1) is the design-effect correction of
-    Kish and of Korn and Graubard: the interval is as wide as the wave-to-wave variation says.
+    `analysis.stats.intervals.cluster_interval` for one group; NaN for fewer than two waves. The
+    note says when the waves are too few for any interval to hold its level ('' otherwise).
     """
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
-    phi = quasi_dispersion(k, n)
+    keep = n > 0
+    k, n = k[keep], n[keep]
+    note = few_waves_note(len(n))
     if len(n) < 2:
-        return float("nan"), float("nan"), phi
-    inflation = 1.0 if not np.isfinite(phi) else max(1.0, phi)
-    low, high = binomial_interval(k.sum() / inflation, n.sum() / inflation, method, alpha)
-    return float(low), float(high), phi
+        return float("nan"), float("nan"), note
+    low, high, _df = cluster_interval(k, n, alpha)
+    return float(low[0]), float(high[0]), note
 
 
 def rate_table(
@@ -246,9 +266,12 @@ def rate_table(
 ) -> pd.DataFrame:
     """Interception rates of the tidy record by any grouping, each with two 1 - alpha intervals.
 
-    Columns: the grouping keys, `launched`, the `convention` count, `rate`, `ci_low`, `ci_high`,
-    `method` (the binomial interval), then `waves` (clusters), `dispersion` (Pearson phi across
-    waves) and `od_low`, `od_high` (the overdispersion-aware interval, see `quasi_interval`).
+    Columns: the grouping keys, `launched`, the `convention` count, `rate`, `ci_low`, `ci_high`
+    (the binomial interval), `method` (both intervals named, e.g. "wilson; cluster-robust by wave
+    (...)"), then `waves`, `dispersion` (Pearson phi across waves, descriptive: 1 = binomial),
+    `od_low`, `od_high` (the interval over waves, see `wave_interval`) and `note` (too few waves
+    for any interval to hold its level). Rows that cannot be true are left out; `attrs` names them
+    (`impossible_lines`, `note`).
 
     Under `destroyed` the count means different things in each reporting-convention period, so a
     group never pools them: with `mixing="split"` the key `convention` is added to the grouping
@@ -259,7 +282,7 @@ def rate_table(
         raise RateError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
     if mixing not in ("split", "refuse"):
         raise ValueError(f"mixing must be 'split' or 'refuse', got {mixing!r}")
-    keys = _parse_by(by)
+    keys = parse_by(by)
     # Waves are found on the whole record, so a date window never cuts one into two.
     rows = usable_counts(select_rows(with_wave_ids(record), command, start, end), convention)
     if convention == "destroyed" and "convention" not in keys:
@@ -273,33 +296,39 @@ def rate_table(
                 )
         else:
             keys = [*keys, "convention"]
-    frame = _with_group_columns(rows, keys)
+    frame = with_group_columns(rows, keys)
     frame["_cluster"] = cluster_key(frame)
     per_wave = frame.groupby([*keys, "_cluster"], sort=True, observed=True, dropna=False)[["_n", "_k"]].sum()
     records = []
     for group, waves in per_wave.groupby(level=list(range(len(keys))), sort=True, dropna=False) if keys else [((), per_wave)]:
         group = group if isinstance(group, tuple) else (group,)
         n, k = waves["_n"].to_numpy(), waves["_k"].to_numpy()
-        od_low, od_high, phi = quasi_interval(k, n, method, alpha)
-        records.append((*group, n.sum(), k.sum(), od_low, od_high, phi, len(n)))
+        od_low, od_high, note = wave_interval(k, n, alpha)
+        records.append((*group, n.sum(), k.sum(), od_low, od_high, quasi_dispersion(k, n), len(n), note))
     table = pd.DataFrame(
-        records, columns=[*keys, "launched", convention, "od_low", "od_high", "dispersion", "waves"]
+        records, columns=[*keys, "launched", convention, "od_low", "od_high", "dispersion", "waves", "note"]
     )
     table["launched"] = table["launched"].round().astype("int64")
     table[convention] = table[convention].round().astype("int64")
     table["rate"] = table[convention] / table["launched"]
     low, high = binomial_interval(table[convention].to_numpy(), table["launched"].to_numpy(), method, alpha)
     table["ci_low"], table["ci_high"] = low, high
-    table["method"] = method
-    order = [*keys, "launched", convention, "rate", "ci_low", "ci_high", "method",
-             "waves", "dispersion", "od_low", "od_high"]
-    table = table[order]
+    table["method"] = f"{method}; {CLUSTER_METHOD}"
+    table = table[[*keys, *rate_columns(convention)]]
+    lines = rows.attrs.get("impossible_lines", [])
     table.attrs.update(convention=convention, command=command, alpha=alpha, keys=keys,
-                       rows_used=len(rows))
+                       rows_used=len(rows), impossible_lines=lines,
+                       note=impossible_rows_note(lines, convention))
     return table
 
 
-def _with_group_columns(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def rate_columns(convention: str) -> list[str]:
+    """The columns of `rate_table` after the grouping keys."""
+    return ["launched", convention, "rate", "ci_low", "ci_high", "method", "waves", "dispersion",
+            "od_low", "od_high", "note"]
+
+
+def with_group_columns(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     frame = rows.copy()
     dates = pd.to_datetime(frame["report_date"])
     for key in keys:
@@ -312,7 +341,7 @@ def _with_group_columns(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _groups_spanning_conventions(rows: pd.DataFrame, keys: list[str]) -> tuple[str, list[str]] | None:
-    frame = _with_group_columns(rows, keys)
+    frame = with_group_columns(rows, keys)
     if not keys:
         found = sorted(frame["convention"].astype(str).unique())
         return ("(all rows)", found) if len(found) > 1 else None
@@ -327,165 +356,3 @@ def _groups_spanning_conventions(rows: pd.DataFrame, keys: list[str]) -> tuple[s
     for k, v in zip(keys, group, strict=True):
         mask &= (frame[k] == v).to_numpy()
     return label, sorted(frame.loc[mask, "convention"].astype(str).unique())
-
-
-# --- beta-binomial: the wave-to-wave spread of the rate ----------------------------------------
-
-
-@dataclass(frozen=True)
-class BetaBinomialFit:
-    """Maximum-likelihood beta-binomial fit: mean rate `mu` and intra-wave correlation `rho`.
-
-    Each wave's own rate is drawn from a Beta with mean mu; rho = 1 / (a + b + 1) is the share of
-    the variance due to wave-to-wave differences (0 = plain binomial). A wave of n has variance
-    n mu (1 - mu) (1 + (n - 1) rho).
-    """
-
-    mu: float
-    mu_low: float
-    mu_high: float
-    rho: float
-    rho_low: float
-    rho_high: float
-    loglik: float
-    waves: int
-    converged: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _betabinom_negloglik(theta: np.ndarray, k: np.ndarray, n: np.ndarray) -> float:
-    mu, rho = special.expit(theta)
-    scale = (1 - rho) / rho
-    a, b = mu * scale, (1 - mu) * scale
-    # The beta-binomial log pmf without its binomial coefficient (constant in the parameters);
-    # betaln directly is several times faster than stats.betabinom.logpmf.
-    return -float(np.sum(special.betaln(k + a, n - k + b)) - len(k) * special.betaln(a, b))
-
-
-def fit_beta_binomial(
-    successes: np.ndarray, trials: np.ndarray, alpha: float = 0.05
-) -> BetaBinomialFit:
-    """Fit a beta-binomial to per-wave counts by maximum likelihood (scipy), with Wald intervals.
-
-    The intervals are Wald intervals on the logit scale of mu and rho from the numerical Hessian
-    of the log-likelihood, so they stay inside (0, 1). Needs at least three waves with trials.
-    """
-    k = np.round(np.asarray(successes, dtype=float))
-    n = np.round(np.asarray(trials, dtype=float))
-    keep = n > 0
-    k, n = k[keep], n[keep]
-    if len(n) < 3:
-        raise RateError(f"beta-binomial fit needs at least 3 waves with launches, got {len(n)}")
-    pooled = np.clip(k.sum() / n.sum(), 1e-3, 1 - 1e-3)
-    phi = quasi_dispersion(k, n)
-    mean_n = max(n.mean(), 2.0)
-    # Method-of-moments start: phi ~ 1 + (n - 1) rho.
-    rho0 = np.clip((phi - 1) / (mean_n - 1), 1e-3, 0.5) if np.isfinite(phi) else 0.01
-    start = special.logit([pooled, rho0])
-    result = optimize.minimize(_betabinom_negloglik, start, args=(k, n), method="Nelder-Mead",
-                               options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000})
-    theta = result.x
-    z = stats.norm.ppf(1 - alpha / 2)
-    try:
-        hessian = approx_hess(theta, _betabinom_negloglik, args=(k, n))
-        cov = np.linalg.inv(hessian)
-        se = np.sqrt(np.diag(cov))
-        if not np.all(np.isfinite(se)):
-            raise np.linalg.LinAlgError
-    except np.linalg.LinAlgError:
-        se = np.array([np.nan, np.nan])
-    mu, rho = special.expit(theta)
-    log_choose = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
-    lows, highs = special.expit(theta - z * se), special.expit(theta + z * se)
-    return BetaBinomialFit(
-        mu=float(mu), mu_low=float(lows[0]), mu_high=float(highs[0]),
-        rho=float(rho), rho_low=float(lows[1]), rho_high=float(highs[1]),
-        loglik=float(log_choose.sum() - result.fun), waves=int(len(n)), converged=bool(result.success),
-    )
-
-
-def wave_counts(
-    record: pd.DataFrame,
-    convention: str = "neutralised",
-    command: str = "national",
-    by: str | list[str] | tuple[str, ...] = ("class",),
-    start: str | pd.Timestamp | None = None,
-    end: str | pd.Timestamp | None = None,
-) -> pd.DataFrame:
-    """Launched and counted per wave (cluster) and group: the data behind the dispersion figures."""
-    keys = _parse_by(by)
-    rows = usable_counts(select_rows(with_wave_ids(record), command, start, end), convention)
-    frame = _with_group_columns(rows, keys)
-    frame["wave"] = cluster_key(frame)
-    frame["report_date"] = pd.to_datetime(frame["report_date"])
-    aggregations = dict(report_date=("report_date", "max"), launched=("_n", "sum"),
-                        counted=("_k", "sum"))
-    if "convention" not in keys:
-        aggregations["convention"] = ("convention", "first")
-    out = frame.groupby([*keys, "wave"], observed=True, sort=True).agg(**aggregations).reset_index()
-    out["rate"] = out["counted"] / out["launched"]
-    return out
-
-
-_BETA_BINOMIAL_COLUMNS = ("bb_mu", "bb_mu_low", "bb_mu_high", "rho", "rho_low", "rho_high")
-
-
-def overdispersion_table(
-    record: pd.DataFrame,
-    convention: str = "neutralised",
-    command: str = "national",
-    classes: tuple[str, ...] = ("drone", "cruise", "ballistic"),
-    method: IntervalMethod = "wilson",
-    alpha: float = 0.05,
-    start: str | pd.Timestamp | None = None,
-    end: str | pd.Timestamp | None = None,
-    min_waves: int = 5,
-) -> pd.DataFrame:
-    """Per weapon class: pooled rate with its binomial and quasi-binomial intervals, the Pearson
-    dispersion phi, and the beta-binomial mean and rho with their intervals.
-
-    Under `destroyed` each convention period is a row of its own (see `rate_table`). Columns, always
-    present even when nothing can be fitted: the grouping, `waves`, `launched`, `counted`, `rate`,
-    `ci_low`, `ci_high`, `dispersion`, `od_low`, `od_high`, `bb_mu`, `bb_mu_low`, `bb_mu_high`,
-    `rho`, `rho_low`, `rho_high`, `note`. Groups with fewer than `min_waves` waves (or whose fit
-    fails) get NaN for the beta-binomial columns and say why in `note`; a record without any row of
-    the classes gives an empty table with these columns.
-    """
-    by = ["class"] if convention == "neutralised" else ["class", "convention"]
-    counts = wave_counts(record, convention, command, by, start, end)
-    counts = counts[counts["class"].isin(classes)]
-    records = []
-    for group, waves in counts.groupby(by, sort=False, observed=True):
-        group = group if isinstance(group, tuple) else (group,)
-        k, n = waves["counted"].to_numpy(), waves["launched"].to_numpy()
-        low, high = binomial_interval(k.sum(), n.sum(), method, alpha)
-        od_low, od_high, phi = quasi_interval(k, n, method, alpha)
-        row = dict(zip(by, group, strict=True))
-        row.update(waves=len(n), launched=int(n.sum()), counted=int(k.sum()), rate=k.sum() / n.sum(),
-                   ci_low=low, ci_high=high, dispersion=phi, od_low=od_low, od_high=od_high)
-        row.update(dict.fromkeys(_BETA_BINOMIAL_COLUMNS, float("nan")), note="")
-        if len(n) < min_waves:
-            row["note"] = f"beta-binomial not fitted: {len(n)} wave(s), needs at least {max(min_waves, 3)}"
-        else:
-            try:
-                fit = fit_beta_binomial(k, n, alpha)
-            except RateError as error:
-                row["note"] = f"beta-binomial not fitted: {error}"
-            else:
-                row.update(bb_mu=fit.mu, bb_mu_low=fit.mu_low, bb_mu_high=fit.mu_high, rho=fit.rho,
-                           rho_low=fit.rho_low, rho_high=fit.rho_high)
-        if len(n) < 2:
-            row["note"] = "; ".join(filter(None, ["one wave: no dispersion or night-to-night interval",
-                                                  row["note"]]))
-        records.append(row)
-    columns = [*by, "waves", "launched", "counted", "rate", "ci_low", "ci_high", "dispersion", "od_low",
-               "od_high", *_BETA_BINOMIAL_COLUMNS, "note"]
-    table = pd.DataFrame(records, columns=columns)
-    table = table.astype({c: float for c in columns if c not in (*by, "waves", "launched", "counted", "note")})
-    table["class"] = pd.Categorical(table["class"], categories=list(classes), ordered=True)
-    table = table.sort_values(by).reset_index(drop=True)
-    table["class"] = table["class"].astype(str)
-    table.attrs.update(convention=convention, command=command, method=method)
-    return table
