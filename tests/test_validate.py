@@ -183,3 +183,13 @@ def test_a_count_that_is_not_a_number_is_one_error_not_also_a_missing_count(tmp_
     assert (2, "destroyed", "not a number") in messages
     assert (3, "destroyed", "missing count") in messages
     assert not any(line == 2 and message == "missing count" for line, _, message in messages)
+
+
+def test_data_check_lists_rows_that_cannot_be_true_apart(tmp_path):
+    from analysis.record.validate import IMPOSSIBLE, summarise
+
+    report = check_file(_record_file(tmp_path, BAD))
+    flagged = [p for p in report.result.warnings if p.message == IMPOSSIBLE]
+    assert [(p.line, p.column) for p in flagged] == [(11, "not_reach_goal")]
+    text = summarise(report)
+    assert "rows that cannot be true (left out of every rate, not capped): 1" in text

@@ -1,7 +1,9 @@
 """Validation of an attack file: a pandera schema for each column plus the record's domain rules.
 
 Errors make the file unusable (`data check` exits non-zero, `load_record` raises); warnings are
-facts of the record the analysis must know (a count missing, destroyed + not_reached > launched).
+facts of the record the analysis must know (a count missing). A row that cannot be true
+(destroyed + not_reach_goal > launched) is a warning flagged as such: `data check` lists it apart,
+and every rate leaves it out (with a note) rather than capping it at 100%.
 Every problem names the file, the line in the file (header = 1), the column and the value.
 Checks are vectorised and run chunk by chunk, so that files of millions of rows stay fast and
 memory-bounded.
@@ -29,6 +31,8 @@ from analysis.record.read import (
 )
 
 DEFAULT_MAX_ERRORS = 20
+IMPOSSIBLE = ("cannot be true: destroyed + not_reach_goal > launched; left out of every rate "
+              "(not capped)")
 CHUNK_ROWS = 250_000
 _KEPT_PER_KIND = 1000  # problems kept in memory per kind; the rest are only counted
 
@@ -171,8 +175,7 @@ def check_frame(raw: pd.DataFrame, lines: np.ndarray, path: str | os.PathLike[st
            "destroyed > launched")
     over = (destroyed.fillna(0) + not_reached.fillna(0) > launched) & ~(destroyed > launched)
     report("warning", over.to_numpy(), "not_reach_goal",
-           raw["not_reach_goal"] if "not_reach_goal" in raw.columns else raw["destroyed"],
-           "destroyed + not_reach_goal > launched")
+           raw["not_reach_goal"] if "not_reach_goal" in raw.columns else raw["destroyed"], IMPOSSIBLE)
     for column, values in (("launched", launched), ("destroyed", destroyed)):
         empty = raw[column].astype("str").str.strip() == ""  # a non-number is already an error
         report("warning", (values.isna() & empty).to_numpy(), column, raw[column], "missing count")
@@ -271,11 +274,14 @@ def summarise(report: FileReport, max_errors: int = DEFAULT_MAX_ERRORS) -> str:
     if report.unknown_models:
         shown = ", ".join(repr(m) for m in report.unknown_models[:10])
         lines.append(f"  models not in the class table (counted as unknown): {shown}")
-    if result.warning_count:
-        lines.append(f"  warnings: {result.warning_count}")
-        lines.append(
-            "\n".join("    " + line
-                      for line in format_problems(result.warnings, result.warning_count,
-                                                  max_errors).splitlines())
-        )
+    impossible = [p for p in result.warnings if p.message == IMPOSSIBLE]
+    if impossible:
+        lines.append(f"  rows that cannot be true (left out of every rate, not capped): {len(impossible)}")
+        lines.extend("    " + line for line in format_problems(impossible, len(impossible),
+                                                               max_errors).splitlines())
+    others = [p for p in result.warnings if p.message != IMPOSSIBLE]
+    if others:
+        count = result.warning_count - len(impossible)
+        lines.append(f"  other warnings: {count}")
+        lines.extend("    " + line for line in format_problems(others, count, max_errors).splitlines())
     return "\n".join(lines)
