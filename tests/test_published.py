@@ -1,4 +1,5 @@
-"""Tests of analysis.stats.published: the table of published rates and the comparison with the record."""
+"""Tests of analysis.stats.published: the table of published rates, and each figure reconciled with
+the record's own counts for the same period, classes and counting."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import pytest
 from analysis.stats.published import (
     PUBLISHED_RATES_PATH,
     PublishedRatesError,
-    compare_published,
     load_published_rates,
+    reconcile_published,
 )
-from analysis.stats.rates import binomial_interval
 
 
 def test_published_table_loads_and_fractions_match_their_counts() -> None:
@@ -23,6 +23,11 @@ def test_published_table_loads_and_fractions_match_their_counts() -> None:
     with_counts = table.dropna(subset=["successes", "trials"])
     # Where the source gave counts, the rate is their ratio (to the precision published).
     assert ((with_counts["successes"] / with_counts["trials"] - with_counts["rate"]).abs() <= 0.005).all()
+    # the precision band: the range given, else half a unit of the last digit written
+    row = table.set_index("label")
+    assert (row.loc["all missiles Nov 2023-Apr 2024", ["band_low", "band_high"]].tolist()
+            == pytest.approx([0.455, 0.465]))
+    assert row.loc["ballistic Aug 2025", "band_low"] == pytest.approx(0.37)
 
 
 def test_bad_published_row_names_file_line_and_column(tmp_path: Path) -> None:
@@ -37,37 +42,57 @@ def test_bad_published_row_names_file_line_and_column(tmp_path: Path) -> None:
         load_published_rates(bad)
 
 
-def test_comparison_on_a_synthetic_record() -> None:
+def synthetic_record() -> pd.DataFrame:
     record = pd.DataFrame({
-        "report_date": pd.to_datetime(["2025-10-02", "2025-10-20", "2025-11-02", "2025-10-05"]),
-        "model": ["Shahed-136/131", "Shahed-136/131", "Shahed-136/131", "Iskander-M"],
-        "weapon_class": ["drone", "drone", "drone", "ballistic"],
-        "command": ["national"] * 4, "source": ["a", "b", "c", "a"],
-        "launched": [100, 300, 50, 10], "destroyed": [80, 240, 50, 2], "not_reached": [5, 10, 0, 0],
-        "neutralised": [85, 250, 50, 2], "convention": ["combined"] * 4,
-        "line": [2, 3, 4, 5], "publisher": ["kpszsu"] * 4, "shahed_real": [pd.NA] * 4,
+        "report_date": pd.to_datetime(["2025-10-02", "2025-10-20", "2025-11-02", "2025-10-05", "2025-10-05",
+                                       "2025-10-07"]),
+        "model": ["Shahed-136/131", "Shahed-136/131", "Shahed-136/131", "Iskander-M", "Kalibr", "Iskander-M"],
+        "weapon_class": ["drone", "drone", "drone", "ballistic", "cruise", "ballistic"],
+        "command": ["national"] * 5 + ["regional"], "source": ["a", "b", "c", "a", "a", "PvKPivden/x"],
+        "launched": [100, 300, 50, 10, 260, 5], "destroyed": [80, 240, 50, 2, 126, 5],
+        "not_reached": [5, 10, 0, 0, 18, 0], "convention": ["combined"] * 6,
+        "line": [2, 3, 4, 5, 6, 7], "publisher": ["kpszsu"] * 5 + ["PvKPivden"],
     })
-    record["start"] = record["report_date"] - pd.Timedelta(hours=8)
-    record["end"] = record["report_date"] + pd.Timedelta(hours=7)
-    for column in ("launched", "destroyed", "not_reached", "neutralised", "shahed_real"):
+    record["neutralised"] = record["destroyed"] + record["not_reached"]
+    for column in ("launched", "destroyed", "not_reached", "neutralised"):
         record[column] = record[column].astype("Int64")
+    return record
+
+
+def test_counts_side_by_side_and_the_definition_that_explains_a_difference() -> None:
     published = load_published_rates()
     october = published[published["label"].isin(["drones Oct 2025", "missiles Oct 2025"])]
-    table = compare_published(record, october).set_index("label")
+    table = reconcile_published(synthetic_record(), october).set_index("label")
     drones = table.loc["drones Oct 2025"]
+    # national drones reported in October: 400 launched, 335 shot down or jammed (83.8%, not 79.9%)
     assert (drones.record_launched, drones.record_counted) == (400, 335)
-    assert (drones.record_ci_low, drones.record_ci_high) == pytest.approx(binomial_interval(335, 400))
-    assert drones.record_waves == 2
+    assert drones.record_counts == "335 of 400" and drones.published_counts == "4,242 of 5,312"
+    assert drones.status == "differs" and drones.difference_points == pytest.approx(100 * (335 / 400 - 0.799))
     missiles = table.loc["missiles Oct 2025"]
-    assert (missiles.record_launched, missiles.record_counted) == (10, 2)
+    # destroyed: 128 of 270 (47%, published 54%); destroyed or failed to reach: 146 of 270 (54%);
+    # with the regional post: 133 of 275
+    assert (missiles.record_launched, missiles.record_counted) == (270, 128)
+    assert missiles.status == "differs by definition"
+    assert missiles.explained_by == "counted as destroyed or failed to reach"
+    assert missiles.explained_rate == pytest.approx(146 / 270)
+    assert "regional commands' posts added: 48.4% of 275" in missiles.other_readings
 
 
-def test_comparison_on_real_snapshot_matches_independent_sums(record_path: Path) -> None:
+def test_figures_before_complete_coverage_are_not_comparable_unless_they_match() -> None:
+    published = load_published_rates()
+    early = published[published["label"] == "all missiles Apr 2024"]
+    record = synthetic_record().assign(report_date=pd.Timestamp("2024-04-10"))
+    table = reconcile_published(record, early)
+    assert table["status"].iloc[0].startswith("not comparable: the record does not cover every day")
+
+
+@pytest.mark.record
+def test_reconciliation_on_the_real_snapshot_matches_independent_sums(record_path: Path) -> None:
     from analysis.record import load_record
 
-    table = compare_published(load_record(record_path)).set_index("label")
+    table = reconcile_published(load_record(record_path)).set_index("label")
     # Shahed-136/131, national posts, reported Jan-Jun 2024, destroyed: summed from the raw file.
-    launched = destroyed = 0
+    launched = destroyed = 0.0
     with record_path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             regional = row["source"].lower().startswith("pvk")
@@ -75,13 +100,15 @@ def test_comparison_on_real_snapshot_matches_independent_sums(record_path: Path)
             if (row["model"] == "Shahed-136/131" and not regional and "2024-01-01" <= day <= "2024-06-30"
                     and row["launched"] and row["destroyed"]):
                 launched += float(row["launched"])
-                destroyed += min(float(row["destroyed"]), float(row["launched"]))
+                destroyed += float(row["destroyed"])
     shahed = table.loc["Shahed Jan-Jun 2024"]
     assert (shahed.record_launched, shahed.record_counted) == (launched, destroyed)
-    assert shahed.record_od_low <= shahed.record_ci_low <= shahed.record_ci_high <= shahed.record_od_high
+    # the ABC figure for October's drones is the record's own count, to 1%
+    assert table.loc["drones Oct 2025", "status"] == "same figure"
+    assert table.loc["missiles Oct 2025", "status"] == "differs by definition"
 
 
-def test_record_and_published_markers_stay_apart_when_they_coincide() -> None:
+def test_the_comparison_figure_draws_published_and_record_apart() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -89,25 +116,18 @@ def test_record_and_published_markers_stay_apart_when_they_coincide() -> None:
 
     from analysis.reporting.plots.rates import plot_published_comparison
 
-    table = pd.DataFrame({"label": ["a", "b"], "convention": ["destroyed"] * 2, "rate": [0.8, 0.3],
-                          "rate_low": [float("nan")] * 2, "rate_high": [float("nan")] * 2,
-                          "record_rate": [0.8, 0.3], "record_ci_low": [0.75, 0.2],
-                          "record_ci_high": [0.85, 0.4], "record_od_low": [0.7, 0.1],
-                          "record_od_high": [0.9, 0.5]})
+    table = reconcile_published(synthetic_record(), load_published_rates())
     fig = plot_published_comparison(table)
     lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
-    record = next(line for label, line in lines.items() if label.startswith("record"))
+    record = next(line for label, line in lines.items() if label.startswith("record, as published"))
     published = lines["published"]
-    assert list(record.get_xdata()) == list(published.get_xdata())  # same rates ...
-    assert all(abs(r - p) >= 0.3 for r, p in zip(record.get_ydata(), published.get_ydata(), strict=True))
-    assert record.get_marker() != published.get_marker()  # ... on separate lines, different marks
+    assert len(record.get_xdata()) == len(published.get_xdata()) == table["record_rate"].notna().sum()
+    assert all(abs(r - p) > 0.2 for r, p in zip(record.get_ydata(), published.get_ydata(), strict=True))
     plt.close(fig)
 
 
-def test_a_record_outside_every_published_period_gives_empty_comparisons(tmp_path):
+def test_a_record_outside_every_published_period_is_not_comparable(tmp_path):
     from analysis.record import load_record
-    from analysis.stats.published import compare_published
-    from analysis.stats.published import load_published_rates as load_published
 
     fixtures = Path(__file__).parent / "fixtures" / "record"
     # The fixture's rows moved to 2030, after every published figure's period.
@@ -118,6 +138,7 @@ def test_a_record_outside_every_published_period_gives_empty_comparisons(tmp_pat
     with pytest.warns(Warning, match="Zmey-9"):  # the fixture's deliberately unknown model
         record = load_record(tmp_path / "missile_attacks_daily_2030.csv",
                              fixtures / "missiles_and_uavs_fixture.csv")
-    table = compare_published(record, load_published())
-    assert len(table) == len(load_published())
-    assert table["record_rate"].isna().all() and table["inside"].isna().all()
+    table = reconcile_published(record)
+    assert len(table) == len(load_published_rates())
+    assert table["record_rate"].isna().all()
+    assert table["status"].str.startswith("not comparable: the record has no launches").all()
