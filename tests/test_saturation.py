@@ -11,13 +11,14 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from analysis.stats.saturation import (
     COMPLETE_FROM,
     fit_saturation,
-    mantel_haenszel_odds_ratio,
+    in_counts,
+    leak_counts,
     plain_verdict,
     predict_saturation,
     saturation_data,
     saturation_table,
-    size_quartile_comparison,
 )
+from analysis.stats.size_check import mantel_haenszel_odds_ratio, size_quartile_comparison
 
 
 def simulated_waves(
@@ -57,7 +58,7 @@ def simulated_waves(
 @pytest.mark.parametrize("slope", [-0.25, 0.0])
 def test_glm_recovers_known_saturation_slope(slope: float) -> None:
     data = saturation_data(simulated_waves(slope), "drone")
-    fit = fit_saturation(data, "drone")
+    fit = fit_saturation(data, "drone", size="wave")  # the simulation's share follows the whole wave
     row = fit.slope()
     assert row.ci_low <= slope <= row.ci_high
     assert row.estimate == pytest.approx(slope, abs=0.1)
@@ -65,9 +66,10 @@ def test_glm_recovers_known_saturation_slope(slope: float) -> None:
     assert abs(mixed.estimate - 0.3) < 3 * mixed.std_error  # one draw: 3 SE, not the 95% interval
     assert fit.rho == pytest.approx(0.01, abs=0.006)  # the beta noise is found and sets the weights
     assert fit.dispersion == pytest.approx(1.0, abs=0.25)  # ... and leaves no overdispersion behind
-    assert fit.answer == ("yes" if slope < 0 else "unclear")
-    assert fit.verdict.startswith("Bigger waves get through more: " + ("yes" if slope < 0 else "no clear"))
-    assert "20+ drone" in fit.verdict and "month" in fit.verdict
+    assert fit.answer == ("falls" if slope < 0 else "unclear")
+    assert fit.verdict.startswith("A smaller share is stopped in bigger waves" if slope < 0
+                                  else "No clear change of the share stopped")
+    assert "20+ drones" in fit.verdict and "month" in fit.verdict and "the whole wave" in fit.verdict
 
 
 def test_adjusted_model_recovers_slope_that_a_time_trend_hides_from_the_naive_one() -> None:
@@ -76,9 +78,9 @@ def test_adjusted_model_recovers_slope_that_a_time_trend_hides_from_the_naive_on
     slope = -0.2
     waves = simulated_waves(slope, seed=8, waves=660, trend=1.2, size_growth=1.0)
     data = saturation_data(waves, "drone")
-    naive = fit_saturation(data, "drone", time_adjust="none").slope()
-    adjusted = fit_saturation(data, "drone", time_adjust="month").slope()
-    linear = fit_saturation(data, "drone", time_adjust="linear").slope()
+    naive = fit_saturation(data, "drone", time_adjust="none", size="wave").slope()
+    adjusted = fit_saturation(data, "drone", time_adjust="month", size="wave").slope()
+    linear = fit_saturation(data, "drone", time_adjust="linear", size="wave").slope()
     assert not naive.ci_low <= slope <= naive.ci_high
     assert naive.estimate > 0  # the naive model even reverses the sign
     assert adjusted.ci_low <= slope <= adjusted.ci_high
@@ -89,11 +91,11 @@ def test_adjusted_model_recovers_slope_that_a_time_trend_hides_from_the_naive_on
 def test_quartile_comparison_within_quarters_sees_through_the_confounder() -> None:
     waves = simulated_waves(-0.3, seed=12, waves=660, trend=1.2, size_growth=1.0)
     data = saturation_data(waves, "drone")
-    check = size_quartile_comparison(data, boot=200)
-    assert check.answer == "yes" and check.or_high < 1
+    check = size_quartile_comparison(data, boot=200, size_column="size")
+    assert check.answer == "falls" and check.or_high < 1
     # Pooling every quarter into one stratum lets the time trend back in: the largest waves
     # (mostly late, when the defence was better) look better defended.
-    pooled = size_quartile_comparison(data.assign(quarter="all"), boot=50)
+    pooled = size_quartile_comparison(data.assign(quarter="all"), boot=50, size_column="size")
     assert pooled.odds_ratio > check.odds_ratio
     # The bootstrap interval (over waves) is wider than StratifiedTable's binomial one.
     assert check.or_high - check.or_low > check.binomial_high - check.binomial_low
@@ -117,13 +119,13 @@ def test_default_selection_drops_early_months_and_small_waves() -> None:
 
 def test_prediction_band_contains_true_curve_and_falls_with_size() -> None:
     waves = simulated_waves(-0.25, trend=0.0)
-    fit = fit_saturation(saturation_data(waves, "drone"), "drone", time_adjust="linear")
+    fit = fit_saturation(saturation_data(waves, "drone"), "drone", time_adjust="linear", size="wave")
     sizes = np.array([20.0, 100.0, 500.0])
     predicted = predict_saturation(fit, sizes, mixed_wave=0.0, years=1.0)
     truth = 1 / (1 + np.exp(-(1.2 - 0.25 * np.log2(sizes))))
     assert np.all(predicted["ci_low"] <= truth) and np.all(truth <= predicted["ci_high"])
     assert predicted["rate"].is_monotonic_decreasing
-    by_month = fit_saturation(saturation_data(waves, "drone"), "drone")
+    by_month = fit_saturation(saturation_data(waves, "drone"), "drone", size="wave")
     assert predict_saturation(by_month, sizes)["rate"].is_monotonic_decreasing
 
 
@@ -134,8 +136,48 @@ def test_destroyed_fit_has_a_level_per_month_and_period_and_verdict_has_caveat()
     assert {"2025-07 split", "2025-07 combined"} <= set(data["month"])
     table, fits = saturation_table(waves, convention="destroyed", classes=("drone", "cruise"))
     assert set(fits) == {"drone", "cruise"}
-    assert set(table["term"]) <= {"const", "log2_size", "mixed_wave"}
+    assert set(table["term"]) <= {"const", "log2_class", "mixed_wave"}
     # Cruise missiles only fly in mixed waves here: the mix term is dropped, not estimated.
     assert "mixed_wave" not in fits["cruise"].design_columns
     text = plain_verdict(fits["drone"], size_quartile_comparison(data, boot=50))
-    assert "Mantel-Haenszel" in text and "not a controlled comparison" in text
+    assert "largest quarter of waves" in text and "not a controlled comparison" in text
+    for confound in ("defensive effort", "electronic warfare", "split over several", "rounded"):
+        assert confound in text
+
+
+def cruise_waves(slope: float, seed: int = 4, waves: int = 500) -> pd.DataFrame:
+    """Cruise missiles whose share follows their own count, flown beside many more drones."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2024-08-01", periods=waves, freq="D")
+    cruise = np.clip(np.round(2 ** rng.normal(4, 1.0, waves)), 5, 200).astype(int)
+    drones = np.clip(np.round(2 ** rng.normal(7, 1.0, waves)), 20, 2000).astype(int)
+    p = 1 / (1 + np.exp(-(0.5 + slope * np.log2(cruise))))
+    return pd.DataFrame({
+        "wave_id": np.arange(waves), "command": "national", "report_date": dates, "convention": "combined",
+        "drone_launched": drones, "drone_destroyed": rng.binomial(drones, 0.85), "drone_not_reached": 0,
+        "cruise_launched": cruise, "cruise_destroyed": rng.binomial(cruise, p), "cruise_not_reached": 0,
+        "ballistic_launched": 0, "ballistic_destroyed": 0, "ballistic_not_reached": 0,
+    })
+
+
+def test_a_class_is_measured_by_its_own_count_and_the_whole_wave_is_a_second_reading() -> None:
+    data = saturation_data(cruise_waves(0.4), "cruise")
+    own = fit_saturation(data, "cruise").slope()
+    whole = fit_saturation(data, "cruise", size="wave").slope()
+    assert own.ci_low <= 0.4 <= own.ci_high
+    assert not whole.ci_low <= 0.4 <= whole.ci_high  # the drones in the wave blur the cruise count
+    assert fit_saturation(data, "cruise").verdict.count("number of cruise missiles in the wave") == 1
+
+
+def test_the_answer_in_counts_is_n_times_the_share_not_stopped() -> None:
+    data = saturation_data(cruise_waves(0.3), "cruise")
+    fit = fit_saturation(data, "cruise")
+    counts = leak_counts(fit, np.array([10.0, 80.0]))
+    predicted = predict_saturation(fit, np.array([10.0, 80.0]))
+    assert counts["through"].to_numpy() == pytest.approx(np.array([10.0, 80.0]) * (1 - predicted["rate"]))
+    assert (counts["through_low"] <= counts["through"]).all() and (counts["through"] <= counts["through_high"]).all()
+    # a larger share stopped in bigger waves, yet more get through in number
+    text = in_counts(fit, data)
+    assert "bigger waves let more through in number, but a smaller share" in text
+    with pytest.raises(Exception, match="own count"):
+        leak_counts(fit_saturation(data, "cruise", size="wave"), np.array([10.0]))

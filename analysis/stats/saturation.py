@@ -1,5 +1,16 @@
 """Saturation: does a bigger wave get through more? A binomial GLM of interception per wave.
 
+The size of a wave is read two ways. The main reading is the class's own count: for cruise
+missiles, how many cruise missiles flew that night (a night of 500 drones and 4 cruise missiles is
+not a big cruise-missile wave). The second reading, labelled as such, is the whole wave (every
+weapon launched that night), which asks whether drones in the air make the missiles harder to
+stop. Both are reported; they can differ a lot (cruise missiles: about 2.0 per doubling of the
+whole wave against 1.3 per doubling of the cruise missiles themselves).
+
+The answer is told in counts as well as shares: a wave twice as large may be stopped at a higher
+share and still let more weapons through in number (`leak_counts`), so "do bigger waves get
+through more?" never reads as a yes or no.
+
 The default analysis is built to avoid the confounders of the raw record:
 
 - only waves reported from `COMPLETE_FROM` (2024-08-01), when every day of the record is covered
@@ -15,7 +26,11 @@ The default analysis is built to avoid the confounders of the raw record:
   errors (scale from Pearson's X2) on top. (statsmodels 0.15 marks cluster-robust errors as "not
   fully supported" with variance weights, so they are not offered.)
 
-A second method, `size_quartile_comparison`, compares the largest quarter of waves with the rest
+What it cannot rule out (`CONFOUNDS`, stated with every verdict): defensive effort rising with an
+announced wave, drones lost to electronic warfare and decoys counted as stopped, attacks split over
+several posts or nights, and large counts rounded in the posts.
+
+A second method, `analysis.stats.size_check.size_quartile_comparison`, compares the largest quarter of waves with the rest
 within each calendar quarter (Mantel-Haenszel), with a bootstrap over waves for its interval.
 `wave_id` is the wave of `analysis.record.waves`, the one wave definition of the project.
 """
@@ -28,9 +43,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from statsmodels.stats.contingency_tables import StratifiedTable
 
 from analysis.stats.rates import CONVENTIONS, RateError
+from analysis.stats.size_check import QuartileComparison
 
 CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
 MISSILE_CLASSES = ("cruise", "ballistic", "mixed")
@@ -41,29 +56,31 @@ COMPLETE_FROM = pd.Timestamp("2024-08-01")
 MIN_LAUNCHED: dict[str, int] = {"drone": 20, "cruise": 5, "ballistic": 3, "mixed": 3, "other": 3}
 TimeAdjust = Literal["month", "quarter", "linear", "none"]
 TIME_ADJUSTMENTS: tuple[str, ...] = ("month", "quarter", "linear", "none")
+SIZE_TERMS = {"class": "log2_class", "wave": "log2_size"}
 TERM_LABELS = {
-    "const": "intercept (log-odds at the reference wave)",
-    "log2_size": "per doubling of the wave's total size",
+    "const": "baseline (the reference wave)",
+    "log2_class": "per doubling of the class's own count in the wave (main reading)",
+    "log2_size": "per doubling of the whole wave, all weapons (second reading)",
     "mixed_wave": "wave mixes drones and missiles",
     "years": "per year of time trend",
 }
-CAVEAT = (
-    "This is an association in the record's own counts, not a controlled comparison: big announced "
-    "waves are likely met with more defensive effort (mobile fire groups, aircraft, interceptor "
-    "drones moved to their routes){counting}. Month is held fixed; targets, routes, weather and "
-    "the decoy share are not."
+CONFOUNDS = (
+    "defensive effort rises with an announced wave (mobile fire groups, aircraft and interceptor "
+    "drones moved to its routes)",
+    "drones lost to electronic warfare and decoys count as stopped, and their number grows with the wave",
+    "one attack can be split over several posts or nights, so a wave's size is not always the attack's",
+    "large counts are often rounded in the posts",
 )
-_COUNTING = {
-    "drone": (", and the neutralised figure counts drones lost to electronic warfare and decoys, "
-              "whose number grows with the wave"),
-    "missile": (", and small missile waves are often single strikes on front-line areas where "
-                "fewer interceptors are in range"),
-}
 
 
 def caveat(weapon_class: str) -> str:
-    """The caveat of a saturation verdict, in words fitting the class."""
-    return CAVEAT.format(counting=_COUNTING["drone" if weapon_class == "drone" else "missile"])
+    """What the saturation figures cannot rule out, in words fitting the class."""
+    items = list(CONFOUNDS) if weapon_class == "drone" else [CONFOUNDS[0], *CONFOUNDS[2:]]
+    if weapon_class != "drone":
+        items.append("small missile waves are often single strikes on front-line areas where fewer "
+                     "interceptors are in range")
+    return ("An association in the record's own counts, not a controlled comparison: "
+            + "; ".join(items) + ". Month is held fixed; targets, routes and weather are not.")
 
 
 def _count(waves: pd.DataFrame, column: str) -> pd.Series:
@@ -87,8 +104,10 @@ def saturation_data(
     defaults to `COMPLETE_FROM`; give `start=None, min_launched=1` for every wave. Columns:
     `wave_id`, `report_date`, `convention`, `launched`, `counted`, `rate`, `size` (the wave's total
     launched over all classes), `log2_size`, `mixed_wave` (1 when drones and missiles fly
-    together), `years` (from the first wave kept), `month`, `quarter` (the period strata; under
-    `destroyed` they carry the reporting convention too, as the count's meaning changed).
+    together), `log2_class` (log2 of the class's own count), `years` (from the first wave kept),
+    `month`, `quarter` (the period strata; under `destroyed` they carry the reporting convention
+    too, as the count's meaning changed). A wave counting more stopped than launched cannot be
+    true and is left out (`attrs["impossible_waves"]`), not capped.
     """
     if convention not in CONVENTIONS:
         raise RateError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
@@ -115,12 +134,14 @@ def saturation_data(
         "report_date": dates,
         "convention": rows["convention"].astype(str),
         "launched": launched,
-        "counted": np.minimum(counted, launched),
+        "counted": counted,
         "size": size,
         "mixed_wave": ((drones > 0) & (missiles > 0)).astype(float),
     })
-    data = data[data["launched"].ge(min_launched) & data["counted"].notna()].copy()
+    impossible = data["counted"].gt(data["launched"]).fillna(False)
+    data = data[data["launched"].ge(min_launched) & data["counted"].notna() & ~impossible].copy()
     data["log2_size"] = np.log2(data["size"])
+    data["log2_class"] = np.log2(data["launched"])
     data["years"] = (data["report_date"] - data["report_date"].min()).dt.days / 365.25
     data["rate"] = data["counted"] / data["launched"]
     data["month"] = data["report_date"].dt.to_period("M").astype(str)
@@ -130,7 +151,7 @@ def saturation_data(
             data[period] = data[period] + " " + data["convention"]
     data = data.reset_index(drop=True)
     data.attrs.update(weapon_class=weapon_class, convention=convention, command=command,
-                      min_launched=min_launched,
+                      min_launched=min_launched, impossible_waves=int(impossible.sum()),
                       start=None if start is None or str(start) == "" else str(pd.Timestamp(start).date()))
     return data
 
@@ -145,22 +166,23 @@ class SaturationFit:
     dispersion: float
     waves: int
     verdict: str
-    answer: str  # "yes", "no" or "unclear": do bigger waves get through more?
+    answer: str  # the share stopped as waves grow: "falls", "rises" or "unclear"
     result: Any = field(repr=False)
     design_columns: list[str] = field(default_factory=list)
     reference: dict[str, Any] = field(default_factory=dict)
     rho: float = 0.0  # the wave-to-wave correlation behind the weights (0: binomial weights)
     time_adjust: str = "month"
     min_launched: int = 1
+    size: str = "class"  # what a doubling doubles: the class's own count, or the whole wave
 
     def slope(self) -> pd.Series:
-        """The row of the coefficient table for `log2_size`."""
-        return self.coefficients.set_index("term").loc["log2_size"]
+        """The row of the coefficient table for the size term."""
+        return self.coefficients.set_index("term").loc[SIZE_TERMS[self.size]]
 
 
 def _design(data: pd.DataFrame, convention: str, time_adjust: str,
-            strata: list[str] | None = None) -> pd.DataFrame:
-    design = data[["log2_size", "mixed_wave"]].astype(float).copy()
+            strata: list[str] | None = None, size: str = "class") -> pd.DataFrame:
+    design = data[[SIZE_TERMS[size], "mixed_wave"]].astype(float).copy()
     if time_adjust in ("month", "quarter"):
         # One level per period (and per reporting convention under destroyed); the first is the base.
         strata = strata if strata is not None else sorted(data[time_adjust].unique())
@@ -191,9 +213,12 @@ def fit_saturation(
     alpha: float = 0.05,
     time_adjust: TimeAdjust = "month",
     beta_binomial_weights: bool = True,
+    size: str = "class",
 ) -> SaturationFit:
     """Binomial GLM of counted/launched per wave on log2 wave size, wave mix and time.
 
+    `size`: "class" (log2 of the class's own count, the main reading) or "wave" (log2 of the whole
+    wave's launches, the second reading).
     `time_adjust`: a fixed effect per `month` or `quarter`, a `linear` trend, or `none` (the naive
     model). Weights are launches / (1 + (launches - 1) rho) with rho re-estimated from the fit
     (Williams' method) unless `beta_binomial_weights=False` (plain launches); the scale is then
@@ -202,10 +227,12 @@ def fit_saturation(
     """
     if time_adjust not in TIME_ADJUSTMENTS:
         raise RateError(f"time_adjust must be one of {TIME_ADJUSTMENTS}, got {time_adjust!r}")
+    if size not in SIZE_TERMS:
+        raise RateError(f"size must be one of {tuple(SIZE_TERMS)}, got {size!r}")
     if len(data) < 8:
         raise RateError(f"saturation of {weapon_class}: {len(data)} waves, need at least 8")
     strata = sorted(data[time_adjust].unique()) if time_adjust in ("month", "quarter") else None
-    design = _design(data, convention, time_adjust, strata)
+    design = _design(data, convention, time_adjust, strata, size)
     constant = [c for c in design.columns if c != "const" and design[c].nunique() < 2]
     design = design.drop(columns=constant)
     n = data["launched"].to_numpy(dtype=float)
@@ -243,31 +270,38 @@ def fit_saturation(
     table = table[table["term"].isin(TERM_LABELS)].reset_index(drop=True)
     min_launched = int(data.attrs.get("min_launched", int(data["launched"].min())))
     answer, verdict = _verdict(table, weapon_class, convention, len(data), time_adjust, min_launched,
-                               data.attrs.get("start"))
+                               data.attrs.get("start"), size)
     reference = {"mixed_wave": float(data["mixed_wave"].mode().iloc[0]),
                  "years": float(data["years"].max()),
                  "first_date": data["report_date"].min().isoformat(),
                  "last_period": sorted(data["convention"].unique())[-1],
                  "last_stratum": strata[-1] if strata else None}
     return SaturationFit(weapon_class, convention, table, dispersion, len(data), verdict, answer,
-                         result, list(design.columns), reference, rho, time_adjust, min_launched)
+                         result, list(design.columns), reference, rho, time_adjust, min_launched, size)
 
 
 def _verdict(table: pd.DataFrame, weapon_class: str, convention: str, waves: int, time_adjust: str,
-             min_launched: int, start: str | None) -> tuple[str, str]:
-    slope = table.set_index("term").loc["log2_size"]
+             min_launched: int, start: str | None, size: str) -> tuple[str, str]:
+    slope = table.set_index("term").loc[SIZE_TERMS[size]]
     held = {"month": "month", "quarter": "quarter", "linear": "a linear time trend",
             "none": "nothing"}[time_adjust]
-    scope = f"{waves} waves of {min_launched}+ {weapon_class}" + (f" from {start}" if start else "")
-    effect = (f"Each doubling of the wave multiplies the odds that a {weapon_class} is {convention} "
-              f"by {slope.odds_ratio:.2f} (95% CI {slope.or_low:.2f} to {slope.or_high:.2f}; "
-              f"{scope}; the wave's mix and {held} held fixed).")
+    scope = f"{waves} waves of {min_launched}+ {plural(weapon_class)}" + (f" from {start}" if start else "")
+    doubled = (f"the number of {plural(weapon_class)} in the wave" if size == "class"
+               else "the whole wave (all weapons)")
+    stopped = "stopped" if convention == "neutralised" else "shot down"
+    effect = (f"each doubling of {doubled} multiplies the odds that one is {stopped} by "
+              f"{slope.odds_ratio:.2f} (95% interval {slope.or_low:.2f} to {slope.or_high:.2f}; "
+              f"{scope}; the wave's mix and {held} held fixed)")
     if slope.ci_high < 0:
-        return "yes", f"Bigger waves get through more: yes. {effect}"
+        return "falls", f"A smaller share is {stopped} in bigger waves: {effect}."
     if slope.ci_low > 0:
-        return "no", (f"Bigger waves get through more: no; in the record they are {convention} at a "
-                      f"higher rate. {effect}")
-    return "unclear", f"Bigger waves get through more: no clear effect either way. {effect}"
+        return "rises", f"A larger share is {stopped} in bigger waves: {effect}."
+    return "unclear", f"No clear change of the share {stopped} with the size of the wave: {effect}."
+
+
+def plural(weapon_class: str) -> str:
+    return {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles",
+            "mixed": "missiles", "other": "other weapons"}.get(weapon_class, weapon_class)
 
 
 def predict_saturation(
@@ -277,7 +311,8 @@ def predict_saturation(
     years: float | None = None,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
-    """Predicted rate with its 1 - alpha band against total wave size, other terms held fixed.
+    """Predicted rate with its 1 - alpha band against wave size (the class's own count, or the
+    whole wave, as the fit reads size), other terms held fixed.
 
     By default: the most common mix, and the latest month (or quarter, or time of the last wave,
     latest reporting period) of the data.
@@ -285,7 +320,7 @@ def predict_saturation(
     sizes = np.asarray(sizes, dtype=float)
     values = {
         "const": np.ones_like(sizes),
-        "log2_size": np.log2(sizes),
+        SIZE_TERMS[fit.size]: np.log2(sizes),
         "mixed_wave": np.full_like(sizes, fit.reference["mixed_wave"] if mixed_wave is None else mixed_wave),
         "years": np.full_like(sizes, fit.reference["years"] if years is None else years),
     }
@@ -301,103 +336,6 @@ def predict_saturation(
                          "ci_high": frame["mean_ci_upper"].to_numpy()})
 
 
-# --- second method: the largest waves against the rest, within each quarter ----------------------
-
-
-@dataclass
-class QuartileComparison:
-    """Top-quartile waves (by size, within each stratum) against the rest: Mantel-Haenszel."""
-
-    weapon_class: str
-    convention: str
-    strata: pd.DataFrame  # per stratum: waves, launched, rate of the top quarter and of the rest
-    odds_ratio: float  # pooled Mantel-Haenszel odds ratio, top quarter versus the rest
-    or_low: float  # bootstrap over waves within strata (allows for night-to-night spread)
-    or_high: float
-    binomial_low: float  # StratifiedTable's interval: every munition independent, too narrow
-    binomial_high: float
-    p_value: float  # Cochran-Mantel-Haenszel test of no effect (binomial, too small)
-    waves: int
-    answer: str
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in self.__dict__.items() if k != "strata"}
-        out["strata"] = int(len(self.strata))
-        return out
-
-
-def mantel_haenszel_odds_ratio(tables: np.ndarray) -> float:
-    """Pooled MH odds ratio of 2x2 tables [[a, b], [c, d]] (shape (m, 2, 2)): sum(ad/N)/sum(bc/N)."""
-    tables = np.asarray(tables, dtype=float)
-    total = tables.sum(axis=(1, 2))
-    numerator = (tables[:, 0, 0] * tables[:, 1, 1] / total).sum()
-    denominator = (tables[:, 0, 1] * tables[:, 1, 0] / total).sum()
-    return float(numerator / denominator) if denominator > 0 else float("nan")
-
-
-def size_quartile_comparison(
-    data: pd.DataFrame,
-    stratum: str = "quarter",
-    top: float = 0.75,
-    alpha: float = 0.05,
-    boot: int = 400,
-    seed: int = 20240801,
-) -> QuartileComparison:
-    """Compare the rate of the largest waves (size at or above the `top` quantile of their stratum)
-    with the other waves of the same stratum, pooled over strata by Mantel-Haenszel.
-
-    Each stratum gives a 2x2 table of munitions (top / rest x counted / not). The odds ratio is
-    `statsmodels`' StratifiedTable; its interval treats munitions as independent, so the interval
-    reported first resamples waves within each stratum and group (`boot` times) instead. An odds
-    ratio below 1 means the largest waves get through more.
-    """
-    rows, tops, rests = [], [], []
-    for name, part in data.groupby(stratum, sort=True):
-        if len(part) < 4:
-            continue
-        is_top = (part["size"] >= part["size"].quantile(top)).to_numpy()
-        if is_top.all() or not is_top.any():
-            continue
-        k, n = part["counted"].to_numpy(dtype=float), part["launched"].to_numpy(dtype=float)
-        tops.append((k[is_top], n[is_top]))
-        rests.append((k[~is_top], n[~is_top]))
-        rows.append({stratum: name, "waves_top": int(is_top.sum()), "waves_rest": int((~is_top).sum()),
-                     "size_top_median": float(np.median(part["size"].to_numpy()[is_top])),
-                     "size_rest_median": float(np.median(part["size"].to_numpy()[~is_top])),
-                     "launched_top": n[is_top].sum(), "launched_rest": n[~is_top].sum(),
-                     "rate_top": k[is_top].sum() / n[is_top].sum(),
-                     "rate_rest": k[~is_top].sum() / n[~is_top].sum()})
-    weapon_class, convention = data.attrs.get("weapon_class", ""), data.attrs.get("convention", "")
-    if not rows:
-        raise RateError(f"size comparison of {weapon_class}: no {stratum} with 4 waves or more")
-
-    def tables_of(top_parts: list, rest_parts: list) -> np.ndarray:
-        return np.array([[[kt.sum(), nt.sum() - kt.sum()], [kr.sum(), nr.sum() - kr.sum()]]
-                         for (kt, nt), (kr, nr) in zip(top_parts, rest_parts, strict=True)])
-
-    tables = tables_of(tops, rests)
-    stratified = StratifiedTable(tables.transpose(1, 2, 0))
-    estimate = float(stratified.oddsratio_pooled)
-    low, high = stratified.oddsratio_pooled_confint(alpha=alpha)
-    rng = np.random.default_rng(seed)
-
-    def resample(parts: list) -> list:
-        picked = []
-        for k, n in parts:
-            index = rng.integers(0, len(n), size=len(n))
-            picked.append((k[index], n[index]))
-        return picked
-
-    draws = np.array([mantel_haenszel_odds_ratio(tables_of(resample(tops), resample(rests)))
-                      for _ in range(boot)])
-    draws = draws[np.isfinite(draws) & (draws > 0)]
-    boot_low, boot_high = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
-    answer = "yes" if boot_high < 1 else "no" if boot_low > 1 else "unclear"
-    return QuartileComparison(weapon_class, convention, pd.DataFrame(rows), estimate,
-                              float(boot_low), float(boot_high), float(low), float(high),
-                              float(stratified.test_null_odds().pvalue), int(len(data)), answer)
-
-
 # --- every class at once -------------------------------------------------------------------------
 
 
@@ -411,8 +349,11 @@ def saturation_table(
     end: str | pd.Timestamp | None = None,
     min_launched: dict[str, int] | None = None,
     time_adjust: TimeAdjust = "month",
+    size: str = "class",
 ) -> tuple[pd.DataFrame, dict[str, SaturationFit]]:
-    """Fit every class; return the stacked coefficient table and the fits by class."""
+    """Fit every class; return the stacked coefficient table and the fits by class.
+
+    `size`: "class" (the main reading) or "wave" (the second reading, the whole wave)."""
     floors = {**MIN_LAUNCHED, **(min_launched or {})}
     fits, tables = {}, []
     for weapon_class in classes:
@@ -420,11 +361,11 @@ def saturation_table(
                                floors[weapon_class])
         if len(data) < 8:
             continue
-        fit = fit_saturation(data, weapon_class, convention, alpha, time_adjust)
+        fit = fit_saturation(data, weapon_class, convention, alpha, time_adjust, size=size)
         fits[weapon_class] = fit
         tables.append(fit.coefficients.assign(
             weapon_class=weapon_class, dispersion=fit.dispersion, rho=fit.rho, waves=fit.waves,
-            min_launched=fit.min_launched, answer=fit.answer))
+            min_launched=fit.min_launched, answer=fit.answer, size=size))
     if not tables:
         raise RateError("saturation: no weapon class has 8 waves in the selection")
     table = pd.concat(tables, ignore_index=True)
@@ -432,9 +373,58 @@ def saturation_table(
     return table[front + [c for c in table.columns if c not in front]], fits
 
 
-def plain_verdict(fit: SaturationFit, check: QuartileComparison | None = None) -> str:
-    """The verdict of the GLM, the within-quarter check beside it, and the caveat, in words."""
+def leak_counts(fit: SaturationFit, sizes: np.ndarray, alpha: float = 0.05) -> pd.DataFrame:
+    """Weapons expected to get through a wave of each size (the class's own count): n (1 - rate),
+    with the 1 - alpha band from the predicted rate's. Needs a fit on the class's own count."""
+    if fit.size != "class":
+        raise RateError("leak_counts needs a fit on the class's own count (size='class')")
+    predicted = predict_saturation(fit, np.asarray(sizes, dtype=float), alpha=alpha)
+    n = predicted["size"]
+    return pd.DataFrame({"size": n, "through": n * (1 - predicted["rate"]),
+                         "through_low": n * (1 - predicted["ci_high"]),
+                         "through_high": n * (1 - predicted["ci_low"]), "rate": predicted["rate"]})
+
+
+def typical_sizes(data: pd.DataFrame) -> tuple[float, float]:
+    """A common and a large wave of the class (its own count): the median and the 95th
+    percentile of the waves fitted, rounded to two significant figures."""
+    low, high = data["launched"].quantile([0.5, 0.95]).to_numpy()
+    return tuple(float(f"{v:.2g}") for v in (low, max(high, 2 * low)))  # type: ignore[return-value]
+
+
+def in_counts(fit: SaturationFit, data: pd.DataFrame) -> str:
+    """The saturation answer in counts: what a common and a large wave let through."""
+    small, large = typical_sizes(data)
+    counts = leak_counts(fit, np.array([small, large]))
+    what = plural(fit.weapon_class)
+
+    def through(row: pd.Series) -> str:
+        return (f"about {_round(row['through'])} (95% interval {_round(row['through_low'])} to "
+                f"{_round(row['through_high'])})")
+
+    first, second = counts.iloc[0], counts.iloc[1]
+    more = "more" if second["through"] > first["through"] else "fewer"
+    share = "a smaller" if second["rate"] > first["rate"] else "a larger"
+    joint = "but" if (more == "more") == (share == "a smaller") else "and"
+    return (f"In counts, a wave of {large:,.0f} {what} lets {through(second)} get through, a wave "
+            f"of {small:,.0f} {through(first)}: bigger waves let {more} through in number, {joint} "
+            f"{share} share of what was launched (at the latest month's level).")
+
+
+def _round(value: float) -> str:
+    """Counts as a reader should quote them: whole numbers, two significant figures above 100."""
+    if value >= 100:
+        return f"{float(f'{value:.2g}'):,.0f}"
+    return f"{value:,.0f}"
+
+
+def plain_verdict(fit: SaturationFit, check: QuartileComparison | None = None,
+                  data: pd.DataFrame | None = None) -> str:
+    """The verdict of the GLM, in counts where `data` is given, the within-quarter check beside
+    it, and what it cannot rule out, in words."""
     text = fit.verdict
+    if data is not None and fit.size == "class":
+        text += " " + in_counts(fit, data)
     if check is not None:
         if check.answer == fit.answer:
             agree = "this check agrees"
@@ -444,7 +434,7 @@ def plain_verdict(fit: SaturationFit, check: QuartileComparison | None = None) -
                      "interval includes no effect")
         else:
             agree = "this check disagrees"
-        text += (f" Within each quarter, the largest quarter of waves against the rest "
-                 f"(Mantel-Haenszel): odds ratio {check.odds_ratio:.2f} (95% CI {check.or_low:.2f} "
-                 f"to {check.or_high:.2f}, bootstrap over waves); {agree}.")
+        text += (f" Within each quarter, the largest quarter of waves against the rest: odds "
+                 f"ratio {check.odds_ratio:.2f} (95% interval {check.or_low:.2f} to "
+                 f"{check.or_high:.2f}, resampling waves); {agree}.")
     return f"{text} {caveat(fit.weapon_class)}"
