@@ -1,5 +1,6 @@
-"""Claims checked against the record: schema validation, matching and verdicts on synthetic waves,
-and the seed article's claims on the real snapshot."""
+"""Claims checked against the record: matching and verdicts on synthetic waves, and the seed
+article's claims on the real snapshot. The schema: test_claims_schema.py; the verdict rules on
+simulated records: test_claims_calibration.py."""
 
 from __future__ import annotations
 
@@ -18,11 +19,15 @@ from analysis.stats.claims import (
     CANNOT_CHECK,
     DOES_NOT_HOLD,
     HOLDS,
+    NOT_CONFIRMED,
+    NOT_SHOWN,
     PARTLY,
-    ClaimsError,
     check_claims,
     load_claims,
 )
+from analysis.stats.claims.schema import Period
+from analysis.stats.claims.wave_claims import DAY_PENALTY
+from analysis.stats.intervals import cluster_interval
 
 CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
 
@@ -53,9 +58,13 @@ def table(*rows: dict) -> pd.DataFrame:
     return frame
 
 
+SOURCES = "sources:\n  t: {article: a test article, said_by: nobody}\n"
+
+
 def write(tmp_path: Path, text: str) -> Path:
+    """A claims file: the test source `t`, then `text` (a `claims:` block)."""
     path = tmp_path / "claims.yaml"
-    path.write_text(textwrap.dedent(text))
+    path.write_text(SOURCES + textwrap.dedent(text))
     return path
 
 
@@ -63,7 +72,7 @@ WAVE_CLAIM = """\
     claims:
       - id: big-wave
         text: nearly 500 drones and 32 ballistic missiles
-        source: {article: test, said_by: nobody}
+        source: t
         kind: wave
         date: 2025-10-11
         figures:
@@ -75,87 +84,15 @@ WAVE_CLAIM = """\
 """
 
 
-# --------------------------------------------------------------------------- schema
-
-
-def test_the_article_claims_file_loads_and_covers_the_article():
-    loaded = load_claims(cl.default_claims_path())
-    ids = {c.id for c in loaded}
-    assert {"wave-drones", "wave-shaheds", "wave-ballistic", "effectiveness-74"} <= ids
-    kinds = {c.kind for c in loaded}
-    assert kinds <= set(cl.KINDS)
-    rate = next(c for c in loaded if c.id == "effectiveness-74")
-    assert rate.claimed_rate == pytest.approx(0.74)
-    assert rate.rate_tolerance.band(0.74) == pytest.approx((0.735, 0.745))
-    # every reading is period x class group x convention
-    assert len(rate.readings) == len({r.period for r in rate.readings}) * 3 * 2
-
-
-def test_unknown_key_names_file_line_and_key(tmp_path):
-    path = write(tmp_path, WAVE_CLAIM + "        colour: red\n")
-    with pytest.raises(ClaimsError) as error:
-        load_claims(path)
-    message = str(error.value)
-    assert str(path) in message and "claims.0.colour" in message and "line 13" in message
-    assert "unknown key 'colour'" in message
-
-
-def test_missing_field_and_bad_values_are_named(tmp_path):
-    no_tolerance = WAVE_CLAIM.replace("            tolerance: {below: 0.1, above: 0.0}\n", "")
-    with pytest.raises(ClaimsError, match=r"claims\.0\.figures\.0: missing key 'tolerance'"):
-        load_claims(write(tmp_path, no_tolerance))
-    with pytest.raises(ClaimsError, match=r"unknown quantity 'drones_launched'"):
-        load_claims(write(tmp_path, WAVE_CLAIM.replace("drone_launched", "drones_launched")))
-    with pytest.raises(ClaimsError, match=r"claims\.0\.date: expected a date"):
-        load_claims(write(tmp_path, WAVE_CLAIM.replace("2025-10-11", "11 October")))
-    with pytest.raises(ClaimsError, match=r"kind: must be one of"):
-        load_claims(write(tmp_path, WAVE_CLAIM.replace("kind: wave", "kind: rumour")))
-    with pytest.raises(ClaimsError, match=r"line \d+: not valid YAML"):
-        load_claims(write(tmp_path, "claims: [\n  - {id: x\n"))
-    with pytest.raises(ClaimsError, match="claims file not found"):
-        load_claims(tmp_path / "absent.yaml")
-
-
-def test_duplicate_ids_are_refused(tmp_path):
-    one_claim = textwrap.dedent(WAVE_CLAIM).split("claims:\n", 1)[1]
-    text = "claims:\n" + one_claim + one_claim
-    with pytest.raises(ClaimsError, match=r"claims\.1\.id: duplicate id 'big-wave'"):
-        load_claims(write(tmp_path, text))
-
-
-def test_last_days_periods_end_on_the_claim_date(tmp_path):
-    text = """\
-        claims:
-          - id: r
-            text: 74%
-            source: {article: t, said_by: s}
-            kind: rate
-            date: 2025-10-11
-            claimed: 0.74
-            tolerance: {below: 0.005, above: 0.005, relative: false}
-            periods:
-              - {name: month, last_days: 30}
-            classes: [all]
-            conventions: [neutralised]
-            primary: {period: month, classes: all, convention: neutralised}
-    """
-    (claim,) = load_claims(write(tmp_path, text))
-    period = claim.primary.period
-    assert period.end == dt.date(2025, 10, 11) and period.days == 30
-    bad = text.replace("primary: {period: month", "primary: {period: week")
-    with pytest.raises(ClaimsError, match=r"primary\.period: no period named 'week'"):
-        load_claims(write(tmp_path, bad))
-
-
 # --------------------------------------------------------------------------- wave matching
 
 
-def _wave_claim(tmp_path, figures: str, date: str = "2025-10-11") -> cl.Claim:
+def _wave_claim(tmp_path, figures: str, date: str = "2025-10-11") -> cl.WaveClaim:
     text = f"""\
         claims:
           - id: w
             text: claim
-            source: {{article: t, said_by: s}}
+            source: t
             kind: wave
             date: {date}
             figures:
@@ -248,12 +185,12 @@ def test_a_missing_shahed_count_cannot_be_checked(tmp_path):
 # --------------------------------------------------------------------------- rate claims
 
 
-def _rate_claim(tmp_path, claimed: float = 0.74) -> cl.Claim:
+def _rate_claim(tmp_path, claimed: float = 0.74, unstated: str = "[]") -> cl.RateClaim:
     text = f"""\
         claims:
           - id: r
             text: rate
-            source: {{article: t, said_by: s}}
+            source: t
             kind: rate
             date: 2025-10-11
             claimed: {claimed}
@@ -264,6 +201,7 @@ def _rate_claim(tmp_path, claimed: float = 0.74) -> cl.Claim:
             classes: [all, drone, missile]
             conventions: [neutralised, destroyed]
             primary: {{period: week, classes: all, convention: neutralised}}
+            unstated: {unstated}
     """
     (claim,) = load_claims(write(tmp_path, text))
     return claim
@@ -279,19 +217,18 @@ RATE_WAVES = (
 )
 
 
-def test_period_rates_pool_national_waves_with_a_wave_level_interval():
+def test_period_rates_pool_national_waves_with_the_interval_over_waves():
     waves = table(*RATE_WAVES)
-    period = cl.Period("week", dt.date(2025, 10, 5), dt.date(2025, 10, 11))
+    period = Period("week", dt.date(2025, 10, 5), dt.date(2025, 10, 11))
     result = cl.period_rate(waves, period, "all", "neutralised")
     assert (result["launched"], result["successes"]) == (800, 600)
-    # by hand: waves of 260/360 and 340/440 around R = 0.75; Pearson phi over m - 1 = 1
-    phi = ((260 - 270) ** 2 / (0.1875 * 360) + (340 - 330) ** 2 / (0.1875 * 440)) / 1
-    assert result["dispersion"] == pytest.approx(phi)
-    low, high = proportion_confint(600 / phi, 800 / phi, method="wilson")
-    assert (result["ci_low"], result["ci_high"]) == pytest.approx((low, high))
-    assert "quasi-binomial" in result["interval"] and result["waves"] == 2
+    # the interval over the two national waves of the week (260/360 and 340/440)
+    low, high, _df = cluster_interval([260, 340], [360, 440])
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((low[0], high[0]))
+    assert "interval over waves" in result["interval"] and result["waves"] == 2
+    assert "only 2 waves" in result["note"]
     # one wave: no wave-to-wave variation to measure, the plain Wilson interval of that wave
-    night = cl.period_rate(waves, cl.Period("night", dt.date(2025, 10, 11), dt.date(2025, 10, 11)),
+    night = cl.period_rate(waves, Period("night", dt.date(2025, 10, 11), dt.date(2025, 10, 11)),
                            "all", "neutralised")
     assert (night["ci_low"], night["ci_high"]) == pytest.approx(
         proportion_confint(340, 440, method="wilson"))
@@ -302,41 +239,64 @@ def test_period_rates_pool_national_waves_with_a_wave_level_interval():
     assert missiles["rate"] == pytest.approx(40 / 100)
 
 
-def test_a_rate_claim_holds_when_the_main_reading_fits(tmp_path):
-    # all weapons neutralised in the week: 600 / 800 = 75%, 95% interval about 72% to 78%
-    (result,) = check_claims([_rate_claim(tmp_path)], table(*RATE_WAVES))
+def test_a_wave_counting_more_stopped_than_launched_is_left_out_not_capped():
+    waves = table(wave("2025-10-06", drone=(16, 15, 11)), wave("2025-10-07", drone=(100, 80, 0)),
+                  wave("2025-10-08", drone=(100, 90, 0)))
+    result = cl.period_rate(waves, Period("p", dt.date(2025, 10, 6), dt.date(2025, 10, 8)), "drone",
+                            "neutralised")
+    assert (result["successes"], result["launched"], result["impossible_waves"]) == (170, 200, 1)
+
+
+def steady_waves(share: float, waves: int = 200, size: int = 1000) -> list[dict]:
+    """Many waves of the week at exactly `share`: an interval narrow enough to confirm a claim."""
+    days = pd.date_range("2025-10-05", "2025-10-11", freq="D")
+    return [wave(f"{days[i % 7]:%Y-%m-%d}", drone=(size, round(share * size), 0)) | {"wave_id": f"w{i}"}
+            for i in range(waves)]
+
+
+def test_a_rate_claim_holds_only_when_the_interval_lies_inside_its_band(tmp_path):
+    (result,) = check_claims([_rate_claim(tmp_path)], table(*steady_waves(0.74)))
     assert result.verdict == HOLDS
-    assert result.record["rate"] == pytest.approx(600 / 800)
-    assert result.headline["low"] < 0.74 < result.headline["high"]
+    assert 0.735 <= result.headline["low"] < result.headline["high"] <= 0.745
+    # 75% over two waves: the interval includes 74% but is far too wide to confirm it
+    (wide,) = check_claims([_rate_claim(tmp_path)], table(*RATE_WAVES))
+    assert wide.verdict == NOT_SHOWN and "too wide to confirm" in wide.reason
+    assert wide.headline["low"] < 0.74 < wide.headline["high"]
 
 
-def test_a_rate_claim_the_primary_reading_excludes_does_not_hold_though_another_fits(tmp_path):
-    # 40% is the missile rate of the week (40/100), not the overall rate (75%): the primary reading
-    # excludes it, and another reading fitting does not rescue the claim
-    (result,) = check_claims([_rate_claim(tmp_path, 0.40)], table(*RATE_WAVES))
-    assert result.verdict == DOES_NOT_HOLD
-    assert "main reading excludes 40%" in result.reason
-    assert "distinct readings" in result.reason and "by chance" in result.reason
+def test_a_rate_claim_the_main_reading_excludes_does_not_hold_though_another_fits(tmp_path):
+    # 74% fits the night (one wave of 78%, interval 73-82%) but not the steady week (80%)
+    rows = steady_waves(0.80, waves=100)
+    (result,) = check_claims([_rate_claim(tmp_path)], table(*rows))
+    assert result.verdict == DOES_NOT_HOLD and "main reading excludes 74%" in result.reason
     fitting = [d for d in result.details if d["fits_claim"]]
-    assert {(d["period"], d["classes"]) for d in fitting} >= {("week", "missile")}
     assert all(not d["primary"] for d in fitting)
 
 
-def test_a_rate_claim_no_reading_fits_does_not_hold(tmp_path):
-    (result,) = check_claims([_rate_claim(tmp_path, 0.99)], table(*RATE_WAVES))
+def test_a_rate_claim_that_leaves_its_period_unsaid_is_not_confirmed_when_other_readings_fit(tmp_path):
+    # the week's missiles (40 of 100) fit 40%; the main reading (all weapons, 75%) does not
+    rows = table(*steady_waves(0.75, waves=50), wave("2025-10-09", cruise=(50, 20, 0)) | {"wave_id": "m1"},
+                 wave("2025-10-10", cruise=(50, 20, 0)) | {"wave_id": "m2"})
+    (result,) = check_claims([_rate_claim(tmp_path, 0.40)], rows)
     assert result.verdict == DOES_NOT_HOLD
-    assert "nearest" in result.reason
+    (unsaid,) = check_claims([_rate_claim(tmp_path, 0.40, "[period, weapons]")], rows)
+    assert unsaid.verdict == NOT_CONFIRMED
+    assert "does not say its period or weapons" in unsaid.reason
+    assert "Other plausible readings fit" in unsaid.reason and "they do not" in unsaid.reason
+    # no reading fits at all: does not hold, whatever is unsaid
+    (none,) = check_claims([_rate_claim(tmp_path, 0.99, "[period]")], rows)
+    assert none.verdict == DOES_NOT_HOLD
 
 
 # --------------------------------------------------------------------------- period changes
 
 
-def _change_claim(tmp_path, measure: str, direction: str) -> cl.Claim:
+def _change_claim(tmp_path, measure: str, direction: str) -> cl.PeriodChangeClaim:
     text = f"""\
         claims:
           - id: c
             text: change
-            source: {{article: t, said_by: s}}
+            source: t
             kind: period_change
             date: 2025-10-14
             measure: {measure}
@@ -350,18 +310,19 @@ def _change_claim(tmp_path, measure: str, direction: str) -> cl.Claim:
 
 def test_more_launches_per_day_is_an_increase(tmp_path):
     days = pd.date_range("2025-09-16", "2025-10-14", freq="D")
-    rows = [wave(f"{d:%Y-%m-%d}", drone=(300 if d >= pd.Timestamp("2025-10-08") else 100, 50, 0))
-            for d in days]
+    rows = [wave(f"{d:%Y-%m-%d}", drone=((300 if d >= pd.Timestamp("2025-10-08") else 100) + i % 3, 50, 0))
+            for i, d in enumerate(days)]
     waves = table(*rows)
     (result,) = check_claims([_change_claim(tmp_path, "launched_per_day", "increase")], waves)
     assert result.verdict == HOLDS
-    assert result.record["recent"] == 300 and result.record["baseline"] == 100
+    assert result.record["ratio"] == pytest.approx(result.record["recent"] / result.record["baseline"])
+    assert 1 < result.record["low"] < result.record["ratio"] < result.record["high"]
+    assert "change +" in result.reason and "95% interval" in result.reason
     (opposite,) = check_claims([_change_claim(tmp_path, "launched_per_day", "decrease")], waves)
-    assert opposite.verdict == DOES_NOT_HOLD
-    assert "other way, a clear increase" in opposite.reason
+    assert opposite.verdict == DOES_NOT_HOLD and "the opposite" in opposite.reason
 
 
-def test_more_launches_within_the_noise_partly_holds_and_says_so(tmp_path):
+def test_more_launches_within_the_noise_is_not_shown(tmp_path):
     days = pd.date_range("2025-09-16", "2025-10-14", freq="D")
     # nights vary between 100 and 400 launches; the recent week adds 10 a night, well within that
     rows = [wave(f"{d:%Y-%m-%d}", drone=(100 + (i * 37) % 300
@@ -369,27 +330,37 @@ def test_more_launches_within_the_noise_partly_holds_and_says_so(tmp_path):
             for i, d in enumerate(days)]
     (result,) = check_claims([_change_claim(tmp_path, "launched_per_day", "increase")], table(*rows))
     assert result.record["recent"] > result.record["baseline"]
-    assert result.record["p_value"] >= cl.SIGNIFICANCE
-    assert result.verdict == PARTLY and "within the night-to-night noise" in result.reason
+    assert result.record["low"] < 1 < result.record["high"]
+    assert result.verdict == NOT_SHOWN and "cannot tell" in result.reason
 
 
 def test_days_without_waves_count_as_zero_launches():
     waves = table(wave("2025-10-02", drone=(70, 60, 0)))
-    per_day = cl.daily_launches(waves, cl.Period("p", dt.date(2025, 10, 1), dt.date(2025, 10, 7)))
+    per_day = cl.daily_launches(waves, Period("p", dt.date(2025, 10, 1), dt.date(2025, 10, 7)))
     assert len(per_day) == 7 and per_day.sum() == 70 and (per_day == 0).sum() == 6
 
 
-def test_a_small_drop_in_rate_within_the_noise_partly_holds(tmp_path):
+def test_a_small_drop_in_rate_within_the_noise_is_not_shown(tmp_path):
     days = pd.date_range("2025-09-16", "2025-10-14", freq="D")
-    # nightly rates vary between 70% and 90%; the recent week is one point worse each night,
-    # which the rank test on per-wave rates cannot tell from the night-to-night variation
+    # nightly rates vary between 70% and 90%; the recent week is one point worse each night
     rows = []
     for i, d in enumerate(days):
         destroyed = 70 + (i * 7) % 21 - (1 if d >= pd.Timestamp("2025-10-08") else 0)
         rows.append(wave(f"{d:%Y-%m-%d}", drone=(100, destroyed, 0)))
     (result,) = check_claims([_change_claim(tmp_path, "rate", "decrease")], table(*rows))
     assert result.record["recent"] < result.record["baseline"]
-    assert result.verdict == PARTLY and result.record["p_value"] >= 0.05
+    assert result.record["low"] < 0 < result.record["high"]
+    assert result.verdict == NOT_SHOWN
+    # the reason quotes the difference the interval is about
+    assert f"{100 * result.record['difference']:+.1f} points" in result.reason
+
+
+def test_a_clear_drop_in_rate_holds(tmp_path):
+    days = pd.date_range("2025-09-16", "2025-10-14", freq="D")
+    rows = [wave(f"{d:%Y-%m-%d}", drone=(100, (60 if d >= pd.Timestamp("2025-10-08") else 85) + i % 3, 0))
+            for i, d in enumerate(days)]
+    (result,) = check_claims([_change_claim(tmp_path, "rate", "decrease")], table(*rows))
+    assert result.verdict == HOLDS and result.record["high"] < 0
 
 
 def test_not_in_record_claims_cannot_be_checked():
@@ -411,7 +382,7 @@ def test_a_destroyed_drone_rate_across_conventions_is_flagged_and_not_fitted(tmp
     split = wave("2025-07-20", drone=(100, 50, 30)) | {"convention": "split"}
     combined = wave("2025-07-25", drone=(100, 80, 0)) | {"convention": "combined"}
     waves = table(split, combined)
-    period = cl.Period("both", dt.date(2025, 7, 1), dt.date(2025, 7, 31))
+    period = Period("both", dt.date(2025, 7, 1), dt.date(2025, 7, 31))
     assert cl.period_rate(waves, period, "drone", "destroyed")["mixes_conventions"]
     assert not cl.period_rate(waves, period, "drone", "neutralised")["mixes_conventions"]
     assert not cl.period_rate(waves, period, "missile", "destroyed")["mixes_conventions"]
@@ -420,7 +391,7 @@ def test_a_destroyed_drone_rate_across_conventions_is_flagged_and_not_fitted(tmp
         claims:
           - id: r
             text: rate
-            source: {article: t, said_by: s}
+            source: t
             kind: rate
             date: 2025-07-31
             claimed: 0.65
@@ -512,16 +483,16 @@ def test_the_74_percent_against_independent_sums(real_waves, record_path):
     (result,) = check_claims([claim], real_waves)
     assert result.record["launched"] == launched
     assert result.record["rate"] == pytest.approx(neutralised / launched)
-    # the interval is wave-level: wider than the plain Wilson interval on the pooled weapons,
+    # the interval is over waves: wider than the plain Wilson interval on the pooled weapons,
     # as the record is strongly overdispersed between waves
     low, high = proportion_confint(neutralised, launched, method="wilson")
     assert result.record["ci_low"] < low and result.record["ci_high"] > high
-    assert result.record["dispersion"] > 2 and "quasi-binomial" in result.record["interval"]
-    # the overall month is well above 74% even so: the primary reading excludes the claim, and the
-    # other readings that happen to fit do not rescue it
+    assert "interval over waves" in result.record["interval"]
+    # the overall month is well above 74% even so: the main reading excludes the claim; the claim
+    # says neither period nor weapons, and other readings fit: not confirmed, with both lists
     assert result.record["ci_low"] > 0.745
-    assert result.verdict == DOES_NOT_HOLD
-    assert "distinct readings" in result.reason and "by chance" in result.reason
+    assert result.verdict == NOT_CONFIRMED
+    assert "Other plausible readings fit" in result.reason and "by chance" in result.reason
     assert all(not d["fits_claim"] for d in result.details if d["mixes_conventions"])
 
 
@@ -533,13 +504,14 @@ def test_every_claim_of_the_article_gets_a_verdict_on_the_snapshot(real_waves):
     verdicts = {r.id: r.verdict for r in results}
     assert verdicts == {
         "wave-drones": PARTLY, "wave-shaheds": PARTLY, "wave-ballistic": DOES_NOT_HOLD,
-        "effectiveness-74": DOES_NOT_HOLD,
-        # both changes go the claimed way but are within the night-to-night noise
-        "attacks-intensify": PARTLY, "protection-harder-to-sustain": PARTLY,
+        "effectiveness-74": NOT_CONFIRMED,
+        # both changes go the claimed way but their intervals include no change
+        "attacks-intensify": NOT_SHOWN, "protection-harder-to-sustain": NOT_SHOWN,
         "wave-targets": CANNOT_CHECK,
     }
     for claim_id in ("attacks-intensify", "protection-harder-to-sustain"):
-        assert "within the night-to-night noise" in next(r for r in results if r.id == claim_id).reason
+        result = next(r for r in results if r.id == claim_id)
+        assert "cannot tell" in result.reason and "95% interval" in result.reason
 
 
 @pytest.mark.record
@@ -575,7 +547,7 @@ def test_the_plots_draw_the_claimed_figures_and_every_distinct_reading(tmp_path)
     waves = table(wave("2025-10-10", drone=(465, 405, 0), ballistic=(16, 5, 0)),
                   wave("2025-10-11", drone=(78, 54, 0)))
     results = check_claims([claim], waves)
-    fig = plot_waves_around(waves, [claim], results, days=3)
+    fig = plot_waves_around(cl.waves_around(waves, [claim], results, days=3))
     top, bottom = fig.axes[:2]
     drone_bars = top.containers[0]
     assert sorted(bar.get_height() for bar in drone_bars) == [78, 465]
@@ -587,7 +559,7 @@ def test_the_plots_draw_the_claimed_figures_and_every_distinct_reading(tmp_path)
     (rate,) = check_claims([rate_claim], table(*RATE_WAVES))
     distinct = {(d["period"], d["classes"], d["successes"], d["launched"])
                 for d in rate.details if d["rate"] is not None}
-    fig = plot_rate_readings(rate, 0.74)
+    fig = plot_rate_readings(cl.reading_rows(rate), 0.74)
     assert len(fig.axes[0].get_yticklabels()) == len(distinct)
 
 
@@ -603,10 +575,10 @@ def test_summary_figures_carry_the_record_figure_interval_and_verdict(tmp_path):
         summary.add(**figure)
     first, *rest = summary.to_dict()["figures"]
     assert first["value"] == pytest.approx(0.75) and first["low"] < 0.75 < first["high"]
-    assert first["note"].startswith("holds: ")
-    assert "quasi-binomial" in first["interval"]
+    assert first["note"].startswith("not shown: ")
+    assert "interval over waves" in first["interval"]
     assert all(f["value"] == CANNOT_CHECK and f["low"] is None for f in rest)
-    assert cl.labelled_name(results[0]) == "r (holds)"
+    assert cl.labelled_name(results[0]) == "r (not shown)"
 
 
 def test_a_wider_window_does_not_trade_a_close_night_for_an_exact_figure_a_week_away(tmp_path):
@@ -617,7 +589,7 @@ def test_a_wider_window_does_not_trade_a_close_night_for_an_exact_figure_a_week_
     (result,) = check_claims([claim], waves, window_days=7)
     assert result.matched["report_date"] == dt.date(2025, 10, 10)
     assert result.runner_up["report_date"] == dt.date(2025, 10, 5)
-    assert result.runner_up["score"] == pytest.approx(0.01 + 6 * cl.DAY_PENALTY)
+    assert result.runner_up["score"] == pytest.approx(0.01 + 6 * DAY_PENALTY)
 
 
 def test_matching_scores_a_figure_by_its_closest_reading(tmp_path):

@@ -14,9 +14,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "For each claim of a claims file, find the best-matching national wave (within a "
             "window of days around the claimed date) or compute the record's rate for the "
-            "plausible periods, and give a verdict: holds, partly holds, does not hold, cannot be "
-            "checked, with the reason. Without --json, a readable table; with --json, one object "
-            "per claim with id, claim, verdict, matched, record and reason (and the details)."
+            "plausible periods, and give a verdict with the reason: holds, partly holds (a wave's "
+            "figures on another night), not shown (the record cannot tell: an interval too wide, "
+            "or a change within the night-to-night spread), not confirmed (a rate that does not "
+            "say its period or definition, whose natural reading misses it while others fit), does "
+            "not hold, cannot be checked. The rules are in the docstring of analysis/stats/claims. "
+            "Without --json, a readable table; with --json, one object per claim with id, claim, "
+            "verdict, matched, record and reason (and the details)."
         ),
     )
     add_record_arguments(parser)
@@ -41,9 +45,9 @@ def format_table(results: list, width: int = 100) -> str:
         lines.append(textwrap.fill(f"record: {r.reason}", width, initial_indent="  ",
                                    subsequent_indent="    "))
         lines.append("")
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    from analysis.stats.claims import verdict_counts
+
+    counts = verdict_counts(results)
     lines.append(f"{len(results)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
     return "\n".join(lines)
 
