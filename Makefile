@@ -17,7 +17,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RECORD_ARG := $(if $(RECORD),--record $(RECORD))
 JOBS ?= 2
 
-.PHONY: help setup notebook-filter strip-notebooks test test-fast lint reports reports-force data-check data-fetch waves lab bench clean-reports
+.PHONY: help setup notebook-filter strip-notebooks test test-fast lint reports reports-force data-check data-fetch waves lab bench validate clean-reports
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -77,6 +77,10 @@ lab: setup ## open JupyterLab on the notebooks
 
 bench: setup ## benchmarks of the engine and of report regeneration, not part of the tests (BENCH_ARGS=--quick)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+validate: setup ## the simulation studies behind the intervals and verdicts: coverage, claim rules, false breaks (VALIDATE_ARGS=--quick)
+	$(PY) benchmarks/coverage.py $(VALIDATE_ARGS)
+	$(PY) benchmarks/calibration.py $(VALIDATE_ARGS)
 
 clean-reports: ## delete generated reports
 	rm -rf reports/*/ reports/index.html reports/.index.lock
