@@ -1,0 +1,146 @@
+"""The headline figures of the rates report, and the sentences a reader can quote.
+
+Headlines come from the complete-coverage period (from August 2024: before it the record misses
+days), with the whole-record figure beside. For missiles the share destroyed comes first; the
+share "destroyed or failed to reach" (which counts missiles that failed or were diverted, not
+only interceptions) follows, labelled as such. For drones the headline is the share shot down or
+jammed: the share shot down alone changed meaning twice and is not comparable over the period.
+Every figure carries its 95% interval over waves, its period and the record's last date.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.stats.rates import select_rows, usable_counts, wave_interval, with_wave_ids
+
+COMPLETE_FROM = pd.Timestamp("2024-08-01")
+COUNTING = {("drone", "neutralised"): "shot down or jammed",
+            ("drone", "destroyed"): "shot down",
+            "destroyed": "destroyed", "neutralised": "destroyed or failed to reach"}
+CLASS_WORDS = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles"}
+HEADLINE_COLUMNS = ["class", "counting", "convention", "period", "start", "end", "launched", "counted",
+                    "rate", "low", "high", "waves", "note"]
+
+
+def counting_words(weapon_class: str, convention: str) -> str:
+    return COUNTING.get((weapon_class, convention), COUNTING[convention])
+
+
+def pooled_share(record: pd.DataFrame, weapon_class: str, convention: str,
+                 start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                 command: str = "national") -> dict:
+    """One class's pooled share over a period with its 95% interval over waves."""
+    rows = usable_counts(select_rows(with_wave_ids(record), command, start, end), convention)
+    rows = rows[rows["weapon_class"] == weapon_class]
+    per_wave = rows.groupby(rows["wave_id"].astype(str))[["_k", "_n"]].sum()
+    k, n = per_wave["_k"].to_numpy(), per_wave["_n"].to_numpy()
+    low, high, note = wave_interval(k, n)
+    return {"launched": float(n.sum()), "counted": float(k.sum()),
+            "rate": k.sum() / n.sum() if n.sum() else float("nan"), "low": low, "high": high,
+            "waves": int(len(n)), "note": note}
+
+
+def class_headlines(record: pd.DataFrame, classes: tuple[str, ...] = ("drone", "cruise", "ballistic"),
+                    complete_from: pd.Timestamp = COMPLETE_FROM, end: pd.Timestamp | None = None,
+                    command: str = "national") -> pd.DataFrame:
+    """Per class and counting: the complete-coverage figure, then the whole record's.
+
+    Drones: shot down or jammed only. Missiles: destroyed, then destroyed or failed to reach."""
+    dates = pd.to_datetime(record["report_date"])
+    last = min(dates.max(), pd.Timestamp(end)) if end is not None else dates.max()
+    rows = []
+    for weapon_class in classes:
+        conventions = ("neutralised",) if weapon_class == "drone" else ("destroyed", "neutralised")
+        for convention in conventions:
+            for period, start in (("complete", max(complete_from, dates.min())), ("whole record", dates.min())):
+                figure = pooled_share(record, weapon_class, convention, start, last, command)
+                rows.append({"class": weapon_class, "counting": counting_words(weapon_class, convention),
+                             "convention": convention, "period": period, "start": start.normalize(),
+                             "end": last.normalize(), **figure})
+    return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+
+
+def pct(value: float) -> str:
+    """A share as a reader should quote it: whole percent, one decimal under 10%."""
+    return f"{100 * value:.1f}%" if value < 0.1 else f"{100 * value:.0f}%"
+
+
+def count(value: float) -> str:
+    """A count as a reader should quote it: exact below 10,000, else three significant figures."""
+    if value < 10_000:
+        return f"{value:,.0f}"
+    return f"about {float(f'{value:.3g}'):,.0f}"
+
+
+def day(date: pd.Timestamp) -> str:
+    """"7 June 2026"."""
+    return f"{date.day} {date:%B %Y}"
+
+
+def span(low: float, high: float) -> str:
+    return f"{pct(low)} to {pct(high)}"
+
+
+def headline_sentence(table: pd.DataFrame, weapon_class: str) -> str:
+    """"From August 2024, ballistic missiles were destroyed 28% of the time (95% interval ...)"."""
+    part = table[table["class"] == weapon_class]
+    if part.empty:
+        return ""
+    complete = part[part["period"] == "complete"]
+    whole = part[part["period"] == "whole record"]
+    first = complete.iloc[0]
+    words = CLASS_WORDS.get(weapon_class, weapon_class)
+    text = (f"From {first['start']:%B %Y}, {words} were {first['counting']} {pct(first['rate'])} of "
+            f"the time (95% interval {span(first['low'], first['high'])}; {count(first['counted'])} of "
+            f"{count(first['launched']).removeprefix('about ')})")
+    if len(complete) > 1:
+        second = complete.iloc[1]
+        text += (f"; {second['counting']}: {pct(second['rate'])} ({span(second['low'], second['high'])}), "
+                 "a figure that also counts missiles that failed or were diverted")
+    text += f". Over the whole record since {whole.iloc[0]['start']:%B %Y}: {pct(whole.iloc[0]['rate'])}."
+    return text
+
+
+def ratio_words(higher: float, lower: float) -> str:
+    """"about three times", "an order of magnitude" only when it is one (ten times or more)."""
+    if lower <= 0:
+        return "far"
+    ratio = higher / lower
+    if ratio >= 10:
+        return "an order of magnitude"
+    return f"about {ratio:.0f} times" if ratio >= 1.5 else "slightly"
+
+
+def trend_sentence(trends: pd.DataFrame, convention: str, start: pd.Timestamp) -> str:
+    """Which classes' monthly share drifted since `start`, with the drift and its interval."""
+    rows = trends[(trends["convention"] == convention) & (trends["direction"] != "not tested")]
+    if rows.empty:
+        return ""
+    moving = rows[rows["direction"].isin(["rising", "falling"])]
+    flat = rows[rows["direction"] == "no clear trend"]
+    parts = []
+    for _, row in moving.iterrows():
+        parts.append(f"for {CLASS_WORDS.get(row['class'], row['class'])} it was {row['direction']} by "
+                     f"about {abs(row['points_per_year']):.0f} points a year (95% interval "
+                     f"{row['points_low']:+.0f} to {row['points_high']:+.0f})")
+    if len(flat):
+        names = [CLASS_WORDS.get(k, k) for k in flat["class"]]
+        parts.insert(0, "no clear trend for " + _and(names))
+    return f"Since {start:%B %Y} the monthly share shows " + "; ".join(parts) + "."
+
+
+def published_sentence(reconciled: pd.DataFrame) -> str:
+    """How the published figures compare with the record's own counts."""
+    status = reconciled["status"].str.split(":").str[0]
+    same = int((status == "same figure").sum())
+    definition = int((status == "differs by definition").sum())
+    apart = int((status == "not comparable").sum())
+    differs = int((status == "differs").sum())
+    return (f"Of {len(reconciled)} figures published in the press, {same} match the record's own "
+            f"counts, {definition} match once the difference of definition is named, {differs} "
+            f"differ and {apart} cannot be compared (days missing from the record).")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
