@@ -82,6 +82,14 @@ def span(low: float, high: float) -> str:
     return f"{pct(low)} to {pct(high)}"
 
 
+def interval_words(row: pd.Series) -> str:
+    """"95% interval 87% to 89%", with a warning for few waves, or why there is none."""
+    if pd.isna(row["low"]) or pd.isna(row["high"]):
+        return "one wave only, so no interval"
+    few = f"; only {row['waves']} waves, a rough guide" if row["note"] else ""
+    return f"95% interval {span(row['low'], row['high'])}{few}"
+
+
 def headline_sentence(table: pd.DataFrame, weapon_class: str) -> str:
     """"From August 2024, ballistic missiles were destroyed 28% of the time (95% interval ...)"."""
     part = table[table["class"] == weapon_class]
@@ -91,14 +99,18 @@ def headline_sentence(table: pd.DataFrame, weapon_class: str) -> str:
     whole = part[part["period"] == "whole record"]
     first = complete.iloc[0]
     words = CLASS_WORDS.get(weapon_class, weapon_class)
+    if not first["launched"]:
+        return f"The record has no {words} from {first['start']:%B %Y}."
     text = (f"From {first['start']:%B %Y}, {words} were {first['counting']} {pct(first['rate'])} of "
-            f"the time (95% interval {span(first['low'], first['high'])}; {count(first['counted'])} of "
+            f"the time ({interval_words(first)}; {count(first['counted'])} of "
             f"{count(first['launched']).removeprefix('about ')})")
     if len(complete) > 1:
         second = complete.iloc[1]
-        text += (f"; {second['counting']}: {pct(second['rate'])} ({span(second['low'], second['high'])}), "
+        text += (f"; {second['counting']}: {pct(second['rate'])} ({interval_words(second)}), "
                  "a figure that also counts missiles that failed or were diverted")
-    text += f". Over the whole record since {whole.iloc[0]['start']:%B %Y}: {pct(whole.iloc[0]['rate'])}."
+    if whole.iloc[0]["start"] < first["start"]:
+        text += f". Over the whole record since {whole.iloc[0]['start']:%B %Y}: {pct(whole.iloc[0]['rate'])}"
+    text += "."
     return text
 
 
@@ -139,7 +151,8 @@ def published_sentence(reconciled: pd.DataFrame) -> str:
     differs = int((status == "differs").sum())
     return (f"Of {len(reconciled)} figures published in the press, {same} match the record's own "
             f"counts, {definition} match once the difference of definition is named, {differs} "
-            f"differ and {apart} cannot be compared (days missing from the record).")
+            f"{'differs' if differs == 1 else 'differ'} and {apart} cannot be compared (days missing "
+            "from the record).")
 
 
 def _and(items: list[str]) -> str:
