@@ -105,6 +105,7 @@ def plot_rate_readings(rows: list[dict[str, Any]], claimed: float) -> plt.Figure
     ax.set_xlabel("share of launched weapons stopped (shot down, jammed or failed to reach; "
                   "'shot down only' where marked)")
     ax.set_title("The claimed rate against every reading of the record")
-    ax.legend(loc="lower left", fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 1.2 / (0.32 * len(rows) + 1.8)), ncol=2,
+              fontsize=9, frameon=False)
     fig.tight_layout()
     return fig

@@ -59,8 +59,8 @@ def plot_monthly_rates(
             ax.axvspan(found.date_low, found.date_high, color="0.5", alpha=0.12, lw=0)
             ax.axvline(found.date, color="0.1", linestyle=":", lw=1.5)
         ax.set_ylim(*_share_limits(rows))
-        ax.set_ylabel(f"{CLASS_WORDS.get(weapon_class, weapon_class)}:\n"
-                      f"share {counting_words(weapon_class, convention)}", fontsize=9)
+        ax.set_ylabel(CLASS_WORDS.get(weapon_class, weapon_class) + "\n"
+                      + textwrap.fill(f"share {counting_words(weapon_class, convention)}", 18), fontsize=8.5)
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _pos: f"{y:.0%}"))
         mark_conventions(ax, label=ax is axes[0])
     axes[-1].xaxis.set_major_locator(mdates.YearLocator())
