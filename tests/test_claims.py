@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import textwrap
 import warnings
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -28,6 +27,7 @@ from analysis.stats.claims import (
 from analysis.stats.claims.schema import Period
 from analysis.stats.claims.wave_claims import DAY_PENALTY
 from analysis.stats.intervals import cluster_interval
+from tests.test_claims_schema import WAVE_CLAIM, write
 
 CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
 
@@ -56,32 +56,6 @@ def table(*rows: dict) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows))
     frame["shahed_real"] = frame["shahed_real"].astype("Int64")
     return frame
-
-
-SOURCES = "sources:\n  t: {article: a test article, said_by: nobody}\n"
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    """A claims file: the test source `t`, then `text` (a `claims:` block)."""
-    path = tmp_path / "claims.yaml"
-    path.write_text(SOURCES + textwrap.dedent(text))
-    return path
-
-
-WAVE_CLAIM = """\
-    claims:
-      - id: big-wave
-        text: nearly 500 drones and 32 ballistic missiles
-        source: t
-        kind: wave
-        date: 2025-10-11
-        figures:
-          - quantity: drone_launched
-            claimed: 500
-            words: nearly
-            tolerance: {below: 0.1, above: 0.0}
-            alternatives: [all_launched]
-"""
 
 
 # --------------------------------------------------------------------------- wave matching
