@@ -1,0 +1,215 @@
+"""Rolling-origin backtest: the record cut at every month end from January 2025, each model fitted
+to what came before the cut only, its forecast of the periods after scored against what happened.
+
+A forecast made at a cut sees the daily series up to and including the cut day and nothing else
+(`daily.loc[:cut]`); the outcomes it is scored on are whole periods starting after the cut and
+ending on or before the record's last day. Horizon h is the h-th such period. Each forecast draws
+its paths from a stream keyed by resolution, class, model and cut, so a change of the data after
+a cut cannot change the forecast made at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from analysis.stats.forecast.models import (
+    BASELINE,
+    MEMBERS,
+    MODEL_NAMES,
+    Fitted,
+    check_model,
+    combine,
+    fit_model,
+)
+from analysis.stats.forecast.paths import DEFAULT_SEED, period_paths, stream
+from analysis.stats.forecast.scores import central_interval, crps_sample, interval_score
+from analysis.stats.forecast.series import (
+    CLASSES,
+    RESOLUTIONS,
+    ForecastError,
+    History,
+    split_history,
+    to_periods,
+)
+
+FIRST_CUT = pd.Timestamp("2025-01-31")
+LEVELS = (0.5, 0.8, 0.9)
+BACKTEST_HORIZON = {"month": 3, "week": 12, "day": 28}
+BACKTEST_PATHS = 1000
+FEW_CUTS = 6  # fewer cuts than this: the choice is stated as weak
+DAYS_PER_GROUP = 7  # daily horizons are summarised by week ahead
+
+
+def cut_dates(daily: pd.DataFrame, first_cut: pd.Timestamp | str = FIRST_CUT) -> list[pd.Timestamp]:
+    """Month ends from `first_cut` up to the day before the series' last day."""
+    end = daily.index[-1]
+    cuts = pd.date_range(pd.Timestamp(first_cut), end - pd.Timedelta(days=1), freq="ME")
+    return list(cuts)
+
+
+def _truncated(daily: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
+    part = daily.loc[:cut].copy()
+    part.attrs = {**daily.attrs, "end": cut}
+    return part
+
+
+def backtest(
+    daily: pd.DataFrame,
+    by: str,
+    models: Sequence[str] = MODEL_NAMES,
+    *,
+    horizon: int | None = None,
+    paths: int = BACKTEST_PATHS,
+    seed: int = DEFAULT_SEED,
+    first_cut: pd.Timestamp | str = FIRST_CUT,
+) -> pd.DataFrame:
+    """One row per cut, class, model and horizon scored: the forecast and the outcome.
+
+    Columns: by, class, model, cut, horizon, period, actual, median, low_50/high_50 ... low_90/
+    high_90, covered_50 ... covered_90, abs_error (of the median), crps, interval_score_90.
+    Models that cannot be fitted at a cut (too few periods yet) are left out at that cut.
+    """
+    horizon = horizon or BACKTEST_HORIZON[by]
+    models = [check_model(name, auto=False) for name in models]
+    # hundreds of small fits: one BLAS thread is several times faster than threads competing
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _backtest(daily, by, models, horizon, paths, seed, first_cut)
+
+
+def _backtest(daily, by, models, horizon, paths, seed, first_cut) -> pd.DataFrame:
+    periods = to_periods(daily, by)
+    whole = pd.Series(periods.complete, index=periods.starts)
+    actuals = periods.counts[whole.to_numpy()]
+    rows = []
+    for cut in cut_dates(daily, first_cut):
+        try:
+            histories, future = split_history(_truncated(daily, cut), by, horizon + 1)
+        except ForecastError:
+            continue  # too early for this resolution
+        scored = np.flatnonzero((future.starts > cut) & future.starts.isin(actuals.index))[:horizon]
+        if not scored.size:
+            continue
+        for cls in daily.columns:
+            observed = future.observed[cls]
+            outcome = actuals.loc[future.starts[scored], cls].to_numpy(dtype=float)
+            fits: dict[str, Fitted | None] = {}
+            for name in models:
+                fitted = _fit_once(name, histories[cls], fits)
+                if fitted is None:
+                    continue
+                rng = stream(seed, RESOLUTIONS.index(by), CLASSES.index(cls), MODEL_NAMES.index(name),
+                             cut.toordinal())
+                samples = period_paths(fitted, future, observed, paths, rng)[:, scored].T  # (period, path)
+                row = {"by": by, "class": cls, "model": name, "cut": cut.date(),
+                       "horizon": np.arange(1, scored.size + 1),
+                       "period": future.starts[scored], "actual": outcome,
+                       "median": np.median(samples, axis=1)}
+                for level in LEVELS:
+                    low, high = central_interval(samples, level)
+                    tag = f"{round(level * 100)}"
+                    row[f"low_{tag}"], row[f"high_{tag}"] = low, high
+                    row[f"covered_{tag}"] = (outcome >= low) & (outcome <= high)
+                row["abs_error"] = np.abs(row["median"] - outcome)
+                row["crps"] = crps_sample(samples, outcome)
+                row["interval_score_90"] = interval_score(row["low_90"], row["high_90"], outcome, 0.9)
+                rows.append(pd.DataFrame(row))
+    if not rows:
+        raise ForecastError(
+            f"{daily.attrs.get('record', 'record')}: no backtest by {by}: the record needs whole "
+            f"{by}s both before a month end from {pd.Timestamp(first_cut).date()} and after it")
+    return pd.concat(rows, ignore_index=True)
+
+
+def _fit_once(name: str, history: History, fits: dict[str, Fitted | None]) -> Fitted | None:
+    """A model fitted at one cut, members of the combination fitted once (None: not fittable yet)."""
+    if name not in fits:
+        try:
+            if name == "combined":
+                members = {n: f for n in MEMBERS if (f := _fit_once(n, history, fits)) is not None}
+                fits[name] = combine(members, history.by)
+            else:
+                fits[name] = fit_model(name, history)
+        except ForecastError:
+            fits[name] = None
+    return fits[name]
+
+
+def horizon_group(by: str, horizon: pd.Series) -> pd.Series:
+    """Horizons as reported: months and weeks as they are, days by week ahead."""
+    if by == "day":
+        return (horizon - 1) // DAYS_PER_GROUP + 1
+    return horizon
+
+
+def horizon_label(by: str, group: int) -> str:
+    if by == "day":
+        first = (group - 1) * DAYS_PER_GROUP + 1
+        return f"days {first}-{first + DAYS_PER_GROUP - 1}"
+    return f"{group} {by}" + ("" if group == 1 else "s")
+
+
+def summarise(detail: pd.DataFrame) -> pd.DataFrame:
+    """Per resolution, class, model and horizon: forecasts scored, coverage of the 50/80/90%
+    intervals, mean absolute error, mean CRPS and interval score, and CRPS against the naive one."""
+    frames = []
+    for by, part in detail.groupby("by", sort=False):
+        part = part.assign(horizon=horizon_group(str(by), part["horizon"]))
+        table = part.groupby(["class", "model", "horizon"], sort=False).agg(
+            forecasts=("actual", "size"), cuts=("cut", "nunique"),
+            coverage_50=("covered_50", "mean"), coverage_80=("covered_80", "mean"),
+            coverage_90=("covered_90", "mean"), mae=("abs_error", "mean"), crps=("crps", "mean"),
+            interval_score_90=("interval_score_90", "mean")).reset_index()
+        naive = table[table["model"] == BASELINE].set_index(["class", "horizon"])["crps"]
+        keys = pd.MultiIndex.from_frame(table[["class", "horizon"]])
+        table["crps_vs_naive"] = table["crps"].to_numpy() / naive.reindex(keys).to_numpy()
+        table.insert(0, "by", by)
+        table.insert(4, "horizon_label", [horizon_label(str(by), int(h)) for h in table["horizon"]])
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The model a class is forecast with, and why."""
+
+    model: str
+    reason: str
+    mean_crps: dict[str, float]
+
+
+def choose_models(detail: pd.DataFrame, by: str) -> dict[str, Choice]:
+    """Per class, the model with the lowest CRPS in the backtest (each horizon weighted alike,
+    on the cuts every model was scored at); the naive forecast unless another beats it."""
+    part = detail[detail["by"] == by]
+    choices = {}
+    for cls, rows in part.groupby("class", sort=False):
+        grid = rows.pivot_table(index=["cut", "horizon"], columns="model", values="crps")
+        # a model that could be fitted at few cuts (a short record) is left out of the choice
+        grid = grid.loc[:, grid.notna().mean() >= 0.5].dropna()
+        if grid.empty or BASELINE not in grid.columns:
+            choices[str(cls)] = Choice(BASELINE, "no backtest could score the candidates: the naive "
+                                       "forecast by default", {})
+            continue
+        horizons = horizon_group(by, grid.index.get_level_values("horizon").to_series(index=grid.index))
+        per_model = grid.groupby(horizons.to_numpy()).mean().mean()
+        scores = {str(k): float(v) for k, v in per_model.items()}
+        best = min(scores, key=scores.get)
+        naive = scores[BASELINE]
+        cuts = grid.index.get_level_values("cut").nunique()
+        told = (f"mean CRPS {scores[best]:,.1f} against the naive forecast's {naive:,.1f}, over "
+                f"{cuts} cuts" + (" (few: a weak basis for a choice)" if cuts < FEW_CUTS else ""))
+        if best != BASELINE and scores[best] < naive:
+            reason = f"{best}: lowest {told}"
+        else:
+            best = BASELINE
+            runner = min((m for m in scores if m != BASELINE), key=scores.get, default=None)
+            reason = ("naive: no candidate beat the naive forecast in the backtest"
+                      + (f" (best other: {runner}, mean CRPS {scores[runner]:,.1f} against "
+                         f"{naive:,.1f}, over {cuts} cuts)" if runner else ""))
+        choices[str(cls)] = Choice(best, reason, scores)
+    return choices
