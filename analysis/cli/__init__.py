@@ -15,7 +15,7 @@ from analysis import __version__
 from analysis.errors import AnalysisError
 
 #: The command modules of this package, in the order `--help` lists them.
-COMMANDS = ("claims", "data", "rates", "report", "simulate", "sustain", "sweep", "waves")
+COMMANDS = ("claims", "data", "forecast", "rates", "report", "simulate", "sustain", "sweep", "waves")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -166,7 +166,8 @@ def summarise(detail: pd.DataFrame) -> pd.DataFrame:
             interval_score_90=("interval_score_90", "mean")).reset_index()
         naive = table[table["model"] == BASELINE].set_index(["class", "horizon"])["crps"]
         keys = pd.MultiIndex.from_frame(table[["class", "horizon"]])
-        table["crps_vs_naive"] = table["crps"].to_numpy() / naive.reindex(keys).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):  # a naive CRPS of 0: nothing launched
+            table["crps_vs_naive"] = table["crps"].to_numpy() / naive.reindex(keys).to_numpy()
         table.insert(0, "by", by)
         table.insert(4, "horizon_label", [horizon_label(str(by), int(h)) for h in table["horizon"]])
         frames.append(table)
