@@ -9,7 +9,7 @@ sample paths, models chosen by a rolling-origin backtest on the record's own pas
     launches.py   `forecast_launches`: the forecast from the record's end
 """
 
-from analysis.stats.forecast.backtest import backtest, choose_models, summarise
+from analysis.stats.forecast.backtest import backtest, calibration, choose_models, summarise
 from analysis.stats.forecast.launches import LaunchForecast, forecast_launches
 from analysis.stats.forecast.models import MODEL_NAMES
 from analysis.stats.forecast.series import CLASSES, COVERAGE_START, ForecastError, daily_launches
@@ -21,6 +21,7 @@ __all__ = [
     "ForecastError",
     "LaunchForecast",
     "backtest",
+    "calibration",
     "choose_models",
     "daily_launches",
     "forecast_launches",

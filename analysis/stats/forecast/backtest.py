@@ -27,7 +27,12 @@ from analysis.stats.forecast.models import (
     fit_model,
 )
 from analysis.stats.forecast.paths import DEFAULT_SEED, period_paths, stream
-from analysis.stats.forecast.scores import central_interval, crps_sample, interval_score
+from analysis.stats.forecast.scores import (
+    QUANTILE_METHOD,
+    central_interval,
+    crps_sample,
+    interval_score,
+)
 from analysis.stats.forecast.series import (
     CLASSES,
     RESOLUTIONS,
@@ -36,6 +41,7 @@ from analysis.stats.forecast.series import (
     split_history,
     to_periods,
 )
+from analysis.stats.rates import binomial_interval
 
 FIRST_CUT = pd.Timestamp("2025-01-31")
 LEVELS = (0.5, 0.8, 0.9)
@@ -108,7 +114,7 @@ def _backtest(daily, by, models, horizon, paths, seed, first_cut) -> pd.DataFram
                 row = {"by": by, "class": cls, "model": name, "cut": cut.date(),
                        "horizon": np.arange(1, scored.size + 1),
                        "period": future.starts[scored], "actual": outcome,
-                       "median": np.median(samples, axis=1)}
+                       "median": np.quantile(samples, 0.5, axis=1, method=QUANTILE_METHOD)}
                 for level in LEVELS:
                     low, high = central_interval(samples, level)
                     tag = f"{round(level * 100)}"
@@ -172,6 +178,20 @@ def summarise(detail: pd.DataFrame) -> pd.DataFrame:
         table.insert(4, "horizon_label", [horizon_label(str(by), int(h)) for h in table["horizon"]])
         frames.append(table)
     return pd.concat(frames, ignore_index=True)
+
+
+def calibration(detail: pd.DataFrame) -> pd.DataFrame:
+    """Nominal against observed coverage per resolution, class and model (all horizons pooled),
+    with a 95% Wilson interval for the observed share. Forecasts from neighbouring cuts overlap
+    and are correlated, so that interval is, if anything, too narrow."""
+    rows = []
+    for (by, cls, model), part in detail.groupby(["by", "class", "model"], sort=False):
+        for level in LEVELS:
+            hits = int(part[f"covered_{round(level * 100)}"].sum())
+            low, high = binomial_interval(hits, len(part))
+            rows.append({"by": by, "class": cls, "model": model, "nominal": level,
+                         "observed": hits / len(part), "forecasts": len(part), "low": low, "high": high})
+    return pd.DataFrame(rows)
 
 
 @dataclass(frozen=True)

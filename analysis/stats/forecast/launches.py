@@ -25,6 +25,7 @@ from analysis.stats.forecast.paths import (
     period_paths,
     stream,
 )
+from analysis.stats.forecast.scores import QUANTILE_METHOD
 from analysis.stats.forecast.series import (
     CLASSES,
     COVERAGE_START,
@@ -42,6 +43,7 @@ from analysis.stats.forecast.series import (
 )
 
 MAX_PATHS = 100_000
+FAN_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 
 
 @dataclass
@@ -76,6 +78,24 @@ class LaunchForecast:
                          "last_period": self.future.labels[-1], "median": float(q["median"][0]),
                          "low": float(q["low"][0]), "high": float(q["high"][0]), "level": level})
         return pd.DataFrame(rows)
+
+    def fan(self, quantiles: tuple[float, ...] = FAN_QUANTILES) -> pd.DataFrame:
+        """Per class and future period, quantiles of the paths (columns q05 ... q95)."""
+        frames = []
+        for cls in self.classes:
+            values = np.quantile(self.samples[cls], quantiles, axis=0, method=QUANTILE_METHOD)
+            frame = pd.DataFrame({f"q{round(q * 100):02d}": v for q, v in zip(quantiles, values, strict=True)})
+            frame.insert(0, "start", self.future.starts)
+            frame.insert(0, "class", cls)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def record_table(self) -> pd.DataFrame:
+        """The record by period and class (long): launches, and whether the period is complete."""
+        counts = self.history.counts.copy()
+        counts["complete"] = self.history.complete
+        return (counts.rename_axis("start").reset_index()
+                .melt(id_vars=["start", "complete"], var_name="class", value_name="launched"))
 
     def to_json(self) -> dict[str, Any]:
         """The forecast rows, the model of each class with its parameters, and the backtest."""

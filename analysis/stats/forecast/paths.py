@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.stats.forecast.models import Fitted
+from analysis.stats.forecast.scores import QUANTILE_METHOD
 from analysis.stats.forecast.series import Future
 
 #: Sample paths per forecast: quantiles to 90% intervals within about a percentile point.
@@ -26,7 +27,7 @@ def period_paths(fitted: Fitted, future: Future, observed: np.ndarray, paths: in
 def path_quantiles(samples: np.ndarray, level: float) -> dict[str, np.ndarray]:
     """Median and central `level` interval of each column of (paths, periods) samples."""
     tail = (1.0 - level) / 2.0
-    low, median, high = np.quantile(samples, (tail, 0.5, 1.0 - tail), axis=0)
+    low, median, high = np.quantile(samples, (tail, 0.5, 1.0 - tail), axis=0, method=QUANTILE_METHOD)
     return {"median": median, "low": low, "high": high}
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Quantiles are values of the sample (whole launches), not interpolated between two of them.
+QUANTILE_METHOD = "inverted_cdf"
+
 
 def crps_sample(samples: np.ndarray, outcome: np.ndarray) -> np.ndarray:
     """CRPS of each row of `samples` (n, m) against `outcome` (n,)."""
@@ -34,5 +37,5 @@ def interval_score(low: np.ndarray, high: np.ndarray, outcome: np.ndarray, level
 def central_interval(samples: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """The (1 - level) / 2 and (1 + level) / 2 quantiles of each row of `samples`."""
     tail = (1.0 - level) / 2.0
-    low, high = np.quantile(samples, (tail, 1.0 - tail), axis=-1)
+    low, high = np.quantile(samples, (tail, 1.0 - tail), axis=-1, method=QUANTILE_METHOD)
     return low, high
