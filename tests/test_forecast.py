@@ -28,11 +28,12 @@ from analysis.stats.forecast.study import TrendTruth, naive_random_walk_study, n
 
 
 def synthetic_record(daily: pd.DataFrame, name: str = "synthetic.csv") -> pd.DataFrame:
-    """A tidy record with one national row per day and class (what the forecast reads)."""
+    """A tidy record with one national row per day and class (what the forecast reads); the last
+    day is the record's last report date, as a file's last post would be."""
     long = daily.rename_axis("report_date").reset_index().melt(
         id_vars="report_date", var_name="weapon_class", value_name="launched")
     long["command"] = "national"
-    record = long[long["launched"] > 0].reset_index(drop=True)
+    record = long.reset_index(drop=True)
     record.attrs["record_path"] = name
     return record
 
