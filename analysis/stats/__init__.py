@@ -11,4 +11,5 @@ saturation (do bigger waves get through more), published figures, and claims che
     size_check.py    the largest waves against the rest within quarters (second method)
     published.py     rates published in the press reconciled with the record's own counts
     claims/          an article's claims (YAML in data/claims/) checked against the record
+    forecast/        the attack's tempo per class ahead, its backtest and its simulation study
 """
