@@ -15,6 +15,8 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
    (variance close to D m). With `threats.from_record`, a whole day of the record's national waves
    (by report date, days without a wave count as zero, all classes of that day together) is drawn
    uniformly from the period and each class count is multiplied by `scale` (stochastic rounding).
+   With `threats.from_forecast`, each run's arrivals are one sample path of daily launches drawn
+   from the tempo forecast fitted to the record (`analysis.model.forecast_threats`).
 3. **Layers**, in the order listed. A threat reaching a layer is "eligible" if the layer engages
    its class. Each eligible threat is wanted for an engagement with probability c
    (`engage_probability`): wanted = binomial(eligible, c). An engagement takes `shots`
@@ -55,7 +57,8 @@ Random numbers and reproducibility
 Runs are grouped in fixed blocks of `BLOCK_RUNS`. Every (block, stream) pair has its own
 `numpy.random.Generator` from `SeedSequence(seed, spawn_key=(block, kind, layer, class))`,
 kind 0 = arrivals, 1 = engagement, 2 = kills (a free layer's single draw included), 3 = record
-day, 4 = record rounding. Whether a block draws at all depends only on that block's runs. So the same seed
+day, 4 = record rounding, 5 = the forecast's sample paths (each run's daily arrivals for the whole
+horizon, drawn when its block starts). Whether a block draws at all depends only on that block's runs. So the same seed
 gives the same numbers whatever `chunk_runs` (a chunk is a whole number of blocks), and the
 arrival draws do not depend on stocks, deliveries or layers at all (common random numbers for
 searches over deliveries); engagement and kill draws of one layer and class stay in their own
@@ -88,6 +91,7 @@ import numpy as np
 from analysis.errors import ScenarioError
 from analysis.model.allocation import Claim, allocate
 from analysis.model.flows import delivery_schedule, deterministic
+from analysis.model.forecast_threats import draw_paths, fit_forecast
 from analysis.model.results import NEVER, QUANTILES, SimulationResult
 from analysis.model.scenarios import Scenario
 from analysis.model.schema import MAX_RUNS, MAX_SEED
@@ -104,7 +108,7 @@ DEFAULT_MEMORY_LIMIT_GB = 4.0
 BAND_BYTES = 256 * 2**20  # per-day bands of the first runs: fewer runs when days are many
 INT32_MAX = np.iinfo(np.int32).max
 
-ARRIVALS, ENGAGE, KILL, RECORD_DAY, RECORD_ROUND = range(5)
+ARRIVALS, ENGAGE, KILL, RECORD_DAY, RECORD_ROUND, FORECAST_PATHS = range(6)
 
 
 # --- size limits ---------------------------------------------------------------------------------
@@ -293,7 +297,8 @@ def simulate(
     band = check_size(scenario, runs, seed, chunk_runs, band_runs, keep_runs)
     calibration_report = None
     record_frame = None
-    if scenario.needs_record and (calibrate or scenario.record_threats is not None):
+    if scenario.needs_record and (calibrate or scenario.record_threats is not None
+                                  or scenario.forecast_threats is not None):
         record_frame = resolve_record(record, scenario)
     if calibrate and scenario.calibration is not None:
         from analysis.model.calibration import calibrate as solve
@@ -316,6 +321,9 @@ def simulate(
     if scenario.record_threats is not None:
         rt = scenario.record_threats
         day_table = record_daily_counts(record_frame, rt.start, rt.end, rt.classes, rt.command)
+    forecast = None
+    if scenario.forecast_threats is not None:
+        forecast = fit_forecast(scenario.forecast_threats, record_frame, seed, scenario.source)
 
     class_out_day = np.full((n_pairs, runs), NEVER, dtype=np.int32)
     run_arrivals = np.zeros((n_cls, runs), dtype=np.int64)
@@ -379,10 +387,16 @@ def simulate(
         tot_shots = np.zeros((n_int, n), dtype=np.int64)
         def_cost = np.zeros(n)
         in_band = max(0, min(band, last) - first)
+        forecast_paths = None if forecast is None else [
+            draw_paths(forecast, scenario.forecast_threats, part.stop - part.start, horizon,
+                       streams.get(FORECAST_PATHS), scenario.source) for _, part, streams in blocks]
 
         for day in range(horizon):
             stock += deliveries[:, day][:, None]
-            if day_table is None:
+            if forecast_paths is not None:
+                for (_, part, _), paths in zip(blocks, forecast_paths, strict=True):
+                    arrivals[:, part] = paths[:, day]
+            elif day_table is None:
                 for k, cls in enumerate(classes):
                     threat = scenario.threats[cls]
                     for _, part, streams in blocks:

@@ -59,13 +59,20 @@ class Flow:
 
 def mean_arrivals(scenario: Scenario, record: Any = None,
                   arrivals_per_day: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Today's mean arrivals a day by class: figures given, the scenario's `per_day`, or the mean
-    of the record's days times `scale` (exact, no simulation)."""
+    """Today's mean arrivals a day by class: figures given, the scenario's `per_day`, the mean
+    of the record's days times `scale` (exact, no simulation), or the forecast's mean a day over
+    the horizon (from its sample paths)."""
     if arrivals_per_day is not None:
         return {cls: float(arrivals_per_day.get(cls, 0.0)) for cls in scenario.classes}
     if scenario.threats is not None:
         return {cls: scenario.threats[cls].per_day for cls in scenario.classes}
     from analysis.model.depletion import record_daily_counts, resolve_record
+
+    if scenario.forecast_threats is not None:  # the forecast's mean over the horizon
+        from analysis.model.forecast_threats import mean_arrivals as forecast_mean
+
+        return forecast_mean(scenario.forecast_threats, resolve_record(record, scenario), scenario.seed,
+                             scenario.horizon_days, scenario.source)
 
     rt = scenario.record_threats
     table = record_daily_counts(resolve_record(record, scenario), rt.start, rt.end, rt.classes, rt.command)

@@ -16,6 +16,8 @@ munitions cost. The file format, with the meaning of every key::
     # or resample whole days of the record's national waves (all classes of one day together):
     # threats: {from_record: {start: 2025-07-01, end: 2025-12-31}, scale: 1.5,
     #           classes: [drone, cruise, ballistic]}
+    # or draw each run's daily arrivals from the tempo forecast (analysis.model.forecast_threats):
+    # threats: {from_forecast: {start: 2026-06-08, classes: [drone], model: auto, by: week}}
     interceptors:
       pac3_mse: {stock: 400, deliveries_per_month: 40, unit_cost_usd: 4.0e6}
     layers:                                # tried in order; a threat not killed goes on
@@ -58,6 +60,7 @@ from typing import Any
 
 from analysis.errors import ScenarioError
 from analysis.inputs import YamlDocument, load_yaml, parse_model, shown
+from analysis.model.forecast_threats import ForecastSpec, ForecastThreatsSpec
 from analysis.model.schema import (
     DEFAULT_RUNS,
     DEFAULT_SEED,
@@ -160,11 +163,12 @@ class Scenario:
     source: str = "<dict>"
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     lines: Mapping[tuple, int] = field(default_factory=dict, repr=False, compare=False)
+    forecast_threats: ForecastSpec | None = None  # arrivals drawn from the tempo forecast
 
     @property
     def needs_record(self) -> bool:
         """Whether simulating (or calibrating) this scenario reads the public record."""
-        return self.record_threats is not None or (
+        return self.record_threats is not None or self.forecast_threats is not None or (
             self.calibration is not None and self.calibration.from_record is not None
         )
 
@@ -217,7 +221,7 @@ def parse_scenario(document: YamlDocument) -> Scenario:
 def normalised(model: ScenarioFile) -> dict[str, Any]:
     """The validated scenario as plain data, every per-class mapping written out (module doc)."""
     data = model.model_dump(mode="json", exclude={"threats"})
-    if isinstance(model.threats, RecordThreatsSpec):
+    if isinstance(model.threats, RecordThreatsSpec | ForecastThreatsSpec):
         data["threats"] = model.threats.model_dump(mode="json")
     else:
         data["threats"] = {name: spec.model_dump(mode="json") for name, spec in model.threats.items()}
@@ -244,11 +248,13 @@ def normalised(model: ScenarioFile) -> dict[str, Any]:
 def _build(model: ScenarioFile, document: YamlDocument) -> Scenario:
     data = normalised(model)
     classes = model.classes
-    threats = record = None
+    threats = record = forecast = None
     if isinstance(model.threats, RecordThreatsSpec):
         spec = model.threats
         record = RecordThreats(spec.from_record.start, spec.from_record.end, spec.scale,
                                tuple(spec.classes), spec.command)
+    elif isinstance(model.threats, ForecastThreatsSpec):
+        forecast = model.threats.from_forecast
     else:
         threats = {name: ThreatClass(name, spec.per_day, spec.dispersion)
                    for name, spec in model.threats.items()}
@@ -285,7 +291,7 @@ def _build(model: ScenarioFile, document: YamlDocument) -> Scenario:
         layers=tuple(layers), attacker_costs_usd=dict(data["attacker_costs_usd"]),
         calibration=calibration, description=model.description, period=model.period,
         source=document.source,
-        data=data, lines=dict(document.lines),
+        data=data, lines=dict(document.lines), forecast_threats=forecast,
     )
 
 

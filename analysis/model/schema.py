@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from analysis.inputs import InputModel
+from analysis.model.forecast_threats import ForecastThreatsSpec
 
 MAX_HORIZON_DAYS = 36_500  # a hundred years
 MAX_RUNS = 10_000_000
@@ -166,7 +167,7 @@ class RecordThreatsSpec(InputModel):
 
 
 # The key that marks a kind of `threats` mapping -> its tag; anything else is per-class figures.
-THREAT_KINDS = {"from_record": "[from the record]"}
+THREAT_KINDS = {"from_record": "[from the record]", "from_forecast": "[from the forecast]"}
 
 
 def _threat_kind(value: Any) -> str:
@@ -179,7 +180,8 @@ def _threat_kind(value: Any) -> str:
 
 Threats = Annotated[
     Annotated[dict[Name, ThreatSpec], Tag("[per class]"), Field(min_length=1)]
-    | Annotated[RecordThreatsSpec, Tag("[from the record]")],
+    | Annotated[RecordThreatsSpec, Tag("[from the record]")]
+    | Annotated[ForecastThreatsSpec, Tag("[from the forecast]")],
     Discriminator(_threat_kind),
 ]
 
@@ -251,6 +253,8 @@ class ScenarioFile(InputModel):
     def classes(self) -> tuple[str, ...]:
         if isinstance(self.threats, RecordThreatsSpec):
             return tuple(self.threats.classes)
+        if isinstance(self.threats, ForecastThreatsSpec):
+            return tuple(self.threats.from_forecast.classes)
         return tuple(self.threats)
 
 

@@ -117,6 +117,10 @@ def sustainable_rates(
 
 def scaled(scenario: Scenario, factor: float) -> Scenario:
     """The scenario with every class's arrivals multiplied by `factor`."""
+    if scenario.forecast_threats is not None:
+        return scenario.with_overrides(
+            {"threats.from_forecast.scale": scenario.forecast_threats.scale * factor},
+            origin="attack multiple")
     if scenario.threats is None:
         return scenario.with_overrides({"threats.scale": scenario.record_threats.scale * factor},
                                        origin="attack multiple")
