@@ -10,61 +10,32 @@
                             # day: the daily forecast's own days
         scale: 1.0          # every drawn launch count multiplied by this (stochastic rounding)
 
-The forecast is fitted to the record the simulation is given (up to the day before `start`), and
-each run draws one sample path of daily arrivals for the whole horizon, so the growth of the
-attack and the uncertainty of its forecast enter the days-to-depletion distribution
-(`analysis.stats.forecast.arrivals`). Each block of runs draws its paths from its own random
+The schema is `analysis.model.schema.ForecastThreatsSpec`. The forecast is fitted to the record
+the simulation is given (up to the day before `start`), and each run draws one sample path of
+daily arrivals for the whole horizon, so the growth of the attack and the uncertainty of its
+forecast enter the days-to-depletion distribution (`analysis.stats.forecast.arrivals`). Each block of runs draws its paths from its own random
 stream, so results do not depend on how runs are chunked. A fitted forecast is kept for the
 same record content, specification and seed, so searches over one scenario fit it once.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Annotated, Any, Literal
-
-from pydantic import Field, field_validator
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import ScenarioError
-from analysis.inputs import InputModel
 
 if TYPE_CHECKING:  # the forecast (pandas, statsmodels) is imported when a simulation needs it
     import numpy as np
 
+    from analysis.model.schema import ForecastSpec
     from analysis.stats.forecast.arrivals import DailyArrivals
 
 KEY = "from_forecast"
-CLASSES = ("drone", "cruise", "ballistic")
-MAX_SCALE = 1_000
 MEAN_PATHS = 1000  # paths behind the mean arrivals a day of a forecast scenario
 _CACHE_SIZE = 8
 _FITTED: OrderedDict[tuple, DailyArrivals] = OrderedDict()
-
-
-class ForecastSpec(InputModel):
-    """The `from_forecast` mapping of a scenario's threats."""
-
-    start: dt.date | None = None
-    classes: list[Literal["drone", "cruise", "ballistic"]] = Field(
-        default_factory=lambda: list(CLASSES), min_length=1)
-    model: Literal["auto", "naive", "moving-average", "nb-trend", "ets", "combined"] = "auto"
-    by: Literal["week", "day"] = "week"
-    scale: Annotated[float, Field(ge=0.0, le=MAX_SCALE)] = 1.0
-
-    @field_validator("classes")
-    @classmethod
-    def _distinct(cls, classes: list[str]) -> list[str]:
-        if len(set(classes)) != len(classes):
-            raise ValueError("a class is listed twice")
-        return classes
-
-
-class ForecastThreatsSpec(InputModel):
-    """`threats: {from_forecast: {...}}`: every class's arrivals from the forecast."""
-
-    from_forecast: ForecastSpec
 
 
 def _record_key(record: Any, classes: tuple[str, ...]) -> tuple:

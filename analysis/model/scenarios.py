@@ -60,11 +60,12 @@ from typing import Any
 
 from analysis.errors import ScenarioError
 from analysis.inputs import YamlDocument, load_yaml, parse_model, shown
-from analysis.model.forecast_threats import ForecastSpec, ForecastThreatsSpec
 from analysis.model.schema import (
     DEFAULT_RUNS,
     DEFAULT_SEED,
     RECORD_CLASSES,
+    ForecastSpec,
+    ForecastThreatsSpec,
     RecordThreatsSpec,
     ScenarioFile,
     reference_problems,

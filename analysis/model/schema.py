@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Discriminator,
     Field,
@@ -29,7 +30,6 @@ from pydantic import (
 )
 
 from analysis.inputs import InputModel
-from analysis.model.forecast_threats import ForecastThreatsSpec
 
 MAX_HORIZON_DAYS = 36_500  # a hundred years
 MAX_RUNS = 10_000_000
@@ -149,21 +149,41 @@ class ThreatSpec(InputModel):
     dispersion: _number_type(0.0, MAX_DISPERSION, "dispersion (variance / mean) cannot be negative") = 1.0
 
 
+def _distinct(classes: list[str]) -> list[str]:
+    if len(set(classes)) != len(classes):
+        raise ValueError("a class is listed twice")
+    return classes
+
+
+# Classes the record counts, each at most once (arrivals from the record or from its forecast).
+RecordClassList = Annotated[list[Literal["drone", "cruise", "ballistic"]], AfterValidator(_distinct),
+                            Field(min_length=1)]
+Scale = _number_type(0.0, MAX_SCALE, "a scale cannot be negative")
+
+
 class RecordThreatsSpec(InputModel):
     """Whole days of the record's waves in a period, resampled and scaled."""
 
     from_record: Period
-    scale: _number_type(0.0, MAX_SCALE, "a scale cannot be negative") = 1.0
-    classes: list[Literal["drone", "cruise", "ballistic"]] = Field(
-        default_factory=lambda: list(RECORD_CLASSES), min_length=1)
+    scale: Scale = 1.0
+    classes: RecordClassList = Field(default_factory=lambda: list(RECORD_CLASSES))
     command: Literal["national", "regional"] = "national"
 
-    @field_validator("classes")
-    @classmethod
-    def _distinct(cls, classes: list[str]) -> list[str]:
-        if len(set(classes)) != len(classes):
-            raise ValueError("a class is listed twice")
-        return classes
+
+class ForecastSpec(InputModel):
+    """Daily arrivals from the tempo forecast (analysis.model.forecast_threats has the meaning)."""
+
+    start: Date | None = None
+    classes: RecordClassList = Field(default_factory=lambda: list(RECORD_CLASSES))
+    model: Literal["auto", "naive", "moving-average", "nb-trend", "ets", "combined"] = "auto"
+    by: Literal["week", "day"] = "week"
+    scale: Scale = 1.0
+
+
+class ForecastThreatsSpec(InputModel):
+    """`threats: {from_forecast: {...}}`: every class's arrivals from the forecast."""
+
+    from_forecast: ForecastSpec
 
 
 # The key that marks a kind of `threats` mapping -> its tag; anything else is per-class figures.
