@@ -240,3 +240,13 @@ def test_a_record_too_short_to_fit_says_how_much_it_has_and_needs():
     early = synthetic_record(nb_daily("2024-05-01", "2024-07-20", {"drone": 100.0}), "early.csv")
     with pytest.raises(ForecastError, match="before the record became a complete daily series"):
         forecast_launches(early)
+
+
+def test_the_forecast_study_of_make_validate_runs_and_reports_every_cell():
+    from benchmarks import forecast_study
+
+    rows = forecast_study.run_study(quick=True, replicates=30)
+    assert {(r["model"], r["by"]) for r in rows} == {("nb-trend", "month"), ("nb-trend", "week"),
+                                                      ("naive", "month")}
+    assert all(0.0 <= r["coverage_mean"] <= 1.0 for r in rows)
+    assert "cells hold the 90% interval" in forecast_study.verdicts(rows)[0]

@@ -29,8 +29,10 @@ class TrendTruth:
     alpha: float = 0.05
 
 
-def _monthly_starts(periods: int) -> pd.DatetimeIndex:
-    return pd.date_range("2024-08-01", periods=periods, freq="MS")
+def _starts(by: str, periods: int) -> pd.DatetimeIndex:
+    """Consecutive periods from August 2024 (weeks from its first Monday)."""
+    return pd.date_range("2024-08-05" if by == "week" else "2024-08-01", periods=periods,
+                         freq={"month": "MS", "week": "7D", "day": "D"}[by])
 
 
 def simulate_nb_trend(truth: TrendTruth, starts: pd.DatetimeIndex, by: str,
@@ -51,22 +53,24 @@ def nb_trend_study(
     level: float = 0.9,
     paths: int = 1000,
     seed: int = DEFAULT_SEED,
+    by: str = "month",
 ) -> dict[str, object]:
-    """Fit `nb-trend` to a year of simulated months, forecast `horizon` months, `replicates` times.
+    """Fit `nb-trend` to a year of simulated periods (months, or weeks with `by="week"`), forecast
+    `horizon` periods, `replicates` times.
 
     Returns the share of replicates whose 95% trend interval holds the true trend, the mean
     estimate, and per horizon (and for the sum over the horizon) the share of true outcomes in
     the forecast's central `level` interval.
     """
-    window = TREND_WINDOW["month"]
-    starts = _monthly_starts(window + horizon)
+    window = TREND_WINDOW[by]
+    starts = _starts(by, window + horizon)
     origin = starts[window - 1]  # the last fitted month: where the true rate is rate_per_day
     trend_hits, estimates = 0, []
     hits = np.zeros(horizon + 1)
     for r in range(replicates):
         rng = stream(seed, 7, r)
-        counts, days = simulate_nb_trend(truth, starts, "month", rng, origin)
-        fitted = fit_nb_trend(History("month", starts[:window], counts[:window], days[:window]))
+        counts, days = simulate_nb_trend(truth, starts, by, rng, origin)
+        fitted = fit_nb_trend(History(by, starts[:window], counts[:window], days[:window]))
         low, high = fitted.params["trend_ci95"]
         trend_hits += low <= truth.log_growth_per_year <= high
         estimates.append(fitted.params["trend_log_per_year"])
@@ -98,7 +102,7 @@ def naive_random_walk_study(
 
     Per horizon, the share of true outcomes inside the naive forecast's central interval.
     """
-    starts = _monthly_starts(periods + horizon)
+    starts = _starts("month", periods + horizon)
     days = period_days(starts, "month")
     hits = np.zeros(horizon)
     for r in range(replicates):
