@@ -58,6 +58,8 @@ def test_backtest_prints_json_to_standard_output_with_coverage_beside_the_naive(
     (["--horizon", "10000"], "error: --horizon: 10000: at most 36 months"),
     (["--classes", "drone,shahed"], "error: --classes: 'shahed': unknown class"),
     (["--level", "2"], "error: --level: 2: must lie in [0.5, 0.99]"),
+    (["--seed", "-5"], "error: --seed: -5: must be a whole number"),
+    (["--paths", "100000000"], "error: --paths: 100000000: must be a whole number"),
 ])
 def test_bad_options_fail_in_one_line_and_keep_an_existing_output(arguments, message, tmp_path, capsys):
     kept = tmp_path / "forecast.csv"

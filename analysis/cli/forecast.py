@@ -60,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from analysis.record import load_record
+    from analysis.stats.forecast.launches import check_paths, check_seed
     from analysis.stats.forecast.series import (
         check_classes,
         check_horizon,
@@ -68,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     # every option is checked before the record is read
+    check_seed(args.seed)
+    check_paths(args.paths)
     classes = check_classes(args.classes)
     level = check_level(args.level)
     resolutions = [check_resolution(args.by)] if args.by else (

@@ -43,6 +43,7 @@ from analysis.stats.forecast.series import (
 )
 
 MAX_PATHS = 100_000
+MAX_SEED = 2**63 - 1
 FAN_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 
 
@@ -116,6 +117,12 @@ class LaunchForecast:
         return out
 
 
+def check_seed(seed: int) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed <= MAX_SEED:
+        raise ForecastError(f"--seed: {seed!r}: must be a whole number in [0, 2**63 - 1]")
+    return int(seed)
+
+
 def check_paths(paths: int) -> int:
     if isinstance(paths, bool) or not isinstance(paths, int | np.integer) or not 100 <= paths <= MAX_PATHS:
         raise ForecastError(f"--paths: {paths!r}: must be a whole number in [100, {MAX_PATHS:,}]")
@@ -146,6 +153,7 @@ def forecast_launches(
     classes = check_classes(classes)
     model = check_model(model)
     paths = check_paths(paths)
+    seed = check_seed(seed)
     if model == "auto" and not run_backtest:
         raise ForecastError("--model auto chooses by the backtest: name a model to skip it")
     daily = daily_launches(record, classes)
