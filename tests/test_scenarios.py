@@ -206,3 +206,26 @@ def test_the_normalised_form_round_trips_and_names_every_class():
     assert data["attacker_costs_usd"] == {"drone": 50000, "ballistic": 3.0e6}
     assert scenario_from_dict(data) == scenario
     assert scenario_from_dict(data).to_dict() == data
+
+
+def test_a_comparison_leaves_out_scenarios_that_need_a_missing_record(monkeypatch, tmp_path):
+    from analysis import paths
+    from analysis.model.scenarios import load_comparison
+
+    monkeypatch.delenv(paths.RECORD_ENV, raising=False)
+    monkeypatch.setattr(paths, "EXTERNAL_DIR", tmp_path / "external")  # nothing fetched
+    comparison = load_comparison("baseline, forecast-from-record, escalation", horizon_days=30)
+    assert list(comparison.scenarios) == ["baseline", "escalation"]
+    assert "public record" in comparison.left_out["forecast-from-record"]
+    assert all(s.horizon_days == 30 for s in comparison.scenarios.values())
+    with pytest.raises(ScenarioError, match="reference scenario forecast-from-record needs the record"):
+        load_comparison("forecast-from-record, baseline")
+    with pytest.raises(ScenarioError, match="name at least one scenario"):
+        load_comparison(" , ")
+
+
+def test_a_comparison_keeps_record_scenarios_when_a_record_is_given(record_path):
+    from analysis.model.scenarios import load_comparison
+
+    comparison = load_comparison(["baseline", "forecast-from-record"], record=record_path)
+    assert list(comparison.scenarios) == ["baseline", "forecast-from-record"] and not comparison.left_out

@@ -322,6 +322,48 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(document)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Scenarios to compare side by side, the first being the reference."""
+
+    scenarios: dict[str, Scenario]
+    files: dict[str, Path]
+    left_out: dict[str, str]  # name -> why it is not compared (e.g. it needs the record)
+
+
+def load_comparison(names: str | list[str], horizon_days: int = 0, record: Any = None,
+                    origin: str = "scenarios") -> Comparison:
+    """Load a comma-separated list (or list) of scenario names; a scenario that draws on the record
+    is left out, with the reason, when no record is available (the others still compare)."""
+    from analysis.record import find_record
+
+    wanted = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+    wanted = [name for name in wanted if name]
+    if not wanted:
+        raise ScenarioError(f"{origin}: name at least one scenario")
+    if record is None or isinstance(record, str | Path):
+        have_record = find_record(record or None) is not None
+    else:
+        have_record = True  # a record already loaded
+    chosen: dict[str, Scenario] = {}
+    files: dict[str, Path] = {}
+    left_out: dict[str, str] = {}
+    for index, name in enumerate(wanted):
+        path = resolve_scenario_path(name)
+        loaded = load_scenario(path)
+        if horizon_days:
+            loaded = loaded.with_overrides({"horizon_days": horizon_days}, origin="parameter horizon_days")
+        if loaded.needs_record and not have_record:
+            why = ("it draws on the public record, and none was found (fetch it with "
+                   "`python -m analysis data fetch` or pass a record file)")
+            if index == 0:
+                raise ScenarioError(f"{origin}: the reference scenario {name} needs the record: {why}")
+            left_out[name] = why
+            continue
+        chosen[name], files[name] = loaded, path
+    return Comparison(chosen, files, left_out)
+
+
 # --- overrides -----------------------------------------------------------------------------------
 
 
