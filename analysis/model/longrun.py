@@ -10,9 +10,13 @@ the layers gives this steady state (the flow only goes forward), for any m:
 - `demand` of an interceptor: the interceptors a day its layers would fire at m, given what the
   earlier layers stop with their own deliveries;
 - it *drains* when its demand exceeds its deliveries a day. Its **sustainable multiple** is the
-  smallest m at which it drains (found by doubling and bisection to 1e-12: demand is piecewise
-  linear in m and rises with it), its **sustainable threats a day** that multiple times today's
-  arrivals of the classes it engages;
+  smallest m at which it drains, its **sustainable threats a day** that multiple times today's
+  arrivals of the classes it engages. Demand is piecewise linear in m but need not rise with it
+  (a cheaper class listed first may take a shared capacity from a dearer one), so m is scanned
+  from 2^-40 to 2^40 in steps of 2^(1/4), then the first step that drains is bisected to a
+  relative 1e-12 (at most 200 halvings): a window of draining narrower than one step (19%) could
+  be missed. Draining already at 2^-40 gives 0 (it drains at any attack: nothing is delivered, or
+  almost nothing); no drain up to 2^40 gives infinity (sustains any attack);
 - the **defense multiple** is the largest multiple at which no interceptor drains: the smallest
   of the interceptors' multiples (below it no interceptor is limited by its deliveries, so each
   fires exactly what its layers call for).
@@ -43,7 +47,14 @@ from analysis.model.flows import layer_flow
 from analysis.model.scenarios import Scenario
 
 DAYS_PER_MONTH = 365 / 12
-MAX_MULTIPLE = 2.0**40  # demand still within deliveries here: sustainable at any attack
+# the search over multiples of today's attack: below MIN_MULTIPLE an interceptor that drains
+# drains at any attack (multiple 0); within deliveries up to MAX_MULTIPLE it sustains any (inf)
+MIN_MULTIPLE = 2.0**-40
+MAX_MULTIPLE = 2.0**40
+SCAN_FACTOR = 2.0**0.25
+SCAN_STEPS = 320  # MIN_MULTIPLE x SCAN_FACTOR**320 = MAX_MULTIPLE
+BISECTIONS = 200
+RELATIVE_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -112,21 +123,28 @@ def steady_state(scenario: Scenario, arrivals: Mapping[str, float], multiple: fl
 
 def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], interceptor: str) -> float:
     """The smallest multiple of `arrivals` at which `interceptor` drains (module doc); inf when
-    capacity or the flow keep its demand within its deliveries at any attack."""
+    capacity or the flow keep its demand within its deliveries at any attack, 0 when it drains at
+    any attack (e.g. nothing is delivered). Every search is bounded (SCAN_STEPS, BISECTIONS)."""
     delivered = scenario.interceptors[interceptor].deliveries_per_day
 
     def drains(multiple: float) -> bool:
         return steady_state(scenario, arrivals, multiple).demand[interceptor] > delivered * (1 + 1e-12)
 
-    if drains(0.0):
+    if drains(MIN_MULTIPLE):
         return 0.0
-    high = 2.0**-20
-    while not drains(high):
-        if high >= MAX_MULTIPLE:
-            return math.inf
-        high *= 2.0
-    low = 0.0 if high <= 2.0**-20 else high / 2.0
-    while high - low > 1e-12 * high:
+    # demand need not rise with the attack (a cheaper class may take a shared capacity), so the
+    # first multiple that drains is looked for on a fine geometric scan, then bisected
+    low = MIN_MULTIPLE
+    for step in range(1, SCAN_STEPS + 1):
+        high = MIN_MULTIPLE * SCAN_FACTOR**step
+        if drains(high):
+            break
+        low = high
+    else:
+        return math.inf
+    for _ in range(BISECTIONS):
+        if high - low <= RELATIVE_TOLERANCE * high:
+            break
         middle = 0.5 * (low + high)
         if drains(middle):
             high = middle

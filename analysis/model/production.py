@@ -29,6 +29,7 @@ from analysis.model import montecarlo as mc
 from analysis.model.scenarios import Scenario
 
 DEFAULT_TARGET = 0.74  # overall effectiveness, [syrskyi-effectiveness] in data/sources.yaml
+MAX_STEPS = 200  # every doubling and bisection of the searches stops here at the latest
 
 
 def record_frame(scenario: Scenario, record: Any = None) -> Any:
@@ -191,7 +192,9 @@ def required_production(
     if holds(guess):
         high, low = guess, None
         step = max(1.0, 0.2 * guess)
-        while low is None:
+        for _ in range(MAX_STEPS):  # the step doubles: 0 is reached well within the cap
+            if low is not None:
+                break
             candidate = max(0.0, high - step)
             if holds(candidate):
                 high = candidate
@@ -209,14 +212,20 @@ def required_production(
                                 f"runs keeps fewer than {confidence:.0%} of them at the target")
         low, high = guess, None
         step = max(1.0, 0.25 * guess)
-        while high is None:
+        for _ in range(MAX_STEPS):  # the step doubles up to `practical`, which holds
+            if high is not None:
+                break
             candidate = min(practical, low + step)
             if holds(candidate):
                 high = candidate
             else:
                 low = candidate
                 step *= 2
-    while high - low > max(1.0, tolerance * high):
+    if low is None or high is None:  # cannot happen within MAX_STEPS doublings; said, not hidden
+        return result(None, "the search did not bracket the answer")
+    for _ in range(MAX_STEPS):
+        if high - low <= max(1.0, tolerance * high):
+            break
         middle = float(math.floor((low + high) / 2))
         if middle <= low:
             break
@@ -240,9 +249,13 @@ def _fluid_required(
     if rate(ceiling) < target:
         return None
     low, high = 0.0, 1.0
-    while rate(high) < target:
-        low, high = high, high * 2
-    while high - low > 0.5:
+    for _ in range(MAX_STEPS):
+        if rate(high) >= target:
+            break
+        low, high = high, min(high * 2, ceiling)
+    for _ in range(MAX_STEPS):
+        if high - low <= 0.5:
+            break
         middle = 0.5 * (low + high)
         if rate(middle) >= target:
             high = middle

@@ -146,8 +146,13 @@ def engine_check(
     solved = calibrated(scenario, record)
     figures = long_run(solved, record)
     limiting, multiple = figures.limiting, figures.defense_multiple
-    if limiting is None or not math.isfinite(multiple):
-        return pd.DataFrame(columns=["factor", "multiple", "interceptor", "ran_out_share", "mcse"])
+    if limiting is None or not math.isfinite(multiple) or multiple <= 0:
+        empty = pd.DataFrame(columns=["factor", "multiple", "interceptor", "ran_out_share", "mcse"])
+        empty.attrs["note"] = (
+            f"nothing to check: {limiting} drains at any attack (its deliveries cannot keep up with any)"
+            if limiting is not None and multiple <= 0 else
+            "nothing to check: no interceptor drains at any attack")
+        return empty
     stocks = {f"interceptors.{n}.stock": int(round(i.deliveries_per_day * stock_days))
               for n, i in scenario.interceptors.items()}
     rows = []
