@@ -18,7 +18,7 @@ Semantics (as pinned in `analysis.model.depletion`'s docstring), per run and day
    go on to the next layer; those left after the last layer are leakers;
 4. running out: an interceptor runs out for a class on the first day some threats of that class
    reached a layer firing it and were not engaged while its stock, after that layer's engagements
-   of the class, was below one engagement's shots; it runs out on the first day by which it has
+   of the class, was below one engagement's shots and the layer's capacity had room for one more; it runs out on the first day by which it has
    run out for every class it engages (with a chance above 0); `NEVER` when not within the
    horizon; an interceptor no layer uses never runs out;
 5. spending: interceptors fired x unit cost, plus engagements of layers without interceptors x
@@ -273,7 +273,9 @@ def simulate_loop(
                     if layer.interceptor is not None:
                         stock[layer.interceptor] -= engaged * shots
                         fired[layer.interceptor] += engaged * shots
-                        unanswered = alive[threat] > engaged and stock[layer.interceptor] < shots
+                        # capacity used up leaves threats unengaged, but that is no shortage of interceptors
+                        unanswered = (alive[threat] > engaged and stock[layer.interceptor] < shots
+                                      and capacity >= 1)
                         if unanswered and engagement.engage_probability > 0:
                             short[layer.interceptor].setdefault(threat, day + 1)
                     alive[threat] -= killed

@@ -84,11 +84,12 @@ class _Run:
 
     def look(self, day: int, k: int, threat: str, rank: int, engagement):
         """Just after layer k has engaged today's threats of a class: was any left unanswered
-        while the stock could not pay for one more engagement?"""
+        while the stock could not pay for one more engagement and the capacity had room?"""
         env, layer = self.env, self.scenario.layers[k]
         yield env.timeout(day + (k + 1) / (self.n_layers + 2) + (rank + 0.5) / 1000 - env.now)
         level = self.stocks[layer.interceptor].level
-        if self.unengaged[k][threat] and level < engagement.shots and engagement.engage_probability > 0:
+        lacking = level < engagement.shots and self.capacity_left[k] >= 1  # capacity is no shortage
+        if self.unengaged[k][threat] and lacking and engagement.engage_probability > 0:
             self.short[layer.interceptor].setdefault(threat, day + 1)
 
     def days(self):

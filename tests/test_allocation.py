@@ -103,3 +103,46 @@ def test_a_reserve_in_a_scenario_file_and_its_validation():
     data["layers"][0]["reserve"] = {"c": 5}
     with pytest.raises(ScenarioError, match="layers.0.reserve.c.*does not engage"):
         scenario_from_dict(data)
+
+
+def test_capacity_used_up_is_no_shortage_of_interceptors():
+    # capacity 1, stock 1, 2 threats: one engaged, the other left by the capacity, not the stock
+    engaged, stock, capacity, short = _run("priority", [[2]], [1], [1], [Claim(0, 1)])
+    assert engaged == [[1]] and stock.tolist() == [0] and capacity.tolist() == [0]
+    assert short[0].tolist() == [False]
+    # with room for 2 engagements the same empty stock leaves one unanswered: a shortage
+    engaged, _, capacity, short = _run("priority", [[2]], [1], [2], [Claim(0, 1)])
+    assert engaged == [[1]] and capacity.tolist() == [1] and short[0].tolist() == [True]
+    # proportional: the same judgement after the whole layer
+    _, _, _, short = _run("proportional", [[2], [2]], [2], [2], [Claim(0, 1), Claim(1, 1)])
+    assert [s.tolist() for s in short] == [[False], [False]]
+    _, _, _, short = _run("proportional", [[2], [2]], [2], [3], [Claim(0, 1), Claim(1, 1)])
+    assert [s.tolist() for s in short] == [[True], [True]]
+
+
+def test_under_priority_a_class_short_at_its_turn_stays_short_when_a_later_class_uses_the_capacity():
+    # cruise (1 shot) may use only the 2 above ballistic's reserve of 40: 2 of its 5 engaged with
+    # capacity to spare, so short; ballistic then takes the last 3 engagements of capacity 5
+    claims = [Claim(0, 1), Claim(1, 3, reserve=40)]
+    engaged, stock, capacity, short = _run("priority", [[5], [4]], [42], [5], claims)
+    assert engaged == [[2], [3]] and stock.tolist() == [31] and capacity.tolist() == [0]
+    assert short[0].tolist() == [True] and short[1].tolist() == [False]
+
+
+def test_a_layer_held_back_by_its_capacity_never_runs_out():
+    # review case: stock 0, 1 delivered a day, capacity 1 a day, 2 threats a day. Each day the
+    # delivery pays for the one engagement the capacity allows; the other threat is left by the
+    # capacity. It used to read "runs out day 1 in 100% of runs".
+    data = {
+        "name": "cap", "horizon_days": 100, "runs": 200,
+        "threats": {"x": {"per_day": 2, "dispersion": 0}},
+        "interceptors": {"a": {"stock": 0, "deliveries_per_month": 365 / 12}},
+        "layers": [{"name": "A", "interceptor": "a", "capacity_per_day": 1,
+                    "engages": {"x": {"shots": 1, "pk": 0.5}}}],
+    }
+    result = simulate(scenario_from_dict(data))
+    summary = result.summary()
+    assert summary["days_to_depletion"]["a"]["prob_by_horizon"] == 0.0
+    assert summary["days_to_depletion_by_class"]["a"]["x"]["prob_by_horizon"] == 0.0
+    assert summary["interceptors"]["a"]["shots_per_day"] == 1.0  # exactly one engagement a day
+    assert (result.run_final_stock == 0).all()

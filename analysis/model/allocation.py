@@ -17,8 +17,11 @@ classes it is not (available to class k = stock - the reserves of the other clas
 
 A class is *short* on the day if some of its threats reached the layer and were not engaged while
 the stock available to it, after the layer's engagements of it, cannot pay for one more
-engagement: those threats could not have been engaged (what the engine calls running out for that
-class). Capacity running out is not a shortage of interceptors.
+engagement and the layer's capacity could still have made one: those threats went unanswered for
+lack of interceptors (what the engine calls running out for that class). When the capacity is
+used up, the capacity left them unengaged, whatever the stock: that is not a shortage of
+interceptors. Under `priority` this is judged at the class's turn; under `proportional` after
+the whole layer.
 
 Exact integer arithmetic throughout (no rounding of a float factor), so the rules can be tested
 by hand.
@@ -66,15 +69,21 @@ def allocate(
     """
     if rule == "proportional" and len(claims) > 1:
         engaged = _proportional(remaining, stock, capacity_left, claims, draw_wanted)
-    else:
-        engaged = _priority(remaining, stock, capacity_left, claims, draw_wanted)
-    short: list[np.ndarray | None] = []
-    for claim, count in zip(claims, engaged, strict=True):
-        if stock is None:
-            short.append(None)
-        else:
-            short.append((remaining[claim.k] > count) & (available(stock, claims, claim) < claim.shots))
-    return engaged, short
+        short = [_short(remaining, stock, capacity_left, claims, claim, count)
+                 for claim, count in zip(claims, engaged, strict=True)]
+        return engaged, short
+    return _priority(remaining, stock, capacity_left, claims, draw_wanted)
+
+
+def _short(remaining, stock, capacity_left, claims, claim, count) -> np.ndarray | None:
+    """Threats of `claim` left unengaged while the capacity had room and the interceptors left for
+    the class could not pay for one more engagement (module doc); None without a stock."""
+    if stock is None:
+        return None
+    short = (remaining[claim.k] > count) & (available(stock, claims, claim) < claim.shots)
+    if capacity_left is not None:
+        short &= capacity_left >= 1  # capacity, not the stock, left them unengaged
+    return short
 
 
 def _limit(stock: np.ndarray | None, capacity_left: np.ndarray | None, claims: Sequence[Claim],
@@ -95,8 +104,10 @@ def _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted) -> tupl
     return limit, np.asarray(draw_wanted(claim, eligible), dtype=np.int64)
 
 
-def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:
-    engaged = []
+def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> tuple[list, list]:
+    """Each class in list order; whether it was short is judged at its turn, right after its
+    engagements (a later class using the capacity left does not make an earlier one short)."""
+    engaged, short = [], []
     for claim in claims:
         limit, count = _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted)
         if limit is not None:
@@ -106,7 +117,8 @@ def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.n
         if capacity_left is not None:
             capacity_left -= count
         engaged.append(count)
-    return engaged
+        short.append(_short(remaining, stock, capacity_left, claims, claim, count))
+    return engaged, short
 
 
 def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:

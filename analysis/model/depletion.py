@@ -36,7 +36,9 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
 5. **Running out.** An interceptor *runs out for a class* on the first day some threats of that
    class reached a layer firing it and were not engaged, while the interceptors left for that
    class (the stock less other classes' reserves) after the layer's engagements of it could not
-   pay for one more engagement: threats went unanswered for lack of interceptors. It is a first
+   pay for one more engagement and the layer's capacity had room for one: threats went
+   unanswered for lack of interceptors. A day on which the capacity was used up is not a
+   shortage of interceptors, whatever the stock. It is a first
    passage: deliveries may let the layer engage again later (it then fires what is delivered),
    and the day stays. An interceptor *runs out* on the first day by which it has run out for every
    class it covers (engages with a probability above 0). A stock of 0 whose deliveries keep up
