@@ -18,9 +18,11 @@ Semantics (as pinned in `analysis.model.depletion`'s docstring), per run and day
    go on to the next layer; those left after the last layer are leakers;
 4. running out: an interceptor runs out for a class on the first day some threats of that class
    reached a layer firing it and were not engaged while its stock, after that layer's engagements
-   of the class, was below one engagement's shots and the layer's capacity had room for one more; it runs out on the first day by which it has
-   run out for every class it engages (with a chance above 0); `NEVER` when not within the
-   horizon; an interceptor no layer uses never runs out;
+   of the class, was below one engagement's shots and the layer's capacity had room for one more;
+   it runs out on the first day it could engage no class it engages (with a chance above 0):
+   some class ran short that day and, in every layer firing it, each such class either ran short
+   or none of it came while the stock was below one engagement's shots (capacity to spare);
+   `NEVER` when not within the horizon; an interceptor no layer uses never runs out;
 5. spending: interceptors fired x unit cost, plus engagements of layers without interceptors x
    their `cost_per_engagement_usd`.
 """
@@ -107,11 +109,11 @@ class ReferenceScenario:
                        for e in layer.engagements if e.engage_probability > 0})
 
 
-def ran_out_day(first_short: dict[str, int], covered: list[str]) -> int:
-    """The day by which an interceptor ran out for every class it covers (NEVER if not)."""
-    if not covered or any(first_short.get(c, NEVER) == NEVER for c in covered):
-        return NEVER
-    return max(first_short[c] for c in covered)
+def could_engage_none(short_today: dict[str, bool], out_today: dict[str, bool], covered: list[str]) -> bool:
+    """Whether an interceptor could engage no class it covers today: some class ran short and
+    every class it covers was out (short, or none came while too few were left)."""
+    return bool(covered) and any(short_today.get(c) for c in covered) and all(
+        out_today.get(c, False) for c in covered)
 
 
 def reference_scenario(mapping: dict[str, Any], *, horizon_days: int | None = None) -> ReferenceScenario:
@@ -240,8 +242,10 @@ def simulate_loop(
     for run in range(runs):
         stock = {i.name: i.stock for i in scenario.interceptors}
         fired = dict.fromkeys(names, 0)
-        short = {n: {} for n in names}  # interceptor -> class -> first day short of it
+        ran_out = dict.fromkeys(names, NEVER)  # interceptor -> first day it could engage no class
         for day in range(days):
+            short_today = {n: {} for n in names}  # interceptor -> class -> short today
+            out_today = {n: {} for n in names}  # interceptor -> class -> could engage none today
             for interceptor in scenario.interceptors:
                 stock[interceptor.name] += interceptor.delivered_on(day + 1)
             alive = {t.name: draw_arrivals(rng, t) for t in scenario.threats}
@@ -274,12 +278,18 @@ def simulate_loop(
                         stock[layer.interceptor] -= engaged * shots
                         fired[layer.interceptor] += engaged * shots
                         # capacity used up leaves threats unengaged, but that is no shortage of interceptors
-                        unanswered = (alive[threat] > engaged and stock[layer.interceptor] < shots
-                                      and capacity >= 1)
-                        if unanswered and engagement.engage_probability > 0:
-                            short[layer.interceptor].setdefault(threat, day + 1)
+                        lacking = stock[layer.interceptor] < shots and capacity >= 1
+                        left = alive[threat] > engaged
+                        if engagement.engage_probability > 0:
+                            mine_short, mine_out = short_today[layer.interceptor], out_today[layer.interceptor]
+                            mine_short[threat] = mine_short.get(threat, False) or (left and lacking)
+                            mine_out[threat] = mine_out.get(threat, True) and lacking and (
+                                left or alive[threat] == 0)
                     alive[threat] -= killed
                     kills[run, day, class_index[threat]] += killed
+            for n in names:
+                if ran_out[n] == NEVER and could_engage_none(short_today[n], out_today[n], scenario.covered(n)):
+                    ran_out[n] = day + 1
         shots_fired[run] = [fired[n] for n in names]
-        depletion_day[run] = [ran_out_day(short[n], scenario.covered(n)) for n in names]
+        depletion_day[run] = [ran_out[n] for n in names]
     return RunResults(arrivals, kills, shots_fired, depletion_day, layer_engagements, scenario)

@@ -24,8 +24,8 @@ from benchmarks.reference_loop import (
     NEVER,
     ReferenceScenario,
     RunResults,
+    could_engage_none,
     draw_arrivals,
-    ran_out_day,
 )
 
 
@@ -52,8 +52,11 @@ class _Run:
         self.kills = np.zeros((days, n_classes), dtype=np.int64)
         self.engagements = np.zeros(self.n_layers, dtype=np.int64)
         self.fired = dict.fromkeys(scenario.interceptor_names, 0)
-        self.short = {i.name: {} for i in scenario.interceptors}  # class -> first day short
+        self.ran_out = dict.fromkeys(scenario.interceptor_names, NEVER)  # first day it engaged no class
+        self.short_today = {i.name: {} for i in scenario.interceptors}  # class -> short today
+        self.out_today = {i.name: {} for i in scenario.interceptors}  # class -> could engage none today
         self.unengaged = [dict.fromkeys(plan, 0) for plan in self.plans]  # today, per layer and class
+        self.reached = [dict.fromkeys(plan, 0) for plan in self.plans]  # today, per layer and class
 
     def threat(self, day: int, threat: str):
         """One threat visiting the layers in order until one kills it (or it leaks)."""
@@ -63,6 +66,7 @@ class _Run:
                 continue
             rank, engagement = plan[threat]
             yield env.timeout(day + (k + 1) / (self.n_layers + 2) + rank / 1000 - env.now)
+            self.reached[k][threat] += 1
             if self.uniform() >= engagement.engage_probability or self.capacity_left[k] < 1:
                 self.unengaged[k][threat] += 1
                 continue
@@ -89,8 +93,11 @@ class _Run:
         yield env.timeout(day + (k + 1) / (self.n_layers + 2) + (rank + 0.5) / 1000 - env.now)
         level = self.stocks[layer.interceptor].level
         lacking = level < engagement.shots and self.capacity_left[k] >= 1  # capacity is no shortage
-        if self.unengaged[k][threat] and lacking and engagement.engage_probability > 0:
-            self.short[layer.interceptor].setdefault(threat, day + 1)
+        if engagement.engage_probability > 0:
+            left = self.unengaged[k][threat] > 0
+            short, out = self.short_today[layer.interceptor], self.out_today[layer.interceptor]
+            short[threat] = short.get(threat, False) or (left and lacking)
+            out[threat] = out.get(threat, True) and lacking and (left or self.reached[k][threat] == 0)
 
     def days(self):
         """Each day: deliveries, fresh capacities, the day's threats, then a look at the stocks."""
@@ -104,6 +111,7 @@ class _Run:
                 cap = layer.capacity_per_day
                 self.capacity_left[k] = math.inf if cap is None else cap
                 self.unengaged[k] = dict.fromkeys(self.plans[k], 0)
+                self.reached[k] = dict.fromkeys(self.plans[k], 0)
                 if layer.interceptor is not None:
                     for threat, (rank, engagement) in self.plans[k].items():
                         env.process(self.look(day, k, threat, rank, engagement))
@@ -112,7 +120,13 @@ class _Run:
                 self.arrivals[day, self.class_index[threat.name]] = count
                 for _ in range(count):
                     env.process(self.threat(day, threat.name))
+            for name in self.short_today:
+                self.short_today[name], self.out_today[name] = {}, {}
             yield env.timeout(day + 1 - env.now)
+            for name, day_seen in self.ran_out.items():
+                covered = scenario.covered(name)
+                if day_seen == NEVER and could_engage_none(self.short_today[name], self.out_today[name], covered):
+                    self.ran_out[name] = day + 1
 
 
 def simulate_simpy(scenario: ReferenceScenario, runs: int, seed: int) -> RunResults:
@@ -133,5 +147,5 @@ def simulate_simpy(scenario: ReferenceScenario, runs: int, seed: int) -> RunResu
         arrivals[run], kills[run] = state.arrivals, state.kills
         layer_engagements[run] = state.engagements
         shots_fired[run] = [state.fired[n] for n in names]
-        depletion_day[run] = [ran_out_day(state.short[n], scenario.covered(n)) for n in names]
+        depletion_day[run] = [state.ran_out[n] for n in names]
     return RunResults(arrivals, kills, shots_fired, depletion_day, layer_engagements, scenario)

@@ -17,7 +17,7 @@ def _all_wanted(claim, eligible):
 def _run(rule, remaining, stock, capacity, claims):
     stock = None if stock is None else np.array(stock, dtype=np.int64)
     capacity = None if capacity is None else np.array(capacity, dtype=np.int64)
-    engaged, short = allocate(rule, np.array(remaining, dtype=np.int64), stock, capacity, claims, _all_wanted)
+    engaged, short, _ = allocate(rule, np.array(remaining, dtype=np.int64), stock, capacity, claims, _all_wanted)
     return [e.tolist() for e in engaged], stock, capacity, short
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.model.depletion import simulate
+from analysis.model.depletion import NEVER, simulate
 from analysis.model.scenarios import scenario_from_dict
 from benchmarks.agreement import compare, engine_figures, format_comparison, reference_figures
 from benchmarks.floor import draw_below_floor, draw_floor
@@ -159,3 +159,47 @@ def test_below_the_floor_draws_fewer_numbers_for_the_same_kills():
                     kills_per_day += alive * e.engage_probability * e.kill_probability
                     alive *= 1 - e.engage_probability * e.kill_probability
     assert a.mean() == pytest.approx(kills_per_day * scenario.horizon_days, abs=4 * a.std() / np.sqrt(runs))
+
+
+def _two_classes(stock: int, deliveries_per_day: float, cruise_per_day: float, horizon: int) -> dict:
+    """A 2-shot ballistic listed before a 1-shot cruise class on one interceptor, pk 1, fixed arrivals."""
+    return {
+        "name": "interceptor-day", "horizon_days": horizon,
+        "threats": {"ballistic": {"per_day": 1, "dispersion": 0},
+                    "cruise": {"per_day": cruise_per_day, "dispersion": 0}},
+        "interceptors": {"a": {"stock": stock, "deliveries_per_month": deliveries_per_day * 365 / 12}},
+        "layers": [{"name": "L", "interceptor": "a", "engage_probability": 1.0,
+                    "engages": {"ballistic": {"shots": 2, "pk": 1.0}, "cruise": {"shots": 1, "pk": 1.0}}}],
+    }
+
+
+def _days_in_all_three(data: dict) -> tuple[list[int], dict[str, int]]:
+    engine = simulate(scenario_from_dict(data), runs=3, seed=1)
+    by_class = {cls: int(engine.class_out_day[engine.pairs.index(("a", cls))][0]) for cls in ("ballistic", "cruise")}
+    scenario = reference_scenario(data)
+    days = [int(engine.depletion_day[0, 0]), int(simulate_loop(scenario, runs=2, seed=1).depletion_day[0, 0]),
+            int(simulate_simpy(scenario, runs=2, seed=1).depletion_day[0, 0])]
+    assert (engine.depletion_day == engine.depletion_day[0, 0]).all()
+    return days, by_class
+
+
+def test_an_interceptor_that_still_answers_one_class_every_day_has_not_run_out():
+    # review case: stock 1, one delivered a day. Day 1: 2 in hand, the ballistic missile takes both,
+    # the cruise missile goes unanswered (cruise runs out day 1). From day 2: 1 in hand, too few for
+    # the ballistic missile (ballistic runs out day 2), the cruise missile is engaged, every day. It
+    # used to read "day 2" (the later of its classes' days); it can engage a class every day: never.
+    days, by_class = _days_in_all_three(_two_classes(stock=1, deliveries_per_day=1, cruise_per_day=1, horizon=30))
+    assert by_class == {"ballistic": 2, "cruise": 1}
+    assert days == [NEVER] * 3
+
+
+def test_an_interceptor_runs_out_on_the_first_day_it_can_engage_no_class():
+    # stock 4, nothing delivered. Day 1: ballistic 2, cruise 1, 1 left. Day 2: too few for the
+    # ballistic missile, the cruise one takes the last. Day 3: nothing for either: day 3.
+    days, by_class = _days_in_all_three(_two_classes(stock=4, deliveries_per_day=0, cruise_per_day=1, horizon=10))
+    assert by_class == {"ballistic": 2, "cruise": 3} and days == [3] * 3
+    # a covered class that never comes still counts as out once too few are left for it: stock 2,
+    # day 1 the ballistic missile takes both; day 2 it goes unanswered and no cruise missile could
+    # be engaged either: day 2 (the cruise class itself never runs short: none ever came)
+    days, by_class = _days_in_all_three(_two_classes(stock=2, deliveries_per_day=0, cruise_per_day=0, horizon=10))
+    assert by_class == {"ballistic": 2, "cruise": NEVER} and days == [2] * 3

@@ -181,6 +181,11 @@ def describe(summary: dict) -> str:
     for name, classes in summary.get("days_to_depletion_by_class", {}).items():
         for cls, figure in classes.items():
             lines.append(f"    {name:<18} {cls:<10} {days_text(figure, horizon)}")
+    several = [name for name, classes in summary.get("days_to_depletion_by_class", {}).items() if len(classes) > 1]
+    if several:
+        lines.append("  first day it could engage none of them (while it still answers one class, it has not run out):")
+        for name in several:
+            lines.append(f"    {name:<29} {days_text(summary['days_to_depletion'][name], horizon)}")
     lines.append(f"  interception rate: {band(summary['interception_rate'], 100, '%')}")
     for name, rate in summary.get("interception_rate_by_class", {}).items():
         lines.append(f"    {name:<20} {band(rate, 100, '%')}")

@@ -97,6 +97,6 @@ def describe(data: dict) -> str:
     for row in data.get("engine_check") or []:
         lines.append(
             f"  check, {row['factor']:.2f} x the defense multiple, {row['days']:,} days, {row['runs']:,} runs "
-            f"from {row['start_stock']:,} {row['interceptor']} (four months of deliveries): runs out in "
+            f"from {row['start_stock']:,} {row['interceptor']} (four months of deliveries): runs short in "
             f"{row['ran_out_share']:.1%} ±{row['mcse']:.1%} of runs")
     return "\n".join(lines)

@@ -21,7 +21,10 @@ engagement and the layer's capacity could still have made one: those threats wen
 lack of interceptors (what the engine calls running out for that class). When the capacity is
 used up, the capacity left them unengaged, whatever the stock: that is not a shortage of
 interceptors. Under `priority` this is judged at the class's turn; under `proportional` after
-the whole layer.
+the whole layer. The layer is *out* of a class on the day if it could not engage it: the class
+was short, or none of it reached the layer while the interceptors left for it (judged the same
+way) could not have paid for one engagement. A class that reached the layer and was engaged in
+full is never out, even if the stock is empty afterwards.
 
 Exact integer arithmetic throughout (no rounding of a float factor), so the rules can be tested
 by hand.
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -59,8 +63,9 @@ def allocate(
     capacity_left: np.ndarray | None,
     claims: Sequence[Claim],
     draw_wanted: Callable[[Claim, np.ndarray], np.ndarray],
-) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
-    """Engagements per claim and, with a stock, whether each class was short (module doc).
+) -> Allocation:
+    """Engagements per claim and, with a stock, whether each class was short and whether the
+    layer was out of it (module doc).
 
     `remaining` (class, run) counts the threats reaching the layer; `stock` (run,) and
     `capacity_left` (run,) are updated in place (None: no interceptor / no capacity limit).
@@ -69,21 +74,29 @@ def allocate(
     """
     if rule == "proportional" and len(claims) > 1:
         engaged = _proportional(remaining, stock, capacity_left, claims, draw_wanted)
-        short = [_short(remaining, stock, capacity_left, claims, claim, count)
-                 for claim, count in zip(claims, engaged, strict=True)]
-        return engaged, short
+        judged = [_judge(remaining, stock, capacity_left, claims, claim, count)
+                  for claim, count in zip(claims, engaged, strict=True)]
+        return Allocation(engaged, [j[0] for j in judged], [j[1] for j in judged])
     return _priority(remaining, stock, capacity_left, claims, draw_wanted)
 
 
-def _short(remaining, stock, capacity_left, claims, claim, count) -> np.ndarray | None:
-    """Threats of `claim` left unengaged while the capacity had room and the interceptors left for
-    the class could not pay for one more engagement (module doc); None without a stock."""
+class Allocation(NamedTuple):
+    """Per claim: engagements (run,); short and out (run,) bool, None without an interceptor."""
+
+    engaged: list[np.ndarray]
+    short: list[np.ndarray | None]
+    out: list[np.ndarray | None]
+
+
+def _judge(remaining, stock, capacity_left, claims, claim, count) -> tuple:
+    """(short, out) of `claim` after its engagements (module doc); (None, None) without a stock."""
     if stock is None:
-        return None
-    short = (remaining[claim.k] > count) & (available(stock, claims, claim) < claim.shots)
+        return None, None
+    lacking = available(stock, claims, claim) < claim.shots
     if capacity_left is not None:
-        short &= capacity_left >= 1  # capacity, not the stock, left them unengaged
-    return short
+        lacking &= capacity_left >= 1  # capacity, not the stock, would have left them unengaged
+    left = remaining[claim.k] > count
+    return left & lacking, lacking & (left | (remaining[claim.k] == 0))
 
 
 def _limit(stock: np.ndarray | None, capacity_left: np.ndarray | None, claims: Sequence[Claim],
@@ -104,10 +117,10 @@ def _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted) -> tupl
     return limit, np.asarray(draw_wanted(claim, eligible), dtype=np.int64)
 
 
-def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> tuple[list, list]:
+def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> Allocation:
     """Each class in list order; whether it was short is judged at its turn, right after its
     engagements (a later class using the capacity left does not make an earlier one short)."""
-    engaged, short = [], []
+    engaged, short, out = [], [], []
     for claim in claims:
         limit, count = _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted)
         if limit is not None:
@@ -117,8 +130,10 @@ def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> tuple[lis
         if capacity_left is not None:
             capacity_left -= count
         engaged.append(count)
-        short.append(_short(remaining, stock, capacity_left, claims, claim, count))
-    return engaged, short
+        judged = _judge(remaining, stock, capacity_left, claims, claim, count)
+        short.append(judged[0])
+        out.append(judged[1])
+    return Allocation(engaged, short, out)
 
 
 def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:

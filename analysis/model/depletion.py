@@ -38,11 +38,18 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
    class (the stock less other classes' reserves) after the layer's engagements of it could not
    pay for one more engagement and the layer's capacity had room for one: threats went
    unanswered for lack of interceptors. A day on which the capacity was used up is not a
-   shortage of interceptors, whatever the stock. It is a first
-   passage: deliveries may let the layer engage again later (it then fires what is delivered),
-   and the day stays. An interceptor *runs out* on the first day by which it has run out for every
-   class it covers (engages with a probability above 0). A stock of 0 whose deliveries keep up
-   with use never runs out; a run that does not run out within the horizon is censored.
+   shortage of interceptors, whatever the stock. It is a first passage: deliveries may let the
+   layer engage again later (it then fires what is delivered), and the day stays.
+   An interceptor *runs out* on the first day it can engage no class it covers (engages with a
+   probability above 0): on that day some threats went unanswered for lack of it (a shortage
+   above), and for every class it covers, in every layer firing it at that class, either threats
+   of the class went unanswered that way, or none reached the layer while the interceptors left
+   for the class after the layer's turn (stock less other classes' reserves) could not have paid
+   for one engagement (with capacity to spare). A day on which it engaged every threat of some
+   class that reached it, however few, does not count. So an interceptor that can still answer
+   one class every day never runs out, though it ran out for another class long ago; with one
+   class, its day is that class's day. A stock of 0 whose deliveries keep up with use never runs
+   out; a run that does not run out within the horizon is censored.
 6. **Costs.** Defender spending = interceptors fired x unit cost + engagements of every layer x
    its `cost_per_engagement_usd` (counted when fired, not when delivered; on a layer with an
    interceptor it is the cost of an engagement on top of its interceptors, e.g. crew, radar,
@@ -315,7 +322,6 @@ def simulate(
     deliveries = delivery_schedule(scenario)
     plan, pairs, covered = _plan(scenario, names, classes)
     n_pairs = len(pairs)
-    pair_interceptor = np.array([names.index(i) for i, _ in pairs], dtype=np.int64)
     initial = np.array([scenario.interceptors[n].stock for n in names], dtype=np.int64)
     unit_cost = np.array([scenario.interceptors[n].unit_cost_usd for n in names])
     attacker_cost = np.array([scenario.attacker_costs_usd.get(c) or 0.0 for c in classes])
@@ -328,6 +334,8 @@ def simulate(
         forecast = fit_forecast(scenario.forecast_threats, record_frame, seed, scenario.source)
 
     class_out_day = np.full((n_pairs, runs), NEVER, dtype=np.int32)
+    depletion_day = np.full((n_int, runs), NEVER, dtype=np.int32)
+    covered_pairs = [[p for p in range(n_pairs) if pairs[p][0] == name and covered[p]] for name in names]
     run_arrivals = np.zeros((n_cls, runs), dtype=np.int64)
     run_kills = np.zeros((n_cls, runs), dtype=np.int64)
     run_shots = np.zeros((n_int, runs), dtype=np.int64)
@@ -382,6 +390,7 @@ def simulate(
 
         stock = np.repeat(initial[:, None], n, axis=1)
         out_day = np.full((n_pairs, n), NEVER, dtype=np.int32)
+        interceptor_day = np.full((n_int, n), NEVER, dtype=np.int32)
         any_short = np.zeros(n, dtype=bool)
         arrivals = np.zeros((n_cls, n), dtype=np.int64)
         tot_arr = np.zeros((n_cls, n), dtype=np.int64)
@@ -421,6 +430,7 @@ def simulate(
             kills_today = np.zeros((n_cls, n), dtype=np.int64)
             shots_today = np.zeros((n_int, n), dtype=np.int64)
             short_today = np.zeros((n_pairs, n), dtype=bool)
+            out_today = np.ones((n_pairs, n), dtype=bool)  # could engage none of the class today
             for j, i, capacity, cost_per_engagement, rule, free, claims in plan:
                 if free:
                     # nothing counts engagements here: the kills alone, one binomial
@@ -430,18 +440,20 @@ def simulate(
                         kills_today[claim.k] += killed
                     continue
                 engage = {claim.k: c for claim, c, _, _ in claims}
-                engaged, short = allocate(
+                engaged, short, out = allocate(
                     rule, remaining, None if i is None else stock[i],
                     None if capacity is None else np.full(n, capacity, dtype=np.int64),
                     [claim for claim, _, _, _ in claims],
                     lambda claim, eligible, j=j, engage=engage: draw_binomial(
                         eligible, engage[claim.k], ENGAGE, j, claim.k),
                 )
-                for (claim, c, q, pair), count, lacking in zip(claims, engaged, short, strict=True):
+                for (claim, c, q, pair), count, lacking, none_left in zip(claims, engaged, short, out,
+                                                                          strict=True):
                     if i is not None:
                         shots_today[i] += count * claim.shots
                         if c > 0:
                             short_today[pair] |= lacking
+                            out_today[pair] &= none_left
                     if cost_per_engagement:
                         def_cost += count * cost_per_engagement
                     killed = draw_binomial(count, q, KILL, j, claim.k)
@@ -450,6 +462,11 @@ def simulate(
             # running out: first day each (interceptor, class) left threats unanswered
             newly = short_today & (out_day == NEVER)
             out_day[newly] = day + 1
+            # an interceptor runs out on the first day it could engage no class it covers
+            for i, mine in enumerate(covered_pairs):
+                if mine:
+                    empty = out_today[mine].all(axis=0) & short_today[mine].any(axis=0)
+                    interceptor_day[i, empty & (interceptor_day[i] == NEVER)] = day + 1
             # "while stocked": days before a run's first shortage of any kind
             any_short |= short_today.any(axis=0)
             stocked = n - np.count_nonzero(any_short)
@@ -478,6 +495,7 @@ def simulate(
                 kept["shots"][:, day, first:last] = shots_today
 
         class_out_day[:, first:last] = out_day
+        depletion_day[:, first:last] = interceptor_day
         run_arrivals[:, first:last] = tot_arr
         run_kills[:, first:last] = tot_kill
         run_shots[:, first:last] = tot_shots
@@ -485,7 +503,6 @@ def simulate(
         run_def[first:last] = def_cost + unit_cost @ tot_shots
         run_att[first:last] = attacker_cost @ tot_arr
 
-    depletion_day = _interceptor_days(class_out_day, pair_interceptor, covered, n_int, runs)
     if calibration_report:
         # how close the simulation came to the calibration target before any shortage
         for k, cls in enumerate(classes):
@@ -504,14 +521,3 @@ def simulate(
         calibration=calibration_report, kept=kept, extra={"block_runs": BLOCK_RUNS},
     )
 
-
-def _interceptor_days(class_out_day: np.ndarray, pair_interceptor: np.ndarray, covered: list[bool],
-                      n_int: int, runs: int) -> np.ndarray:
-    """Per interceptor and run: the day by which it ran out for every class it covers (the latest
-    of those days), NEVER if one of them never came or it covers none."""
-    days = np.full((n_int, runs), NEVER, dtype=np.int32)
-    for i in range(n_int):
-        mine = [p for p in range(len(covered)) if pair_interceptor[p] == i and covered[p]]
-        if mine:
-            days[i] = class_out_day[mine].max(axis=0)
-    return days

@@ -17,8 +17,9 @@ Monte Carlo standard error beside it under `mcse` (analysis.model.montecarlo)::
      "attacker_costs_missing": [classes without a cost], "mcse": {the four costs}}
 
 Days to depletion: per interceptor and class, the first day the interceptor could not engage that
-class (analysis.model.depletion, "Running out"); per interceptor, the first day by which it has
-run out for every class it covers. Quantiles count runs that never run out as "later than the
+class (analysis.model.depletion, "Running out"); per interceptor, the first day it could engage no
+class it covers (not the latest of its classes' days: an interceptor still answering one class
+every day has not run out). Quantiles count runs that never run out as "later than the
 horizon": a quantile beyond the horizon, and `mean` whenever any run is censored, is null.
 "Interception rate while stocked" counts only each run's days before its first shortage of any
 interceptor for any class, the days on which no stock limit bound; it is what calibration
@@ -124,8 +125,16 @@ class SimulationResult:
         }
 
     def depletion_days(self, interceptor: str) -> np.ndarray:
-        """Per-run day the interceptor ran out for every class it covers, inf if not by the horizon."""
+        """Per-run first day the interceptor could engage no class it covers, inf if not by the horizon."""
         return _as_days(self.depletion_day[self.interceptors.index(interceptor)])
+
+    def first_shortage_days(self, interceptor: str) -> np.ndarray:
+        """Per-run first day the interceptor ran short of any class it covers (the earliest of its
+        classes' days), inf if not by the horizon: when its stock first stopped keeping up."""
+        mine = [p for p, (name, _) in enumerate(self.pairs) if name == interceptor]
+        if not mine:
+            return np.full(self.runs, np.inf)
+        return _as_days(self.class_out_day[mine].min(axis=0))
 
     def class_depletion_days(self, interceptor: str, cls: str) -> np.ndarray:
         """Per-run first day the interceptor could not engage `cls`, inf if not by the horizon."""

@@ -138,7 +138,8 @@ def engine_check(
     At each factor x the defense multiple, the attack is simulated for `days` days with every
     stock starting at `stock_days` of its deliveries (so that a 15% shortfall empties it within
     three years; the scenario's own stocks may last longer than any horizon). Columns: factor,
-    multiple, interceptor (the limiting one), ran_out_share and its mcse, and the mean change of its
+    multiple, interceptor (the limiting one), ran_out_share (runs in which it ran short of any
+    class it covers) and its mcse, and the mean change of its
     stock a day against what the long run expects (deliveries - use)."""
     from analysis.model.depletion import simulate
 
@@ -160,7 +161,9 @@ def engine_check(
         variant = scaled(scenario, factor * multiple).with_overrides(
             {"horizon_days": days, **stocks}, origin="engine check")
         result = simulate(variant, runs=runs, seed=seed, record=record)
-        ran_out = np.isfinite(result.depletion_days(limiting))
+        # the stock stopped keeping up: the first shortage of any class it covers (the interceptor's
+        # own day, when it can engage no class, may never come while it answers a cheaper class)
+        ran_out = np.isfinite(result.first_shortage_days(limiting))
         i = result.interceptors.index(limiting)
         change = (result.run_final_stock[i] - stocks[f"interceptors.{limiting}.stock"]) / days
         expected = steady_delivery_gap(solved, limiting, factor * multiple, figures.arrivals_per_day)
