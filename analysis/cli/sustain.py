@@ -94,9 +94,17 @@ def describe(data: dict) -> str:
                  f"(first to drain: {data['limiting_interceptor'] or 'none'})")
     lines.append("  (fires now: a day at today's attack with every stock in hand; needed a month: to "
                  "sustain today's attack with every interceptor delivered that much / with the others as they are)")
-    for row in data.get("engine_check") or []:
+    rows = data.get("engine_check") or []
+    for row in rows:
         lines.append(
             f"  check, {row['factor']:.2f} x the defense multiple, {row['days']:,} days, {row['runs']:,} runs "
             f"from {row['start_stock']:,} {row['interceptor']} (four months of deliveries): runs short in "
             f"{row['ran_out_share']:.1%} ±{row['mcse']:.1%} of runs")
+    wrong = [row for row in rows if not row.get("agrees", True)]
+    if wrong:
+        said = "; ".join(f"at {row['factor']:.2f} x it should {'drain' if row['long_run_says'] == 'drains' else 'keep up'}"
+                         f" but runs short in {row['ran_out_share']:.0%} of runs" for row in wrong)
+        lines.append(f"  the engine contradicts the long-run figure ({said}): the long run follows mean "
+                     "flows, and day-to-day swings (waves against a daily capacity) can change what is "
+                     "fired; trust the simulation, not the defense multiple, here")
     return "\n".join(lines)

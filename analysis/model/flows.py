@@ -3,17 +3,29 @@
 - `delivery_schedule`: the whole interceptors arriving each morning (the engine uses it too).
 - `deterministic`: day by day with stocks (fractional engagements), the mean path the Monte Carlo
   approaches as arrivals become fixed.
-- `layer_flow`: one layer on mean flows, used by `deterministic` (limited by stock) and by
-  `analysis.model.longrun` (limited by the deliveries a day).
+- `layer_flow`: one layer on mean flows with a stock in hand, used by `deterministic`.
+- `long_run_flow`: one layer in the long run, its interceptor limited by the deliveries a day,
+  used by `analysis.model.longrun`.
 
 A layer on mean flows: class k reaches it at x_k a day and calls for c_k x_k engagements of n_k
 interceptors each. The allocation rules are those of `analysis.model.allocation` without the
-rounding: under `priority` the classes take what they want in list order; under `proportional`
-one factor f = min(1, capacity / sum of wants, pool / sum of interceptors wanted) scales every
-class. With a stock, a reserve keeps interceptors for its class as in the engine (the pool is the
-stock above all reserves; a reserved class then tops up from its reserve). With a budget of
-deliveries a day (the long run), the stock hovers at the reserve and deliveries go first to the
-classes with a reserve (in list order), the rest to the others by the layer's rule.
+rounding: under `priority` the classes take what they want in list order, capacity and stock
+alike; under `proportional` one factor f = min(1, capacity / sum of wants, pool / sum of
+interceptors wanted) scales every class. A reserve keeps interceptors for its class as in the
+engine (the pool is the stock above all reserves; a reserved class then tops up from its reserve).
+
+The long run. While the layer's use at full stock (every class as the rule serves it with stock
+to spare: the capacity shared in list order or by one factor) is within the deliveries a day,
+the stock never binds and that is the flow. Otherwise the stock falls until a day's use equals
+the deliveries: the flow is the layer's flow with the stock in hand at that level s*, the largest
+level at which use(s) <= deliveries (the stock comes down from above and stops at the first level
+where it no longer falls). Without reserves, s* is the deliveries themselves (the stock is spent
+to nothing every day). With reserves the classes without one may use only the stock above the
+reserves, so as the stock falls towards them those classes give up both interceptors and the
+capacity they took, and the reserved classes take them (at stock 0 they fire all that is
+delivered): s* is found by scanning use(s) from the level where nothing binds down to the
+deliveries (STOCK_SCAN levels) and bisecting the first step at which use falls within the
+deliveries; a dip narrower than one step could be missed.
 """
 
 from __future__ import annotations
@@ -25,6 +37,9 @@ import numpy as np
 
 from analysis.errors import ScenarioError
 from analysis.model.scenarios import Layer, Scenario
+
+STOCK_SCAN = 64  # stock levels scanned for where a reserved layer's use meets its deliveries
+BISECTIONS = 200
 
 
 def delivery_schedule(scenario: Scenario, horizon_days: int | None = None) -> np.ndarray:
@@ -39,12 +54,10 @@ def delivery_schedule(scenario: Scenario, horizon_days: int | None = None) -> np
     return np.array(rows, dtype=np.int64).reshape(len(scenario.interceptors), horizon)
 
 
-def layer_flow(layer: Layer, flows: Mapping[str, float], budget: float | None,
-               long_run: bool = False) -> dict[str, float]:
+def layer_flow(layer: Layer, flows: Mapping[str, float], budget: float | None) -> dict[str, float]:
     """Engagements a day per class of one layer on mean `flows` (module doc).
 
-    `budget`: interceptors it may use (None: no interceptor); `long_run`: the budget is deliveries
-    a day and reserved classes are served first."""
+    `budget`: the stock in hand, the interceptors it may use (None: no interceptor)."""
     capacity = math.inf if layer.capacity_per_day is None else float(layer.capacity_per_day)
     wanted = {cls: flows.get(cls, 0.0) * layer.engage_probability[cls] for cls in layer.engages}
     shots = {cls: e.shots for cls, e in layer.engages.items()}
@@ -62,16 +75,6 @@ def layer_flow(layer: Layer, flows: Mapping[str, float], budget: float | None,
     def others(cls: str) -> float:
         return sum(r for c, r in layer.reserve.items() if c != cls)
 
-    if long_run:
-        for cls in reserved:
-            take(cls, wanted[cls], left)
-        rest = [cls for cls in layer.engages if cls not in reserved]
-        if layer.allocation == "proportional":
-            _scale(rest, wanted, shots, capacity, left, take)
-        else:
-            for cls in rest:
-                take(cls, wanted[cls], left)
-        return engaged
     if layer.allocation == "proportional" and len(layer.engages) > 1:
         pool = left - sum(layer.reserve.values())
         _scale(list(layer.engages), wanted, shots, capacity, max(pool, 0.0), take)
@@ -81,6 +84,45 @@ def layer_flow(layer: Layer, flows: Mapping[str, float], budget: float | None,
     for cls in layer.engages:
         take(cls, wanted[cls], max(0.0, left - others(cls)))
     return engaged
+
+
+def long_run_flow(layer: Layer, flows: Mapping[str, float], deliveries: float | None) -> dict[str, float]:
+    """Engagements a day per class of one layer in the long run, its interceptor limited to
+    `deliveries` a day (None: no interceptor; module doc)."""
+    if deliveries is None:
+        return layer_flow(layer, flows, None)
+    stocked = layer_flow(layer, flows, math.inf)
+    full_use = _use(layer, stocked)
+    if full_use <= deliveries * (1 + 1e-12):
+        return stocked
+    if not layer.reserve:
+        return layer_flow(layer, flows, deliveries)
+
+    def within(level: float) -> bool:
+        return _use(layer, layer_flow(layer, flows, level)) <= deliveries * (1 + 1e-12)
+
+    bottom, top = deliveries, sum(layer.reserve.values()) + 2 * full_use + deliveries  # nothing binds at top
+    step = (top - bottom) / STOCK_SCAN
+    high = top
+    for k in range(1, STOCK_SCAN + 1):
+        low = top - k * step if k < STOCK_SCAN else bottom
+        if within(low):
+            break
+        high = low
+    for _ in range(BISECTIONS):
+        if high - low <= 1e-12 * top:
+            break
+        middle = 0.5 * (low + high)
+        if within(middle):
+            low = middle
+        else:
+            high = middle
+    return layer_flow(layer, flows, low)
+
+
+def _use(layer: Layer, engaged: Mapping[str, float]) -> float:
+    """Interceptors a day the engagements spend."""
+    return sum(count * layer.engages[cls].shots for cls, count in engaged.items())
 
 
 def _scale(classes: list[str], wanted: Mapping[str, float], shots: Mapping[str, int],

@@ -2,7 +2,7 @@
 
 Stocks are a buffer; in the long run each interceptor can fire no more than is delivered. Take
 the attack as today's mean arrivals of every class times a multiple m, and follow the mean flow
-of threats through the layers in order (analysis.model.flows.layer_flow). Each interceptor fires
+of threats through the layers in order (analysis.model.flows.long_run_flow). Each interceptor fires
 what its layers call for while that stays within its deliveries a day; beyond them it fires only
 what is delivered, and the later layers meet every threat it no longer stops. One pass through
 the layers gives this steady state (the flow only goes forward), for any m:
@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.errors import ScenarioError
-from analysis.model.flows import layer_flow
+from analysis.model.flows import long_run_flow
 from analysis.model.scenarios import Scenario
 
 DAYS_PER_MONTH = 365 / 12
@@ -106,11 +106,11 @@ def steady_state(scenario: Scenario, arrivals: Mapping[str, float], multiple: fl
         incoming = {cls: flows[cls] for cls in layer.engages}
         name = layer.interceptor
         if name is None:
-            engaged = layer_flow(layer, incoming, None, long_run=True)
+            engaged = long_run_flow(layer, incoming, None)
         else:
-            wanted = layer_flow(layer, incoming, math.inf, long_run=True)
+            wanted = long_run_flow(layer, incoming, math.inf)
             demand[name] += sum(count * layer.engages[cls].shots for cls, count in wanted.items())
-            engaged = layer_flow(layer, incoming, max(budget[name], 0.0), long_run=True)
+            engaged = long_run_flow(layer, incoming, max(budget[name], 0.0))
             spent = sum(count * layer.engages[cls].shots for cls, count in engaged.items())
             budget[name] -= spent
             used[name] += spent

@@ -139,7 +139,10 @@ def engine_check(
     stock starting at `stock_days` of its deliveries (so that a 15% shortfall empties it within
     three years; the scenario's own stocks may last longer than any horizon). Columns: factor,
     multiple, interceptor (the limiting one), ran_out_share (runs in which it ran short of any
-    class it covers) and its mcse, and the mean change of its
+    class it covers) and its mcse, long_run_says ('keeps up' below the multiple, 'drains' above)
+    and agrees (whether most runs did what the long run says: the long run follows mean flows, so
+    waves that overflow a capacity on some days and leave it idle on others can make the engine
+    use less than the long run expects), and the mean change of its
     stock a day against what the long run expects (deliveries - use)."""
     from analysis.model.depletion import simulate
 
@@ -167,9 +170,13 @@ def engine_check(
         i = result.interceptors.index(limiting)
         change = (result.run_final_stock[i] - stocks[f"interceptors.{limiting}.stock"]) / days
         expected = steady_delivery_gap(solved, limiting, factor * multiple, figures.arrivals_per_day)
+        share = float(ran_out.mean())
+        drains = factor > 1  # what the long run says: below the multiple it keeps up, above it drains
         rows.append({
             "factor": factor, "multiple": factor * multiple, "interceptor": limiting,
-            "ran_out_share": float(ran_out.mean()), "mcse": mc.proportion_se(float(ran_out.mean()), runs),
+            "ran_out_share": share, "mcse": mc.proportion_se(share, runs),
+            "long_run_says": "drains" if drains else "keeps up",
+            "agrees": bool(share > 0.5 if drains else share < 0.5),
             "stock_change_per_day": float(change.mean()), "stock_change_mcse": mc.mean_se(change),
             "expected_change_per_day": expected, "runs": runs, "days": days,
             "start_stock": stocks[f"interceptors.{limiting}.stock"],
