@@ -95,3 +95,37 @@ def test_unreadable_scenario_files(tmp_path, content, message):
         done = _run(command, str(path))
         assert done.returncode == 1 and "bad.yaml" in done.stderr and message in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_sustain_keeps_its_table_when_the_check_cannot_run(tmp_path, capsys):
+    # 10 delivered a day against 1 threat a day: a multiple of 10. The check would simulate
+    # 0.9 x 10 x 900,000 drones a day (they meet only a layer without interceptors), beyond the
+    # 1,000,000 a day a scenario may hold: the table stays, and one line says why there is no check
+    data = {
+        "name": "big-multiple", "horizon_days": 30,
+        "threats": {"drone": {"per_day": 900_000, "dispersion": 1}, "missile": {"per_day": 1, "dispersion": 0}},
+        "interceptors": {"a": {"stock": 10, "deliveries_per_month": 10 * 365 / 12}},
+        "layers": [{"name": "guns", "engages": {"drone": {"pk": 0.5}}},
+                   {"name": "A", "interceptor": "a", "engages": {"missile": {"shots": 1, "pk": 0.5}}}],
+    }
+    path = tmp_path / "big.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["sustain", str(path), "--runs", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "defense multiple: 10.00 x today's attack (first to drain: a)" in out
+    note = [line for line in out.splitlines() if "the engine check could not run" in line]
+    assert len(note) == 1 and "0.9 x the defense multiple" in note[0] and "threats.drone.per_day" in note[0]
+    assert main(["sustain", str(path), "--runs", "10", "--json", "-"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["defense_multiple"] == pytest.approx(10.0) and figures["engine_check"] is None
+    assert "could not run" in figures["engine_check_note"]
+
+
+def test_sustain_names_no_interceptor_first_to_drain_when_none_drains(tmp_path, capsys):
+    data = {**EXAMPLE, "layers": [{**EXAMPLE["layers"][0], "capacity_per_day": 4}]}
+    path = tmp_path / "capped.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["sustain", str(path), "--runs", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "defense multiple: any x today's attack (first to drain: none)" in out
+    assert "note: nothing to check: no interceptor drains at any attack" in out

@@ -48,10 +48,6 @@ def run(args: argparse.Namespace) -> int:
     solved, report = calibrate(scenario, record) if not args.no_calibrate else (scenario, {})
     calibration_warnings(report)
     figures = long_run(solved, record)
-    runs = DEFAULT_CHECK_RUNS if args.runs is None else args.runs
-    check = None
-    if runs > 0:
-        check = sustainability.engine_check(scenario, runs=runs, seed=args.seed, record=record)
     data = figures.as_dict()
     data["source"] = scenario.source
     data["required_production"] = {
@@ -59,12 +55,24 @@ def run(args: argparse.Namespace) -> int:
                "deliveries_per_month_together": item["needed_deliveries_per_month_together"],
                "deliveries_per_month_alone": item["needed_deliveries_per_month_alone"]}
         for name, item in data["interceptors"].items()}
-    data["engine_check"] = None if check is None else check.to_dict("records")
     data["calibration"] = report or None
-    if args.json == "-":
+    to_terminal = args.json != "-"
+    if to_terminal:
+        print(describe(data), flush=True)  # the table first: the check takes a while, and may fail
+    runs = DEFAULT_CHECK_RUNS if args.runs is None else args.runs
+    data["engine_check"], data["engine_check_note"] = None, None
+    if runs > 0:
+        check = sustainability.engine_check(scenario, runs=runs, seed=args.seed, record=record)
+        data["engine_check"] = check.to_dict("records") if len(check) else None
+        data["engine_check_note"] = check.attrs.get("note")
+    else:
+        data["engine_check_note"] = "the engine check was skipped (--runs 0)"
+    if not to_terminal:
         write_output(json.dumps(data, indent=2), "-")
         return 0
-    print(describe(data))
+    lines = describe_check(data)
+    if lines:
+        print(lines)
     if args.json:
         note(write_output(json.dumps(data, indent=2) + "\n", args.json, "full figures"))
     return 0
@@ -94,6 +102,12 @@ def describe(data: dict) -> str:
                  f"(first to drain: {data['limiting_interceptor'] or 'none'})")
     lines.append("  (fires now: a day at today's attack with every stock in hand; needed a month: to "
                  "sustain today's attack with every interceptor delivered that much / with the others as they are)")
+    return "\n".join(lines)
+
+
+def describe_check(data: dict) -> str:
+    """The engine check in lines a person reads (or why there is none)."""
+    lines = []
     rows = data.get("engine_check") or []
     for row in rows:
         lines.append(
@@ -107,4 +121,6 @@ def describe(data: dict) -> str:
         lines.append(f"  the engine contradicts the long-run figure ({said}): the long run follows mean "
                      "flows, and day-to-day swings (waves against a daily capacity) can change what is "
                      "fired; trust the simulation, not the defense multiple, here")
+    if data.get("engine_check_note") and not rows:
+        lines.append(f"  note: {data['engine_check_note']}")
     return "\n".join(lines)

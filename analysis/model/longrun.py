@@ -214,4 +214,6 @@ def long_run(scenario: Scenario, record: Any = None,
         }
     limiting = min(figures, key=lambda n: figures[n]["sustainable_multiple"]) if figures else None
     defense = figures[limiting]["sustainable_multiple"] if limiting else math.inf
+    if not math.isfinite(defense):
+        limiting = None  # nothing drains at any attack: no interceptor is first to
     return LongRun(scenario.name, arrivals, figures, defense, limiting)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.errors import ScenarioError
 from analysis.model import montecarlo as mc
 from analysis.model.longrun import long_run, mean_arrivals
 from analysis.model.production import (  # noqa: F401 - the analyses of report 05 in one place
@@ -161,9 +162,15 @@ def engine_check(
               for n, i in scenario.interceptors.items()}
     rows = []
     for factor in factors:
-        variant = scaled(scenario, factor * multiple).with_overrides(
-            {"horizon_days": days, **stocks}, origin="engine check")
-        result = simulate(variant, runs=runs, seed=seed, record=record)
+        try:
+            variant = scaled(scenario, factor * multiple).with_overrides(
+                {"horizon_days": days, **stocks}, origin="engine check")
+            result = simulate(variant, runs=runs, seed=seed, record=record)
+        except ScenarioError as error:  # e.g. the attack it needs is beyond a bound of the schema
+            empty = pd.DataFrame(columns=["factor", "multiple", "interceptor", "ran_out_share", "mcse"])
+            empty.attrs["note"] = (f"the engine check could not run at {factor:g} x the defense "
+                                   f"multiple ({factor * multiple:,.4g} x today's attack): {error}")
+            return empty
         # the stock stopped keeping up: the first shortage of any class it covers (the interceptor's
         # own day, when it can engage no class, may never come while it answers a cheaper class)
         ran_out = np.isfinite(result.first_shortage_days(limiting))
