@@ -129,3 +129,56 @@ def test_sustain_names_no_interceptor_first_to_drain_when_none_drains(tmp_path, 
     out = capsys.readouterr().out
     assert "defense multiple: any x today's attack (first to drain: none)" in out
     assert "note: nothing to check: no interceptor drains at any attack" in out
+
+
+@pytest.mark.parametrize("command", [["simulate", "baseline", "--runs", "10", "--json"],
+                                     ["sustain", "baseline", "--runs", "10", "--json"],
+                                     ["rates", "-o"], ["waves", "-o"]])
+@pytest.mark.parametrize(("where", "says"), [("folder", "is a folder"), ("missing", "does not exist"),
+                                             ("file-as-folder", "is not a folder")])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path, monkeypatch, capsys,
+                                                                      command, where, says):
+    def no_work(*args, **kwargs):
+        raise AssertionError("the command started work before checking where its output goes")
+
+    for name in ("analysis.model.depletion.simulate", "analysis.model.longrun.long_run",
+                 "analysis.record.load_record"):
+        monkeypatch.setattr(name, no_work)
+    (tmp_path / "plain").write_text("x")
+    target = {"folder": tmp_path, "missing": tmp_path / "no" / "such" / "out.json",
+              "file-as-folder": tmp_path / "plain" / "out.json"}[where]
+    assert main([*command, str(target)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(target) in err[0] and says in err[0]
+    assert not (tmp_path / "no").exists()  # a mistyped folder outside the project is not created
+
+
+def test_write_output_turns_a_failed_write_into_one_error_naming_the_file(tmp_path, monkeypatch):
+    from analysis.cli import common
+    from analysis.errors import AnalysisError
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("analysis.io.atomic_write_text", full)
+    target = tmp_path / "out.json"
+    with pytest.raises(AnalysisError, match=f"cannot write {target}: No space left on device"):
+        common.write_output("{}", str(target))
+
+
+def test_write_output_creates_a_missing_folder_only_inside_the_project(tmp_path):
+    import shutil
+
+    from analysis.cli import common
+    from analysis.errors import AnalysisError
+
+    inside = PROJECT_ROOT / ".cache" / "test-write-output" / "sub"
+    shutil.rmtree(inside.parent, ignore_errors=True)
+    try:
+        assert common.write_output("{}\n", str(inside / "out.json")) is not None
+        assert (inside / "out.json").read_text() == "{}\n"
+    finally:
+        shutil.rmtree(inside.parent, ignore_errors=True)
+    with pytest.raises(AnalysisError, match="does not exist"):
+        common.write_output("{}\n", str(tmp_path / "missing" / "out.json"))
+    assert not (tmp_path / "missing").exists()

@@ -91,7 +91,7 @@ def test_empty_record_gives_empty_table():
 
 
 def test_waves_command_writes_csv(tmp_path):
-    out = tmp_path / "sub" / "waves.csv"
+    out = tmp_path / "waves.csv"  # a missing folder outside the project is refused (test_model_cli)
     done = subprocess.run(
         [sys.executable, "-m", "analysis", "waves", "--record", str(FIXTURE), "-o", str(out)],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,

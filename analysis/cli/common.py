@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from analysis.errors import AnalysisError
+
 RECORD_HELP = "record file (default: $AIRDEF_RECORD, then the fetched copy in data/external/)"
 CATALOGUE_HELP = "weapon catalogue (default: missiles_and_uavs*.csv beside the record)"
 
@@ -23,11 +25,47 @@ def add_record_arguments(parser: argparse.ArgumentParser, *, catalogue: bool = T
 STDOUT = "-"  # `-o -` / `--json -`: write to standard output
 
 
+def check_destination(destination: str | None, option: str) -> None:
+    """Refuse, before any work is done, an output file the command could not write.
+
+    `destination` is what the user gave to `option` (None: no output; '-': standard output). The
+    target must not be a folder; its folder must exist, be a folder and take a new file (tried
+    with a temporary file, removed at once). A missing folder is created at write time only
+    inside the project (e.g. data/interim/): a mistyped path elsewhere is an error, not a new
+    folder tree."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from analysis.paths import PROJECT_ROOT
+
+    if destination is None or destination == STDOUT:
+        return
+    path = Path(destination).expanduser()
+    if path.is_dir():
+        raise AnalysisError(f"{option} {destination}: is a folder; name a file in it")
+    folder = path.resolve().parent
+    if not folder.exists():
+        if folder.is_relative_to(PROJECT_ROOT):
+            return  # created at write time, inside the project
+        raise AnalysisError(f"{option} {destination}: the folder {folder} does not exist (create it first)")
+    if not folder.is_dir():
+        raise AnalysisError(f"{option} {destination}: {folder} is not a folder")
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".probe")
+    except OSError as error:
+        raise AnalysisError(f"{option} {destination}: cannot write in {folder}: "
+                            f"{error.strerror or error}") from None
+    os.close(handle)
+    os.unlink(probe)
+
+
 def write_output(text: str, destination: str, what: str = "output") -> str | None:
     """Write `text` to `destination` (a file, atomically; `-`: standard output).
 
     Returns a note for the terminal ('wrote FILE'), or None when the text went to standard output
-    (where a note would mix with the data)."""
+    (where a note would mix with the data). A file that cannot be written is one `AnalysisError`
+    naming it (check the destination with `check_destination` before the work)."""
     import sys
     from pathlib import Path
 
@@ -37,7 +75,11 @@ def write_output(text: str, destination: str, what: str = "output") -> str | Non
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return None
-    atomic_write_text(Path(destination), text)
+    check_destination(destination, "output")
+    try:
+        atomic_write_text(Path(destination).expanduser(), text)
+    except OSError as error:
+        raise AnalysisError(f"cannot write {destination}: {error.strerror or error}") from None
     return f"wrote {what}: {destination}"
 
 

@@ -85,9 +85,11 @@ def pooling_warning(record, command: str, keys: list[str], start: str | None, en
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.common import note, write_output
+    from analysis.cli.common import check_destination, note, write_output
     from analysis.record import load_record
     from analysis.stats.rates import rate_columns, rate_table
+
+    check_destination(args.output, "-o")
 
     start, end = _date(args.start, "--start"), _date(args.end, "--end")
     record = load_record(args.record, args.catalogue)

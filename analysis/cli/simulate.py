@@ -104,10 +104,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import note, write_output
+    from analysis.cli.common import check_destination, note, write_output
     from analysis.errors import AnalysisError
     from analysis.model.depletion import simulate
 
+    check_destination(args.json, "--json")
     scenario = scenario_from_args(args)
     if args.chunk_runs is not None and args.chunk_runs < 1:
         raise AnalysisError(f"--chunk-runs {args.chunk_runs}: at least 1 (runs held in memory at once)")

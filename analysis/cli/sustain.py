@@ -37,12 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import note, write_output
+    from analysis.cli.common import check_destination, note, write_output
     from analysis.cli.simulate import calibration_warnings, scenario_from_args
     from analysis.model import sustainability
     from analysis.model.calibration import calibrate
     from analysis.model.longrun import long_run
 
+    check_destination(args.json, "--json")
     scenario = scenario_from_args(args)
     record = sustainability.record_frame(scenario, args.record)
     solved, report = calibrate(scenario, record) if not args.no_calibrate else (scenario, {})

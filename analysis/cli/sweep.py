@@ -32,12 +32,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from analysis.cli.common import check_destination
     from analysis.model.sweep import describe_failures, load_grid, run_sweep
 
     if args.workers < 1:
         raise AnalysisError(f"--workers {args.workers}: must be at least 1")
     if not str(args.output).endswith(".parquet"):
         raise AnalysisError(f"-o {args.output}: the output is a .parquet file")
+    check_destination(args.output, "-o")
     grid = load_grid(args.grid)
     print(f"sweep: {grid.size} points of {grid.source} on scheduler {args.scheduler}", file=sys.stderr)
     result = run_sweep(

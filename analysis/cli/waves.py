@@ -30,10 +30,10 @@ def run(args: argparse.Namespace) -> int:
     import warnings
     from pathlib import Path
 
-    from analysis.errors import AnalysisError
-    from analysis.io import atomic_write_text
+    from analysis.cli.common import check_destination, write_output
     from analysis.record import RecordWarning, load_record, waves
 
+    check_destination(args.output, "-o")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RecordWarning)
         record = load_record(args.record, args.catalogue)
@@ -46,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
         table.to_csv(sys.stdout, index=False)
         return 0
     output = Path(args.output)
-    try:
-        atomic_write_text(output, table.to_csv(index=False))
-    except OSError as error:
-        raise AnalysisError(f"cannot write {output}: {error.strerror or error}") from None
+    write_output(table.to_csv(index=False), args.output)
     regional = int(table["regional"].sum())
     print(f"wrote {len(table)} waves ({len(table) - regional} national, {regional} regional) "
           f"from {record.attrs['record_path']} to {output}")
