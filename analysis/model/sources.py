@@ -1,7 +1,8 @@
 """The project's sources file (`data/sources.yaml`): where every default figure comes from.
 
 Each entry: figure, value, unit, publisher, title, date, link (empty only for this project's own
-labelled assumptions) and a note, in the project's own words. Scenario and grid files cite
+labelled assumptions) and a note, in the project's own words; `values` holds the figures as
+numbers where a scenario default is computed from them (analysis.model.attacker_costs). Scenario and grid files cite
 entries by key in square brackets in the comment beside a figure (`# [pac3-unit-cost]`);
 `citations` finds them and `uncited_figures` lists the lines of a file with a figure and no
 citation (a test keeps the shipped files clean).
@@ -34,6 +35,9 @@ class Source(InputModel):
     date: Annotated[str, BeforeValidator(str), Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
     link: str
     note: str = ""
+    # the figures as numbers, for the functions that derive scenario defaults from them
+    # (analysis.model.attacker_costs); `value` says the same in words
+    values: dict[str, float] | None = None
 
     @model_validator(mode="after")
     def _linked(self) -> Source:
