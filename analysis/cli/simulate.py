@@ -144,20 +144,23 @@ def pm(value: Any, error: Any, scale: float = 1.0, unit: str = "", digits: int =
     return f"{text} ±{significant(error * scale)}{unit}"
 
 
-def days_text(figure: dict, horizon: int) -> str:
-    """'190 ±1 (10-90% of runs: 147 to 239); within 365 days in 100% of runs'."""
-    def day(value: Any) -> str:
-        return f"> {horizon}" if value is None else f"{value:,.0f}"
+def days_text(figure: dict, horizon: int, runs: int) -> str:
+    """'day 190 ±1 (10-90% of runs: 147 ±2 to 239 ±3); runs out within 365 days in over 99.7%
+    (1,000 of 1,000 runs)': each day with its Monte Carlo error, the share with its 95% interval."""
+    from analysis.model.montecarlo import share_text
 
     errors = figure.get("mcse", {})
-    median = day(figure["median"])
-    if figure["median"] is not None and errors.get("median") is not None:
-        median += f" ±{significant(errors['median'])}"
-    share = figure["prob_by_horizon"]
-    share_error = errors.get("prob_by_horizon")
-    share_text = f"{share:.0%}" + (f" ±{significant(share_error * 100)}%" if share_error else "")
-    return (f"day {median} (10-90% of runs: {day(figure['p10'])} to {day(figure['p90'])}); "
-            f"runs out within {horizon} days in {share_text} of runs")
+
+    def day(key: str) -> str:
+        value = figure[key]
+        if value is None:
+            return f"> {horizon}"
+        error = errors.get(key)
+        return f"{value:,.0f}" + ("" if error is None else f" ±{significant(error)}")
+
+    count = figure.get("runs_out_count", round(figure["prob_by_horizon"] * runs))
+    return (f"day {day('median')} (10-90% of runs: {day('p10')} to {day('p90')}); "
+            f"runs out within {horizon} days in {share_text(count, runs)}")
 
 
 def describe(summary: dict) -> str:
@@ -168,7 +171,8 @@ def describe(summary: dict) -> str:
     def band(figure: dict, scale: float = 1.0, unit: str = "", digits: int = 1) -> str:
         errors = figure.get("mcse", {})
         return (f"{pm(figure['mean'], errors.get('mean'), scale, unit, digits)} (10-90% of runs: "
-                f"{pm(figure['p10'], None, scale, unit, digits)} to {pm(figure['p90'], None, scale, unit, digits)})")
+                f"{pm(figure['p10'], errors.get('p10'), scale, unit, digits)} to "
+                f"{pm(figure['p90'], errors.get('p90'), scale, unit, digits)})")
 
     lines = [f"{summary['scenario']}: {summary['runs']:,} runs x {horizon} days, seed {summary['seed']} "
              "(± Monte Carlo standard error)"]
@@ -181,12 +185,12 @@ def describe(summary: dict) -> str:
     lines.append("  first day each interceptor could not engage a class it covers (median):")
     for name, classes in summary.get("days_to_depletion_by_class", {}).items():
         for cls, figure in classes.items():
-            lines.append(f"    {name:<18} {cls:<10} {days_text(figure, horizon)}")
+            lines.append(f"    {name:<18} {cls:<10} {days_text(figure, horizon, summary['runs'])}")
     several = [name for name, classes in summary.get("days_to_depletion_by_class", {}).items() if len(classes) > 1]
     if several:
         lines.append("  first day it could engage none of them (while it still answers one class, it has not run out):")
         for name in several:
-            lines.append(f"    {name:<29} {days_text(summary['days_to_depletion'][name], horizon)}")
+            lines.append(f"    {name:<29} {days_text(summary['days_to_depletion'][name], horizon, summary['runs'])}")
     lines.append(f"  interception rate: {band(summary['interception_rate'], 100, '%')}")
     for name, rate in summary.get("interception_rate_by_class", {}).items():
         lines.append(f"    {name:<20} {band(rate, 100, '%')}")

@@ -108,13 +108,15 @@ def describe(data: dict) -> str:
 
 def describe_check(data: dict) -> str:
     """The engine check in lines a person reads (or why there is none)."""
+    from analysis.model.montecarlo import share_text
+
     lines = []
     rows = data.get("engine_check") or []
     for row in rows:
         lines.append(
-            f"  check, {row['factor']:.2f} x the defense multiple, {row['days']:,} days, {row['runs']:,} runs "
+            f"  check, {row['factor']:.2f} x the defense multiple, {row['days']:,} days, "
             f"from {row['start_stock']:,} {row['interceptor']} (four months of deliveries): runs short in "
-            f"{row['ran_out_share']:.1%} ±{row['mcse']:.1%} of runs")
+            f"{share_text(row['ran_out_count'], row['runs'])}")
     wrong = [row for row in rows if not row.get("agrees", True)]
     if wrong:
         said = "; ".join(f"at {row['factor']:.2f} x it should {'drain' if row['long_run_says'] == 'drains' else 'keep up'}"

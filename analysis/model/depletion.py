@@ -162,8 +162,8 @@ def check_size(scenario: Scenario, runs: int, seed: int, chunk_runs: int, band_r
     series = n_int + 2 * n_cls
     band = max(1, min(band_runs, runs, BAND_BYTES // max(1, horizon * series * 4)))
     chunk = min(runs, max(1, math.ceil(chunk_runs / BLOCK_RUNS)) * BLOCK_RUNS)
-    per_run = 8 * (3 * n_int + 2 * n_cls + 2) + 4 * (n_int + n_pairs)
-    planned = (runs * per_run + band * horizon * series * 4 + chunk * 8 * (4 * n_cls + 4 * n_int + n_pairs)
+    per_run = 8 * (3 * n_int + 4 * n_cls + 2) + 4 * (n_int + n_pairs)
+    planned = (runs * per_run + band * horizon * series * 4 + chunk * 8 * (6 * n_cls + 4 * n_int + n_pairs)
                + horizon * 8 * series)
     if keep_runs:
         planned += runs * horizon * 4 * (2 * n_int + 2 * n_cls)
@@ -349,8 +349,8 @@ def simulate(
     band_stock = np.zeros((n_int, horizon, band), dtype=np.int32)
     band_arrivals = np.zeros((n_cls, horizon, band), dtype=np.int32)
     band_kills = np.zeros((n_cls, horizon, band), dtype=np.int32)
-    stocked_arrivals = np.zeros(n_cls)
-    stocked_kills = np.zeros(n_cls)
+    run_stocked_arrivals = np.zeros((n_cls, runs), dtype=np.int64)
+    run_stocked_kills = np.zeros((n_cls, runs), dtype=np.int64)
     kept = None
     if keep_runs:
         kept = {
@@ -394,6 +394,8 @@ def simulate(
         any_short = np.zeros(n, dtype=bool)
         arrivals = np.zeros((n_cls, n), dtype=np.int64)
         tot_arr = np.zeros((n_cls, n), dtype=np.int64)
+        stocked_arr = np.zeros((n_cls, n), dtype=np.int64)  # before the run's first shortage
+        stocked_kill = np.zeros((n_cls, n), dtype=np.int64)
         tot_kill = np.zeros((n_cls, n), dtype=np.int64)
         tot_shots = np.zeros((n_int, n), dtype=np.int64)
         def_cost = np.zeros(n)
@@ -471,12 +473,12 @@ def simulate(
             any_short |= short_today.any(axis=0)
             stocked = n - np.count_nonzero(any_short)
             if stocked == n:
-                stocked_arrivals += arrivals.sum(axis=1)
-                stocked_kills += kills_today.sum(axis=1)
+                stocked_arr += arrivals
+                stocked_kill += kills_today
             elif stocked:
                 ok = ~any_short
-                stocked_arrivals += arrivals[:, ok].sum(axis=1)
-                stocked_kills += kills_today[:, ok].sum(axis=1)
+                stocked_arr[:, ok] += arrivals[:, ok]
+                stocked_kill[:, ok] += kills_today[:, ok]
             tot_arr += arrivals
             tot_kill += kills_today
             tot_shots += shots_today
@@ -497,12 +499,16 @@ def simulate(
         class_out_day[:, first:last] = out_day
         depletion_day[:, first:last] = interceptor_day
         run_arrivals[:, first:last] = tot_arr
+        run_stocked_arrivals[:, first:last] = stocked_arr
+        run_stocked_kills[:, first:last] = stocked_kill
         run_kills[:, first:last] = tot_kill
         run_shots[:, first:last] = tot_shots
         run_final[:, first:last] = stock
         run_def[first:last] = def_cost + unit_cost @ tot_shots
         run_att[first:last] = attacker_cost @ tot_arr
 
+    stocked_arrivals = run_stocked_arrivals.sum(axis=1).astype(float)
+    stocked_kills = run_stocked_kills.sum(axis=1).astype(float)
     if calibration_report:
         # how close the simulation came to the calibration target before any shortage
         for k, cls in enumerate(classes):
@@ -518,6 +524,7 @@ def simulate(
         mean_kills=sum_kills / runs, mean_shots=sum_shots / runs, band_stock=band_stock,
         band_arrivals=band_arrivals, band_kills=band_kills, stocked_arrivals=stocked_arrivals,
         stocked_kills=stocked_kills, pairs=pairs, class_out_day=class_out_day,
+        run_stocked_arrivals=run_stocked_arrivals, run_stocked_kills=run_stocked_kills,
         calibration=calibration_report, kept=kept, extra={"block_runs": BLOCK_RUNS},
     )
 

@@ -3,7 +3,10 @@
 Every mean and quantile the model reports carries one. A run is one independent draw, so:
 
 - a mean of per-run values: the sample standard deviation / sqrt(N);
-- a share of runs (a proportion p): sqrt(p (1 - p) / N);
+- a share of runs (a proportion p): sqrt(p (1 - p) / N); but a standard error of 0 at 0 or N of N
+  runs says nothing, so shares are also given as a 95% interval (`share_interval`): Wilson's
+  interval, and at 0 (or N) of N runs the exact one-sided bound 1 - 0.05^(1/N), about 3/N (the
+  rule of three): "under 1.5% (0 of 200 runs)";
 - a ratio of totals over runs (kills / arrivals, defender / attacker spending): the delta method on
   per-run totals, sqrt(var(a - R b) / N) / mean(b);
 - a quantile q: from the order statistics. The number of runs below the true quantile is
@@ -32,6 +35,35 @@ def mean_se(values: np.ndarray) -> float | None:
 
 def proportion_se(share: float, runs: int) -> float:
     return math.sqrt(max(share * (1.0 - share), 0.0) / runs) if runs > 0 else math.nan
+
+
+def share_interval(count: int, runs: int, level: float = 0.95) -> tuple[float, float]:
+    """A `level` interval for a share of runs seen `count` times in `runs` (module doc)."""
+    if runs <= 0:
+        return (math.nan, math.nan)
+    if count <= 0:
+        return (0.0, 1.0 - (1.0 - level) ** (1.0 / runs))
+    if count >= runs:
+        return ((1.0 - level) ** (1.0 / runs), 1.0)
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(count, runs, alpha=1.0 - level, method="wilson")
+    return (float(low), float(high))
+
+
+def share_text(count: int, runs: int) -> str:
+    """A share of runs in words with its 95% interval: 'under 1.5% (0 of 200 runs)', 'over 98.5%
+    (200 of 200 runs)', '43% (95%: 36-50%, 87 of 200 runs)'."""
+    low, high = share_interval(count, runs)
+    if count <= 0:
+        return f"under {_percent(high)} (0 of {runs:,} runs)"
+    if count >= runs:
+        return f"over {_percent(low)} ({runs:,} of {runs:,} runs)"
+    return f"{_percent(count / runs)} (95%: {_percent(low)} to {_percent(high)}, {count:,} of {runs:,} runs)"
+
+
+def _percent(share: float) -> str:
+    return "100%" if share >= 1 else f"{share:.1%}"
 
 
 def ratio_se(numerator: np.ndarray, denominator: np.ndarray) -> float | None:

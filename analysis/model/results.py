@@ -14,7 +14,13 @@ Monte Carlo standard error beside it under `mcse` (analysis.model.montecarlo)::
      "leakers_per_day": {mean, p10, p90, mcse}, "leakers_per_day_by_class": {class: mean},
      "arrivals_per_day": {class: mean},
      "cost_per_day_usd", "attacker_cost_per_day_usd", "cost_per_kill_usd", "cost_exchange_ratio",
-     "attacker_costs_missing": [classes without a cost], "mcse": {the four costs}}
+     "attacker_costs_missing": [classes without a cost],
+     "mcse": {the four costs, "interception_rate_while_stocked": {class: se},
+              "leakers_per_day_by_class": {class: se}}}
+
+A days figure also gives `runs_out_count` (runs that ran out by the horizon) and
+`prob_by_horizon_interval`, a 95% interval for that share (analysis.model.montecarlo.share_interval:
+at 0 of N runs a standard error of 0 would say nothing).
 
 Days to depletion: per interceptor and class, the first day the interceptor could not engage that
 class (analysis.model.depletion, "Running out"); per interceptor, the first day it could engage no
@@ -74,6 +80,10 @@ class SimulationResult:
     calibration: dict[str, Any] | None = None
     kept: dict[str, np.ndarray] | None = None  # keep_runs=True: full daily series of every run
     extra: dict[str, Any] = field(default_factory=dict)
+    # (class, run) arrivals and kills of each run's days before its first shortage (their sums are
+    # stocked_arrivals and stocked_kills); None: the while-stocked rates have no standard error
+    run_stocked_arrivals: np.ndarray | None = None
+    run_stocked_kills: np.ndarray | None = None
 
     @property
     def horizon_days(self) -> int:
@@ -169,13 +179,18 @@ class SimulationResult:
                          "spending_per_day_usd": _times(mc.mean_se(shots), unit_cost)},
             }
         rates = {}
-        stocked = {}
+        stocked, stocked_se, leakers, leakers_se = {}, {}, {}, {}
         for k, cls in enumerate(self.classes):
             arrivals = self.run_arrivals[k].astype(float)
             with np.errstate(invalid="ignore", divide="ignore"):
                 rates[cls] = mc.band(np.where(arrivals > 0, self.run_kills[k] / arrivals, np.nan))
             stocked[cls] = (float(self.stocked_kills[k] / self.stocked_arrivals[k])
                             if self.stocked_arrivals[k] > 0 else None)
+            stocked_se[cls] = (mc.ratio_se(self.run_stocked_kills[k], self.run_stocked_arrivals[k])
+                               if stocked[cls] is not None and self.run_stocked_arrivals is not None else None)
+            through = (self.run_arrivals[k] - self.run_kills[k]) / horizon
+            leakers[cls] = float(through.mean())
+            leakers_se[cls] = mc.mean_se(through)
         missing = [c for c in self.classes if self.scenario.attacker_costs_usd.get(c) is None]
         defender = self.run_defender_cost / horizon
         attacker = self.run_attacker_cost / horizon
@@ -198,10 +213,7 @@ class SimulationResult:
             "interception_rate_by_class": rates,
             "interception_rate_while_stocked": stocked,
             "leakers_per_day": mc.band((self.run_arrivals - self.run_kills).sum(axis=0) / horizon),
-            "leakers_per_day_by_class": {
-                cls: float((self.run_arrivals[k] - self.run_kills[k]).sum() / total_days)
-                for k, cls in enumerate(self.classes)
-            },
+            "leakers_per_day_by_class": leakers,
             "arrivals_per_day": {cls: float(self.run_arrivals[k].sum() / total_days)
                                  for k, cls in enumerate(self.classes)},
             "cost_per_day_usd": float(defender.mean()),
@@ -214,6 +226,8 @@ class SimulationResult:
                 "attacker_cost_per_day_usd": None if missing else mc.mean_se(attacker),
                 "cost_per_kill_usd": mc.ratio_se(self.run_defender_cost, kills) if cost_per_kill is not None else None,
                 "cost_exchange_ratio": mc.ratio_se(defender, attacker) if exchange is not None else None,
+                "interception_rate_while_stocked": stocked_se,
+                "leakers_per_day_by_class": leakers_se,
             },
         }
 
@@ -236,12 +250,15 @@ def _days_figures(days: np.ndarray, runs: int) -> dict[str, Any]:
     """Quantiles of per-run days (inf: later than the horizon) with their standard errors."""
     finite = np.isfinite(days)
     share = float(finite.mean())
+    count = int(finite.sum())
     return {
         "median": _finite_or_none(mc.quantile(days, 0.5)),
         "p10": _finite_or_none(mc.quantile(days, 0.1)),
         "p90": _finite_or_none(mc.quantile(days, 0.9)),
         "mean": float(days.mean()) if finite.all() else None,
         "prob_by_horizon": share,
+        "runs_out_count": count,
+        "prob_by_horizon_interval": list(mc.share_interval(count, runs)),
         "censored_share": 1.0 - share,
         "mcse": {
             "median": mc.quantile_se(days, 0.5),

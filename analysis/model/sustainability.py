@@ -182,6 +182,7 @@ def engine_check(
         rows.append({
             "factor": factor, "multiple": factor * multiple, "interceptor": limiting,
             "ran_out_share": share, "mcse": mc.proportion_se(share, runs),
+            "ran_out_count": int(ran_out.sum()), "ran_out_interval": list(mc.share_interval(int(ran_out.sum()), runs)),
             "long_run_says": "drains" if drains else "keeps up",
             "agrees": bool(share > 0.5 if drains else share < 0.5),
             "stock_change_per_day": float(change.mean()), "stock_change_mcse": mc.mean_se(change),
