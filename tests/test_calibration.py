@@ -135,4 +135,19 @@ def test_an_unreachable_target_is_reported():
     assert not report["classes"]["ballistic"]["reachable"]
     assert report["classes"]["ballistic"]["formula_rate"] == pytest.approx(0.75)
     assert unreachable_notes(report) == [
-        "target 90.0% for ballistic is out of reach: the layers stop 75.0% at best (engage probability 1)"]
+        "target 90.0% for ballistic is out of reach: the layers stop 75.0% at most (engage probability 1)"]
+
+
+def test_a_target_below_what_the_held_layers_already_stop_says_at_least():
+    from analysis.model.calibration import unreachable_notes
+
+    # patriot held at engage probability 1 stops 0.8 of the cruise missiles reaching it: with nasams
+    # at 0 the layers stop 80%, more than the 30% asked, and any nasams engagement stops more
+    scenario = scenario_from_dict(_two_layers()).with_overrides(
+        {"layers.patriot.engage_probability.cruise": 1.0, "calibration.target.cruise": 0.3})
+    solved, report = calibrate(scenario)
+    assert solved.layers[0].engage_probability["cruise"] == 0.0
+    assert report["classes"]["cruise"]["formula_rate"] == pytest.approx(0.8)
+    assert [n for n in unreachable_notes(report) if "cruise" in n] == [
+        "target 30.0% for cruise is out of reach: the layers stop 80.0% at least (engage probability 0 "
+        "on nasams; the held layers alone stop that much)"]

@@ -136,9 +136,13 @@ def calibrate(scenario: Scenario, record: Any = None) -> tuple[Scenario, dict[st
             layered_leak(adjusted, [c] * len(adjusted)))
         entry = {"target": target, "engage_probability": c, "layers": names, "held": held,
                  "reachable": reachable, "formula_rate": achieved}
-        if not reachable:
+        if not reachable and c <= 0.0:  # the held layers alone already stop more
             entry["note"] = (f"target {target:.1%} for {cls} is out of reach: the layers stop "
-                             f"{achieved:.1%} at best (engage probability {c:g})")
+                             f"{achieved:.1%} at least (engage probability 0 on "
+                             f"{', '.join(names)}; the held layers alone stop that much)")
+        elif not reachable:
+            entry["note"] = (f"target {target:.1%} for {cls} is out of reach: the layers stop "
+                             f"{achieved:.1%} at most (engage probability {c:g})")
         report["classes"][cls] = entry
     layers = tuple(replace(layer, engage_probability=new_c[layer.name]) for layer in scenario.layers)
     data = scenario.to_dict()
