@@ -62,12 +62,13 @@ def test_a_reserve_keeps_interceptors_for_its_class_under_priority():
 
 
 def test_a_reserve_under_proportional_shares_the_pool_then_tops_up():
-    # pool = 50 - 40 = 10; wants 20 x 1 and 5 x 2 = 30 shots: f = 1/3 -> 6 and 1 (8 shots), the
-    # rounding's extra to cruise (7, pool 1 left, too little for ballistic); then ballistic takes its
-    # other 4 from its reserve: 7 cruise and 5 ballistic, 50 - 7 - 10 = 33 left
+    # pool = 50 - 40 = 10; wants 20 x 1 and 5 x 2 = 30 shots: f = 1/3 -> 6.67 and 1.67, floors 6
+    # and 1 (8 shots), equal remainders: the first extra to cruise (7, pool 1 left, too little for
+    # ballistic), the last interceptor of the pool to cruise too (8); then ballistic takes its
+    # other 4 from its reserve: 8 cruise and 5 ballistic, 50 - 8 - 10 = 32 left
     claims = [Claim(0, 1), Claim(1, 2, reserve=40)]
     engaged, stock, _, _ = _run("proportional", [[20], [5]], [50], None, claims)
-    assert engaged == [[7], [5]] and stock.tolist() == [33]
+    assert engaged == [[8], [5]] and stock.tolist() == [32]
 
 
 def _two_identical(rule: str) -> dict:
@@ -146,3 +147,35 @@ def test_a_layer_held_back_by_its_capacity_never_runs_out():
     assert summary["days_to_depletion_by_class"]["a"]["x"]["prob_by_horizon"] == 0.0
     assert summary["interceptors"]["a"]["shots_per_day"] == 1.0  # exactly one engagement a day
     assert (result.run_final_stock == 0).all()
+
+
+def test_proportional_leaves_no_usable_interceptor_while_threats_wait():
+    # review case: 10 of p (1 shot) and 10 of q (3 shots), 10 interceptors: f = 10 / 40, shares 2.5
+    # and 2.5, floors 2 and 2 (8 interceptors); equal remainders, p first: 3 (9 used); q cannot pay
+    # 3 with the 1 left, p can: 4 p and 2 q, all 10 used (it gave 3 and 2 and left one unused)
+    claims = [Claim(0, 1), Claim(1, 3)]
+    engaged, stock, _, short = _run("proportional", [[10], [10]], [10], None, claims)
+    assert engaged == [[4], [2]] and stock.tolist() == [0]
+    assert [s.tolist() for s in short] == [[True], [True]]
+    # the same through the engine, from a scenario (one day, pk 1)
+    data = {
+        "name": "alloc", "horizon_days": 1, "runs": 10,
+        "threats": {"p": {"per_day": 10, "dispersion": 0}, "q": {"per_day": 10, "dispersion": 0}},
+        "interceptors": {"a": {"stock": 10}},
+        "layers": [{"name": "L", "interceptor": "a", "allocation": "proportional",
+                    "engages": {"p": {"shots": 1, "pk": 1.0}, "q": {"shots": 3, "pk": 1.0}}}],
+    }
+    result = simulate(scenario_from_dict(data))
+    assert result.run_kills[:, :].tolist() == [[4] * 10, [2] * 10] and (result.run_final_stock == 0).all()
+
+
+def test_proportional_rounding_goes_to_the_largest_remainders_first():
+    # capacity 4 over wants 5, 3 and 1 (9): f = 4/9, exact 2.22, 1.33, 0.44: floors 2, 1, 0 and one
+    # engagement left, to the largest remainder (0.44, the third class), not to the first listed
+    claims = [Claim(0, 1), Claim(1, 1), Claim(2, 1)]
+    engaged, _, capacity, _ = _run("proportional", [[5], [3], [1]], [100], [4], claims)
+    assert engaged == [[2], [1], [1]] and capacity.tolist() == [0]
+    # and per run: a second run with other wants orders its remainders on its own (7, 1, 1 with
+    # capacity 4: f = 4/9, exact 3.11, 0.44, 0.44: floors 3, 0, 0, the one left to the second)
+    engaged, _, capacity, _ = _run("proportional", [[5, 7], [3, 1], [1, 1]], [100, 100], [4, 4], claims)
+    assert engaged == [[2, 3], [1, 1], [1, 0]] and capacity.tolist() == [0, 0]

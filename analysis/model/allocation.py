@@ -11,9 +11,12 @@ classes it is not (available to class k = stock - the reserves of the other clas
   available stock allow; later classes get what is left.
 - **proportional**: the engagements wanted by all classes are cut by one factor f so that they fit
   the capacity and the stock above all reserves (the shared pool): each class gets floor(f x
-  wanted); engagements lost to rounding go to the classes in list order, at most one each, while
-  capacity and the pool allow. Then each class with a reserve takes what it still wants from its
-  reserve (and what is left of the pool), in list order, within the capacity left.
+  wanted); engagements lost to rounding go one each to the classes with the largest remainders
+  (ties in list order), while capacity and the pool pay for them. What the pool and the capacity
+  can still pay for (a share of a many-shot class may round down to less than one engagement)
+  goes to the classes still waiting, in list order, so that no usable interceptor is left while
+  threats wait. Then each class with a reserve takes what it still wants from its reserve (and
+  what is left of the pool), in list order, within the capacity left.
 
 A class is *short* on the day if some of its threats reached the layer and were not engaged while
 the stock available to it, after the layer's engagements of it, cannot pay for one more
@@ -136,6 +139,21 @@ def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> Allocatio
     return Allocation(engaged, short, out)
 
 
+def _grant(granted, ranked, runs, count, shots, pool_left, cap_left) -> None:
+    """Add `count` engagements (run,) to claim `ranked[run]` of each run where the pool and the
+    capacity left allow (in place)."""
+    count = count.astype(np.int64)
+    if cap_left is not None:
+        count = np.where(cap_left >= count, count, 0)
+    if pool_left is not None:
+        count = np.where(pool_left >= count * shots, count, 0)
+    granted[ranked, runs] += count
+    if cap_left is not None:
+        cap_left -= count
+    if pool_left is not None:
+        pool_left -= count * shots
+
+
 def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:
     want = np.array([_wanted(remaining, stock, capacity_left, claims, claim, draw_wanted)[1]
                      for claim in claims])  # (claim, run)
@@ -157,20 +175,26 @@ def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> list[
         smaller = pool_cap * den < num * np.maximum(total_shots, 1)
         num = np.where(smaller, pool_cap, num)
         den = np.where(smaller, np.maximum(total_shots, 1), den)
-    granted = (want * num) // den
+    exact = want * num  # f x want = exact / den
+    granted = exact // den
+    remainder = exact - granted * den
     pool_left = None if pool is None else pool - (granted * shots).sum(axis=0)
     cap_left = None if capacity_left is None else capacity_left - granted.sum(axis=0)
-    for index, claim in enumerate(claims):  # what rounding lost, in list order, one each
-        extra = granted[index] < want[index]
-        if cap_left is not None:
-            extra &= cap_left >= 1
+    runs = np.arange(want.shape[1])
+    # what rounding lost: one each, largest remainder first (ties in list order), while it is paid for
+    index = np.broadcast_to(np.arange(len(claims))[:, None], want.shape)
+    for ranked in np.lexsort((index, -remainder), axis=0):
+        extra = (remainder[ranked, runs] > 0) & (granted[ranked, runs] < want[ranked, runs])
+        _grant(granted, ranked, runs, extra, shots[ranked, 0], pool_left, cap_left)
+    # usable stock still left (shares of many-shot classes round down to nothing): to the classes
+    # still waiting, in list order
+    for position, claim in enumerate(claims):
+        more = want[position] - granted[position]
         if pool_left is not None:
-            extra &= pool_left >= claim.shots
-        granted[index] += extra
+            more = np.minimum(more, pool_left // claim.shots)
         if cap_left is not None:
-            cap_left -= extra
-        if pool_left is not None:
-            pool_left -= extra * claim.shots
+            more = np.minimum(more, cap_left)
+        _grant(granted, np.full(runs.size, position), runs, more, claim.shots, pool_left, cap_left)
     if stock is not None:
         stock -= (granted * shots).sum(axis=0)
     if capacity_left is not None:
