@@ -182,3 +182,35 @@ def test_write_output_creates_a_missing_folder_only_inside_the_project(tmp_path)
     with pytest.raises(AnalysisError, match="does not exist"):
         common.write_output("{}\n", str(tmp_path / "missing" / "out.json"))
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_reserve_on_a_layer_without_interceptor_is_named(capsys):
+    assert main(["simulate", "baseline", "--runs", "10",
+                 "--set", "layers.electronic_warfare.reserve.drone=3"]) == 1
+    err = capsys.readouterr().err
+    assert "layers.electronic_warfare.reserve.drone: 3: a reserve needs an interceptor" in err
+    assert "unknown scenario key" not in err
+
+
+def test_sweep_takes_no_calibrate_as_the_calibration_message_says(tmp_path, capsys):
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("scenario: baseline\nruns: 20\nhorizon_days: 5\n"
+                    "grid:\n  layers.patriot.engage_probability: [0.5, 0.9]\n")
+    out = tmp_path / "out.parquet"
+    assert main(["sweep", str(grid), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "--no-calibrate" in err and "overrides" in err
+    assert main(["sweep", str(grid), "-o", str(out), "--no-calibrate"]) == 0
+    import pandas as pd
+
+    assert (pd.read_parquet(out)["status"] == "ok").all()
+    grid.write_text("scenario: baseline\nruns: 20\nhorizon_days: 5\noverrides: {calibration: off}\n"
+                    "grid:\n  layers.patriot.engage_probability: [0.5, 0.9]\n")
+    assert main(["sweep", str(grid), "-o", str(tmp_path / "again.parquet")]) == 0
+
+
+def test_sweep_help_names_the_module_that_describes_grid_files(capsys):
+    with pytest.raises(SystemExit):
+        main(["sweep", "--help"])
+    named = capsys.readouterr().out.split("(see ")[1].split(")")[0]
+    assert named == "analysis/model/sweep.py" and (PROJECT_ROOT / named).is_file()

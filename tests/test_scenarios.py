@@ -152,7 +152,20 @@ def test_no_project_file_refers_to_anything_outside_the_repository():
         text = path.read_text(encoding="utf-8", errors="replace")
         if "FIGURES.md" in text and name != "tests/test_scenarios.py":
             offenders.append(name)
-    assert offenders == [], f"files citing FIGURES.md, which the project does not have: {offenders}"
+        if path.suffix == ".md" and "shared/data/public-record" in text:  # the development snapshots
+            offenders.append(name)
+    assert offenders == [], f"files naming what the project does not have: {offenders}"
+
+
+def test_the_resupply_surge_share_of_us_output_is_its_arithmetic():
+    from analysis.model.sources import load_sources
+
+    surge = load_scenario("resupply-surge")
+    yearly = surge.interceptors["pac3_mse"].deliveries_per_month * 12
+    output = float(load_sources()["pac3-output"].value)
+    assert yearly == 360 and yearly / output == pytest.approx(0.60)
+    assert "360 a year, 60% of 2025 US output" in (SCENARIO_DIR / "resupply-surge.yaml").read_text()
+    assert "360 a year, 60% of 2025 US output" in load_sources()["assumed-deliveries"].note
 
 
 @pytest.mark.parametrize("seed", [2**53 + 1, 2**63 + 12345, 10**30 + 7, str(2**53 + 1)])

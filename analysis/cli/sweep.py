@@ -19,13 +19,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "from each point's values, so every scheduler gives the same numbers."
         ),
     )
-    parser.add_argument("grid", metavar="GRID.yaml", help="grid file (see analysis/sweep.py)")
+    parser.add_argument("grid", metavar="GRID.yaml", help="grid file (see analysis/model/sweep.py)")
     parser.add_argument("-o", "--output", required=True, metavar="FILE.parquet",
                         help="where the table goes (written atomically at the end)")
     parser.add_argument("--scheduler", default="local", metavar="local|processes|ADDRESS",
                         help="local: in this process (default); processes: a Dask LocalCluster on "
                         "127.0.0.1; ADDRESS: an existing Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--runs", type=int, metavar="N", help="Monte Carlo runs per point (overrides the grid)")
+    parser.add_argument("--no-calibrate", action="store_true",
+                        help="ignore the base scenario's calibration block at every point: engage "
+                             "probabilities it leaves unset are then 1 (the same as "
+                             "'overrides: {calibration: off}' in the grid file)")
     parser.add_argument("--workers", type=int, default=2, metavar="N",
                         help="worker processes of the LocalCluster (processes only; default 2)")
     parser.set_defaults(func=run)
@@ -40,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if not str(args.output).endswith(".parquet"):
         raise AnalysisError(f"-o {args.output}: the output is a .parquet file")
     check_destination(args.output, "-o")
-    grid = load_grid(args.grid)
+    grid = load_grid(args.grid, {"calibration": None} if args.no_calibrate else None)
     print(f"sweep: {grid.size} points of {grid.source} on scheduler {args.scheduler}", file=sys.stderr)
     result = run_sweep(
         grid,

@@ -404,6 +404,9 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any],
                                         f"(by number 0..{len(node) - 1} or by name)")
                 key: Any = index
             elif isinstance(node, dict):
+                if part not in node and _reserve_without_interceptor(result, parts, depth):
+                    raise ScenarioError(f"{source}: {where}: {shown(value)}: a reserve needs an "
+                                        f"interceptor, and layer {parts[1]} has none")
                 if part not in node:
                     known = ", ".join(str(k) for k in node) or "none"
                     raise ScenarioError(f"{source}: {where}: {shown(value)}: unknown scenario key "
@@ -418,6 +421,14 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any],
             else:
                 node = node[key]
     return result
+
+
+def _reserve_without_interceptor(data: Mapping[str, Any], parts: tuple, depth: int) -> bool:
+    """Whether parts[depth] is a class under `layers.X.reserve` of a layer without interceptor."""
+    if depth != 3 or parts[0] != "layers" or parts[2] != "reserve":
+        return False
+    index = _item_index(list(data.get("layers") or []), parts[1])
+    return index is not None and data["layers"][index].get("interceptor") is None
 
 
 def _item_index(items: list[Any], part: str) -> int | None:

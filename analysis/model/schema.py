@@ -358,7 +358,8 @@ def _calibration_problems(model: ScenarioFile) -> list[tuple[tuple, Any, str]]:
             problems.append((key, cls,
                              f"calibration solves the engage probabilities a scenario leaves unset, and "
                              f"every layer engaging {cls} it may adjust has one ({held}); drop the target, "
-                             "leave one unset, or switch calibration off (calibration: off, or --no-calibrate)"))
+                             "leave one unset, or switch calibration off (calibration: off in the scenario or in a grid's "
+                             "overrides, or --no-calibrate)"))
     return problems
 
 

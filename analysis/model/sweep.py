@@ -82,12 +82,13 @@ class SweepResult:
 # ----------------------------------------------------------------------------- grid files
 
 
-def load_grid(path: str | os.PathLike[str]) -> Grid:
+def load_grid(path: str | os.PathLike[str], extra_overrides: Mapping[str, Any] | None = None) -> Grid:
     """Read and check a grid file (bounded YAML, declared schema); errors name file, line, key
-    and value, and every value is checked against the base scenario before any point runs."""
+    and value, and every value is checked against the base scenario before any point runs.
+    `extra_overrides` apply after the file's (e.g. {"calibration": None} for --no-calibrate)."""
     path = Path(path)
     document = load_yaml(path, what="grid file", error=ScenarioError)
-    return grid_from_document(document, base_dir=path.parent)
+    return grid_from_document(document, base_dir=path.parent, extra_overrides=extra_overrides)
 
 
 def _resolve_scenario_path(name: str, base_dir: Path | None, where: str) -> Path:
@@ -121,6 +122,7 @@ def grid_from_document(
     *,
     base_dir: Path | None = None,
     base_scenario: Mapping[str, Any] | None = None,
+    extra_overrides: Mapping[str, Any] | None = None,
 ) -> Grid:
     from analysis.model import scenarios
 
@@ -134,6 +136,7 @@ def grid_from_document(
     overrides: dict[str, Any] = {key: getattr(spec, key) for key in ("runs", "seed", "horizon_days")
                                  if getattr(spec, key) is not None}
     overrides.update(spec.overrides)
+    overrides.update(extra_overrides or {})
     if overrides:
         base = _checked(base, overrides, document, ("overrides",))
     axes: dict[str, list[Any]] = {}
