@@ -31,7 +31,7 @@ deliveries; a dip narrower than one step could be missed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -109,15 +109,23 @@ def long_run_flow(layer: Layer, flows: Mapping[str, float], deliveries: float | 
         if within(low):
             break
         high = low
+    low, _ = bisect_boundary(lambda level: not within(level), low, high, 1e-12 * top)
+    return layer_flow(layer, flows, low)
+
+
+def bisect_boundary(above: Callable[[float], bool], low: float, high: float,
+                    tolerance: float) -> tuple[float, float]:
+    """Halve [low, high] (above(low) false, above(high) true) until it is at most `tolerance`
+    wide, at most BISECTIONS times; returns the last (low, high)."""
     for _ in range(BISECTIONS):
-        if high - low <= 1e-12 * top:
+        if high - low <= tolerance:
             break
         middle = 0.5 * (low + high)
-        if within(middle):
-            low = middle
-        else:
+        if above(middle):
             high = middle
-    return layer_flow(layer, flows, low)
+        else:
+            low = middle
+    return low, high
 
 
 def _use(layer: Layer, engaged: Mapping[str, float]) -> float:

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.errors import ScenarioError
-from analysis.model.flows import long_run_flow
+from analysis.model.flows import bisect_boundary, long_run_flow
 from analysis.model.scenarios import Scenario
 
 DAYS_PER_MONTH = 365 / 12
@@ -53,7 +53,6 @@ MIN_MULTIPLE = 2.0**-40
 MAX_MULTIPLE = 2.0**40
 SCAN_FACTOR = 2.0**0.25
 SCAN_STEPS = 320  # MIN_MULTIPLE x SCAN_FACTOR**320 = MAX_MULTIPLE
-BISECTIONS = 200
 RELATIVE_TOLERANCE = 1e-12
 
 
@@ -124,7 +123,7 @@ def steady_state(scenario: Scenario, arrivals: Mapping[str, float], multiple: fl
 def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], interceptor: str) -> float:
     """The smallest multiple of `arrivals` at which `interceptor` drains (module doc); inf when
     capacity or the flow keep its demand within its deliveries at any attack, 0 when it drains at
-    any attack (e.g. nothing is delivered). Every search is bounded (SCAN_STEPS, BISECTIONS)."""
+    any attack (e.g. nothing is delivered). Every search is bounded (SCAN_STEPS, flows.BISECTIONS)."""
     delivered = scenario.interceptors[interceptor].deliveries_per_day
 
     def drains(multiple: float) -> bool:
@@ -142,15 +141,7 @@ def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], inte
         low = high
     else:
         return math.inf
-    for _ in range(BISECTIONS):
-        if high - low <= RELATIVE_TOLERANCE * high:
-            break
-        middle = 0.5 * (low + high)
-        if drains(middle):
-            high = middle
-        else:
-            low = middle
-    return high
+    return bisect_boundary(drains, low, high, RELATIVE_TOLERANCE * low)[1]
 
 
 @dataclass(frozen=True)
