@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -182,8 +183,15 @@ def show_table(
             {c: [{"selector": "th", "props": "text-align: right;"},
                  {"selector": "td", "props": "text-align: right; white-space: nowrap;"}] for c in right},
             overwrite=False)
+    # Styler writes cell text, labels and caption into HTML as they are: escape them all, since
+    # claims, scenarios and the record put third parties' text in tables.
+    styler.format(escape="html")
+    styler.format_index(escape="html", axis="columns")
+    styler.format_index(escape="html", axis="index")
+    styler.format_index_names(escape="html", axis="index")
+    styler.format_index_names(escape="html", axis="columns")
     if caption:
-        styler.set_caption(caption)
+        styler.set_caption(escape(caption))
     if hide_index:
         styler.hide(axis="index")
     return styler
