@@ -17,7 +17,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 RECORD_ARG := $(if $(RECORD),--record $(RECORD))
 JOBS ?= 2
 
-.PHONY: help setup notebook-filter strip-notebooks test test-fast lint reports reports-force data-check data-fetch waves lab bench validate clean-reports
+.PHONY: help setup notebook-filter nbconvert-template strip-notebooks test test-fast lint reports reports-force data-check data-fetch waves lab bench validate clean-reports
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,8 +29,17 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
-	@$(MAKE) --no-print-directory notebook-filter
+	@$(MAKE) --no-print-directory notebook-filter nbconvert-template
 	@touch $@
+
+# `jupyter nbconvert --to html --template airdef` finds the report template in the environment's
+# share/jupyter: a regular install copies it there (pyproject data-files), an editable one does
+# not, so link it to the package's copy.
+TEMPLATE_LINK := $(VENV)/share/jupyter/nbconvert/templates/airdef
+nbconvert-template:
+	@mkdir -p $(dir $(TEMPLATE_LINK))
+	@if [ -L $(TEMPLATE_LINK) ] || [ ! -e $(TEMPLATE_LINK) ]; then \
+		ln -sfn $(CURDIR)/analysis/reporting/templates/airdef $(TEMPLATE_LINK); fi
 
 # Outputs never reach a commit: git runs nbstripout on notebooks/*.ipynb (.gitattributes names the
 # filter; this defines it in .git/config). Outside a git checkout there is nothing to install.
