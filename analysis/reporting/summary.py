@@ -31,6 +31,7 @@ class Figure:
     interval: str = ""  # what the interval is, e.g. "95% Wilson", "10th-90th percentile"
     note: str = ""
     qualifier: str = ""  # ">" when the true value lies beyond `value` (censored at a horizon)
+    label: str = ""  # the figure named in words for readers (the index shows it); default: name
 
 
 def _clean(value: Any) -> Any:
@@ -60,6 +61,7 @@ class Summary:
     provenance: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # free-form, machine-readable detail
     thumbnail_png_base64: str | None = None
+    thumbnail_alt: str = ""  # what the thumbnail shows (from the figure's titles, labels, legend)
 
     def add(
         self,
@@ -72,11 +74,16 @@ class Summary:
         interval: str = "",
         note: str = "",
         qualifier: str = "",
+        label: str = "",
     ) -> Summary:
+        """Add a figure: `name` is its stable key (the cross-report tests and scripts read it),
+        `label` the words a reader sees ("ballistic missiles destroyed or failed to reach their
+        target, last 6 months"); without a label readers see the name without underscores."""
         if any(f.name == name for f in self.figures):
             raise ValueError(f"summary figure {name!r} added twice")
         self.figures.append(
-            Figure(name, _clean(value), _clean(low), _clean(high), unit, interval, note, qualifier)
+            Figure(name, _clean(value), _clean(low), _clean(high), unit, interval, note, qualifier,
+                   label)
         )
         return self
 
@@ -89,6 +96,7 @@ class Summary:
         figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         figure.set_size_inches(original)
         self.thumbnail_png_base64 = base64.b64encode(buffer.getvalue()).decode("ascii")
+        self.thumbnail_alt = alt_text(figure)
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +106,7 @@ class Summary:
             "provenance": _clean(self.provenance),
             "extra": json.loads(json.dumps(_clean(self.extra), allow_nan=False, default=str)),
             "thumbnail_png_base64": self.thumbnail_png_base64,
+            "thumbnail_alt": self.thumbnail_alt,
         }
 
     def _repr_html_(self) -> str:
@@ -108,7 +117,7 @@ class Summary:
                 "<tr>"
                 + "".join(
                     f"<td>{escape(str(cell))}</td>"
-                    for cell in (f.name, value, unit, interval, f.interval, f.note)
+                    for cell in (figure_label(asdict(f)), value, unit, interval, f.interval, f.note)
                 )
                 + "</tr>"
             )
@@ -171,6 +180,28 @@ def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
     return f"{qualifier} {format_number(value)}".strip(), unit, format_interval(low, high)
 
 
+def figure_label(figure: dict[str, Any]) -> str:
+    """The words a reader sees for a figure: its label, else its name without underscores."""
+    label = str(figure.get("label") or "").strip()
+    return label or str(figure.get("name", "")).replace("_", " ")
+
+
+def shareable_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary as it is shared (summary JSON, index): no absolute machine path in any text."""
+    from analysis.reporting.sanitize import scrub_paths
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub_paths(value)
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        return value
+
+    return {k: (v if k == "thumbnail_png_base64" else scrub(v)) for k, v in summary.items()}
+
+
 def extract_summary(notebook: Any) -> dict[str, Any] | None:
     """The last summary displayed in an executed notebook (an nbformat node or plain dict)."""
     found = None
@@ -180,3 +211,66 @@ def extract_summary(notebook: Any) -> dict[str, Any] | None:
             if SUMMARY_MIMETYPE in data:
                 found = data[SUMMARY_MIMETYPE]
     return found
+
+
+# --------------------------------------------------------------------------------------------
+# Alt text: what each figure shows, for readers who cannot see it (and for the index thumbnail).
+# Here rather than in plots/ so that every report kernel can have it without importing seaborn.
+
+ALT_TEXT_CHARS = 600
+
+
+def describe(figure: Any, text: str) -> Any:
+    """Say what `figure` shows, in a sentence or two (its main finding); replaces the alt text
+    built from its titles. Returns the figure."""
+    figure._airdef_alt_text = " ".join(str(text).split())
+    return figure
+
+
+def alt_text(figure: Any) -> str:
+    """The figure's alt text: its description (`describe`), else built from its titles, axis
+    labels and legend entries ("Chart: <title>. <panel title>: <y> by <x>; legend: a, b.")."""
+    given = getattr(figure, "_airdef_alt_text", "")
+    if given:
+        return given[:ALT_TEXT_CHARS]
+    parts = []
+    suptitle = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
+    if suptitle:
+        parts.append(suptitle.strip().rstrip(".") + ".")
+    for ax in figure.get_axes():
+        title = " ".join(t for t in (ax.get_title("left"), ax.get_title("center"),
+                                     ax.get_title("right")) if t)
+        xlabel, ylabel = ax.get_xlabel(), ax.get_ylabel()
+        axes = f"{ylabel} by {xlabel}" if xlabel and ylabel else (ylabel or xlabel)
+        legend = ax.get_legend()
+        entries = [t.get_text() for t in legend.get_texts()] if legend is not None else []
+        panel = title.strip().rstrip(".")
+        if axes:
+            panel = f"{panel}: {axes}" if panel else axes
+        if any(entries):
+            panel += ("; " if panel else "") + "legend: " + ", ".join(e for e in entries if e)
+        if panel:
+            parts.append(panel + ".")
+    text = " ".join(" ".join(parts).split())
+    text = f"Chart: {text}" if text else "Chart without a title"
+    return text if len(text) <= ALT_TEXT_CHARS else text[: ALT_TEXT_CHARS - 3].rstrip() + "..."
+
+
+def _figure_alt_metadata(figure: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """IPython mimebundle hook: no data of its own (the PNG comes from the inline backend), only
+    the alt text as the image's metadata, which the report template writes into `alt`."""
+    return {}, {"image/png": {"alt": alt_text(figure)}}
+
+
+def describe_displayed_figures() -> None:
+    """In IPython, attach `alt_text` to every matplotlib figure displayed (idempotent; imports
+    nothing heavy). The report runner calls it in every kernel; `apply_house_style` too."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.display_formatter.mimebundle_formatter.for_type_by_name(
+        "matplotlib.figure", "Figure", _figure_alt_metadata)

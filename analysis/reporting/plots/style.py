@@ -1,4 +1,10 @@
-"""The house style: one palette per weapon class, readable defaults, convention periods on time axes."""
+"""The house style: a colour-blind-safe palette, readable defaults, convention periods on time axes,
+and alt text for every figure a report shows (`describe(fig, "what it shows")`, else its titles).
+
+The palette (from Okabe and Ito's and Paul Tol's colour-blind-safe sets) keeps every pair of
+colours apart for readers with normal vision and with protanopia, deuteranopia or tritanopia
+(tests/test_sanitize.py simulates them): no red/green pairs.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +15,25 @@ import seaborn as sns
 from matplotlib import patheffects
 
 from analysis.record import COMBINED_FROM, SPLIT_FROM
+from analysis.reporting.summary import alt_text, describe, describe_displayed_figures
+
+__all__ = ["CLASS_COLORS", "CLASS_ORDER", "HIGHLIGHT_COLOR", "NEUTRAL_COLOR", "VERDICT_COLORS",
+           "alt_text", "apply_house_style", "describe", "mark_conventions"]
 
 CLASS_ORDER = ["drone", "cruise", "ballistic", "mixed", "other", "unknown"]
 CLASS_COLORS = {
-    "drone": "#4C72B0",
-    "cruise": "#DD8452",
-    "ballistic": "#C44E52",
-    "mixed": "#8172B3",
-    "other": "#937860",
-    "unknown": "#8C8C8C",
+    "drone": "#0072B2",  # blue
+    "cruise": "#E69F00",  # orange
+    "ballistic": "#882255",  # wine
+    "mixed": "#56B4E9",  # sky blue
+    "other": "#332288",  # indigo
+    "unknown": "#BBBBBB",  # grey
 }
+# Meanings used across reports: a claim's verdict, a target or threshold line, what is neutral.
+VERDICT_COLORS = {"holds": "#0072B2", "partly holds": "#88CCEE", "does not hold": "#D55E00",
+                  "cannot be checked": "#BBBBBB"}
+HIGHLIGHT_COLOR = "#D55E00"  # vermillion: a target, a threshold, the figure a claim gives
+NEUTRAL_COLOR = "#777777"
 
 # The changes of how the Air Force counted drones (trap 3 of the record's README), as the loader
 # dates them: the name of the new convention and its first day.
@@ -26,8 +41,10 @@ CONVENTION_MARKS = [("split", SPLIT_FROM), ("combined", COMBINED_FROM)]
 
 
 def apply_house_style() -> None:
-    """Seaborn's whitegrid with larger type, so figures read well in the HTML reports."""
+    """Seaborn's whitegrid with larger type, so figures read well in the HTML reports; and, in a
+    notebook, alt text for every figure displayed (see `alt_text`)."""
     sns.set_theme(context="notebook", style="whitegrid", palette=list(CLASS_COLORS.values()))
+    describe_displayed_figures()
     mpl.rcParams.update(
         {
             "figure.figsize": (10, 4.8),
@@ -70,3 +87,4 @@ def mark_conventions(ax: Any, label: bool = True) -> None:
                     # a thin white halo keeps the type legible on bars without hiding them
                     path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
                 )
+
