@@ -1,140 +1,212 @@
-"""The index page: every report on disk, its headline figures, thumbnail, parameters and data."""
+"""The index page: every report on disk, for readers first, test runs apart.
+
+Built from the files on disk (so it also lists reports of earlier runs) through a Jinja2 template
+(`templates/reports-index/index.html.j2`) that escapes every value. On top: what the record covers
+("data through ..."), and whether the last run was interrupted. Each report shows its headline
+figures named in words (a figure's `label`, else its name without underscores), its thumbnail
+with alt text, its state (a report whose files no longer match its summary is shown as damaged),
+and the parameters, data and code it was made with.
+"""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from analysis.io import atomic_write_text, file_lock, read_json
 from analysis.paths import REPORT_DIR
-from analysis.reporting.jobs import data_line, now, shown_parameters
-from analysis.reporting.summary import format_figure
+from analysis.reporting.jobs import data_line, files_whole, now, set_names, shown_parameters
+from analysis.reporting.sanitize import short_message
+from analysis.reporting.summary import figure_label, format_figure
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "reports-index"
+LAST_RUN_FILE = "last-run.json"  # what the latest run did (written by the runner)
+TEST_SETS = frozenset({"ci"})  # parameter sets built for the tests, listed apart from the reports
+FIGURES_SHOWN = 8
+STATE_LABELS = {"failed": "FAILED", "skipped": "SKIPPED", "interrupted": "INTERRUPTED",
+                "damaged": "DAMAGED", "missing": "MISSING"}
 
 
-def _figure_rows(figures: Sequence[Mapping[str, Any]], limit: int = 8) -> str:
+def is_test_set(set_name: str) -> bool:
+    """`ci`, and `ci` with overrides (`ci+n=7-1a2b3c`): runs for the tests, not for readers."""
+    return set_name.split("+", 1)[0] in TEST_SETS
+
+
+def long_date(text: str | None) -> str:
+    """'2026-06-07' -> '7 June 2026' ('' when it is not a date)."""
+    try:
+        day = dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _figures(figures: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     rows = []
-    for figure in figures[:limit]:
+    for figure in figures[:FIGURES_SHOWN]:
         value, unit, interval = format_figure(dict(figure))
         if interval and figure.get("interval"):
             interval += f" ({figure['interval']})"
-        rows.append(
-            f"<tr><td>{escape(str(figure.get('name', '')))}</td>"
-            f"<td class='num'>{escape(value)} {escape(unit)}</td>"
-            f"<td>{escape(interval)}</td></tr>"
-        )
-    more = len(figures) - limit
-    if more > 0:
-        rows.append(f"<tr><td colspan='3'><em>and {more} more in the report</em></td></tr>")
-    return "<table class='figures'>" + "".join(rows) + "</table>"
+        rows.append({"label": figure_label(dict(figure)), "value": f"{value} {unit}".strip(),
+                     "interval": interval, "name": str(figure.get("name", ""))})
+    return rows
 
 
-def _report_card(directory: Path, set_name: str) -> tuple[str, str]:
-    """(status, HTML) for one report in the index."""
+def _thumbnail(summary: Mapping[str, Any]) -> str:
+    """The thumbnail as base64 PNG, or '' when absent or not valid base64."""
+    thumb = summary.get("thumbnail_png_base64")
+    if not isinstance(thumb, str) or not thumb:
+        return ""
+    try:
+        base64.b64decode(thumb, validate=True)
+    except ValueError:
+        return ""
+    return thumb
+
+
+def _card(directory: Path, set_name: str) -> dict[str, Any]:
+    """One report for the template."""
     summary = read_json(directory / f"{set_name}.summary.json")
-    status = read_json(directory / f"{set_name}.status.json") or {}
-    state = status.get("status", "ok" if summary else "missing")
-    notes = ""
-    if state in {"failed", "skipped"}:
-        label = "FAILED" if state == "failed" else "SKIPPED"
-        link = ""
-        if state == "failed" and (directory / f"{set_name}.failed.html").is_file():
-            link = f" <a href='{directory.name}/{set_name}.failed.html'>failed run</a>"
-        kept = " The previous good report is shown below." if summary else ""
-        notes = (f"<p class='{state}'><strong>{label}</strong> {escape(status.get('at', ''))}: "
-                 f"{escape(status.get('message', ''))}{link}{kept}</p>")
+    summary = summary if isinstance(summary, dict) else None
+    status = read_json(directory / f"{set_name}.status.json")
+    status = status if isinstance(status, dict) else {}
+    state = str(status.get("status") or ("ok" if summary else "missing"))
+    if summary and state in {"ok", "cached"} and not files_whole(directory, set_name, summary):
+        state = "damaged"
+    base = quote(directory.name)
+    page = quote(set_name)
+    card: dict[str, Any] = {
+        "anchor": f"{directory.name}--{set_name}",
+        "notebook": directory.name,
+        "set": set_name,
+        "state": state,
+        "state_label": STATE_LABELS.get(state, ""),
+        "status_at": str(status.get("at", "")),
+        "message": short_message(str(status.get("message", "")), lines=6),
+        "failed_link": (f"{base}/{page}.failed.html"
+                        if state == "failed" and (directory / f"{set_name}.failed.html").is_file() else ""),
+        "kept": bool(summary) and state != "ok",
+        "title": directory.name,
+    }
+    if state == "damaged":
+        card["message"] = ("the report's files do not match its summary (truncated or replaced); "
+                           "it will be rerun")
     if not summary:
-        return state, (f"<section class='card'><h3>{escape(directory.name)} / {escape(set_name)}</h3>"
-                       f"{notes}</section>")
-    report = summary.get("report", {})
-    thumb = ""
-    if summary.get("thumbnail_png_base64"):
-        try:
-            base64.b64decode(summary["thumbnail_png_base64"], validate=True)
-            thumb = (f"<img class='thumb' alt='main figure of {escape(directory.name)}' "
-                     f"src='data:image/png;base64,{summary['thumbnail_png_base64']}'>")
-        except ValueError:
-            thumb = ""
-    parameters = json.dumps(shown_parameters(report.get("parameters", {})))
-    code = report.get("code", {})
-    html = (
-        f"<section class='card'>"
-        f"<h3><a href='{directory.name}/{set_name}.html'>{escape(summary.get('title') or directory.name)}</a>"
-        f" <span class='set'>{escape(directory.name)} / {escape(set_name)}</span></h3>{notes}"
-        f"<div class='body'>{thumb}<div>{_figure_rows(summary.get('figures', []))}"
-        f"<dl><dt>parameters</dt><dd>{escape(parameters)}</dd>"
-        f"<dt>data</dt><dd>{escape(data_line(report.get('data', {})))}</dd>"
-        f"<dt>code</dt><dd>{escape(str(code.get('version')))} commit {escape(str(code.get('git_commit')))}</dd>"
-        f"<dt>run at</dt><dd>{escape(report.get('run_at', ''))} ({report.get('seconds', '?')} s)</dd></dl>"
-        f"<p><a href='{directory.name}/{set_name}.html'>report</a> &middot; "
-        f"<a href='{directory.name}/{set_name}.code.html'>with code</a> &middot; "
-        f"<a href='{directory.name}/{set_name}.ipynb'>notebook</a> &middot; "
-        f"<a href='{directory.name}/{set_name}.summary.json'>summary JSON</a></p>"
-        f"</div></div></section>"
+        return card
+    report = summary.get("report", {}) if isinstance(summary.get("report"), dict) else {}
+    code = report.get("code", {}) if isinstance(report.get("code"), dict) else {}
+    data = report.get("data", {}) if isinstance(report.get("data"), dict) else {}
+    record = data.get("record") if isinstance(data.get("record"), dict) else None
+    figures = summary.get("figures", []) if isinstance(summary.get("figures"), list) else []
+    card.update(
+        title=str(summary.get("title") or directory.name),
+        html=f"{base}/{page}.html",
+        code_html=f"{base}/{page}.code.html",
+        notebook_file=f"{base}/{page}.ipynb",
+        summary_file=f"{base}/{page}.summary.json",
+        thumbnail=_thumbnail(summary),
+        thumbnail_alt=str(summary.get("thumbnail_alt") or f"Main figure of {summary.get('title') or directory.name}"),
+        figures=_figures([f for f in figures if isinstance(f, dict)]),
+        more=max(0, len(figures) - FIGURES_SHOWN),
+        parameters=json.dumps(shown_parameters(report.get("parameters", {}) or {})),
+        data=data_line(data),
+        code=f"{code.get('version')} commit {code.get('git_commit')}",
+        run_at=str(report.get("run_at", "")),
+        seconds=report.get("seconds", "?"),
+        record=_record_key(record),
+        data_through=long_date((record or {}).get("period", {}).get("last") if record else None),
     )
-    return state, html
+    return card
 
 
-INDEX_CSS = """
-body { font-family: system-ui, sans-serif; max-width: 1150px; margin: 1.5em auto; padding: 0 1em; color: #222; }
-h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #4C72B0; padding-bottom: 0.2em; margin-top: 1.5em; }
-.card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 1em; margin: 0.8em 0; }
-.card h3 { margin: 0.2em 0 0.5em; font-size: 1.1em; } .set { color: #777; font-weight: normal; font-size: 0.85em; }
-.body { display: flex; gap: 1.2em; align-items: flex-start; }
-.body > div { flex: 1 1 0; min-width: 0; }
-nav table { border-collapse: collapse; font-size: 0.92em; } nav td { padding: 0.15em 0.8em 0.15em 0; }
-.thumb { width: 320px; flex: none; border: 1px solid #eee; }
-table.figures { border-collapse: collapse; font-size: 0.92em; }
-table.figures td { padding: 0.15em 0.6em; border-bottom: 1px solid #eee; } td.num { text-align: right; font-weight: 600; }
-dl { display: grid; grid-template-columns: max-content auto; gap: 0.1em 0.8em; font-size: 0.82em; color: #555; }
-dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; word-break: break-all; }
-.failed { color: #a00; } .skipped { color: #8a5a00; } a { color: #1f5fa8; }
-"""
+def _record_key(record: Mapping[str, Any] | None) -> tuple[str, str, str, str] | None:
+    """(file, sha256, first report date, last report date) of the record a report used."""
+    if not record or not record.get("sha256"):
+        return None
+    period = record.get("period") if isinstance(record.get("period"), dict) else {}
+    return (str(record.get("file", "")), str(record["sha256"]), str(period.get("first", "")),
+            str(period.get("last", "")))
+
+
+def _records(cards: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The records the reports were made with, newest data first, with how many reports each."""
+    counts: dict[tuple, int] = {}
+    for card in cards:
+        if card.get("record"):
+            counts[card["record"]] = counts.get(card["record"], 0) + 1
+    records = [
+        {"file": file, "sha256": sha[:12], "first": long_date(first), "last": long_date(last),
+         "last_iso": last, "reports": n}
+        for (file, sha, first, last), n in counts.items()
+    ]
+    return sorted(records, key=lambda r: (r["last_iso"], r["reports"]), reverse=True)
+
+
+def _groups(cards: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reports for readers, then test runs; in each, notebooks in order with their sets."""
+    groups = []
+    for tests in (False, True):
+        notebooks: dict[str, list[dict[str, Any]]] = {}
+        for card in cards:
+            if is_test_set(card["set"]) == tests:
+                notebooks.setdefault(card["notebook"], []).append(card)
+        if notebooks:
+            groups.append({"tests": tests, "notebooks": [
+                {"name": name, "title": next((c["title"] for c in found if c.get("html")), name),
+                 "cards": found}
+                for name, found in sorted(notebooks.items())]})
+    return groups
+
+
+def render_index(output_dir: Path) -> str:
+    """The index page's HTML for the reports in `output_dir`."""
+    import jinja2
+
+    cards = []
+    for directory in sorted(p for p in output_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        cards += [_card(directory, set_name) for set_name in set_names(directory)]
+    counts: dict[str, int] = {}
+    for card in cards:
+        counts[card["state"]] = counts.get(card["state"], 0) + 1
+    records = _records([c for c in cards if not is_test_set(c["set"])]) or _records(cards)
+    newest = records[0]["last_iso"] if records else ""
+    for card in cards:
+        card["older_record"] = bool(card.get("record") and newest and card["record"][3] < newest)
+    last_run = read_json(output_dir / LAST_RUN_FILE)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.get_template("index.html.j2")
+    return template.render(
+        written=now(),
+        tally=", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no reports yet",
+        records=records,
+        data_through=records[0]["last"] if records else "",
+        last_run=last_run if isinstance(last_run, dict) else None,
+        groups=_groups(cards),
+        cards=cards,
+    )
 
 
 def write_index(output_dir: Path | str = REPORT_DIR) -> Path:
     """reports/index.html from every report on disk (so it also lists reports of earlier runs)."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    sections = []
-    contents = []
-    counts: dict[str, int] = {}
     with file_lock(output_dir / ".index.lock"):
-        for directory in sorted(p for p in output_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            sets = sorted(
-                {p.name.split(".")[0] for p in directory.glob("*.summary.json")}
-                | {p.name.split(".")[0] for p in directory.glob("*.status.json")},
-                key=lambda s: (s != "default", s),
-            )
-            cards = []
-            for set_name in sets:
-                state, html = _report_card(directory, set_name)
-                counts[state] = counts.get(state, 0) + 1
-                anchor = f"{directory.name}--{set_name}"
-                cards.append(html.replace("<section class='card'>",
-                                          f"<section class='card' id='{escape(anchor)}'>", 1))
-                contents.append(
-                    f"<tr><td><a href='#{escape(anchor)}'>{escape(directory.name)}</a></td>"
-                    f"<td>{escape(set_name)}</td><td class='{state}'>{escape(state)}</td></tr>"
-                )
-            if cards:
-                sections.append(f"<h2>{escape(directory.name)}</h2>" + "".join(cards))
-        tally = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-        page = (
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>airdef-analysis reports</title><style>{INDEX_CSS}</style></head><body>"
-            "<h1>airdef-analysis reports</h1>"
-            f"<p>Index written {escape(now())}: {escape(tally or 'no reports yet')}. Every report opens "
-            "offline; figures carry their intervals; each lists the parameters, data checksum and code "
-            "version it was made with.</p>"
-            + (f"<nav><table>{''.join(contents)}</table></nav>" if contents else "")
-            + ("".join(sections) or "<p>No reports yet: run <code>make reports</code>.</p>")
-            + "</body></html>"
-        )
         index = output_dir / "index.html"
-        atomic_write_text(index, page)
+        atomic_write_text(index, render_index(output_dir))
     return index
+
+
+def write_last_run(output_dir: Path, record: Mapping[str, Any]) -> None:
+    """What the latest run did, for the index (e.g. that it was interrupted, and which reports)."""
+    atomic_write_text(Path(output_dir) / LAST_RUN_FILE, json.dumps(dict(record), indent=2, default=str))
