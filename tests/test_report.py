@@ -222,7 +222,7 @@ def test_run_writes_reports_skips_unchanged_and_keeps_good_report_on_failure(
         assert "check_parameters" in shown and "check_parameters" not in hidden
         assert "data:image/png;base64," in hidden
     index = (out / "index.html").read_text()
-    assert index.count("class='card'") == 2 and "Runner fixture" in index
+    assert index.count('class="card"') == 2 and "Runner fixture" in index
     assert _remote_references(index) == []
 
     # Nothing changed: nothing reruns, and it takes a fraction of the first run.

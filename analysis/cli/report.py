@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from analysis.cli.common import add_record_arguments
@@ -38,30 +39,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from analysis.paths import REPORT_DIR
-    from analysis.reporting.runner import result_table, run_reports
+    from analysis.reporting.runner import ReportsInterrupted, result_table, run_reports
 
     if not args.notebooks and not args.all:
         raise AnalysisError("name a notebook (e.g. 01-explore-strike-record) or pass --all")
     if args.jobs < 1:
         raise AnalysisError(f"--jobs {args.jobs}: must be at least 1")
-    outcome = run_reports(
-        args.notebooks,
-        set_name=args.params,
-        all_sets=args.all and args.params is None,
-        overrides=args.overrides,
-        record=args.record,
-        fetch_if_missing=args.fetch_if_missing,
-        jobs=args.jobs,
-        force=args.force,
-        output_dir=Path(args.output_dir) if args.output_dir else REPORT_DIR,
-    )
+    try:
+        outcome = run_reports(
+            args.notebooks,
+            set_name=args.params,
+            all_sets=args.all and args.params is None,
+            overrides=args.overrides,
+            record=args.record,
+            fetch_if_missing=args.fetch_if_missing,
+            jobs=args.jobs,
+            force=args.force,
+            output_dir=Path(args.output_dir) if args.output_dir else REPORT_DIR,
+        )
+    except ReportsInterrupted as stopped:  # Ctrl-C: one line, the index says the rest
+        index = stopped.outcome.index_path
+        print(f"{stopped}; index: {_shown(index) if index else 'not written'}", file=sys.stderr)
+        return stopped.exit_code
     counts = result_table(outcome.results)
     tally = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
     index = outcome.index_path
-    where = os.path.relpath(index) if index else "no index"
+    where = _shown(index) if index else "no index"
     print(f"reports: {tally}; index: {where}")
     if outcome.failed:
         return 1
     if outcome.skipped and not args.fetch_if_missing:
         return 3  # the record was missing and the user did not ask to carry on without it
     return 0
+
+
+def _shown(path: Path) -> str:
+    """A path as the terminal shows it: relative to the working folder when it is inside it."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else relative

@@ -2,21 +2,31 @@
 
 A failing notebook never replaces a good report: the executed notebook with the error is kept as
 `<set>.failed.ipynb` beside it. Every file is written to a temporary name and renamed; a lock per
-report keeps two runs at once apart.
+report keeps two runs at once apart; the summary, written last, keeps the size and checksum of
+the others. What is shared passes `sanitize` first: sanitised HTML, no machine paths, errors cut
+to the lines at fault.
+
+Stopping: in the runner's own process Ctrl-C raises KeyboardInterrupt; a worker process ignores
+Ctrl-C (the runner decides) and stops on SIGTERM, or when the runner dies. Either way the kernel
+is killed, the temporary notebook removed and the report's status says it was interrupted; the
+previous good report stays.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from analysis.errors import AnalysisError
-from analysis.io import atomic_write_text, file_lock
+from analysis.io import atomic_write_bytes, atomic_write_text, file_lock
 from analysis.paths import PROJECT_ROOT, RECORD_ENV
 from analysis.provenance import code_version
 from analysis.reporting.jobs import (
@@ -24,19 +34,29 @@ from analysis.reporting.jobs import (
     ReportJob,
     data_line,
     describe_data,
+    fingerprint,
     is_fresh,
     now,
     shown_parameters,
     write_status,
 )
+from analysis.reporting.sanitize import scrub_paths, shareable_outputs, short_message
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 EXECUTION_TIMEOUT_S = 900
+ALT_TEXT_HOOK = ("--IPKernelApp.exec_lines=from analysis.reporting.summary import "
+                 "describe_displayed_figures as _alt; _alt(); del _alt")
+INTERRUPTED_MESSAGE = ("interrupted before it finished (Ctrl-C, or the runner was stopped); the "
+                       "previous report, if any, is kept")
+
+# The job this process is running and its temporary notebook, for a stop signal to clean up.
+_CURRENT: dict[str, Any] = {}
 
 
 def export_html(notebook: Any, job: ReportJob, show_code: bool, provenance: Mapping[str, Any],
                 failed: str = "") -> str:
-    """Self-contained HTML of an executed notebook with the project's template."""
+    """Self-contained HTML of an executed notebook with the project's template (whose
+    preprocessor sanitises every fragment first)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -67,6 +87,18 @@ def export_html(notebook: Any, job: ReportJob, show_code: bool, provenance: Mapp
     return body
 
 
+def shareable_executed(notebook: Any) -> Any:
+    """The executed notebook as it is shared: outputs without machine paths, errors cut short,
+    and no absolute path in the parameters papermill injected (the Markdown stays Markdown)."""
+    for cell in notebook.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = scrub_paths(cell.source)
+        cell.outputs = shareable_outputs(cell.get("outputs", []))
+    return notebook
+
+
 def _failed_cell(error: Exception, executed: Any, source_path: str) -> str:
     """'cell 4 (In [3]: its first line): ValueError: ...', counting cells of the source notebook."""
     import nbformat
@@ -88,7 +120,8 @@ def _failed_cell(error: Exception, executed: Any, source_path: str) -> str:
         where = f"{label} (In [{count}]: {first})"
     ename = getattr(error, "ename", type(error).__name__)
     evalue = str(getattr(error, "evalue", error)).strip().splitlines()
-    return f"{where}: {ename}: {evalue[-1] if evalue else ''}"
+    # The last line says what is wrong; an input error never quotes more than its line.
+    return short_message(f"{where}: {ename}: {evalue[-1] if evalue else ''}")
 
 
 def run_job(job: ReportJob, force: bool = False) -> JobResult:
@@ -98,12 +131,17 @@ def run_job(job: ReportJob, force: bool = False) -> JobResult:
         # Another run may have produced this very report while we waited for the lock.
         if not force and is_fresh(job):
             return JobResult(job.name, job.set_name, "cached")
+        children_before = _child_pids()
         try:
             return _execute(job, started)
         except AnalysisError as error:
             write_status(job, "failed", str(error))
-            return JobResult(job.name, job.set_name, "failed", str(error),
+            return JobResult(job.name, job.set_name, "failed", short_message(str(error)),
                              time.perf_counter() - started)
+        except KeyboardInterrupt:  # Ctrl-C in the runner's own process (one job at a time)
+            stop_processes(_child_pids() - children_before)
+            write_status(job, "interrupted", INTERRUPTED_MESSAGE)
+            raise
 
 
 def _execute(job: ReportJob, started: float) -> JobResult:
@@ -111,7 +149,7 @@ def _execute(job: ReportJob, started: float) -> JobResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from analysis.reporting.summary import extract_summary
+    from analysis.reporting.summary import extract_summary, shareable_summary
 
     if job.record:
         os.environ[RECORD_ENV] = job.record
@@ -126,7 +164,8 @@ def _execute(job: ReportJob, started: float) -> JobResult:
     handle, running = tempfile.mkstemp(dir=job.report_dir, prefix=f".{job.set_name}.", suffix=".running.ipynb")
     os.close(handle)
     running_path = Path(running)
-    os.chmod(running_path, 0o644)  # it becomes the shared executed notebook
+    os.chmod(running_path, 0o644)
+    _CURRENT.update(job=job, running=running_path)
     failure = ""
     try:
         try:
@@ -138,8 +177,9 @@ def _execute(job: ReportJob, started: float) -> JobResult:
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=EXECUTION_TIMEOUT_S,
-                # The kernel's warning about TCP on loopback is noise in the progress display.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # The kernel's warning about TCP on loopback is noise in the progress display;
+                # every figure the kernel displays gets its alt text.
+                extra_arguments=["--IPKernelApp.log_level=ERROR", ALT_TEXT_HOOK],
                 # The work is done and saved: stop the kernel at once, without the interrupt and
                 # wait of a graceful shutdown.
                 shutdown_kernel="immediate",
@@ -148,10 +188,10 @@ def _execute(job: ReportJob, started: float) -> JobResult:
         except PapermillExecutionError as error:
             failure = _failed_cell(error, nbformat.read(running_path, as_version=4), job.notebook)
         except Exception as error:  # a kernel that dies or never starts is a failed report too
-            failure = f"the notebook could not run: {type(error).__name__}: {error}"
+            failure = short_message(f"the notebook could not run: {type(error).__name__}: {error}")
         executed = None
         if running_path.stat().st_size:
-            executed = nbformat.read(running_path, as_version=4)
+            executed = shareable_executed(nbformat.read(running_path, as_version=4))
         summary = extract_summary(executed) if executed is not None and not failure else None
         if not failure and summary is None:
             failure = "the notebook displayed no Summary (its last cell should display one)"
@@ -159,14 +199,19 @@ def _execute(job: ReportJob, started: float) -> JobResult:
         if failure:
             message = f"{job.name}/{job.set_name}: {failure}"
             if executed is not None:
-                nbformat.write(executed, str(running_path))
-                os.replace(running_path, job.path(".failed.ipynb"))
+                atomic_write_text(job.path(".failed.ipynb"), nbformat.writes(executed))
                 atomic_write_text(job.path(".failed.html"),
                                   export_html(executed, job, True, provenance, failed=failure))
             write_status(job, "failed", message, seconds=seconds,
-                          failed_notebook=job.path(".failed.ipynb").name)
+                         failed_notebook=job.path(".failed.ipynb").name)
             return JobResult(job.name, job.set_name, "failed", message, seconds)
 
+        summary = shareable_summary(summary)
+        contents = {
+            ".ipynb": nbformat.writes(executed).encode("utf-8"),
+            ".html": export_html(executed, job, False, provenance).encode("utf-8"),
+            ".code.html": export_html(executed, job, True, provenance).encode("utf-8"),
+        }
         summary["report"] = {
             "notebook": job.name,
             "set": job.set_name,
@@ -175,17 +220,16 @@ def _execute(job: ReportJob, started: float) -> JobResult:
             "html": job.path(".html").name,
             "html_with_code": job.path(".code.html").name,
             "executed_notebook": job.path(".ipynb").name,
+            "files": {suffix: fingerprint(data) for suffix, data in contents.items()},
             **provenance,
         }
         if job.code is not None:  # what the figures depend on, as far as the cache key knows
             summary["report"].update(code_scope=job.code.scope, code_modules=list(job.code.modules),
                                      code_data=list(job.code.data))
-        hidden = export_html(executed, job, False, provenance)
-        shown = export_html(executed, job, True, provenance)
-        # The summary goes last: it is what marks the report complete and fresh.
-        os.replace(running_path, job.path(".ipynb"))
-        atomic_write_text(job.path(".html"), hidden)
-        atomic_write_text(job.path(".code.html"), shown)
+        # The summary goes last: it is what marks the report complete, and it vouches for the
+        # size and checksum of each file written before it.
+        for suffix, data in contents.items():
+            atomic_write_bytes(job.path(suffix), data)
         atomic_write_text(job.path(".summary.json"), json.dumps(summary, indent=2, default=str))
         for stale in (".failed.ipynb", ".failed.html"):
             job.path(stale).unlink(missing_ok=True)
@@ -193,13 +237,89 @@ def _execute(job: ReportJob, started: float) -> JobResult:
         return JobResult(job.name, job.set_name, "ok", "", seconds)
     finally:
         running_path.unlink(missing_ok=True)
+        _CURRENT.clear()
 
 
-def worker_init() -> None:
-    """Pay the imports once per worker process, not once per notebook."""
+# --------------------------------------------------------------------------------------------
+# Stopping: kernels, worker processes
+
+
+def _child_pids() -> set[int]:
+    import psutil
+
+    try:
+        return {child.pid for child in psutil.Process().children()}
+    except psutil.Error:
+        return set()
+
+
+def stop_processes(pids: set[int] | list[int], grace_s: float = 2.0) -> None:
+    """Terminate these processes and everything they started; kill what is left after `grace_s`."""
+    import psutil
+
+    processes = []
+    for pid in pids:
+        try:
+            parent = psutil.Process(pid)
+            processes += [*parent.children(recursive=True), parent]
+        except psutil.Error:
+            continue
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
+    _, alive = psutil.wait_procs(processes, timeout=grace_s)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(alive, timeout=grace_s)
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    """SIGTERM in a worker: the runner was interrupted or has died. Kill the kernel, remove the
+    temporary files, say so in the report's status, and exit at once (no traceback)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        stop_processes(_child_pids(), grace_s=1.0)
+        job, running = _CURRENT.get("job"), _CURRENT.get("running")
+        if running is not None:
+            Path(running).unlink(missing_ok=True)
+        if job is not None:
+            for temporary in job.report_dir.glob(f".{job.set_name}.*.tmp"):
+                temporary.unlink(missing_ok=True)
+            write_status(job, "interrupted", INTERRUPTED_MESSAGE)
+    finally:
+        os._exit(130)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the runner ends, even when it was killed and could not say so."""
+    if os.name == "posix":
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux); elsewhere the watch below
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="airdef-parent-watch", daemon=True).start()
+
+
+def worker_init(parent: int | None = None) -> None:
+    """Pay the imports once per worker process, not once per notebook. In a worker process
+    (`parent` given) Ctrl-C is left to the runner, and SIGTERM or the runner's end stop it."""
     from analysis.paths import keep_runtime_state_in_project
 
     keep_runtime_state_in_project()
+    if parent is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop_worker)
+        _die_with_parent(parent)
     # Kernels import `analysis` from this checkout, even when another one is installed in the venv.
     path = os.environ.get("PYTHONPATH", "")
     if str(PROJECT_ROOT) not in path.split(os.pathsep):

@@ -5,7 +5,10 @@ For each job the report directory holds::
     <notebook>/<set>.ipynb          the executed notebook
     <notebook>/<set>.html           code hidden       <set>.code.html  code shown
     <notebook>/<set>.summary.json   headline figures with uncertainty, and the run's provenance
-    <notebook>/<set>.status.json    the outcome of the latest attempt (ok, failed, skipped)
+    <notebook>/<set>.status.json    the outcome of the latest attempt (ok, failed, skipped, interrupted)
+
+The summary is written last and keeps the size and checksum of the other three: a report is fresh
+only when its key matches and every file is whole.
 """
 
 from __future__ import annotations
@@ -38,8 +41,15 @@ from analysis.reporting.parameters import (
     resolve_notebook,
     validate_overrides,
 )
+from analysis.reporting.sanitize import shareable_path, short_message
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
+# The files of a report the summary vouches for (size and sha256), besides the summary itself.
+REPORT_FILES = (".html", ".code.html", ".ipynb")
+# Suffixes of a report's own files: a set name may not end in one (its files would collide).
+STATE_SUFFIXES = (".summary.json", ".status.json")
+RESERVED_SET_ENDINGS = (".code", ".failed", ".summary", ".status")
+SET_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -102,8 +112,10 @@ def parameter_sets(notebook: str | Path) -> dict[str, dict[str, Any]]:
     sets: dict[str, dict[str, Any]] = {}
     for set_name, overrides in loaded.items():
         set_name = str(set_name)
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", set_name):
-            raise ParameterError(f"{yaml_path.name}: set name {set_name!r} must be a plain word")
+        if not SET_NAME.fullmatch(set_name) or set_name.endswith(RESERVED_SET_ENDINGS):
+            raise ParameterError(
+                f"{yaml_path.name}: set name {set_name[:40]!r} must be a plain word (letters, digits, "
+                f"_ . -; not starting with a dot, not ending in {', '.join(RESERVED_SET_ENDINGS)})")
         if overrides is None:
             overrides = {}
         if not isinstance(overrides, dict):
@@ -164,15 +176,49 @@ def cache_key(notebook: Path, parameters: Mapping[str, Any], data: Mapping[str, 
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def fingerprint(data: bytes) -> dict[str, Any]:
+    """Size and checksum of a report file, as its summary keeps them."""
+    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def files_whole(directory: Path, set_name: str, summary: Any) -> bool:
+    """Every file the summary vouches for is there with its size and checksum (a truncated or
+    emptied file, or one from another run, is not)."""
+    files = summary.get("report", {}).get("files") if isinstance(summary, dict) else None
+    if not isinstance(files, dict) or set(files) != set(REPORT_FILES):
+        return False  # a summary from before checksums were kept, or damaged: rerun
+    for suffix, expected in files.items():
+        path = directory / f"{set_name}{suffix}"
+        try:
+            if not isinstance(expected, dict) or path.stat().st_size != expected.get("bytes"):
+                return False
+        except OSError:
+            return False
+        if sha256_of(path) != expected.get("sha256"):
+            return False
+    return True
+
+
 def is_fresh(job: ReportJob) -> bool:
-    """The good report on disk was made from exactly this notebook, parameters, data and code."""
+    """The good report on disk was made from exactly this notebook, parameters, data and code,
+    and all its files are whole."""
     summary = read_json(job.path(".summary.json"))
     return bool(
-        summary
+        isinstance(summary, dict)
         and summary.get("report", {}).get("cache_key") == job.cache_key
-        and job.path(".html").is_file()
-        and job.path(".ipynb").is_file()
+        and files_whole(job.report_dir, job.set_name, summary)
     )
+
+
+def set_names(directory: Path) -> list[str]:
+    """The parameter sets with a summary or a status in a report folder ('default' first); any
+    label works, dots and all (`ci+confidence=0.95-1a2b3c`)."""
+    found = set()
+    for path in directory.iterdir():
+        for suffix in STATE_SUFFIXES:
+            if path.name.endswith(suffix) and not path.name.startswith("."):
+                found.add(path.name[: -len(suffix)])
+    return sorted((s for s in found if s), key=lambda s: (s != "default", s))
 
 
 def shorten(text: str, limit: int) -> str:
@@ -184,8 +230,10 @@ def now() -> str:
 
 
 def write_status(job: ReportJob, status: str, message: str = "", **extra: Any) -> None:
-    record = {"notebook": job.name, "set": job.set_name, "status": status, "message": message,
-              "at": now(), **extra}
+    """The outcome of the latest attempt; the message is shared (index, status file): one line
+    per problem, no machine paths, never a whole input file."""
+    record = {"notebook": job.name, "set": job.set_name, "status": status,
+              "message": short_message(message, lines=6), "at": now(), **extra}
     atomic_write_text(job.path(".status.json"), json.dumps(record, indent=2))
 
 
@@ -212,8 +260,16 @@ def data_line(data: Mapping[str, Any]) -> str:
 
 
 def shown_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """Parameters for display: a record path shows only its file name (no machine paths)."""
-    return {k: (Path(v).name if k == "record" and v else v) for k, v in parameters.items()}
+    """Parameters for display: no machine paths (a path shows relative to the project, or as its
+    file name; the record always by its file name)."""
+    shown = {}
+    for key, value in parameters.items():
+        if key == "record" and value:
+            value = Path(str(value)).name
+        elif isinstance(value, str):
+            value = shareable_path(value)
+        shown[key] = value
+    return shown
 
 
 def plan_jobs(
@@ -256,9 +312,11 @@ def plan_jobs(
         for name, values in chosen.items():
             injected = {**values, **extra}
             label = name if not extra else f"{name}+{_override_label(extra)}"
-            if uses_record and record and "record" not in extra:
-                injected["record"] = str(record)
             parameters = {k: injected.get(k, spec.default) for k, spec in specs.items()}
+            if uses_record and record and not injected.get("record"):
+                # The kernel finds the record through $AIRDEF_RECORD (set by the runner): its
+                # path is not written into the shared notebook.
+                parameters["record"] = str(record)
             # The record enters the key by checksum, not by path: moving the file reruns nothing.
             keyed = {k: v for k, v in parameters.items() if k != "record"}
             data = ({"record": record_sha, "catalogue": catalogue_sha}

@@ -8,32 +8,41 @@ processes (`execute.py`) and rebuilds the index (`index.py`).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analysis.errors import AnalysisError
+from analysis.io import read_json
 from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
 from analysis.record.locate import find_record
-from analysis.reporting.execute import run_job, worker_init
-from analysis.reporting.index import write_index
+from analysis.reporting.execute import INTERRUPTED_MESSAGE, run_job, worker_init
+from analysis.reporting.index import write_index, write_last_run
 from analysis.reporting.jobs import (
     NOTEBOOK_GLOB,
     JobResult,
     ReportJob,
     is_fresh,
     notebook_metadata,
+    now,
     numbered_notebooks,
     plan_jobs,
     shorten,
     write_status,
 )
 from analysis.reporting.parameters import resolve_notebook
+from analysis.reporting.sanitize import short_message
+
+STOP_GRACE_S = 5.0  # a worker told to stop has this long before it is killed
 
 HOW_TO_GET_RECORD = (
     "get the record with `python -m analysis data fetch` (or `make data-fetch`), "
@@ -163,36 +172,128 @@ def run_reports(
             to_run.append(job)
 
     workers = max(1, min(int(jobs), len(to_run)))
+    run_started = now()
     try:
         if workers == 1:
-            if to_run:
-                worker_init()
-            for job in to_run:
-                progress.started([f"{job.name}/{job.set_name}"])
-                result = run_job(job, force)
-                outcome.results.append(result)
-                progress.done(result)
+            _run_here(to_run, force, outcome, progress)
         else:
-            import multiprocessing
-
-            context = multiprocessing.get_context("spawn")  # no forked copies of locks or threads
-            # A pool of `workers` long-lived processes: each pays its imports once and runs
-            # its share of notebooks in turn (kernels are not started from threads).
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init) as pool:
-                futures = {pool.submit(run_job, job, force): job for job in to_run}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as error:  # a worker that died: report it, keep going
-                        result = JobResult(job.name, job.set_name, "failed",
-                                           f"{job.name}/{job.set_name}: worker failed: {error}")
-                    outcome.results.append(result)
-                    progress.done(result)
+            _run_in_workers(to_run, force, workers, outcome, progress)
+    except KeyboardInterrupt:
+        with _ctrl_c_ignored():
+            progress.close()
+            interrupted, not_run = _account_for_interruption(to_run, outcome, run_started)
+            write_last_run(output_dir, {"at": now(), "interrupted": True,
+                                        "interrupted_reports": interrupted, "not_run": not_run})
+            outcome.index_path = write_index(output_dir)
+        raise ReportsInterrupted(interrupted, not_run, outcome) from None
     finally:
         progress.close()
+    write_last_run(output_dir, {"at": now(), "interrupted": False,
+                                "reports": [f"{r.name}/{r.set_name}" for r in outcome.results]})
     outcome.index_path = write_index(output_dir)
     return outcome
+
+
+class ReportsInterrupted(AnalysisError):
+    """Ctrl-C: the running reports were stopped, the others not started; the index says which."""
+
+    exit_code = 130
+
+    def __init__(self, interrupted: list[str], not_run: list[str], outcome: RunOutcome) -> None:
+        self.outcome = outcome
+        parts = [f"stopped {', '.join(interrupted)}" if interrupted else "",
+                 f"{len(not_run)} report{'s' if len(not_run) != 1 else ''} not run" if not_run else ""]
+        done = sum(r.status in {"ok", "cached", "failed", "skipped"} for r in outcome.results)
+        parts.append(f"{done} finished before")
+        super().__init__("interrupted: " + "; ".join(p for p in parts if p)
+                         + "; earlier good reports are kept")
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """A second Ctrl-C while cleaning up would leave half a cleanup and a traceback: wait."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run_here(to_run: Sequence[ReportJob], force: bool, outcome: RunOutcome, progress: _Progress) -> None:
+    """One report after another in this process (Ctrl-C stops the kernel; see execute.run_job)."""
+    if to_run:
+        worker_init()
+    for job in to_run:
+        progress.started([f"{job.name}/{job.set_name}"])
+        result = run_job(job, force)
+        outcome.results.append(result)
+        progress.done(result)
+
+
+def _run_in_workers(to_run: Sequence[ReportJob], force: bool, workers: int, outcome: RunOutcome,
+                    progress: _Progress) -> None:
+    """A pool of `workers` long-lived processes: each pays its imports once and runs its share of
+    notebooks in turn (kernels are not started from threads). On Ctrl-C the pool is stopped:
+    queued reports are cancelled and the workers told to stop (SIGTERM), then killed if they
+    have not within a few seconds; a worker also ends when this process dies."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # no forked copies of locks or threads
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init,
+                               initargs=(os.getpid(),))
+    try:
+        futures = {pool.submit(run_job, job, force): job for job in to_run}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # a worker that died: report it, keep going
+                result = JobResult(job.name, job.set_name, "failed",
+                                   f"{job.name}/{job.set_name}: worker failed: {short_message(str(error))}")
+            outcome.results.append(result)
+            progress.done(result)
+    except KeyboardInterrupt:
+        with _ctrl_c_ignored():
+            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_workers([p for p in multiprocessing.active_children() if p not in before])
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_workers(processes: Sequence[Any], grace_s: float = STOP_GRACE_S) -> None:
+    """SIGTERM to each worker (it kills its kernel and cleans up), then SIGKILL to any left."""
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + grace_s
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+
+
+def _account_for_interruption(to_run: Sequence[ReportJob], outcome: RunOutcome,
+                              run_started: str) -> tuple[list[str], list[str]]:
+    """Which reports were stopped while running and which never started; their results."""
+    finished = {(r.name, r.set_name) for r in outcome.results}
+    interrupted, not_run = [], []
+    for job in to_run:
+        if (job.name, job.set_name) in finished:
+            continue
+        label = f"{job.name}/{job.set_name}"
+        status = read_json(job.path(".status.json")) or {}
+        if status.get("status") == "interrupted" and str(status.get("at", "")) >= run_started:
+            interrupted.append(label)
+            outcome.results.append(JobResult(job.name, job.set_name, "interrupted", INTERRUPTED_MESSAGE))
+        else:
+            not_run.append(label)
+            outcome.results.append(JobResult(job.name, job.set_name, "not run"))
+    return interrupted, not_run
 
 
 # --------------------------------------------------------------------------------------------
