@@ -1,9 +1,11 @@
-"""`data fetch` without a network: a fake downloader stands in for kagglehub."""
+"""`data fetch` without a network: a fake downloader stands in for kagglehub. It replaces only its
+own files, keeps the previous version until the new one is in place, and destroys nothing else."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -25,9 +27,13 @@ def _downloaded(tmp_path: Path) -> Path:
 
 
 def _existing_copy(dest: Path) -> dict[str, bytes]:
+    """What an earlier fetch left in `dest` (its files listed, with checksums, in PROVENANCE.json)."""
     dest.mkdir(parents=True)
     (dest / "missile_attacks_daily.csv").write_text("old record\n")
-    (dest / "PROVENANCE.json").write_text('{"version": "1"}\n')
+    (dest / "missiles_and_uavs.csv").write_text("old catalogue\n")
+    files = [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+             for p in sorted(dest.iterdir())]
+    (dest / "PROVENANCE.json").write_text(json.dumps({"version": "1", "files": files}))
     return {p.name: p.read_bytes() for p in dest.iterdir()}
 
 
@@ -73,22 +79,106 @@ def test_a_failed_fetch_leaves_the_existing_copy_untouched(tmp_path, failure):
     assert sorted(p.name for p in dest.parent.iterdir()) == ["external"]
 
 
-def test_a_failed_swap_restores_the_existing_copy(tmp_path, monkeypatch):
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_failure_while_moving_in_restores_the_previous_version(tmp_path, monkeypatch, failure):
     folder = _downloaded(tmp_path)
     dest = tmp_path / "data" / "external"
     before = _existing_copy(dest)
-    real_rename = Path.rename
+    real_replace = os.replace
+    moved = []
 
-    def failing_rename(self, target):
-        if self.name.startswith(".external-staging-"):
-            raise OSError(28, "No space left on device")
-        return real_rename(self, target)
+    def failing_replace(source, target):
+        moved.append(Path(target).name)
+        if len(moved) == 2:  # the first new file is in, the second fails
+            raise failure
+        return real_replace(source, target)
 
-    monkeypatch.setattr(Path, "rename", failing_rename)
-    with pytest.raises(FetchError, match="No space left"):
+    monkeypatch.setattr(fetch.os, "replace", failing_replace)
+    with pytest.raises((FetchError, KeyboardInterrupt)) as caught:
         fetch_record(dest, downloader=lambda dataset: (folder, "7"))
-    assert _state(dest) == before
+    if isinstance(failure, OSError):
+        assert "No space left" in str(caught.value) and "untouched" in str(caught.value)
+    monkeypatch.undo()
+    assert _state(dest) == before  # every file back as it was, no staging folder left
     assert sorted(p.name for p in dest.parent.iterdir()) == ["external"]
+
+
+def test_fetch_replaces_only_its_own_files(tmp_path, monkeypatch):
+    folder = _downloaded(tmp_path)
+    external = tmp_path / "data" / "external"
+    monkeypatch.setattr(fetch.paths, "EXTERNAL_DIR", external)
+    _existing_copy(external)
+    # A file the earlier fetch wrote that the new download no longer has: it is removed.
+    (external / "missile_attacks_daily_old.csv").write_text("gone upstream\n")
+    meta = json.loads((external / "PROVENANCE.json").read_text())
+    meta["files"].append({"name": "missile_attacks_daily_old.csv",
+                          "sha256": hashlib.sha256(b"gone upstream\n").hexdigest()})
+    (external / "PROVENANCE.json").write_text(json.dumps(meta))
+    # The user's own files beside the fetched ones: left exactly as they are.
+    (external / "my-notes.txt").write_text("mine\n")
+    (external / "my_record_copy.csv").write_text("a,b\n1,2\n")
+    (external / "keep").mkdir()
+    (external / "keep" / "x.csv").write_text("x\n")
+    mine = {name: (external / name).stat() for name in ("my-notes.txt", "my_record_copy.csv")}
+    fetch_record(downloader=lambda dataset: (folder, "7"))  # the default folder
+    assert sorted(p.name for p in external.iterdir()) == [
+        "PROVENANCE.json", "keep", "missile_attacks_daily.csv", "missiles_and_uavs.csv",
+        "my-notes.txt", "my_record_copy.csv"]
+    assert (external / "missile_attacks_daily.csv").read_bytes() == (
+        folder / "missile_attacks_daily.csv").read_bytes()
+    for name, stat in mine.items():
+        assert (external / name).stat().st_mtime_ns == stat.st_mtime_ns
+    assert (external / "keep" / "x.csv").read_text() == "x\n"
+
+
+def test_fetch_refuses_to_overwrite_or_mix_with_what_it_did_not_write(tmp_path, monkeypatch):
+    folder = _downloaded(tmp_path)
+    calls = []
+
+    def downloader(dataset):
+        calls.append(dataset)
+        return folder, "7"
+
+    # --dest holding someone else's files: refused before downloading anything.
+    other = tmp_path / "Documents"
+    other.mkdir()
+    (other / "thesis.docx").write_text("years of work")
+    with pytest.raises(FetchError, match=r"holds files `data fetch` did not write \(thesis.docx\)"):
+        fetch_record(other, downloader=downloader)
+    assert calls == [] and [p.name for p in other.iterdir()] == ["thesis.docx"]
+    # The default folder with a file of the same name that no fetch wrote: refused, kept.
+    external = tmp_path / "data" / "external"
+    monkeypatch.setattr(fetch.paths, "EXTERNAL_DIR", external)
+    external.mkdir(parents=True)
+    (external / "missile_attacks_daily.csv").write_text("my own edited record\n")
+    with pytest.raises(FetchError, match="did not write; move it away"):
+        fetch_record(downloader=downloader)
+    assert (external / "missile_attacks_daily.csv").read_text() == "my own edited record\n"
+    assert [p.name for p in external.iterdir()] == ["missile_attacks_daily.csv"]
+    # A fetched file edited since: refused, kept.
+    dest = tmp_path / "fetched"
+    _existing_copy(dest)
+    (dest / "missiles_and_uavs.csv").write_text("edited by hand\n")
+    before = _state(dest)
+    with pytest.raises(FetchError, match="was changed since it was fetched"):
+        fetch_record(dest, downloader=downloader)
+    assert _state(dest) == before
+    # A --dest that is a file.
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(FetchError, match="is not a folder"):
+        fetch_record(tmp_path / "a-file", downloader=downloader)
+
+
+def test_fetch_into_the_folder_of_an_earlier_fetch_replaces_it(tmp_path):
+    folder = _downloaded(tmp_path)
+    dest = tmp_path / "fetched"
+    _existing_copy(dest)
+    fetch_record(dest, downloader=lambda dataset: (folder, "7"))
+    assert sorted(p.name for p in dest.iterdir()) == [
+        "PROVENANCE.json", "missile_attacks_daily.csv", "missiles_and_uavs.csv"]
+    assert json.loads((dest / "PROVENANCE.json").read_text())["version"] == "7"
+    fetch_record(dest, downloader=lambda dataset: (folder, "8"))  # and again: its own files now
+    assert json.loads((dest / "PROVENANCE.json").read_text())["version"] == "8"
 
 
 def test_data_fetch_command_offline(tmp_path, monkeypatch, capsys):

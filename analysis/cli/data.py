@@ -40,10 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Download the data set piterfm/massive-missile-attacks-on-ukraine with kagglehub (no "
             "account needed) into data/external/, with a PROVENANCE.json (source, version, access "
-            "time, sha256 of each file). Atomic: a failed download leaves the existing copy untouched."
+            "time, sha256 of each file). It replaces only the files an earlier fetch wrote, keeps "
+            "the previous version until the new one is complete, leaves every other file alone, "
+            "and stops rather than overwrite a file it did not write."
         ),
     )
-    fetch.add_argument("--dest", metavar="DIR", help="target folder (default: data/external/)")
+    fetch.add_argument("--dest", metavar="DIR",
+                       help="target folder (default: data/external/); new, empty, or an earlier fetch's")
     fetch.set_defaults(func=run_fetch)
     parser.set_defaults(func=lambda args: _usage(parser))
 

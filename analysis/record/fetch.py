@@ -1,14 +1,21 @@
-"""`data fetch`: the current public record into `data/external/`, atomically, with provenance.
+"""`data fetch`: the current public record into `data/external/`, with provenance, destroying nothing.
 
 The files are downloaded with kagglehub (no account is needed for this public data set) into the
-project's `.cache/kagglehub`, checked, copied into a staging folder beside `data/external/` with a
-`PROVENANCE.json`, and only then swapped in. Any failure before the swap leaves the existing copy
-untouched.
+project's `.cache/kagglehub`, checked, and copied into a hidden staging folder inside the
+destination with a `PROVENANCE.json` listing each file and its checksum. Only when that new copy is
+complete are the files moved in, one rename each; the previous version of each file is kept aside
+until all are in place, and put back if anything fails (or on Ctrl-C).
+
+The command replaces only its own files: those the previous fetch listed in `PROVENANCE.json`,
+unchanged since. Other files in `data/external/` are left alone; a file of the same name that the
+command did not write, or a fetched file edited since, stops it with a message, as does a `--dest`
+folder holding anything it did not write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -20,12 +27,14 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import AnalysisError, RecordError
+from analysis.io import file_lock
 from analysis.provenance import sha256_of
 
 DATASET = "piterfm/massive-missile-attacks-on-ukraine"
 SOURCE_URL = f"https://www.kaggle.com/datasets/{DATASET}"
 LICENCE = "CC BY-NC-SA 4.0 (as stated by re-publishers of the data set)"
 PROVENANCE_FILE = "PROVENANCE.json"
+STAGING_PREFIX = ".fetch-staging-"  # inside the destination: the new copy before it is moved in
 
 #: A downloader takes the data set handle and returns (folder holding the files, version or None).
 Downloader = Callable[[str], tuple[Path, str | None]]
@@ -60,13 +69,73 @@ def fetch_record(
     downloader: Downloader | None = None,
     dataset: str = DATASET,
 ) -> FetchResult:
-    """Fetch the record into `dest` (default `data/external/`); raise FetchError on any failure."""
-    dest = Path(dest) if dest is not None else paths.EXTERNAL_DIR
+    """Fetch the record into `dest` (default `data/external/`); raise FetchError on any failure.
+
+    A `dest` other than the default must be missing, empty, or hold only what an earlier fetch
+    wrote there."""
+    default = paths.EXTERNAL_DIR
+    dest = Path(dest) if dest is not None else default
+    shared_folder = dest.resolve() == default.resolve()
     downloader = downloader or kagglehub_download
     keep_note = (
         f"the existing copy in {dest} is untouched" if dest.exists()
         else f"nothing was written to {dest}"
     )
+    with file_lock(_lock_path(dest)):
+        previous = _own_files(dest, strict=not shared_folder)
+        folder, version = _download(dataset, downloader, keep_note)
+        csv_files = sorted(p for p in folder.rglob("*.csv") if p.is_file()) if folder.is_dir() else []
+        records = [p for p in csv_files if p.name.startswith("missile_attacks_daily")]
+        catalogues = [p for p in csv_files if p.name.startswith("missiles_and_uavs")]
+        if not records or not catalogues:
+            found = ", ".join(p.name for p in csv_files) or "no CSV files"
+            raise FetchError(
+                f"the download of {dataset} holds no missile_attacks_daily*.csv and "
+                f"missiles_and_uavs*.csv (found: {found}); {keep_note}"
+            )
+        _check_downloaded(records, catalogues, keep_note)
+        names = [p.name for p in csv_files]
+        if len(set(names)) != len(names):
+            raise FetchError(f"the download of {dataset} holds two files of one name; {keep_note}")
+        collisions = [n for n in names if (dest / n).exists() and n not in previous]
+        if collisions:
+            raise FetchError(
+                f"{dest} already holds {', '.join(collisions)}, which `data fetch` did not write; "
+                f"move it away (or fetch into another folder with --dest); {keep_note}"
+            )
+        dest.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest))
+        try:
+            files: dict[str, str] = {}
+            for source in csv_files:
+                target = staging / source.name
+                shutil.copyfile(source, target)
+                files[source.name] = sha256_of(target)
+            accessed = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            provenance = {
+                "source": SOURCE_URL,
+                "dataset": dataset,
+                "version": version,
+                "accessed": accessed,
+                "licence": LICENCE,
+                "files": [{"name": name, "sha256": digest} for name, digest in files.items()],
+            }
+            (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2) + "\n")
+            _move_in(staging, dest, [*files, PROVENANCE_FILE], previous)
+        except OSError as error:
+            raise FetchError(f"could not write the fetched files ({error}); {keep_note}") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return FetchResult(dest=dest, files=files, version=version, accessed=accessed)
+
+
+def _lock_path(dest: Path) -> Path:
+    """One fetch at a time into a folder (the lock lives in the project's cache, not in `dest`)."""
+    key = hashlib.sha256(str(dest.resolve()).encode()).hexdigest()[:16]
+    return paths.CACHE_DIR / "locks" / f"fetch-{key}.lock"
+
+
+def _download(dataset: str, downloader: Downloader, keep_note: str) -> tuple[Path, str | None]:
     try:
         folder, version = downloader(dataset)
     except KeyboardInterrupt:
@@ -83,41 +152,82 @@ def fetch_record(
             f"download of {dataset} failed: {reason}; {keep_note}. "
             "Check the network connection, or use a local file with --record PATH."
         ) from None
-    folder = Path(folder)
-    csv_files = sorted(p for p in folder.rglob("*.csv") if p.is_file()) if folder.is_dir() else []
-    records = [p for p in csv_files if p.name.startswith("missile_attacks_daily")]
-    catalogues = [p for p in csv_files if p.name.startswith("missiles_and_uavs")]
-    if not records or not catalogues:
-        found = ", ".join(p.name for p in csv_files) or "no CSV files"
-        raise FetchError(
-            f"the download of {dataset} holds no missile_attacks_daily*.csv and "
-            f"missiles_and_uavs*.csv (found: {found}); {keep_note}"
-        )
-    _check_downloaded(records, catalogues, keep_note)
+    return Path(folder), version
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-staging-", dir=dest.parent))
+
+def _own_files(dest: Path, strict: bool) -> dict[str, str]:
+    """The files an earlier fetch wrote into `dest` (name -> sha256, PROVENANCE.json included),
+    each checked to be unchanged. `strict`: `dest` may hold nothing else (a --dest folder)."""
+    if not dest.exists():
+        return {}
+    if not dest.is_dir():
+        raise FetchError(f"{dest} is not a folder; nothing was written")
+    own: dict[str, str] = {}
+    listed = dest / PROVENANCE_FILE
+    if listed.is_file():
+        try:
+            meta = json.loads(listed.read_text(encoding="utf-8"))
+            own = {str(f["name"]): str(f["sha256"]) for f in meta.get("files", [])}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            raise FetchError(
+                f"{listed} is not a {PROVENANCE_FILE} that `data fetch` wrote; move it away, "
+                "then fetch again; nothing was changed") from None
+        own = {name: digest for name, digest in own.items() if Path(name).name == name}
+        for name, digest in own.items():
+            path = dest / name
+            if path.exists() and (not path.is_file() or sha256_of(path) != digest):
+                raise FetchError(
+                    f"{path} was changed since it was fetched (its sha256 differs from "
+                    f"{PROVENANCE_FILE}); move it away, then fetch again; nothing was changed")
+        own[PROVENANCE_FILE] = ""
+    if strict:
+        others = sorted(p.name for p in dest.iterdir()
+                        if p.name not in own and not p.name.startswith(STAGING_PREFIX))
+        if others:
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+            raise FetchError(
+                f"--dest {dest} holds files `data fetch` did not write ({shown}); choose an empty "
+                "or new folder, or the folder of an earlier fetch; nothing was changed")
+    return own
+
+
+def _move_in(staging: Path, dest: Path, names: list[str], previous: dict[str, str]) -> None:
+    """Move the complete new copy from `staging` into `dest`, one rename per file (readers see the
+    old file or the new one), keeping each old file aside until every new one is in place; on
+    any failure or interruption put the old files back. Files of the earlier fetch that the new
+    one does not have are removed; nothing else in `dest` is touched."""
+    aside = staging / ".previous"
+    aside.mkdir()
+    kept: list[str] = []  # old files set aside (hard links or copies), to restore on failure
+    placed: list[str] = []  # new files moved in
     try:
-        files: dict[str, str] = {}
-        for source in csv_files:
-            target = staging / source.name
-            shutil.copyfile(source, target)
-            files[source.name] = sha256_of(target)
-        accessed = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        provenance = {
-            "source": SOURCE_URL,
-            "dataset": dataset,
-            "version": version,
-            "accessed": accessed,
-            "licence": LICENCE,
-            "files": [{"name": name, "sha256": digest} for name, digest in files.items()],
-        }
-        (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2) + "\n")
-        _swap_in(staging, dest)
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise FetchError(f"could not write the fetched files ({error}); {keep_note}") from None
-    return FetchResult(dest=dest, files=files, version=version, accessed=accessed)
+        for name in names:
+            target = dest / name
+            if target.exists():
+                _keep_copy(target, aside / name)
+                kept.append(name)
+            os.replace(staging / name, target)
+            placed.append(name)
+        for name in previous:
+            if name not in names and (dest / name).is_file():
+                os.replace(dest / name, aside / name)
+                kept.append(name)
+    except BaseException:
+        for name in placed:
+            if name not in kept:
+                (dest / name).unlink(missing_ok=True)
+        for name in kept:
+            if (aside / name).exists():
+                os.replace(aside / name, dest / name)
+        raise
+
+
+def _keep_copy(source: Path, copy: Path) -> None:
+    """A hard link to `source` (no copying), or a copy where links are refused."""
+    try:
+        os.link(source, copy)
+    except OSError:
+        shutil.copy2(source, copy)
 
 
 def _check_downloaded(records: list[Path], catalogues: list[Path], keep_note: str) -> None:
@@ -132,25 +242,6 @@ def _check_downloaded(records: list[Path], catalogues: list[Path], keep_note: st
             check_header(catalogue, header, ("model", "category"))
     except RecordError as error:
         raise FetchError(f"the downloaded files are not usable: {error}; {keep_note}") from None
-
-
-def _swap_in(staging: Path, dest: Path) -> None:
-    """Replace `dest` by `staging` with renames (on one file system), keeping the old copy until
-    the new one is in place."""
-    backup = None
-    if dest.exists():
-        backup = dest.with_name(f".{dest.name}-previous-{os.getpid()}")
-        if backup.exists():
-            shutil.rmtree(backup)
-        dest.rename(backup)
-    try:
-        staging.rename(dest)
-    except OSError:
-        if backup is not None:
-            backup.rename(dest)  # put the old copy back
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
 
 
 def describe(result: FetchResult) -> str:

@@ -14,6 +14,7 @@ only when its key matches and every file is whole.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -241,10 +242,33 @@ def write_status(job: ReportJob, status: str, message: str = "", **extra: Any) -
 # Running one report (in a worker process)
 
 
+@functools.lru_cache(maxsize=4)
+def record_period(path: str, sha256: str) -> dict[str, str] | None:
+    """The first and last report dates of a record (None when it cannot be read), once per
+    file and content in a process."""
+    import warnings
+
+    from analysis.record import load_record
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dates = load_record(path)["report_date"].dropna()
+    except Exception:  # a record the notebook will report on itself; the period is optional
+        return None
+    if dates.empty:
+        return None
+    return {"first": f"{dates.min():%Y-%m-%d}", "last": f"{dates.max():%Y-%m-%d}"}
+
+
 def describe_data(job: ReportJob) -> dict[str, Any]:
+    """The data files of a report: name, size, checksum, version, and the record's period."""
     if not (job.uses_record or job.needs_record) or not job.record:
         return {}
     data = {"record": file_provenance(Path(job.record))}
+    period = record_period(job.record, data["record"]["sha256"])
+    if period:
+        data["record"]["period"] = period
     if job.catalogue:
         data["catalogue"] = file_provenance(Path(job.catalogue))
     return data
