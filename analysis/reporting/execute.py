@@ -40,7 +40,12 @@ from analysis.reporting.jobs import (
     shown_parameters,
     write_status,
 )
-from analysis.reporting.sanitize import scrub_paths, shareable_outputs, short_message
+from analysis.reporting.sanitize import (
+    scrub_paths,
+    scrub_run_metadata,
+    shareable_outputs,
+    short_message,
+)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 EXECUTION_TIMEOUT_S = 900
@@ -90,6 +95,7 @@ def export_html(notebook: Any, job: ReportJob, show_code: bool, provenance: Mapp
 def shareable_executed(notebook: Any) -> Any:
     """The executed notebook as it is shared: outputs without machine paths, errors cut short,
     and no absolute path in the parameters papermill injected (the Markdown stays Markdown)."""
+    scrub_run_metadata(notebook)
     for cell in notebook.cells:
         if cell.get("cell_type") != "code":
             continue

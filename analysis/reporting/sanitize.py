@@ -90,7 +90,7 @@ def markdown_html(source: str) -> str:
 # Machine paths and long error messages
 
 # An absolute POSIX path of two or more parts, not part of a URL or of a relative path.
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~-])(?:/[^\s/'\"<>:;,()\[\]{}|`=*?]+){2,}/?")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w./~-])(?:/[^\s/'\"<>:;,()\[\]{}|`=*?]+){2,}/?")
 
 
 def _path_roots() -> list[tuple[str, str]]:
@@ -118,6 +118,17 @@ def scrub_paths(text: str) -> str:
     if "/" not in text:
         return text
     return _ABSOLUTE_PATH.sub(lambda m: shareable_path(m.group(0).rstrip("/")), text)
+
+
+def scrub_paths_in(value: Any) -> Any:
+    """`scrub_paths` on every string in nested dicts and lists (a summary, notebook metadata)."""
+    if isinstance(value, str):
+        return scrub_paths(value)
+    if isinstance(value, dict):
+        return {k: scrub_paths_in(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_paths_in(v) for v in value]
+    return value
 
 
 def cut_line(line: str, limit: int = ERROR_LINE_CHARS) -> str:
@@ -195,6 +206,13 @@ def _text(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+def scrub_run_metadata(notebook: Any) -> None:
+    """Papermill's record of the run (input and output paths, parameters) without machine paths."""
+    metadata = notebook.get("metadata", {})
+    if "papermill" in metadata:
+        metadata["papermill"] = scrub_paths_in(dict(metadata["papermill"]))
+
+
 def shareable_notebook(notebook: Any) -> Any:
     """Sanitise a notebook node in place for sharing, and return it.
 
@@ -203,6 +221,7 @@ def shareable_notebook(notebook: Any) -> Any:
     absolute machine paths in outputs and in the parameters papermill injected become
     project-relative paths or file names.
     """
+    scrub_run_metadata(notebook)
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") == "markdown":
             cell["source"] = markdown_html(_text(cell.get("source", "")))

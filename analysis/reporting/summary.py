@@ -188,18 +188,9 @@ def figure_label(figure: dict[str, Any]) -> str:
 
 def shareable_summary(summary: dict[str, Any]) -> dict[str, Any]:
     """A summary as it is shared (summary JSON, index): no absolute machine path in any text."""
-    from analysis.reporting.sanitize import scrub_paths
+    from analysis.reporting.sanitize import scrub_paths_in
 
-    def scrub(value: Any) -> Any:
-        if isinstance(value, str):
-            return scrub_paths(value)
-        if isinstance(value, dict):
-            return {k: scrub(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        return value
-
-    return {k: (v if k == "thumbnail_png_base64" else scrub(v)) for k, v in summary.items()}
+    return {k: (v if k == "thumbnail_png_base64" else scrub_paths_in(v)) for k, v in summary.items()}
 
 
 def extract_summary(notebook: Any) -> dict[str, Any] | None:
