@@ -1,17 +1,27 @@
-"""Reports in headless Chromium: every figure loads, nothing leaves the machine, no script error."""
+"""Reports in headless Chromium: every figure loads, nothing leaves the machine, no script error;
+and hostile text fed through every input a report shows (claims, scenarios, the record and its
+catalogue, parameter values, error messages) runs no script and loads nothing."""
 
 from __future__ import annotations
 
+import csv
+import json
+import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
+from html_checks import inert_problems
 
+from analysis.paths import PROJECT_ROOT, SCENARIO_DIR
 from analysis.reporting import runner
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+CLAIMS = PROJECT_ROOT / "data" / "claims" / "article-2025-10-11.yaml"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -53,11 +63,12 @@ def browser():
         chromium.close()
 
 
-def _open(browser, path: Path) -> dict:
-    """Load a page; return its requests, images and errors."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+def _open(browser, path: Path, width: int = 1200) -> dict:
+    """Load a page; return its requests, images, errors, dialogs and layout."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
     requests: list[str] = []
     errors: list[str] = []
+    dialogs: list[str] = []
 
     def record_request(route, request):
         requests.append(request.url)
@@ -71,14 +82,20 @@ def _open(browser, path: Path) -> dict:
     page.on("request", lambda request: requests.append(request.url))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
+    page.wait_for_timeout(200)  # a script started by an event handler would have run by now
     images = page.evaluate(
-        "Array.from(document.images).map(i => ({src: i.src.slice(0, 60), ok: i.complete && i.naturalWidth > 0}))"
+        "Array.from(document.images).map(i => ({src: i.src.slice(0, 60), ok: i.complete && i.naturalWidth > 0,"
+        " alt: i.alt}))"
     )
     links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+    text = page.inner_text("body")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
-    return {"requests": requests, "errors": errors, "images": images, "links": links}
+    return {"requests": requests, "errors": errors, "images": images, "links": links,
+            "dialogs": dialogs, "text": text, "page_width": page_width}
 
 
 def _pages(reports_dir: Path) -> list[Path]:
@@ -120,3 +137,200 @@ def test_screenshot_renders(browser, reports_dir):
         page.screenshot(path=str(shot))
         assert shot.stat().st_size > 20_000
     context.close()
+
+
+# ------------------------------------------------------------------------------------------------
+# Hostile inputs: every text a third party controls, through every report that shows it.
+
+def _payload(where: str) -> str:
+    """Text that runs script or loads something in a page that shows it unescaped; `where` marks
+    which input it came through, so the test can tell it reached the page."""
+    return (f"MARK-{where} <script>alert('{where}-s')</script> <img src=x onerror=alert('{where}-i')>"
+            f" <svg onload=alert('{where}-v')></svg> [link](javascript:alert('{where}-j'))"
+            f" <iframe src=https://example.org/{where}></iframe>"
+            f" <style>@import url(https://example.org/{where}.css)</style> END-{where}")
+
+
+PATHS = ("claims-title", "claims-text", "claims-id", "scenario-name", "scenario-description",
+         "interceptor", "layer", "record-model", "record-target", "record-source", "catalogue", "parameter")
+# The inputs the reports show today (the others are fed in too, and must not run if they ever are).
+SHOWN = {"claims-text", "claims-id", "scenario-name", "scenario-description", "interceptor", "layer",
+         "record-model", "catalogue", "parameter"}
+PASSWD_ENTRY = r"\b\w[\w-]*:x:\d+:\d+:"
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data):  # input files are written without anchors and aliases
+        return True
+
+
+def _hostile_inputs(directory: Path, record_path: Path, catalogue_path: Path) -> dict[str, Path]:
+    """A record, catalogue, claims file and scenario with a payload in every text field."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with record_path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = list(rows[0])
+    for row, where in zip(rows[:40:10], ("record-model", "record-model", "record-target", "record-source"),
+                          strict=True):
+        column = {"record-model": "model", "record-target": "target", "record-source": "source"}[where]
+        row[column] = _payload(where)
+    record = directory / "missile_attacks_daily_hostile.csv"
+    with record.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    with catalogue_path.open(newline="", encoding="utf-8") as handle:
+        catalogue_rows = list(csv.DictReader(handle))
+    catalogue_fields = list(catalogue_rows[0])
+    catalogue_rows.append({**dict.fromkeys(catalogue_fields, ""), "model": _payload("record-model"),
+                           "category": _payload("catalogue")})
+    catalogue = directory / "missiles_and_uavs_hostile.csv"
+    with catalogue.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=catalogue_fields)
+        writer.writeheader()
+        writer.writerows(catalogue_rows)
+
+    claims = yaml.safe_load(CLAIMS.read_text(encoding="utf-8"))
+    claims["title"] = _payload("claims-title")
+    for claim in claims["claims"]:
+        claim["text"] = _payload("claims-text") + " " + claim["text"]
+    claims["claims"][0]["id"] = _payload("claims-id")
+    claims_path = directory / "hostile-claims.yaml"
+    claims_path.write_text(yaml.dump(claims, Dumper=_NoAliases, sort_keys=False, allow_unicode=True))
+
+    scenario = yaml.safe_load((SCENARIO_DIR / "baseline.yaml").read_text(encoding="utf-8"))
+    scenario["name"] = _payload("scenario-name")
+    scenario["description"] = _payload("scenario-description")
+    hostile_interceptor = _payload("interceptor")
+    scenario["interceptors"][hostile_interceptor] = scenario["interceptors"].pop("pac3_mse")
+    for layer in scenario["layers"]:
+        if layer.get("interceptor") == "pac3_mse":
+            layer["interceptor"] = hostile_interceptor
+    scenario["layers"][0]["name"] = _payload("layer")
+    scenario_path = directory / "hostile-scenario.yaml"
+    scenario_path.write_text(yaml.dump(scenario, Dumper=_NoAliases, sort_keys=False, allow_unicode=True))
+    return {"record": record, "catalogue": catalogue, "claims": claims_path, "scenario": scenario_path}
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(record_path, catalogue_path, tmp_path_factory) -> Path:
+    """Notebooks 01 to 05 (ci sets) run on hostile inputs, and runs that fail on hostile parameters."""
+    out = tmp_path_factory.mktemp("hostile-reports")
+    inputs = _hostile_inputs(tmp_path_factory.mktemp("hostile-inputs"), record_path, catalogue_path)
+    runs = [
+        (["01-explore-strike-record"], []),
+        (["03-check-article-claims"], [f"claims={inputs['claims']}"]),
+        (["04-model-interceptor-depletion"], [f"scenario={inputs['scenario']}"]),
+        (["05-assess-sustainability"], [f"scenarios=baseline, {inputs['scenario']}"]),
+        (["03-check-article-claims"], ["claims=/etc/passwd"]),
+        (["01-explore-strike-record"], [f"start={_payload('parameter')}"]),
+    ]
+    outcomes = {}
+    for notebooks, overrides in runs:
+        outcome = runner.run_reports(notebooks, set_name="ci", overrides=overrides, record=inputs["record"],
+                                     output_dir=out, force=True)
+        outcomes[(notebooks[0], tuple(overrides))] = outcome
+    (out / "outcomes.json").write_text(json.dumps(
+        {f"{k[0]} {' '.join(k[1])[:80]}": [(r.status, r.message[:300]) for r in v.results]
+         for k, v in outcomes.items()}, indent=1))
+    return out
+
+
+def test_hostile_inputs_run_no_script_and_load_nothing(browser, hostile_reports):
+    pages = _pages(hostile_reports)
+    assert len(pages) >= 10
+    reached: set[str] = set()
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert inert_problems(html, page=True) == [], path.name
+        seen = _open(browser, path, width=1000)
+        assert seen["dialogs"] == [], f"{path.name}: {seen['dialogs']}"
+        assert [u for u in seen["requests"] if u != path.as_uri()] == [], path.name
+        assert seen["errors"] == [], f"{path.name}: {seen['errors']}"
+        reached |= {where for where in PATHS if f"MARK-{where}" in seen["text"]}
+        for machine in (str(PROJECT_ROOT), str(hostile_reports.parent), sys.prefix, "/etc/passwd"):
+            assert machine not in html, (path.name, machine)
+        # -p claims=/etc/passwd: the error quotes at most a line's worth of it, never the file.
+        assert len(set(re.findall(PASSWD_ENTRY, html))) <= 8, path.name
+    outcomes = (hostile_reports / "outcomes.json").read_text()
+    assert SHOWN - reached == set(), f"{SHOWN - reached} reached no page; outcomes: {outcomes}"
+
+
+@pytest.fixture(scope="module")
+def echo_reports(tmp_path_factory) -> Path:
+    """The echo fixture shows a payload through Markdown, HTML, a table, print, a plot title and
+    the summary; and fails quoting it and a whole file (needs no record: runs in a fresh clone)."""
+    out = tmp_path_factory.mktemp("echo-reports")
+    notebooks = tmp_path_factory.mktemp("echo-notebooks")
+    shutil.copytree(FIXTURES, notebooks, dirs_exist_ok=True)
+    secret = tmp_path_factory.mktemp("secret") / "passwords.txt"
+    secret.write_text("".join(f"user{i}:secret:/home/user{i}:/bin/sh\n" for i in range(100)))
+    path = notebooks / "94-echo-fixture.ipynb"
+    ok = runner.run_reports([path], overrides=[f"text={_payload('parameter')}"], output_dir=out)
+    assert [r.status for r in ok.results] == ["ok"], ok.results
+    failed = runner.run_reports([path], output_dir=out, overrides=[
+        f"text={_payload('parameter')}", "fail=true", f"path={secret}"])
+    assert [r.status for r in failed.results] == ["failed"]
+    return out
+
+
+def test_payloads_in_every_display_path_stay_text(browser, echo_reports):
+    pages = _pages(echo_reports)
+    assert len(pages) == 4  # report, report with code, failed run, index
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert inert_problems(html, page=True) == [], path.name
+        seen = _open(browser, path, width=1000)
+        assert seen["dialogs"] == [] and seen["errors"] == [], path.name
+        assert [u for u in seen["requests"] if u != path.as_uri()] == [], path.name
+        assert "MARK-parameter" in seen["text"] and "END-parameter" in seen["text"], path.name
+        assert seen["text"].count("user") <= 14 and str(echo_reports.parent) not in html, path.name
+    report = next(p for p in pages if p.name.endswith("-0.html") or (p.name.endswith(".html") and
+                  ".code." not in p.name and ".failed." not in p.name and p.name != "index.html"))
+    text = _open(browser, report)["text"]
+    assert "<script>alert('parameter-s')</script>" in text  # shown, as text, in the table
+
+
+def test_the_policy_stops_a_script_that_got_through(browser, echo_reports, tmp_path):
+    """The Content-Security-Policy is a second wall: a script and a remote image written straight
+    into a report page (as a sanitiser bug would let through) neither run nor load."""
+    report = next(p for p in (echo_reports / "94-echo-fixture").glob("*.html")
+                  if ".code." not in p.name and ".failed." not in p.name)
+    injected = tmp_path / "injected.html"
+    injected.write_text(report.read_text(encoding="utf-8").replace(
+        "<main>", "<main><script>alert('through')</script><img src='https://example.org/x.png' "
+        "onerror=\"alert('handler')\"><a id=j href=\"javascript:alert('link')\">j</a>", 1))
+    context = browser.new_context()
+    requests, dialogs = [], []
+    context.route("**/*", lambda route, request: (requests.append(request.url), route.abort()
+                                                  if not request.url.startswith(("file:", "data:"))
+                                                  else route.continue_()))
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(injected.as_uri())
+    page.click("#j")
+    page.wait_for_timeout(300)
+    context.close()
+    assert dialogs == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+
+
+def test_pages_fit_1000_px_and_print(browser, reports_dir):
+    """No page scrolls sideways at 1,000 px (wide tables scroll inside their output), every image
+    says what it shows, and print hides the navigation and keeps figures within the page."""
+    for path in _pages(reports_dir):
+        seen = _open(browser, path, width=1000)
+        assert seen["page_width"] <= 1000, (path.name, seen["page_width"])
+        for image in seen["images"]:
+            assert image["alt"] and "No description" not in image["alt"], (path.name, image)
+            if path.name != "index.html":
+                assert image["alt"].startswith("Chart"), image["alt"]
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto((reports_dir / "01-explore-strike-record" / "ci.html").as_uri())
+    page.emulate_media(media="print")
+    hidden = page.evaluate("getComputedStyle(document.querySelector('.airdef-nav')).display")
+    widest = page.evaluate("Math.max(...Array.from(document.images).map(i => i.getBoundingClientRect().right))")
+    pdf = page.pdf(format="A4")
+    context.close()
+    assert hidden == "none" and widest <= 1000 and pdf[:4] == b"%PDF"

@@ -315,3 +315,210 @@ def test_editing_a_scenario_or_claims_file_changes_the_inputs_fingerprint(tmp_pa
     assert edited != before
     (claims / "d.yaml").write_text("claims: []\n")
     assert dependencies.inputs_fingerprint((scenarios, claims)) not in {before, edited}
+
+
+SLOW = "93-slow-fixture"
+ECHO = "94-echo-fixture"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("runner")
+def test_a_report_with_a_damaged_file_is_not_fresh_and_any_set_label_is_listed(
+    notebooks, tmp_path, stable_package
+):
+    out = tmp_path / "reports"
+    path = notebooks / f"{SLOW}.ipynb"
+    # A label with dots and '=' (the override of a float): listed in the index, not "missing".
+    first = runner.run_reports([path], overrides=["seconds=0.25"], output_dir=out)
+    (result,) = first.results
+    assert result.status == "ok" and result.set_name.startswith("default+seconds=0.25-")
+    label = result.set_name
+    summary = json.loads((out / SLOW / f"{label}.summary.json").read_text())
+    assert set(summary["report"]["files"]) == {".html", ".code.html", ".ipynb"}
+    index = (out / "index.html").read_text()
+    assert f'id="{SLOW}--{label}"' in index and ">missing<" not in index
+    assert [r.status for r in runner.run_reports([path], overrides=["seconds=0.25"],
+                                                 output_dir=out).results] == ["cached"]
+    # Each file damaged in turn: the index says so, and the runner reruns the report.
+    for suffix, damage in ((".ipynb", "truncate"), (".html", "empty"), (".code.html", "replace")):
+        target = out / SLOW / f"{label}{suffix}"
+        data = target.read_bytes()
+        target.write_bytes({"truncate": data[: len(data) // 2], "empty": b"",
+                            "replace": data.replace(b"Slow fixture", b"Slow fixturE")}[damage])
+        from analysis.reporting.index import write_index
+
+        write_index(out)
+        assert "DAMAGED" in (out / "index.html").read_text(), suffix
+        (again,) = runner.run_reports([path], overrides=["seconds=0.25"], output_dir=out).results
+        assert again.status == "ok", (suffix, again)
+        assert target.read_bytes() == data or target.stat().st_size > 0
+        assert "DAMAGED" not in (out / "index.html").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("runner")
+def test_failures_quote_one_line_and_no_machine_path(notebooks, tmp_path):
+    out = tmp_path / "reports"
+    secret = tmp_path / "secrets" / "passwords.txt"
+    secret.parent.mkdir()
+    secret.write_text("".join(f"user{i}:secret-{i}:/home/user{i}:/bin/sh\n" for i in range(200)))
+    outcome = runner.run_reports([notebooks / f"{ECHO}.ipynb"], output_dir=out,
+                                 overrides=["fail=true", f"path={secret}", "text=x"])
+    (failed,) = outcome.failed
+    assert failed.set_name.startswith("default+fail=True,path=passwords.txt,text=x-")
+    assert "user199:secret-199" in failed.message and "user0:" not in failed.message  # its last line
+    shared = [out / "index.html", *(out / ECHO).glob("*.failed.*"), *(out / ECHO).glob("*.status.json")]
+    assert len(shared) == 4
+    for page in shared:
+        text = page.read_text()
+        assert text.count("secret-") <= 14, page.name  # a few lines at most, never the file
+        for machine in (str(tmp_path), str(PROJECT_ROOT), sys.prefix, str(Path.home()) + "/"):
+            assert machine not in text, (page.name, machine)
+
+
+def _descendants(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def _alive(pids: list[int]) -> list[int]:
+    import psutil
+
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.Error:
+            pass
+    return alive
+
+
+def _start_reports(notebooks: Path, out: Path) -> subprocess.Popen:
+    """`report --all --jobs 2` on the slow fixture (two sets) and the runner fixture, waiting until
+    both workers run a kernel."""
+    command = [sys.executable, "-m", "analysis", "report", str(notebooks / f"{SLOW}.ipynb"),
+               str(notebooks / f"{RUNNER}.ipynb"), "--all", "--jobs", "2", "--force",
+               "--output-dir", str(out)]
+    run = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, "CI": "true"},
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(list((out / SLOW).glob(".*.running.ipynb"))) < 2 or len(_descendants(run.pid)) < 4:
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        time.sleep(0.2)
+    time.sleep(1.0)  # the kernels are busy in the slow cell
+    return run
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("runner")
+def test_ctrl_c_stops_report_all_jobs_2_within_seconds(notebooks, tmp_path):
+    import signal
+
+    out = tmp_path / "reports"
+    run = _start_reports(notebooks, out)
+    processes = _descendants(run.pid)
+    run.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    stdout, stderr = run.communicate(timeout=60)
+    stopped_after = time.monotonic() - started
+    assert run.returncode == 130 and stopped_after < 10, (stopped_after, stderr)
+    assert "Traceback" not in stderr and "Traceback" not in stdout
+    assert stderr.strip().splitlines()[-1].startswith(f"interrupted: stopped {SLOW}/"), stderr
+    time.sleep(1.5)  # kernels notice a dead parent within a second
+    assert _alive(processes) == [], "worker or kernel processes outlived the runner"
+    leftovers = [p.name for p in out.rglob(".*") if p.name.endswith((".running.ipynb", ".tmp"))]
+    assert leftovers == []
+    for set_name in ("default", "ci"):
+        status = json.loads((out / SLOW / f"{set_name}.status.json").read_text())
+        assert status["status"] == "interrupted"
+    index = (out / "index.html").read_text()
+    assert "The last run was interrupted" in index and f"{SLOW}/default" in index
+    last_run = json.loads((out / "last-run.json").read_text())
+    assert sorted(last_run["not_run"]) == [f"{RUNNER}/ci", f"{RUNNER}/default"]
+    assert f"Not run: {RUNNER}/" in index
+
+    # The runner killed outright (no chance to clean up): its workers and kernels end too, and
+    # remove their temporary notebooks.
+    run = _start_reports(notebooks, out)
+    processes = _descendants(run.pid)
+    run.kill()
+    run.communicate(timeout=30)
+    deadline = time.monotonic() + 15
+    while (_alive(processes) or list(out.rglob(".*.running.ipynb"))) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _alive(processes) == [] and list(out.rglob(".*.running.ipynb")) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_sweep_and_it_resumes(tmp_path):
+    import signal
+
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("scenario: baseline\nruns: 20000\ngrid:\n"
+                    "  threats.ballistic.per_day: [1.0, 2.0, 3.0, 4.0]\n"
+                    "  interceptors.pac3_mse.deliveries_per_month: [10, 20, 40, 80]\n")
+    output = tmp_path / "sweep.parquet"
+    command = [sys.executable, "-m", "analysis", "sweep", str(grid), "-o", str(output),
+               "--scheduler", "processes", "--workers", "2"]
+    run = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    deadline = time.monotonic() + 120
+    while len(_descendants(run.pid)) < 3:  # the Dask workers are up
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        time.sleep(0.2)
+    time.sleep(3.0)
+    processes = _descendants(run.pid)
+    run.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    stdout, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130 and time.monotonic() - started < 15, stderr
+    assert "Traceback" not in stderr
+    time.sleep(1.0)
+    assert _alive(processes) == []
+    assert not output.exists()  # no half table; finished points wait in the parts folder
+
+
+
+def test_the_template_ships_where_nbconvert_looks_for_templates():
+    """A regular install copies the template into share/jupyter/nbconvert/templates/airdef."""
+    import tomllib
+
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    shipped = config["tool"]["setuptools"]["data-files"]["share/jupyter/nbconvert/templates/airdef"]
+    folder = PROJECT_ROOT / "analysis" / "reporting" / "templates" / "airdef"
+    assert sorted(shipped) == sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in folder.iterdir())
+
+
+@pytest.mark.slow
+def test_nbconvert_by_hand_gives_the_same_safe_page(tmp_path):
+    """`jupyter nbconvert --to html --template airdef` on an executed notebook, as a user would
+    run it after papermill: the project's sanitising preprocessor and policy apply."""
+    import nbformat
+
+    notebook = nbformat.read(FIXTURES / f"{ECHO}.ipynb", as_version=4)
+    notebook.cells[3].outputs = [
+        nbformat.v4.new_output("display_data", data={
+            "text/markdown": "**x** [y](javascript:alert(1)) <img src=x onerror=alert(2)>",
+            "text/plain": "<Markdown>"}),
+        nbformat.v4.new_output("display_data", data={"application/javascript": "alert(3)"}),
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="},
+                               metadata={"image/png": {"alt": "Chart: a line."}}),
+    ]
+    path = tmp_path / "by-hand.ipynb"
+    nbformat.write(notebook, path)
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--template", "airdef", "--no-input",
+         str(path)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Alternative text is missing" not in done.stderr
+    html = (tmp_path / "by-hand.html").read_text()
+    assert "Content-Security-Policy" in html and "<script" not in html
+    assert "javascript:" not in html and "onerror" not in html and "alert(3)" not in html
+    assert 'alt="Chart: a line."' in html and "<strong>x</strong>" in html

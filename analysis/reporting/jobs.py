@@ -42,7 +42,7 @@ from analysis.reporting.parameters import (
     resolve_notebook,
     validate_overrides,
 )
-from analysis.reporting.sanitize import shareable_path, short_message
+from analysis.reporting.sanitize import scrub_paths, short_message
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 # The files of a report the summary vouches for (size and sha256), besides the summary itself.
@@ -145,7 +145,10 @@ def parse_overrides(notebook: Path, pairs: Sequence[str]) -> dict[str, Any]:
 
 
 def _override_label(overrides: Mapping[str, Any]) -> str:
-    text = ",".join(f"{k}={v}" for k, v in sorted(overrides.items()) if k != "record")
+    """The set name of a run with `-p` overrides: readable, file-name safe, and unique (a digest);
+    a path shows as its file name, as everywhere in shared files."""
+    text = ",".join(f"{k}={scrub_paths(v) if isinstance(v, str) else v}"
+                    for k, v in sorted(overrides.items()) if k != "record")
     label = re.sub(r"[^A-Za-z0-9_.=,-]+", "_", text)[:60]
     digest = hashlib.sha256(json.dumps(overrides, sort_keys=True, default=str).encode()).hexdigest()
     return f"{label}-{digest[:6]}" if label else digest[:8]
@@ -291,7 +294,7 @@ def shown_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
         if key == "record" and value:
             value = Path(str(value)).name
         elif isinstance(value, str):
-            value = shareable_path(value)
+            value = scrub_paths(value)  # a path, or paths in a list ("baseline, /x/y.yaml")
         shown[key] = value
     return shown
 

@@ -113,11 +113,18 @@ def shareable_path(path: str | os.PathLike[str]) -> str:
     return Path(text).name or text
 
 
+_ANSI_CODE = re.compile(r"(\x1b\[[0-9;]*[A-Za-z])")  # colours in tracebacks: "\x1b[0;32m/path"
+
+
 def scrub_paths(text: str) -> str:
     """Every absolute path in `text` made shareable (project-relative, else the file name)."""
     if "/" not in text:
         return text
-    return _ABSOLUTE_PATH.sub(lambda m: shareable_path(m.group(0).rstrip("/")), text)
+    parts = _ANSI_CODE.split(text)  # odd items are colour codes: a path may follow one directly
+    return "".join(
+        part if index % 2 else _ABSOLUTE_PATH.sub(lambda m: shareable_path(m.group(0).rstrip("/")), part)
+        for index, part in enumerate(parts)
+    )
 
 
 def scrub_paths_in(value: Any) -> Any:
