@@ -190,9 +190,9 @@ def shareable_outputs(outputs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
             data = dict(output.get("data", {}))
             shown: dict[str, Any] = {}
             if "text/markdown" in data:
-                shown["text/html"] = markdown_html(_text(data["text/markdown"]))
+                shown["text/html"] = scrub_paths(markdown_html(_text(data["text/markdown"])))
             elif "text/html" in data:
-                shown["text/html"] = clean_html(_text(data["text/html"]))
+                shown["text/html"] = scrub_paths(clean_html(_text(data["text/html"])))
             for kind_ in ("image/png", "image/jpeg"):
                 if kind_ in data:
                     shown[kind_] = data[kind_]
