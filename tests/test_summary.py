@@ -20,7 +20,7 @@ def test_summary_json_is_strict_even_with_nan_numpy_and_timestamps():
     data = json.loads(text)
     assert data["figures"][0] == {
         "name": "rate", "value": 0.8, "low": 0.7, "high": None, "unit": "share",
-        "interval": "95% Wilson", "note": "", "qualifier": "",
+        "interval": "95% Wilson", "note": "", "qualifier": "", "label": "",
     }
     assert data["extra"]["rates"] == [None, 0.5, 3]
     assert data["extra"]["when"].startswith("2025-10-11")
