@@ -314,7 +314,13 @@ def _progress(total: int, initial: int, show: bool | None) -> Any:
 
 
 def _local_cluster(workers: int) -> Any:
-    """A LocalCluster with every socket, the dashboard included, on loopback and random ports."""
+    """A LocalCluster with every socket, the dashboard included, on loopback and random ports.
+
+    The workers log nothing below CRITICAL: on Ctrl-C the scheduler goes first and busy workers
+    would print tracebacks of failed heartbeats into the terminal; a point's own failure still
+    comes back as its row."""
+    import logging
+
     from dask.distributed import LocalCluster
 
     return LocalCluster(
@@ -324,6 +330,7 @@ def _local_cluster(workers: int) -> Any:
         host="127.0.0.1",
         dashboard_address="127.0.0.1:0",
         scheduler_port=0,
+        silence_logs=logging.CRITICAL,
     )
 
 
