@@ -144,18 +144,19 @@ def test_screenshot_renders(browser, reports_dir):
 
 def _payload(where: str) -> str:
     """Text that runs script or loads something in a page that shows it unescaped; `where` marks
-    which input it came through, so the test can tell it reached the page."""
-    return (f"MARK-{where} <script>alert('{where}-s')</script> <img src=x onerror=alert('{where}-i')>"
-            f" <svg onload=alert('{where}-v')></svg> [link](javascript:alert('{where}-j'))"
-            f" <iframe src=https://example.org/{where}></iframe>"
-            f" <style>@import url(https://example.org/{where}.css)</style> END-{where}")
+    which input it came through, so the test can tell it reached the page (under 200 characters,
+    within the length limits of the input schemas)."""
+    return (f"MARK-{where} <script>alert(1)</script><img src=x onerror=alert(2)><svg onload=alert(3)>"
+            f"[l](javascript:alert(4))<iframe src=//a.b><style>@import url(//a.b)</style>END-{where}")
 
 
-PATHS = ("claims-title", "claims-text", "claims-id", "scenario-name", "scenario-description",
-         "interceptor", "layer", "record-model", "record-target", "record-source", "catalogue", "parameter")
-# The inputs the reports show today (the others are fed in too, and must not run if they ever are).
-SHOWN = {"claims-text", "claims-id", "scenario-name", "scenario-description", "interceptor", "layer",
-         "record-model", "catalogue"}  # parameter values: the echo fixture below
+PATHS = ("claims-title", "claims-text", "claims-source", "claims-id", "scenario-name",
+         "scenario-description", "scenario-period", "interceptor", "layer", "record-model",
+         "record-target", "record-source", "catalogue", "parameter")
+# The inputs the reports show today, as data or in the error that refuses them (the others are fed
+# in too, and must not run if a report ever shows them). Parameter values: the echo fixture below.
+SHOWN = {"claims-text", "claims-id", "scenario-name", "scenario-description", "interceptor",
+         "record-model", "catalogue"}
 PASSWD_ENTRY = r"\b\w[\w-]*:x:\d+:\d+:"
 
 
@@ -164,74 +165,89 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
-def _hostile_inputs(directory: Path, record_path: Path, catalogue_path: Path) -> dict[str, Path]:
-    """A record, catalogue, claims file and scenario with a payload in every text field."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with record_path.open(newline="", encoding="utf-8") as handle:
+def _write_yaml(path: Path, data: dict) -> Path:
+    path.write_text(yaml.dump(data, Dumper=_NoAliases, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _hostile_csv(source: Path, target: Path, change) -> Path:
+    with source.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     fields = list(rows[0])
-    for row, where in zip(rows[:40:10], ("record-model", "record-model", "record-target", "record-source"),
-                          strict=True):
-        column = {"record-model": "model", "record-target": "target", "record-source": "source"}[where]
-        row[column] = _payload(where)
-    record = directory / "missile_attacks_daily_hostile.csv"
-    with record.open("w", newline="", encoding="utf-8") as handle:
+    rows = change(rows, fields)
+    with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
-    with catalogue_path.open(newline="", encoding="utf-8") as handle:
-        catalogue_rows = list(csv.DictReader(handle))
-    catalogue_fields = list(catalogue_rows[0])
-    catalogue_rows.append({**dict.fromkeys(catalogue_fields, ""), "model": _payload("record-model"),
-                           "category": _payload("catalogue")})
-    catalogue = directory / "missiles_and_uavs_hostile.csv"
-    with catalogue.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=catalogue_fields)
-        writer.writeheader()
-        writer.writerows(catalogue_rows)
+    return target
 
+
+def _hostile_inputs(directory: Path, record_path: Path, catalogue_path: Path) -> dict[str, Path]:
+    """A record and catalogue with payloads in their text fields; claims files and scenarios with
+    payloads in the fields their schemas accept as text, and in names they must refuse."""
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def record_rows(rows, fields):
+        for row, column, where in ((rows[0], "model", "record-model"), (rows[10], "model", "record-model"),
+                                   (rows[20], "target", "record-target"), (rows[30], "source", "record-source")):
+            row[column] = _payload(where)
+        return rows
+
+    def catalogue_rows(rows, fields):
+        return [*rows, {**dict.fromkeys(fields, ""), "model": _payload("record-model"),
+                        "category": _payload("catalogue")}]
+
+    inputs = {
+        "record": _hostile_csv(record_path, directory / "missile_attacks_daily_hostile.csv", record_rows),
+        "catalogue": _hostile_csv(catalogue_path, directory / "missiles_and_uavs_hostile.csv", catalogue_rows),
+    }
     claims = yaml.safe_load(CLAIMS.read_text(encoding="utf-8"))
     claims["title"] = _payload("claims-title")
     for claim in claims["claims"]:
-        claim["text"] = _payload("claims-text") + " " + claim["text"]
-    claims["claims"][0]["id"] = _payload("claims-id")
-    claims_path = directory / "hostile-claims.yaml"
-    claims_path.write_text(yaml.dump(claims, Dumper=_NoAliases, sort_keys=False, allow_unicode=True))
+        claim["text"] = f"{_payload('claims-text')} {claim['text']}"
+    for source in (claims.get("sources") or {}).values():
+        if isinstance(source, dict):
+            source["said_by"] = _payload("claims-source")
+    inputs["claims"] = _write_yaml(directory / "hostile-claims.yaml", claims)
+    claims["claims"][0]["id"] = _payload("claims-id")  # an id is a name: refused, or shown as text
+    inputs["claims-id"] = _write_yaml(directory / "hostile-claims-id.yaml", claims)
 
     scenario = yaml.safe_load((SCENARIO_DIR / "baseline.yaml").read_text(encoding="utf-8"))
     scenario["name"] = _payload("scenario-name")
     scenario["description"] = _payload("scenario-description")
-    hostile_interceptor = _payload("interceptor")
-    scenario["interceptors"][hostile_interceptor] = scenario["interceptors"].pop("pac3_mse")
+    if "period" in scenario:
+        scenario["period"] = _payload("scenario-period")
+    inputs["scenario"] = _write_yaml(directory / "hostile-scenario.yaml", scenario)
+    named = _payload("interceptor")
+    scenario["interceptors"] = {(named if k == "pac3_mse" else k): v for k, v in scenario["interceptors"].items()}
     for layer in scenario["layers"]:
         if layer.get("interceptor") == "pac3_mse":
-            layer["interceptor"] = hostile_interceptor
+            layer["interceptor"] = named
     scenario["layers"][0]["name"] = _payload("layer")
-    scenario_path = directory / "hostile-scenario.yaml"
-    scenario_path.write_text(yaml.dump(scenario, Dumper=_NoAliases, sort_keys=False, allow_unicode=True))
-    return {"record": record, "catalogue": catalogue, "claims": claims_path, "scenario": scenario_path}
+    inputs["scenario-names"] = _write_yaml(directory / "hostile-scenario-names.yaml", scenario)
+    return inputs
 
 
 @pytest.fixture(scope="module")
 def hostile_reports(record_path, catalogue_path, tmp_path_factory) -> Path:
-    """Notebooks 01 to 05 (ci sets) run on hostile inputs, and runs that fail on hostile parameters."""
+    """Notebooks 01, 03, 04 and 05 (ci sets) run on hostile inputs; runs that fail on them."""
     out = tmp_path_factory.mktemp("hostile-reports")
     inputs = _hostile_inputs(tmp_path_factory.mktemp("hostile-inputs"), record_path, catalogue_path)
     runs = [
         (["01-explore-strike-record"], []),
         (["03-check-article-claims"], [f"claims={inputs['claims']}"]),
-        (["04-model-interceptor-depletion"], [f"scenario={inputs['scenario']}"]),
-        (["05-assess-sustainability"], [f"scenarios=baseline, {inputs['scenario']}"]),
+        (["03-check-article-claims"], [f"claims={inputs['claims-id']}"]),
         (["03-check-article-claims"], ["claims=/etc/passwd"]),
+        (["04-model-interceptor-depletion"], [f"scenario={inputs['scenario']}"]),
+        (["04-model-interceptor-depletion"], [f"scenario={inputs['scenario-names']}"]),
+        (["05-assess-sustainability"], [f"scenarios=baseline, {inputs['scenario']}"]),
     ]
     outcomes = {}
     for notebooks, overrides in runs:
         outcome = runner.run_reports(notebooks, set_name="ci", overrides=overrides, record=inputs["record"],
                                      output_dir=out, force=True)
-        outcomes[(notebooks[0], tuple(overrides))] = outcome
-    (out / "outcomes.json").write_text(json.dumps(
-        {f"{k[0]} {' '.join(k[1])[:80]}": [(r.status, r.message[:300]) for r in v.results]
-         for k, v in outcomes.items()}, indent=1))
+        outcomes[f"{notebooks[0]} {' '.join(overrides)}"] = [(r.status, r.message) for r in outcome.results]
+    (out / "outcomes.json").write_text(json.dumps(outcomes, indent=1))
     return out
 
 
@@ -251,8 +267,14 @@ def test_hostile_inputs_run_no_script_and_load_nothing(browser, hostile_reports)
             assert machine not in html, (path.name, machine)
         # -p claims=/etc/passwd: the error quotes at most a line's worth of it, never the file.
         assert len(set(re.findall(PASSWD_ENTRY, html))) <= 8, path.name
-    outcomes = (hostile_reports / "outcomes.json").read_text()
+    outcomes = json.loads((hostile_reports / "outcomes.json").read_text())
     assert SHOWN - reached == set(), f"{SHOWN - reached} reached no page; outcomes: {outcomes}"
+    # The valid hostile inputs made reports; the input that must fail (the passwd file) failed.
+    statuses = {run: [status for status, _ in results] for run, results in outcomes.items()}
+    assert statuses["01-explore-strike-record "] == ["ok"]
+    assert [v for k, v in statuses.items() if "hostile-claims.yaml" in k] == [["ok"]]
+    assert [v for k, v in statuses.items() if "hostile-scenario.yaml" in k] == [["ok"], ["ok"]]
+    assert [v for k, v in statuses.items() if "passwd" in k] == [["failed"]]
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +309,7 @@ def test_payloads_in_every_display_path_stay_text(browser, echo_reports):
     report = next(p for p in pages if p.name.endswith("-0.html") or (p.name.endswith(".html") and
                   ".code." not in p.name and ".failed." not in p.name and p.name != "index.html"))
     text = _open(browser, report)["text"]
-    assert "<script>alert('parameter-s')</script>" in text  # shown, as text, in the table
+    assert "<script>alert(1)</script><img src=x onerror=alert(2)>" in text  # shown, as text, in the table
 
 
 def test_the_policy_stops_a_script_that_got_through(browser, echo_reports, tmp_path):
