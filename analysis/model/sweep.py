@@ -319,19 +319,27 @@ def _local_cluster(workers: int) -> Any:
     The workers log nothing below CRITICAL: on Ctrl-C the scheduler goes first and busy workers
     would print tracebacks of failed heartbeats into the terminal; a point's own failure still
     comes back as its row."""
+    import atexit
     import logging
 
     from dask.distributed import LocalCluster
+    from distributed.deploy import spec
 
-    return LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-        scheduler_port=0,
-        silence_logs=logging.CRITICAL,
-    )
+    try:
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            scheduler_port=0,
+            silence_logs=logging.CRITICAL,
+        )
+    except KeyboardInterrupt:
+        # Ctrl-C while the cluster starts: Dask's exit hook would try to close the half-started
+        # cluster and print a traceback; its worker processes end with this one anyway.
+        atexit.unregister(spec.close_clusters)
+        raise
 
 
 def run_sweep(
