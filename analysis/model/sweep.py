@@ -319,26 +319,36 @@ def _local_cluster(workers: int) -> Any:
     The workers log nothing below CRITICAL: on Ctrl-C the scheduler goes first and busy workers
     would print tracebacks of failed heartbeats into the terminal; a point's own failure still
     comes back as its row."""
-    import atexit
     import logging
 
     from dask.distributed import LocalCluster
-    from distributed.deploy import spec
 
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+        scheduler_port=0,
+        silence_logs=logging.CRITICAL,
+    )
+
+
+@contextlib.contextmanager
+def _quiet_when_interrupted() -> Any:
+    """Ctrl-C stops a distributed sweep with one line: what the interruption cuts short in Dask's
+    threads and exit hook (a half-started cluster, a nanny's start) would print tracebacks."""
     try:
-        return LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-            scheduler_port=0,
-            silence_logs=logging.CRITICAL,
-        )
+        yield
     except KeyboardInterrupt:
-        # Ctrl-C while the cluster starts: Dask's exit hook would try to close the half-started
-        # cluster and print a traceback; its worker processes end with this one anyway.
-        atexit.unregister(spec.close_clusters)
+        import atexit
+        import logging
+
+        from distributed.deploy import spec
+
+        for name in ("asyncio", "distributed", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        atexit.unregister(spec.close_clusters)  # its worker processes end with this one anyway
         raise
 
 
@@ -421,6 +431,20 @@ def run_sweep(
 
 
 def _run_distributed(
+    grid: Grid,
+    todo: list[int],
+    keys: list[str],
+    scheduler: str,
+    workers: int,
+    evaluator: Evaluator | None,
+    finish: Callable[[int, dict[str, Any]], None],
+    on_dashboard: Callable[[str], None] | None,
+) -> str | None:
+    with _quiet_when_interrupted():
+        return _run_on_cluster(grid, todo, keys, scheduler, workers, evaluator, finish, on_dashboard)
+
+
+def _run_on_cluster(
     grid: Grid,
     todo: list[int],
     keys: list[str],
