@@ -12,12 +12,14 @@ from matplotlib.figure import Figure
 
 from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style
 
-MODEL_STYLES = {  # colour and marker of each candidate model, the same in every figure
+# Colour and marker of each candidate model, the same in every figure; Okabe-Ito colours (no
+# red/green pair) and a distinct marker each, so the models stay apart in any colour vision.
+MODEL_STYLES = {
     "naive": ("0.35", "o"),
-    "moving-average": ("#8172B3", "s"),
-    "nb-trend": ("#55A868", "^"),
-    "ets": ("#DA8BC3", "D"),
-    "combined": ("#CCB974", "v"),
+    "moving-average": ("#CC79A7", "s"),  # reddish purple
+    "nb-trend": ("#009E73", "^"),  # bluish green
+    "ets": ("#56B4E9", "D"),  # sky blue
+    "combined": ("#E69F00", "v"),  # orange
 }
 BANDS = (("q05", "q95", 0.15, "90%"), ("q10", "q90", 0.22, "80%"), ("q25", "q75", 0.32, "50%"))
 UNIT = {"month": "month", "week": "week", "day": "day"}
