@@ -35,7 +35,17 @@ TIDY_COUNTS: tuple[str, ...] = (
 
 
 class RecordWarning(UserWarning):
-    """Something in the record the loader handled but the reader should know (e.g. unknown model)."""
+    """Something in the record the loader handled but the reader should know (e.g. unknown model).
+
+    Raised at the record's file and line (`warn_at`), not at a line of this package, so that every
+    formatter (the command line's `warning: FILE:LINE: message`, pytest's, IPython's) names them.
+    """
+
+
+def warn_at(message: str, path: str | os.PathLike[str], line: int) -> None:
+    """Warn (RecordWarning) about `line` of the record file `path`."""
+    warnings.warn_explicit(message, RecordWarning, filename=str(path), lineno=int(line),
+                           module=__name__)
 
 
 
@@ -84,8 +94,8 @@ def load_record(
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = cached
     else:
-        for message in cached.attrs.get("warnings", []):
-            warnings.warn(message, RecordWarning, stacklevel=2)
+        for message, line in cached.attrs.get("warnings", []):
+            warn_at(message, record_path, line)
     result = cached.copy()
     result.attrs = {k: (list(v) if isinstance(v, list) else v) for k, v in cached.attrs.items()}
     return result
@@ -109,7 +119,7 @@ def _load(record_path: Path, catalogue_path: Path) -> pd.DataFrame:
 
     tidy = tidy_frame(raw, lines)
     notes: list[str] = []
-    messages: list[str] = []
+    messages: list[tuple[str, int]] = []  # (message, line of the record) of each RecordWarning
     if blank_lines:
         notes.append(f"skipped {blank_lines} blank line(s)")
     notes.extend(problem.describe() for problem in result.warnings)
@@ -124,23 +134,24 @@ def _load(record_path: Path, catalogue_path: Path) -> pd.DataFrame:
         rows = tidy.loc[tidy["model"] == name, "line"]
         hint = categories.get(name)
         message = (
-            f"{record_path}: model '{name}' (line {rows.iloc[0]}, {len(rows)} row(s)) is not in the "
-            "project's class table (analysis/weapon_classes.csv): counted as unknown"
+            f"model '{name}' ({len(rows)} row(s) from this line) is not in the project's class "
+            "table (analysis/record/weapon_classes.csv): counted as unknown"
             + (f"; the catalogue files it as '{hint}'" if hint else "")
         )
-        messages.append(message)
+        messages.append((message, int(rows.iloc[0])))
     missing_model = tidy["model"].isna()
     if missing_model.any():
-        messages.append(
-            f"{record_path}: {int(missing_model.sum())} row(s) without a model (first at line "
-            f"{tidy.loc[missing_model, 'line'].iloc[0]}): counted as unknown"
-        )
-    for message in messages:
-        warnings.warn(message, RecordWarning, stacklevel=3)
+        messages.append((
+            f"{int(missing_model.sum())} row(s) without a model, the first on this line: counted "
+            "as unknown",
+            int(tidy.loc[missing_model, "line"].iloc[0]),
+        ))
+    for message, line in messages:
+        warn_at(message, record_path, line)
     tidy.attrs = {
         "record_path": str(record_path),
         "catalogue_path": str(catalogue_path),
-        "notes": notes + messages,
+        "notes": notes + [f"{record_path}:{line}: {message}" for message, line in messages],
         "warnings": messages,
     }
     return tidy

@@ -17,6 +17,17 @@ from analysis.errors import RecordError, RecordNotFoundError
 RECORD_GLOB = "missile_attacks_daily*.csv"
 CATALOGUE_PREFIX = "missiles_and_uavs"
 
+# The synthetic sample record shipped with the project (data/sample/README.md): made up in the
+# record's schema so that a fresh clone can run every notebook. Never read unless asked for.
+SAMPLE_DIR = paths.DATA_DIR / "sample"
+SAMPLE_RECORD = SAMPLE_DIR / "missile_attacks_daily_sample.csv"
+SAMPLE_CATALOGUE = SAMPLE_DIR / "missiles_and_uavs_sample.csv"
+
+
+def is_sample_record(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is the synthetic sample record (by its file name, so a copy still counts)."""
+    return Path(path).name == SAMPLE_RECORD.name
+
 
 def resolve_record_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The attack file to read: `path`, else $AIRDEF_RECORD, else the newest fetched copy.
