@@ -92,3 +92,66 @@ def test_fast_coverage_study_the_chosen_interval_holds_and_the_old_one_does_not(
         # the quasi-binomial interval the project used before falls short on the same records
         assert summary[("quasi-binomial Wilson (before)", waves)]["mean_coverage"] < target
     assert summary[("binomial (Wilson)", 30)]["mean_coverage"] < 0.85
+
+
+# --------------------------------------------------------------------------- built on it
+
+
+@pytest.mark.parametrize(("a", "m", "b", "n", "low", "high"), [
+    # Newcombe (1998), Statistics in Medicine 17:873-890, table II, method 10 (score, no correction).
+    (56, 70, 48, 80, 0.0524, 0.3339),
+    (9, 10, 3, 10, 0.1705, 0.8090),
+    (6, 7, 2, 7, 0.0582, 0.8062),
+    (5, 56, 0, 29, -0.0381, 0.1926),
+    (0, 10, 0, 20, -0.1611, 0.2775),
+    (10, 10, 0, 20, 0.6791, 1.0000),
+])
+def test_difference_interval_matches_newcombes_published_examples(a, m, b, n, low, high):
+    from analysis.stats.intervals import difference_interval
+    from analysis.stats.rates import binomial_interval
+
+    first, second = binomial_interval(a, m), binomial_interval(b, n)
+    assert difference_interval(a / m, *first, b / n, *second) == pytest.approx((low, high), abs=5e-5)
+    assert np.isnan(difference_interval(a / m, np.nan, np.nan, b / n, *second)).all()
+
+
+def test_difference_of_two_periods_holds_its_level_when_attacks_vary():
+    """Two periods of attacks whose sizes vary by a factor of e either way and whose shares spread
+    from night to night: Newcombe's difference on the cluster intervals covers the true change."""
+    from analysis.stats.intervals import difference_interval
+
+    rng = np.random.default_rng(20251011)
+    runs = 400
+    for mean, spread, waves, size in ((0.87, 0.5, 60, 150), (0.30, 0.7, 15, 6), (0.85, 0.5, 15, 300)):
+        later = mean + 0.05
+        truth = [float(special.expit(special.logit(m) + spread * rng.standard_normal(400_000)).mean())
+                 for m in (later, mean)]
+        periods = []
+        for share in (later, mean):
+            n = np.maximum(1, np.round(rng.lognormal(np.log(size), 1.0, (runs, waves))))
+            p = special.expit(special.logit(share) + spread * rng.standard_normal((runs, waves)))
+            k = rng.binomial(n.astype(int), p).astype(float)
+            low, high, _ = cluster_interval(k, n)
+            periods.append((k.sum(axis=1) / n.sum(axis=1), low, high))
+        covered = sum(
+            (lambda lo, hi: lo <= truth[0] - truth[1] <= hi)(*difference_interval(
+                periods[0][0][i], periods[0][1][i], periods[0][2][i],
+                periods[1][0][i], periods[1][1][i], periods[1][2][i]))
+            for i in range(runs))
+        assert covered / runs >= 0.93, (mean, waves, size)  # 96-99% measured over 1,000 runs
+
+
+def test_mean_interval_is_students_t_not_below_zero_and_holds_its_level():
+    from analysis.stats.intervals import mean_interval
+
+    values = np.array([3.0, 5.0, 10.0, 2.0])
+    mean, low, high = mean_interval(values)
+    half = stats.t.ppf(0.975, 3) * values.std(ddof=1) / 2
+    assert mean == 5.0 and high == pytest.approx(5.0 + half) and low == 0.0  # 5 - half < 0
+    assert np.isnan(mean_interval([4.0])[1]) and np.isnan(mean_interval([])[0])
+    rng = np.random.default_rng(7)
+    covered = 0
+    for _ in range(500):  # ten large attacks, strongly skewed counts of mean 50
+        _, low, high = mean_interval(rng.negative_binomial(2, 2 / 52, 10))
+        covered += low <= 50 <= high
+    assert covered / 500 >= 0.9

@@ -1,0 +1,473 @@
+"""The questions editors ask of the latest months of the record, answered with intervals.
+
+- How did each class's interception share change, in percentage points, between two periods
+  (the last complete months against the months before, and against a year earlier)?
+- The latest complete month against the previous one and the same month a year before.
+- How many threats got through (were not reported stopped) per month and per large wave?
+- Which regions were named as targeted or hit, and how did that change?
+- What share of the Shahed-type drones were decoys, and what share was stopped with and without
+  them?
+- The monthly share of real Shaheds among the Shahed-type drones (the rest are decoys).
+
+Shares are the record's `neutralised` count over launches, national reports only, with 95%
+intervals that allow for the spread from one attack to the next (`intervals.cluster_interval`);
+a difference of two shares, in percentage points, has Newcombe's interval built on them
+(`intervals.difference_interval`). A count of attacks or of launches is a fact of the record, not
+an estimate: it is given as it is, with a range over months where it is an average.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import ParameterError
+from analysis.record.facts import RecordFacts, format_month, rounded
+from analysis.stats.intervals import cluster_interval, difference_interval, mean_interval
+from analysis.stats.rates import binomial_interval, usable_counts, wave_counts
+
+CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic")
+MISSILE_CLASSES: tuple[str, ...] = ("cruise", "ballistic", "mixed")
+CLASS_NAMES = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles",
+               "missile": "missiles"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole days of report dates, both ends included, with a name a reader knows."""
+
+    name: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    @property
+    def days(self) -> int:
+        return int((self.end - self.start).days) + 1
+
+
+def months_period(last_month: pd.Timestamp, months: int = 1) -> Period:
+    """The `months` calendar months ending with `last_month` ("February–April 2026")."""
+    last = pd.Timestamp(last_month).to_period("M")
+    first = last - (months - 1)
+    if months == 1:
+        name = format_month(last.to_timestamp())
+    elif first.year == last.year:
+        name = f"{first.to_timestamp():%B}–{format_month(last.to_timestamp())}"
+    else:
+        name = f"{format_month(first.to_timestamp())}–{format_month(last.to_timestamp())}"
+    return Period(name, first.to_timestamp(), last.to_timestamp(how="end").normalize())
+
+
+def resolve_month(text: str, facts: RecordFacts) -> pd.Timestamp:
+    """The first day of the month a report is about: `text` (YYYY-MM), or the record's latest
+    complete month when empty. A month outside the record, or its unfinished last month, is
+    refused with the months that can be asked for."""
+    latest = facts.latest_complete_month
+    first = facts.first_report.to_period("M").to_timestamp()
+    if not text:
+        chosen = latest
+    else:
+        try:
+            chosen = pd.Period(text.strip(), freq="M").to_timestamp()
+        except ValueError:
+            raise ParameterError(f"parameter month = {text!r} is not a month (YYYY-MM)") from None
+    if not first <= chosen <= latest:
+        raise ParameterError(
+            f"parameter month = {text or format_month(chosen)!r}: the record covers whole months "
+            f"from {format_month(first)} to {format_month(latest)} (data through "
+            f"{facts.data_through})")
+    return chosen
+
+
+def comparison_periods(latest_month: pd.Timestamp, months: int) -> tuple[Period, Period, Period]:
+    """(recent, the months before, a year earlier): `months` complete months to `latest_month`."""
+    last = pd.Timestamp(latest_month)
+    return (months_period(last, months),
+            months_period(last - pd.DateOffset(months=months), months),
+            months_period(last - pd.DateOffset(months=12), months))
+
+
+def class_shares(record: pd.DataFrame, period: Period,
+                 classes: tuple[str, ...] = CLASSES) -> pd.DataFrame:
+    """Per class: waves, launched, stopped (`neutralised`), `rate`, `low`, `high`, `deff` in the
+    period, national reports, rows with both counts (`cluster_interval` by wave)."""
+    counts = wave_counts(record, "neutralised", "national", "class", period.start, period.end)
+    rows = []
+    for weapon_class in classes:
+        chosen = counts.loc[counts["class"] == weapon_class]
+        k, n = chosen["counted"].to_numpy(float), chosen["launched"].to_numpy(float)
+        share, low, high, deff = cluster_interval(k, n)
+        rows.append({"class": weapon_class, "waves": len(n), "launched": int(n.sum()),
+                     "stopped": int(k.sum()), "rate": share, "low": low, "high": high,
+                     "deff": deff})
+    return pd.DataFrame(rows).set_index("class")
+
+
+def launches(record: pd.DataFrame, period: Period,
+             classes: tuple[str, ...] = (*CLASSES, "mixed")) -> pd.Series:
+    """National launches of each class in the period, every row that gives a count."""
+    rows = record.loc[(record["command"] == "national")
+                      & record["report_date"].between(period.start, period.end)]
+    launched = pd.to_numeric(rows["launched"], errors="coerce").groupby(rows["weapon_class"]).sum()
+    return launched.reindex(list(classes), fill_value=0).astype("int64")
+
+
+def compare_periods(record: pd.DataFrame, current: Period, others: list[Period],
+                    classes: tuple[str, ...] = CLASSES) -> pd.DataFrame:
+    """Each class in `current` against each of `others`: launches and the share stopped.
+
+    `record` is the tidy record with wave ids (`rates.with_wave_ids`). One row per class and
+    comparison. Columns: `class`, `period`, `compared_with`; `launched`, `launched_before` (every
+    national row with a count) and `launched_change` (relative, 0.1 = +10%); `rate`, `low`, `high`
+    and `rate_before`, `low_before`, `high_before` (the share stopped with its 95% interval that
+    allows for the night-to-night spread, `class_shares`); `change_pp` with `change_low_pp`,
+    `change_high_pp` (percentage points, Newcombe); `waves`, `waves_before`; `direction` (up,
+    down, or no clear change when the interval of the change holds 0).
+    """
+    now, launched_now = class_shares(record, current, classes), launches(record, current, classes)
+    rows = []
+    for other in others:
+        then = class_shares(record, other, classes)
+        launched_then = launches(record, other, classes)
+        for weapon_class in classes:
+            a, b = now.loc[weapon_class], then.loc[weapon_class]
+            low, high = difference_interval(a["rate"], a["low"], a["high"],
+                                            b["rate"], b["low"], b["high"])
+            change = a["rate"] - b["rate"]
+            direction = ("no clear change" if not (np.isfinite(low) and (low > 0 or high < 0))
+                         else "up" if change > 0 else "down")
+            before = int(launched_then[weapon_class])
+            rows.append({
+                "class": weapon_class, "period": current.name, "compared_with": other.name,
+                "launched": int(launched_now[weapon_class]), "launched_before": before,
+                "launched_change": (launched_now[weapon_class] / before - 1) if before else np.nan,
+                "rate": a["rate"], "low": a["low"], "high": a["high"],
+                "rate_before": b["rate"], "low_before": b["low"], "high_before": b["high"],
+                "change_pp": 100 * change, "change_low_pp": 100 * low, "change_high_pp": 100 * high,
+                "waves": a["waves"], "waves_before": b["waves"], "direction": direction,
+            })
+    table = pd.DataFrame(rows)
+    for column in ("waves", "waves_before"):
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+# --------------------------------------------------------------------------- what got through
+
+
+def _not_stopped(waves: pd.DataFrame, weapon_class: str) -> pd.Series:
+    """Launched minus neutralised of one class per wave (missing where a count is missing, never
+    below 0: one row of the record reports more stopped than launched)."""
+    launched = waves[f"{weapon_class}_launched"].astype("Float64")
+    stopped = (waves[f"{weapon_class}_destroyed"].astype("Float64")
+               + waves[f"{weapon_class}_not_reached"].astype("Float64"))
+    return (launched - stopped).clip(lower=0)
+
+
+def got_through_by_wave(waves: pd.DataFrame, start: pd.Timestamp | None = None,
+                        end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """National waves with launched and not stopped per class: drones, missiles and all.
+
+    Columns: `wave_id`, `report_date`, `launched`, `drone_launched`, `missile_launched`,
+    `drone_not_stopped`, `missile_not_stopped` (cruise, ballistic and mixed), `not_stopped`.
+    "Not stopped" is launched minus the `neutralised` count: weapons not reported shot down,
+    jammed or lost; they hit something, fell, or were not accounted for.
+    """
+    national = waves.loc[~waves["regional"].astype(bool)]
+    if start is not None:
+        national = national.loc[national["report_date"] >= start]
+    if end is not None:
+        national = national.loc[national["report_date"] <= end]
+    missile_launched = sum(national[f"{c}_launched"].astype("Float64") for c in MISSILE_CLASSES)
+    missile_not = sum(_not_stopped(national, c) for c in MISSILE_CLASSES)
+    table = pd.DataFrame({
+        "wave_id": national["wave_id"], "report_date": national["report_date"],
+        "launched": national["total_launched"].astype("Float64"),
+        "drone_launched": national["drone_launched"].astype("Float64"),
+        "missile_launched": missile_launched,
+        "drone_not_stopped": _not_stopped(national, "drone"),
+        "missile_not_stopped": missile_not,
+    })
+    table["not_stopped"] = table["drone_not_stopped"] + table["missile_not_stopped"]
+    return table.reset_index(drop=True)
+
+
+def large_attacks(by_wave: pd.DataFrame, min_size: int, periods: list[Period]) -> pd.DataFrame:
+    """Per period, the attacks of at least `min_size` drones and missiles (`got_through_by_wave`):
+    `attacks`, `mean` not stopped per attack with its 95% interval `low`, `high`, `median`
+    and `most`. Indexed by period name."""
+    large = by_wave.loc[by_wave["launched"].fillna(0) >= min_size]
+    rows = []
+    for period in periods:
+        values = large.loc[large["report_date"].between(period.start, period.end), "not_stopped"]
+        values = values.astype("Float64").dropna().to_numpy(float)
+        mean, low, high = mean_interval(values)
+        rows.append({"period": period.name, "attacks": len(values), "mean": mean, "low": low,
+                     "high": high, "median": float(np.median(values)) if len(values) else np.nan,
+                     "most": float(values.max()) if len(values) else np.nan})
+    return pd.DataFrame(rows).set_index("period")
+
+
+def got_through_by_month(by_wave: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar month of `got_through_by_wave`: waves, launched and not stopped (sums)."""
+    month = by_wave["report_date"].dt.to_period("M").dt.to_timestamp()
+    columns = ["launched", "drone_launched", "missile_launched", "drone_not_stopped",
+               "missile_not_stopped", "not_stopped"]
+    table = by_wave.groupby(month)[columns].sum(min_count=1)
+    table.insert(0, "waves", by_wave.groupby(month).size())
+    table.index.name = "month"
+    return table
+
+
+# --------------------------------------------------------------------------- places named
+
+
+def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, current: Period,
+                  before: Period, top: int = 10) -> pd.DataFrame:
+    """The places most often named in `role` (targeted or hit) in `current`, against `before`.
+
+    `places` is `analysis.record.regions.named_places` of the national rows; `wave_dates` maps
+    every national wave id to its report date. A share is the waves naming the place over the
+    waves naming any place in that role, with a Wilson interval (waves are the units); the change
+    is in percentage points (Newcombe). Columns: `place`, `waves`, `share`, `low`, `high`,
+    `waves_before`, `share_before`, `change_pp`, `change_low_pp`, `change_high_pp`; attrs hold
+    `named` and `named_before` (waves naming any place) and `waves_total`, `waves_total_before`.
+    """
+    chosen = places.loc[places["role"] == role]
+    counts, named, totals = {}, {}, {}
+    for key, period in (("now", current), ("before", before)):
+        inside = chosen.loc[chosen["report_date"].between(period.start, period.end)]
+        counts[key] = inside.groupby("place")["wave_id"].nunique()
+        named[key] = int(inside["wave_id"].nunique())
+        totals[key] = int(wave_dates.between(period.start, period.end).sum())
+    order = counts["now"].sort_values(ascending=False, kind="stable").head(top).index
+    rows = []
+    for place in order:
+        k1, k0 = int(counts["now"].get(place, 0)), int(counts["before"].get(place, 0))
+        p1 = k1 / named["now"]
+        low1, high1 = binomial_interval(k1, named["now"])
+        p0, low0, high0 = ((k0 / named["before"], *binomial_interval(k0, named["before"]))
+                           if named["before"] else (np.nan, np.nan, np.nan))
+        low, high = difference_interval(p1, low1, high1, p0, low0, high0)
+        rows.append({"place": place, "waves": k1, "share": p1, "low": low1, "high": high1,
+                     "waves_before": k0, "share_before": p0, "change_pp": 100 * (p1 - p0),
+                     "change_low_pp": 100 * low, "change_high_pp": 100 * high})
+    table = pd.DataFrame(rows, columns=["place", "waves", "share", "low", "high", "waves_before",
+                                        "share_before", "change_pp", "change_low_pp",
+                                        "change_high_pp"])
+    table.attrs.update(named=named["now"], named_before=named["before"],
+                       waves_total=totals["now"], waves_total_before=totals["before"])
+    return table
+
+
+# --------------------------------------------------------------------------- decoys and tempo
+
+
+def decoys(shahed: pd.DataFrame, period: Period) -> dict[str, float]:
+    """Decoys among the Shahed-type drones of the reports that give the real count, and the share
+    stopped with and without them.
+
+    `shahed` is `analysis.record.overview.shahed_rows` with wave ids. Decoys are the Shahed-type
+    launched minus the real Shaheds (`shahed_real`). The record does not say how many of the
+    stopped drones were decoys, so the share of real Shaheds stopped is a range: from "every decoy
+    was among those stopped" (low) to "no decoy was" (high). Keys: `launched`, `real`, `decoys`,
+    `stopped`, `waves`, `decoy_share` with `decoy_low`, `decoy_high` and `stopped_share` with
+    `stopped_low`, `stopped_high` (95%, night-to-night spread), `real_stopped_low`,
+    `real_stopped_high` (the range), `coverage` (share of the period's Shahed-type launches in
+    reports that give the real count).
+    """
+    rows = shahed.loc[shahed["report_date"].between(period.start, period.end)]
+    all_launched = float(pd.to_numeric(rows["launched"], errors="coerce").sum())
+    given = usable_counts(rows.loc[rows["shahed_real"].notna()], "neutralised")
+    result: dict[str, float] = {"launched": 0.0, "real": 0.0, "decoys": 0.0, "stopped": 0.0,
+                                "waves": 0, "coverage": 0.0}
+    nan = float("nan")
+    result.update(dict.fromkeys(("decoy_share", "decoy_low", "decoy_high", "stopped_share",
+                                 "stopped_low", "stopped_high", "real_stopped_low",
+                                 "real_stopped_high"), nan))
+    if given.empty:
+        return result
+    per_wave = pd.DataFrame({
+        "n": given["_n"], "k": given["_k"],
+        "real": np.minimum(pd.to_numeric(given["shahed_real"]).to_numpy(float), given["_n"]),
+    }).groupby(given["wave_id"].to_numpy()).sum()
+    n, k, real = per_wave["n"].to_numpy(), per_wave["k"].to_numpy(), per_wave["real"].to_numpy()
+    launched, stopped, real_total = n.sum(), k.sum(), real.sum()
+    _, decoy_low, decoy_high, _ = cluster_interval(n - real, n)
+    _, stopped_low, stopped_high, _ = cluster_interval(k, n)
+    decoy_total = launched - real_total
+    result.update(
+        launched=launched, real=real_total, decoys=decoy_total, stopped=stopped, waves=len(n),
+        coverage=launched / all_launched if all_launched else nan,
+        decoy_share=decoy_total / launched, decoy_low=decoy_low, decoy_high=decoy_high,
+        stopped_share=stopped / launched, stopped_low=stopped_low, stopped_high=stopped_high,
+    )
+    if real_total > 0:
+        result["real_stopped_low"] = max(0.0, stopped - decoy_total) / real_total
+        result["real_stopped_high"] = min(stopped, real_total) / real_total
+    return result
+
+
+def monthly_shahed_share(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per month: real Shaheds among Shahed-type launches, on the reports that give the real count.
+
+    `rows` are `analysis.record.overview.shahed_rows`, with wave ids (`rates.with_wave_ids`) if
+    the interval is to allow for the spread between waves (without them each row is its own
+    cluster). Columns: `launched_counted` (Shahed-type launched in the rows that give
+    `shahed_real`), `shahed_real`, `share` with its 95% interval `low`, `high`
+    (`cluster_interval`); `launched_all` (every Shahed-type launch of the month) and `coverage` =
+    launched_counted / launched_all. Months run from the first month with a count; a later month
+    without one has coverage 0 and NaN share. Empty if no row gives the count.
+    """
+    columns = ["launched_counted", "shahed_real", "share", "low", "high", "launched_all", "coverage"]
+    given = rows["shahed_real"].notna()
+    if not given.any():
+        return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="month"))
+    month = rows["report_date"].dt.to_period("M").dt.to_timestamp()
+    launched = rows["launched"].astype("Float64").fillna(0)
+    cluster = rows["wave_id"] if "wave_id" in rows.columns else pd.Series(rows.index, rows.index)
+    frame = pd.DataFrame({
+        "month": month, "cluster": cluster, "launched_all": launched,
+        "launched_counted": launched.where(given, 0),
+        "shahed_real": np.minimum(rows["shahed_real"].astype("Float64").fillna(0),
+                                  launched.where(given, 0)),
+    })
+    table = frame.groupby("month")[["launched_counted", "shahed_real", "launched_all"]].sum()
+    table = table.astype("int64").loc[lambda t: t.index >= month[given].min()]
+    per_wave = frame.loc[given].groupby(["month", "cluster"])[["shahed_real", "launched_counted"]].sum()
+    bounds = {m: cluster_interval(w["shahed_real"].to_numpy(float), w["launched_counted"].to_numpy(float))
+              for m, w in per_wave.groupby(level="month")}
+    nan = (np.nan,) * 4
+    table["share"] = [bounds.get(m, nan)[0] for m in table.index]
+    table["low"] = [bounds.get(m, nan)[1] for m in table.index]
+    table["high"] = [bounds.get(m, nan)[2] for m in table.index]
+    table["coverage"] = table["launched_counted"] / table["launched_all"]
+    return table[columns]
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def format_share(share: float, low: float = float("nan"), high: float = float("nan")) -> str:
+    """'87.8% (95% interval 87.2–88.4%)'; without bounds '87.8%'; missing 'not known'."""
+    if not np.isfinite(share):
+        return "not known"
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return f"{100 * share:.1f}%"
+    return f"{100 * share:.1f}% (95% interval {100 * low:.1f}–{100 * high:.1f}%)"
+
+
+def format_points(change: float, low: float, high: float) -> str:
+    """'+2.1 percentage points (95% interval +0.5 to +3.7)'."""
+    if not np.isfinite(change):
+        return "a change that cannot be computed"
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return f"{change:+.1f} percentage points"
+    return f"{change:+.1f} percentage points (95% interval {low:+.1f} to {high:+.1f})"
+
+
+STOPPED_WORDS = {"drone": "shot down or jammed", "cruise": "destroyed or failed to reach",
+                 "ballistic": "destroyed or failed to reach"}
+
+
+def describe_change(row: pd.Series) -> str:
+    """One sentence on a row of `compare_periods`: the share stopped now, before, and the change."""
+    name = CLASS_NAMES.get(row["class"], row["class"])
+    now = format_share(row["rate"], row["low"], row["high"])
+    before = format_share(row["rate_before"], row["low_before"], row["high_before"])
+    change = format_points(row["change_pp"], row["change_low_pp"], row["change_high_pp"])
+    verdict = {"up": "a rise the night-to-night spread does not explain",
+               "down": "a fall the night-to-night spread does not explain",
+               "no clear change": "within the night-to-night spread"}[row["direction"]]
+    return (f"{name.capitalize()} {STOPPED_WORDS.get(row['class'], 'stopped')}: {now} in "
+            f"{row['period']} against {before} in {row['compared_with']}, {change}: {verdict} "
+            f"({row['launched']:,} launched against {row['launched_before']:,}).")
+
+
+def describe_level(monthly: pd.DataFrame, current: Period, before: Period | None) -> str:
+    """Drones and missiles launched a month in `current`, against `before` (monthly counts of
+    `analysis.record.overview.monthly_launches`), rounded to two figures: counts, not estimates,
+    so a range over the months rather than an interval."""
+
+    def per_month(period: Period, classes: tuple[str, ...]) -> pd.Series:
+        months = monthly.loc[(monthly.index >= period.start) & (monthly.index <= period.end)]
+        return months[[c for c in classes if c in months.columns]].sum(axis=1)
+
+    drones, missiles = per_month(current, ("drone",)), per_month(current, MISSILE_CLASSES)
+    if drones.empty:
+        return ""
+    text = (f"In {current.name}, about {rounded(drones.mean()):,} drones a month were launched "
+            f"(from {rounded(drones.min()):,} to {rounded(drones.max()):,} in a month) and about "
+            f"{rounded(missiles.mean()):,} missiles a month")
+    if before is not None and not per_month(before, ("drone",)).empty:
+        earlier_drones = per_month(before, ("drone",)).mean()
+        earlier_missiles = per_month(before, MISSILE_CLASSES).mean()
+        text += (f", against about {rounded(earlier_drones):,} drones and "
+                 f"{rounded(earlier_missiles):,} missiles a month in {before.name}")
+    return text + "."
+
+
+def describe_decoys(result: dict, period: Period) -> str:
+    """The decoy share and the share stopped with and without decoys (`decoys`), in words."""
+    if not result["launched"]:
+        return ""
+    text = (f"Where the reports give it ({result['coverage']:.0%} of the Shahed-type launches of "
+            f"{period.name}), {format_share(result['decoy_share'], result['decoy_low'], result['decoy_high'])} "
+            "of the Shahed-type drones were decoys. With the decoys, "
+            f"{format_share(result['stopped_share'], result['stopped_low'], result['stopped_high'])} "
+            "were shot down or jammed")
+    if np.isfinite(result["real_stopped_low"]):
+        text += (f"; of the real Shaheds, between {100 * result['real_stopped_low']:.0f}% (if every "
+                 f"decoy was among them) and {100 * result['real_stopped_high']:.0f}% (if none was)")
+    return text + "."
+
+
+def describe_month(record: pd.DataFrame, month: Period, others: list[Period]) -> str:
+    """Drones and missiles launched in `month`, against `others`: exact counts of whole months."""
+    def counts(period: Period) -> tuple[int, int]:
+        launched = launches(record, period)
+        return int(launched["drone"]), int(launched[list(MISSILE_CLASSES)].sum())
+
+    drones, missiles = counts(month)
+    before = "; ".join(f"{p.name}: {d:,} and {m:,}" for p in others for d, m in [counts(p)])
+    return (f"In {month.name} the Air Force's national reports list {drones:,} drones and "
+            f"{missiles:,} missiles launched at Ukraine ({before}).")
+
+
+def describe_share_changes(table: pd.DataFrame, classes: tuple[str, ...]) -> str:
+    """The share stopped of `classes` and its change, from the rows of one comparison of
+    `compare_periods`, in one sentence that names the periods once."""
+    parts = []
+    for weapon_class in classes:
+        row = table.loc[table["class"] == weapon_class].iloc[0]
+        change = format_points(row["change_pp"], row["change_low_pp"], row["change_high_pp"])
+        clear = ", within the spread between attacks" if row["direction"] == "no clear change" else ""
+        name = f"{CLASS_NAMES[weapon_class]} {STOPPED_WORDS[weapon_class]}"
+        if not parts:
+            name = f"{name.capitalize()} in {row['period']}"
+            change = f"{change} on {row['compared_with']}"
+        parts.append(f"{name}: {format_share(row['rate'], row['low'], row['high'])}, {change}{clear}")
+    return "; ".join(parts) + "."
+
+
+def describe_got_through(by_month: pd.DataFrame, large: pd.DataFrame, period: Period,
+                         min_size: int) -> str:
+    """Drones and missiles not reported stopped a month in `period`, and per large attack.
+
+    `by_month` is `got_through_by_month`, `large` is `large_attacks` (a row for `period`)."""
+    months = by_month.loc[(by_month.index >= period.start) & (by_month.index <= period.end)]
+    if months.empty:
+        return ""
+    drones = months["drone_not_stopped"].astype(float).mean()
+    missiles = months["missile_not_stopped"].astype(float).mean()
+    text = (f"In {period.name}, about {rounded(drones):,} drones and {rounded(missiles):,} missiles "
+            "a month were not reported shot down, jammed or stopped")
+    row = large.loc[period.name] if period.name in large.index else None
+    if row is not None and row["attacks"]:
+        interval = (f" (95% interval {row['low']:,.0f} to {row['high']:,.0f})"
+                    if np.isfinite(row["low"]) else "")
+        text += (f"; the {int(row['attacks'])} attacks of {min_size:,} or more drones and missiles "
+                 f"let through {row['mean']:,.0f} each on average{interval}")
+    return text + "."
