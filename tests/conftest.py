@@ -1,4 +1,5 @@
-"""Shared fixtures: the public-record snapshots beside the checkout (skipped where absent)."""
+"""Shared fixtures: the public-record snapshots beside the checkout (skipped where absent), and the
+synthetic sample record shipped in data/sample/ (always there)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.paths import SHARED_RECORD_DIR, keep_runtime_state_in_project
+from analysis.record import SAMPLE_RECORD
 
 keep_runtime_state_in_project()
 
@@ -15,10 +17,18 @@ OLDER_SNAPSHOT = "missile_attacks_daily_2025-03-30_older_schema.csv"
 CATALOGUE_SNAPSHOT = "missiles_and_uavs_2026-06-07.csv"
 
 
-def _snapshot(name: str) -> Path:
+def snapshot_path(name: str) -> Path | None:
+    """A public-record snapshot beside the checkout, or None where there is none (a fresh clone)."""
     path = SHARED_RECORD_DIR / name
-    if not path.is_file():
-        pytest.skip(f"public-record snapshot {name} not found in {SHARED_RECORD_DIR}")
+    return path if path.is_file() else None
+
+
+def _snapshot(name: str) -> Path:
+    path = snapshot_path(name)
+    if path is None:
+        pytest.skip(f"needs the public-record snapshot {name}, which sits outside the project "
+                    f"(not found in {SHARED_RECORD_DIR}); the notebook tests run on the synthetic "
+                    "sample in data/sample/ instead")
     return path
 
 
@@ -37,3 +47,26 @@ def older_record_path() -> Path:
 @pytest.fixture(scope="session")
 def catalogue_path() -> Path:
     return _snapshot(CATALOGUE_SNAPSHOT)
+
+
+@pytest.fixture(scope="session")
+def sample_record_path() -> Path:
+    """The synthetic sample record of data/sample/ (made up in the record's schema; never skipped)."""
+    return SAMPLE_RECORD
+
+
+@pytest.fixture(scope="session")
+def notebook_record_path() -> Path:
+    """The record the notebooks run on in the tests: the current snapshot where it is beside the
+    checkout, else the synthetic sample, so that a fresh clone runs every notebook."""
+    return snapshot_path(CURRENT_SNAPSHOT) or SAMPLE_RECORD
+
+
+SNAPSHOT_FIXTURES = {"record_path", "older_record_path", "catalogue_path"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a snapshot fixture is marked `record` (`-m "not record"` leaves them out)."""
+    for item in items:
+        if SNAPSHOT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.record)
