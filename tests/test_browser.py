@@ -39,13 +39,13 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def reports_dir(record_path, tmp_path_factory) -> Path:
+def reports_dir(notebook_record_path, tmp_path_factory) -> Path:
     """Reports of notebook 01 (ci) and of the runner fixture, plus a failed and a skipped entry."""
     out = tmp_path_factory.mktemp("reports")
     notebooks = tmp_path_factory.mktemp("notebooks")
     shutil.copytree(FIXTURES, notebooks, dirs_exist_ok=True)
     outcome = runner.run_reports(["01-explore-strike-record", notebooks / "91-runner-fixture.ipynb"],
-                                 set_name="ci", record=record_path, output_dir=out, force=True)
+                                 set_name="ci", record=notebook_record_path, output_dir=out, force=True)
     assert not outcome.failed, [r.message for r in outcome.failed]
     (notebooks / "91-runner-fixture.yaml").write_text("default: {}\nci:\n  fail: true\n")
     runner.run_reports([notebooks / "91-runner-fixture.ipynb"], set_name="ci", output_dir=out)

@@ -1,8 +1,10 @@
 """Every numbered notebook runs as committed (as a user opening it would) and through the runner.
 
 (a) each notebook top to bottom with its default parameters, no papermill, from another working
-directory; (b) each through the report runner with its `ci` parameter set, its summary JSON
-checked; for notebook 01 the figures are checked against sums computed here from the raw CSV.
+directory, on the current snapshot where it sits beside the checkout and on the synthetic sample
+record (data/sample/) in a fresh clone; (b) each through the report runner with its `ci` parameter
+set, on the snapshot (skipped where absent) and on the sample (always), its summary JSON checked;
+for notebook 01 the figures are checked against sums computed here from the raw CSV.
 """
 
 from __future__ import annotations
@@ -17,14 +19,29 @@ import nbformat
 import pytest
 
 from analysis.paths import NOTEBOOK_DIR
+from analysis.record import SAMPLE_RECORD
 from analysis.reporting import jobs, runner
 
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
+def needs_record(path: Path) -> bool:
+    return bool(nbformat.read(path, as_version=4).metadata.get("airdef", {}).get("needs_record"))
+
+
 def _per_notebook() -> list:
     """One parameter per notebook, grouped by notebook so xdist keeps a notebook's runs together."""
     return [pytest.param(p, id=p.stem, marks=pytest.mark.xdist_group(p.stem)) for p in NOTEBOOKS]
+
+
+def _per_notebook_and_record() -> list:
+    """Each notebook on the snapshot and, if it reads the record, on the synthetic sample too."""
+    params = []
+    for path in NOTEBOOKS:
+        kinds = ["snapshot", "sample"] if needs_record(path) else ["snapshot"]
+        params += [pytest.param(path, kind, id=f"{path.stem}-{kind}",
+                                marks=pytest.mark.xdist_group(path.stem)) for kind in kinds]
+    return params
 
 
 def test_there_are_numbered_notebooks():
@@ -33,10 +50,11 @@ def test_there_are_numbered_notebooks():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", _per_notebook())
-def test_notebook_runs_as_committed_from_another_directory(path: Path, tmp_path, record_path, monkeypatch):
+def test_notebook_runs_as_committed_from_another_directory(path: Path, tmp_path, notebook_record_path,
+                                                           monkeypatch):
     from nbclient import NotebookClient
 
-    monkeypatch.setenv("AIRDEF_RECORD", str(record_path))
+    monkeypatch.setenv("AIRDEF_RECORD", str(notebook_record_path))
     monkeypatch.chdir(tmp_path)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -54,10 +72,11 @@ def test_notebook_runs_as_committed_from_another_directory(path: Path, tmp_path,
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", _per_notebook())
-def test_notebook_ci_set_through_the_runner(path: Path, tmp_path, record_path):
+@pytest.mark.parametrize(("path", "kind"), _per_notebook_and_record())
+def test_notebook_ci_set_through_the_runner(path: Path, kind: str, tmp_path, request):
+    record = request.getfixturevalue("record_path") if kind == "snapshot" else SAMPLE_RECORD
     assert "ci" in jobs.parameter_sets(path), f"{path.with_suffix('.yaml').name} needs a ci set"
-    outcome = runner.run_reports([path], set_name="ci", record=record_path, output_dir=tmp_path,
+    outcome = runner.run_reports([path], set_name="ci", record=record, output_dir=tmp_path,
                                  force=True)
     (result,) = outcome.results
     assert result.status == "ok", result.message
@@ -72,10 +91,15 @@ def test_notebook_ci_set_through_the_runner(path: Path, tmp_path, record_path):
     assert provenance["data"]["record"]["sha256"] and provenance["code"]["version"]
     assert (tmp_path / path.stem / "ci.html").is_file() and (tmp_path / "index.html").is_file()
     if path.stem == "01-explore-strike-record":
-        _check_01_against_raw_csv(summary, record_path)
+        check_01_against_raw_csv(summary, record)
+        if kind == "sample":
+            check_01_attacks_on_the_sample(summary, record)
 
 
-def national_waves(source: str) -> bool:
+# --------------------------------------------------------------------------- 01 against the raw CSV
+
+
+def is_national(source: str) -> bool:
     publisher = re.sub(r"^(?:https?://)?(?:www\.)?(?:(?:m\.)?facebook\.com/|t\.me/)?", "", source.strip())
     return not publisher.split("/", 1)[0].lower().startswith("pvk")
 
@@ -84,30 +108,60 @@ def _count(text: str) -> float:
     return float(text) if text.strip() else 0.0
 
 
-def _check_01_against_raw_csv(summary: dict, record_path: Path) -> None:
-    """Monthly national launches, national totals and the Shahed share, summed with csv."""
+def raw_rows(record_path: Path) -> list[dict[str, str]]:
+    with record_path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def check_01_against_raw_csv(summary: dict, record_path: Path) -> None:
+    """Monthly national launches, national totals, the record's facts and the Shahed share, summed
+    here with the csv module from the file the notebook read."""
     first, last = summary["extra"]["period"]
     by_month: dict[str, float] = defaultdict(float)
-    national_total = 0.0
+    national_total = whole_record_national = 0.0
     shahed_launched = shahed_real = 0.0
-    with record_path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            day = row["time_end"].strip()[:10]
-            if not (first <= day <= last) or not national_waves(row["source"]):
-                continue
-            launched = _count(row["launched"])
-            by_month[day[:7]] += launched
-            national_total += launched
-            if "shahed" in row["model"].lower() and row.get("is_shahed", "").strip() and launched > 0:
-                shahed_launched += launched
-                shahed_real += _count(row["is_shahed"])
+    days = []
+    for row in raw_rows(record_path):
+        day = row["time_end"].strip()[:10]
+        days.append(day)
+        if not is_national(row["source"]):
+            continue
+        launched = _count(row["launched"])
+        whole_record_national += launched
+        if not first <= day <= last:
+            continue
+        by_month[day[:7]] += launched
+        national_total += launched
+        # The share is computed on reports giving the real count and an outcome (destroyed).
+        if ("shahed" in row["model"].lower() and row.get("is_shahed", "").strip()
+                and row["destroyed"].strip() and launched > 0):
+            shahed_launched += launched
+            shahed_real += min(_count(row["is_shahed"]), launched)
     reported = summary["extra"]["national_launches_by_month"]
-    assert set(reported) == {m for m, v in by_month.items() if v or m in reported}
-    for month, value in by_month.items():
-        assert sum(reported.get(month, {}).values()) == value, month
+    assert {m for m, v in by_month.items() if v} <= set(reported)
+    for month, counts in reported.items():
+        assert sum(counts.values()) == by_month.get(month, 0.0), month
     totals = summary["extra"]["totals_by_command"]
     assert sum(t["national"] for t in totals.values()) == national_total
+    facts = summary["extra"]["record"]
+    assert (facts["first_report"], facts["last_report"]) == (min(days), max(days))
+    assert sum(facts["launched_national"].values()) == whole_record_national
     figures = {f["name"]: f for f in summary["figures"]}
-    share = figures["real Shaheds among Shahed-type launches"]
-    assert share["value"] == pytest.approx(shahed_real / shahed_launched, rel=1e-12)
-    assert share["low"] < share["value"] < share["high"]
+    if shahed_launched:
+        share = figures["real Shaheds among Shahed-type launches"]
+        assert share["value"] == pytest.approx(shahed_real / shahed_launched, rel=1e-12)
+        assert share["low"] < share["value"] < share["high"]
+
+
+def check_01_attacks_on_the_sample(summary: dict, record_path: Path) -> None:
+    """On the sample every national post is one night except one post covering two nights, so an
+    attack is a post and the date its window ends: count and size the attacks by hand."""
+    first, last = summary["extra"]["period"]
+    attacks: dict[tuple[str, str], float] = defaultdict(float)
+    for row in raw_rows(record_path):
+        day = row["time_end"].strip()[:10]
+        if is_national(row["source"]) and first <= day <= last:
+            attacks[(row["source"], day)] += _count(row["launched"])
+    figures = {f["name"]: f for f in summary["figures"]}
+    assert figures["national attacks"]["value"] == len(attacks)
+    assert figures["largest attack"]["value"] == max(attacks.values())

@@ -136,11 +136,16 @@ def test_unknown_model_warns_with_its_name_and_is_kept(no_environment):
     from analysis.record import load as record_module
 
     record_module._CACHE.clear()
-    with pytest.warns(RecordWarning, match="Zmey-9.*line 19"):
+    with pytest.warns(RecordWarning, match="Zmey-9") as caught:
         record = load_record(FIXTURE)
     assert record.set_index("line").loc[19, "weapon_class"] == "unknown"
-    with pytest.warns(RecordWarning, match="Zmey-9"):  # a cached load warns again
+    # Raised at the record's file and line, so every formatter names them.
+    (warning,) = [w for w in caught if "Zmey-9" in str(w.message)]
+    assert (Path(warning.filename), warning.lineno) == (FIXTURE, 19)
+    assert f"{FIXTURE}:19: model 'Zmey-9'" in "\n".join(record.attrs["notes"])
+    with pytest.warns(RecordWarning, match="Zmey-9") as caught:  # a cached load warns again
         load_record(FIXTURE)
+    assert [w.lineno for w in caught if "Zmey-9" in str(w.message)] == [19]
 
 
 def test_older_schema(no_environment):
@@ -244,7 +249,8 @@ def test_real_snapshot_hand_checked_rows(record_path):
 
 
 def test_monthly_shahed_share_counts_only_reports_with_the_real_count_and_says_how_much() -> None:
-    from analysis.reporting.plots.record import monthly_shahed_share, shahed_rows
+    from analysis.record.overview import shahed_rows
+    from analysis.stats.latest import monthly_shahed_share
 
     rows = pd.DataFrame({
         "report_date": pd.to_datetime(["2025-06-10", "2025-07-05", "2025-07-20", "2025-07-21",
@@ -268,7 +274,8 @@ def test_monthly_shahed_share_counts_only_reports_with_the_real_count_and_says_h
 
 
 def test_monthly_shahed_share_on_real_snapshot(record_path) -> None:
-    from analysis.reporting.plots.record import monthly_shahed_share, shahed_rows
+    from analysis.record.overview import shahed_rows
+    from analysis.stats.latest import monthly_shahed_share
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
