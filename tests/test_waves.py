@@ -100,7 +100,7 @@ def test_waves_command_writes_csv(tmp_path):
     assert "Zmey-9" in done.stderr  # the unknown model is named
     table = pd.read_csv(out)
     assert len(table) == 8 and table["regional"].sum() == 1
-    assert "wrote 8 waves" in done.stdout
+    assert "wrote 8 waves" in done.stderr  # notes on standard error: standard output is data
 
 
 # --------------------------------------------------------------------------- the real snapshots

@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--window-days", type=int, metavar="N",
                         help="search wave claims N days either side of the claimed date "
                              "(default: each claim's own window, usually 2)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
+                        help="the results as JSON, to FILE or ('-', or no FILE) to standard output")
     parser.set_defaults(func=run)
 
 
@@ -54,26 +55,20 @@ def format_table(results: list, width: int = 100) -> str:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import sys
-    import warnings
 
+    from analysis.cli.common import note, write_output
     from analysis.errors import AnalysisError
-    from analysis.record import RecordWarning, load_record, waves
+    from analysis.record import load_record, waves
     from analysis.stats.claims import check_claims, default_claims_path, load_claims
 
     if args.window_days is not None and args.window_days < 0:
         raise AnalysisError(f"--window-days {args.window_days}: must be 0 or more")
     claims = load_claims(args.claims or default_claims_path())
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RecordWarning)
-        record = load_record(args.record, args.catalogue)
-    for warning in caught:
-        if issubclass(warning.category, RecordWarning):
-            print(f"warning: {warning.message}", file=sys.stderr)
+    record = load_record(args.record, args.catalogue)  # warnings: one line each (cli.main)
     results = check_claims(claims, waves(record), window_days=args.window_days)
     if args.json:
-        json.dump([r.to_dict() for r in results], sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        text = json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False)
+        note(write_output(text + "\n", args.json, f"{len(results)} claims"))
     else:
         print(format_table(results))
     return 0

@@ -1,10 +1,51 @@
-"""Helpers shared by the command modules (not a command: the CLI skips modules named `_*`)."""
+"""What every command shares: the `--record`/`--catalogue` arguments, output to a file or to
+standard output (`-`), notes on standard error, one-line warnings, and the exit codes.
+
+Not a command itself (`COMMANDS` in `analysis/cli/__init__.py` lists those).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TextIO
 
 from analysis.errors import AnalysisError
+
+#: Exit codes of every command, documented in each `--help` and in the README.
+EXIT_CODES: dict[int, str] = {
+    0: "done",
+    1: "failed: bad input, a failed report or simulation (the message says what and where)",
+    2: "usage: unknown option, missing or malformed argument",
+    3: "no record: none given and none fetched (`data fetch`, --record or $AIRDEF_RECORD)",
+    4: "the download of the record failed (offline, or the source refused)",
+    130: "interrupted (Ctrl-C); nothing already written was removed",
+    141: "standard output closed before everything was written (e.g. piped into head)",
+}
+
+EPILOG = (
+    "conventions: '-' as a file name (-o -, --json -) writes to standard output; notes go to\n"
+    "standard error; a warning is one line, 'warning: FILE:LINE: message'.\n"
+    "exit codes:\n"
+    + "".join(f"  {code:<4} {meaning}\n" for code, meaning in EXIT_CODES.items())
+)
+
+
+class UsageError(AnalysisError):
+    """An option value the command cannot use (exit code 2, like argparse's own usage errors)."""
+
+    exit_code = 2
+
+
+def show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: TextIO | None = None, line: str | None = None) -> None:
+    """A `warnings.showwarning` that prints `warning: FILE:LINE: message` on one line.
+
+    A RecordWarning is raised at the record's file and line, so FILE:LINE names the row of the
+    record; other warnings name the code that raised them."""
+    text = " ".join(str(message).split())
+    where = f"{filename}:{lineno}: " if filename else ""
+    print(f"warning: {where}{text}", file=file or sys.stderr, flush=True)
 
 RECORD_HELP = "record file (default: $AIRDEF_RECORD, then the fetched copy in data/external/)"
 CATALOGUE_HELP = "weapon catalogue (default: missiles_and_uavs*.csv beside the record)"
@@ -65,8 +106,8 @@ def write_output(text: str, destination: str, what: str = "output") -> str | Non
 
     Returns a note for the terminal ('wrote FILE'), or None when the text went to standard output
     (where a note would mix with the data). A file that cannot be written is one `AnalysisError`
-    naming it (check the destination with `check_destination` before the work)."""
-    import sys
+    naming it, and the file as it was is left in place (check the destination with
+    `check_destination` before the work)."""
     from pathlib import Path
 
     from analysis.io import atomic_write_text
@@ -83,8 +124,9 @@ def write_output(text: str, destination: str, what: str = "output") -> str | Non
     return f"wrote {what}: {destination}"
 
 
-def note(message: str) -> None:
-    """A line for the person at the terminal: on standard error, so standard output stays data."""
-    import sys
+def note(message: str | None) -> None:
+    """A line for the person at the terminal: on standard error, so standard output stays data.
 
-    print(message, file=sys.stderr, flush=True)
+    None (what `write_output` returns for standard output) prints nothing."""
+    if message:
+        print(message, file=sys.stderr, flush=True)

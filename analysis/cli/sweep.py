@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from analysis.cli.common import UsageError
 from analysis.errors import AnalysisError
 
 
@@ -41,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise AnalysisError(f"--workers {args.workers}: must be at least 1")
+    if args.output == "-":
+        raise UsageError("-o -: a sweep writes a .parquet file and keeps finished points beside it "
+                         "to resume; name a file")
     if not str(args.output).endswith(".parquet"):
         raise AnalysisError(f"-o {args.output}: the output is a .parquet file")
     check_destination(args.output, "-o")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.common import add_record_arguments
+from analysis.cli.common import add_record_arguments, check_destination, note, write_output
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,28 +26,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-    import warnings
-    from pathlib import Path
+    from analysis.record import load_record, waves
 
-    from analysis.cli.common import check_destination, write_output
-    from analysis.record import RecordWarning, load_record, waves
-
-    check_destination(args.output, "-o")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RecordWarning)
-        record = load_record(args.record, args.catalogue)
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+    check_destination(args.output, "-o")  # before any work
+    record = load_record(args.record, args.catalogue)  # warnings: one line each (cli.main)
     table = waves(record)
     if args.national_only:
         table = table.loc[~table["regional"]]
-    if args.output == "-":
-        table.to_csv(sys.stdout, index=False)
-        return 0
-    output = Path(args.output)
-    write_output(table.to_csv(index=False), args.output)
     regional = int(table["regional"].sum())
-    print(f"wrote {len(table)} waves ({len(table) - regional} national, {regional} regional) "
-          f"from {record.attrs['record_path']} to {output}")
+    what = (f"{len(table)} waves ({len(table) - regional} national, {regional} regional) from "
+            f"{record.attrs['record_path']}")
+    note(write_output(table.to_csv(index=False), args.output, what))
     return 0
