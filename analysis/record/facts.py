@@ -43,6 +43,21 @@ def last_complete_month(day: pd.Timestamp) -> pd.Timestamp:
     return month_start(day) if following.day == 1 else month_start(day) - pd.offsets.MonthBegin(1)
 
 
+def partial_months(start: pd.Timestamp, end: pd.Timestamp) -> dict[pd.Timestamp, str]:
+    """The months a period from `start` to `end` (report dates, both included) covers only in part,
+    each with what it holds ("June 2026 holds 7 of 30 days"): at most its first and its last."""
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    found: dict[pd.Timestamp, str] = {}
+    for month in dict.fromkeys((month_start(start), month_start(end))):
+        length = calendar.monthrange(month.year, month.month)[1]
+        first = max(start, month)
+        last = min(end, month + pd.Timedelta(days=length - 1))
+        days = int((last - first).days) + 1
+        if days < length:
+            found[month] = f"{format_month(month)} holds {days} of {length} days"
+    return found
+
+
 def rounded(value: float, significant: int = 2, down: bool = False) -> int:
     """A count for prose, to `significant` figures (102,119 -> 100,000; down=True, 3 -> 102,000).
 
@@ -118,10 +133,7 @@ class RecordFacts:
 
     def partial_month_note(self) -> str:
         """'May 2026 holds 13 of 31 days', or '' when the last month is complete."""
-        if not self.last_month_partial:
-            return ""
-        days = calendar.monthrange(self.last_report.year, self.last_report.month)[1]
-        return f"{format_month(self.last_month)} holds {self.last_month_days} of {days} days"
+        return partial_months(self.last_month, self.last_report).get(self.last_month, "")
 
     def to_dict(self) -> dict[str, Any]:
         """The facts as plain values, for a report's summary (`Summary.extra`)."""
@@ -158,9 +170,9 @@ def describe_totals(launched: dict[str, int], attacks: int, start: pd.Timestamp,
             f"list at least {rounded(launched.get('drone', 0), 3, down=True):,} drones and "
             f"{rounded(missiles, 3, down=True):,} missiles{mix} launched at Ukraine, in "
             f"{attacks:,} attacks. Data through {facts.data_through}")
-    notes = []
-    if end >= facts.last_report and facts.last_month_partial:
-        notes.append(f"{facts.partial_month_note()}, marked as partial in the charts")
+    notes = [f"{note}, marked as partial in the charts"
+             for month, note in partial_months(start, end).items()
+             if month >= facts.complete_coverage_from]
     if start < facts.complete_coverage_from:
         notes.append(f"before {format_month(facts.complete_coverage_from)} not every day was "
                      "recorded, so the totals are lower bounds")

@@ -16,7 +16,7 @@ import pandas as pd
 from IPython.display import display
 from matplotlib.patches import Patch
 
-from analysis.record.facts import RecordFacts, format_month
+from analysis.record.facts import format_month
 from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style, mark_conventions
 
 #: Weapon classes in words a reader knows, for legends.
@@ -52,25 +52,26 @@ def _date_axis(ax: Any) -> None:
     mark_conventions(ax)
 
 
-def _shade_incomplete(ax: Any, first: pd.Timestamp, facts: RecordFacts, label: bool) -> None:
+def _shade_incomplete(ax: Any, first: pd.Timestamp, complete_from: pd.Timestamp,
+                      label: bool) -> None:
     """Grey background over the months from `first` to the start of complete coverage."""
-    if first >= facts.complete_coverage_from:
+    if first >= complete_from:
         return
     limits = ax.get_xlim()
-    ax.axvspan(first, facts.complete_coverage_from, color=INCOMPLETE_SHADE, zorder=-1, lw=0)
+    ax.axvspan(first, complete_from, color=INCOMPLETE_SHADE, zorder=-1, lw=0)
     ax.set_xlim(limits)
     if label:
-        ax.annotate(f"before {format_month(facts.complete_coverage_from)}: not every day recorded",
+        ax.annotate(f"before {format_month(complete_from)}: not every day recorded",
                     xy=(0.01, 0.97), xycoords="axes fraction", va="top", fontsize=8, color="0.3")
 
 
 def _stacked_bars(ax: Any, monthly: pd.DataFrame, classes: tuple[str, ...],
-                  partial: pd.Timestamp | None) -> list[str]:
-    """Stacked monthly bars of `classes`; a partial month drawn hatched and pale. Returns the
+                  partial: dict[pd.Timestamp, str]) -> list[str]:
+    """Stacked monthly bars of `classes`; partial months drawn hatched and pale. Returns the
     classes drawn (those with any launch)."""
     drawn = [c for c in classes if c in monthly.columns and monthly[c].sum() > 0]
     bottom = np.zeros(len(monthly))
-    is_partial = (monthly.index == partial) if partial is not None else np.zeros(len(monthly), bool)
+    is_partial = monthly.index.isin(list(partial))
     for weapon_class in drawn:
         values = monthly[weapon_class].to_numpy()
         color = CLASS_COLORS[weapon_class]
@@ -82,16 +83,18 @@ def _stacked_bars(ax: Any, monthly: pd.DataFrame, classes: tuple[str, ...],
     return drawn
 
 
-def plot_monthly_launches(monthly: pd.DataFrame, facts: RecordFacts, title: str) -> plt.Figure:
+def plot_monthly_launches(monthly: pd.DataFrame, title: str, complete_from: pd.Timestamp,
+                          partial: dict[pd.Timestamp, str] | None = None) -> plt.Figure:
     """Launches per month: drones above, missiles below, each on its own scale.
 
-    A partial last month is pale and hatched with the days it holds; the months before complete
-    coverage are shaded; the convention changes are marked.
+    `partial` maps the months the period covers only in part to what they hold
+    (`facts.partial_months`): they are drawn pale and hatched with that note. The months before
+    `complete_from` (complete coverage) are shaded; the convention changes are marked.
     """
     apply_house_style()
+    partial = {m: n for m, n in (partial or {}).items() if m in monthly.index}
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(10, 6.6),
                                       gridspec_kw={"height_ratios": [3, 2]})
-    partial = facts.last_month if facts.last_month_partial else None
     drawn = []
     for ax, classes, name in ((top, ("drone",), "drones"), (bottom, MISSILE_PANEL, "missiles")):
         drawn += _stacked_bars(ax, monthly, classes, partial)
@@ -101,18 +104,14 @@ def plot_monthly_launches(monthly: pd.DataFrame, facts: RecordFacts, title: str)
     for ax in (top, bottom):
         _date_axis(ax)
         if len(monthly):
-            _shade_incomplete(ax, monthly.index.min(), facts, label=ax is top)
-    if partial is not None and partial in monthly.index:
-        value = monthly.loc[partial, [c for c in ("drone",) if c in monthly.columns]].sum()
-        top.annotate(f"{facts.partial_month_note()}", xy=(partial + pd.Timedelta(days=12), value),
-                     xytext=(0, 4), textcoords="offset points", rotation=90, ha="center",
-                     va="bottom", fontsize=7.5, color="0.25")
+            _shade_incomplete(ax, monthly.index.min(), complete_from, label=ax is top)
     handles = [Patch(color=CLASS_COLORS[c], label=CLASS_NAMES[c]) for c in drawn]
-    if partial is not None:
+    if len(monthly) and monthly.index.min() < complete_from:
+        handles.append(Patch(color=INCOMPLETE_SHADE, label="months not fully recorded"))
+    if partial:  # the note in the legend, where it never covers a bar
         handles.append(Patch(facecolor="0.7", alpha=0.35, hatch="///", edgecolor="white",
-                             label="partial month"))
-    handles.append(Patch(color=INCOMPLETE_SHADE, label="months not fully recorded"))
-    bottom.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.28), ncols=3,
+                             label="partial month: " + "; ".join(partial.values())))
+    bottom.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.28), ncols=2,
                   fontsize=9)
     fig.tight_layout()
     return fig
