@@ -116,7 +116,7 @@ def test_every_page_is_self_contained_with_loaded_figures(browser, reports_dir):
             assert seen["images"], f"{path.name} shows no figure"
 
 
-def test_index_lists_every_report_and_its_links_resolve(browser, reports_dir):
+def test_index_lists_every_report_and_its_links_resolve(browser, reports_dir, notebook_record_path):
     seen = _open(browser, reports_dir / "index.html")
     local = [u for u in seen["links"] if u.startswith("file:")]
     assert any(u.endswith("01-explore-strike-record/ci.html") for u in local)
@@ -124,7 +124,7 @@ def test_index_lists_every_report_and_its_links_resolve(browser, reports_dir):
         assert Path(url.removeprefix("file://").split("#")[0]).is_file(), url
     text = (reports_dir / "index.html").read_text()
     assert "FAILED" in text and "the fixture was asked to fail" in text
-    assert "95% Wilson" in text and "missile_attacks_daily_2026-06-07.csv" in text
+    assert "95%, spread between attacks" in text and notebook_record_path.name in text
 
 
 def test_screenshot_renders(browser, reports_dir):
