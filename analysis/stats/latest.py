@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import ParameterError
+from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.record.facts import RecordFacts, format_month, rounded
 from analysis.stats.intervals import cluster_interval, difference_interval, mean_interval
 from analysis.stats.rates import binomial_interval, usable_counts, wave_counts
@@ -425,15 +426,24 @@ def describe_decoys(result: dict, period: Period) -> str:
 
 
 def describe_month(record: pd.DataFrame, month: Period, others: list[Period]) -> str:
-    """Drones and missiles launched in `month`, against `others`: exact counts of whole months."""
-    def counts(period: Period) -> tuple[int, int]:
-        launched = launches(record, period)
-        return int(launched["drone"]), int(launched[list(MISSILE_CLASSES)].sum())
+    """Drones and missiles launched in `month`, against `others`: exact counts of whole months,
+    called lower bounds before complete coverage; a period before the record is said to be so."""
+    first = pd.Timestamp(record["report_date"].min())
 
-    drones, missiles = counts(month)
-    before = "; ".join(f"{p.name}: {d:,} and {m:,}" for p in others for d, m in [counts(p)])
-    return (f"In {month.name} the Air Force's national reports list {drones:,} drones and "
-            f"{missiles:,} missiles launched at Ukraine ({before}).")
+    def counts(period: Period) -> str:
+        if period.end < first:
+            return f"{period.name}: before the record"
+        launched = launches(record, period)
+        return f"{period.name}: {int(launched['drone']):,} and {int(launched[list(MISSILE_CLASSES)].sum()):,}"
+
+    launched = launches(record, month)
+    text = (f"In {month.name} the Air Force's national reports list {int(launched['drone']):,} "
+            f"drones and {int(launched[list(MISSILE_CLASSES)].sum()):,} missiles launched at "
+            f"Ukraine ({'; '.join(counts(p) for p in others)}).")
+    if month.start < COMPLETE_COVERAGE_FROM:
+        text += (f" Before {format_month(COMPLETE_COVERAGE_FROM)} the record does not cover every "
+                 "day, so counts of those months are lower bounds.")
+    return text
 
 
 def describe_share_changes(table: pd.DataFrame, classes: tuple[str, ...]) -> str:
@@ -442,13 +452,18 @@ def describe_share_changes(table: pd.DataFrame, classes: tuple[str, ...]) -> str
     parts = []
     for weapon_class in classes:
         row = table.loc[table["class"] == weapon_class].iloc[0]
-        change = format_points(row["change_pp"], row["change_low_pp"], row["change_high_pp"])
-        clear = ", within the spread between attacks" if row["direction"] == "no clear change" else ""
         name = f"{CLASS_NAMES[weapon_class]} {STOPPED_WORDS[weapon_class]}"
         if not parts:
             name = f"{name.capitalize()} in {row['period']}"
+        share = format_share(row["rate"], row["low"], row["high"])
+        if not np.isfinite(row["change_pp"]):
+            parts.append(f"{name}: {share} (no figure for {row['compared_with']} to compare with)")
+            continue
+        change = format_points(row["change_pp"], row["change_low_pp"], row["change_high_pp"])
+        if len(parts) == 0:
             change = f"{change} on {row['compared_with']}"
-        parts.append(f"{name}: {format_share(row['rate'], row['low'], row['high'])}, {change}{clear}")
+        clear = ", within the spread between attacks" if row["direction"] == "no clear change" else ""
+        parts.append(f"{name}: {share}, {change}{clear}")
     return "; ".join(parts) + "."
 
 
