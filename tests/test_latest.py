@@ -15,8 +15,7 @@ from analysis.errors import ParameterError
 from analysis.record import SAMPLE_RECORD, RecordWarning, load_record, record_facts, waves
 from analysis.record.regions import named_places, names_in_list, names_in_target
 from analysis.stats import latest
-from analysis.stats.intervals import cluster_interval
-from analysis.stats.rates import binomial_interval, with_wave_ids
+from analysis.stats.rates import binomial_interval, wave_interval, with_wave_ids
 
 NATIONAL_DRONES = {"Shahed-136/131", "Orlan-10", "Lancet", "Reconnaissance UAV"}  # in the sample
 
@@ -32,14 +31,16 @@ def sample() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def raw_national_drones(first: str, last: str) -> dict[tuple[str, str], list[float]]:
     """Per attack (post, date of its end): launched, destroyed, not_reach_goal of national drone
-    rows reported between first and last (rows with both counts only), from the raw CSV."""
+    rows reported between first and last, from the raw CSV. Rows without both counts, and rows
+    counting more stopped than launched (which cannot be true), are left out as the rates do."""
     attacks: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     with SAMPLE_RECORD.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             day = row["time_end"][:10]
             if (row["model"] in NATIONAL_DRONES and first <= day <= last
                     and not row["source"].lower().startswith("pvk")
-                    and row["launched"] and row["destroyed"] and float(row["launched"]) > 0):
+                    and row["launched"] and row["destroyed"] and float(row["launched"]) > 0
+                    and float(row["destroyed"]) + float(row["not_reach_goal"] or 0) <= float(row["launched"])):
                 counts = attacks[(row["source"], day)]
                 counts[0] += float(row["launched"])
                 counts[1] += float(row["destroyed"])
@@ -82,17 +83,17 @@ def test_compare_periods_against_the_raw_csv(sample) -> None:
             (("2026-03-01", "2026-03-31"), "rate_before", "waves_before")):
         attacks = raw_national_drones(first, last)
         launched = sum(a[0] for a in attacks.values())
-        stopped = sum(min(a[1] + a[2], a[0]) for a in attacks.values())
+        stopped = sum(a[1] + a[2] for a in attacks.values())
         assert drones[rate_column] == pytest.approx(stopped / launched)
         assert drones[waves_column] == len(attacks)
     assert drones["change_pp"] == pytest.approx(100 * (drones["rate"] - drones["rate_before"]))
     assert drones["change_low_pp"] < drones["change_pp"] < drones["change_high_pp"]
     assert drones["direction"] in ("up", "down", "no clear change")
-    # The interval of a share is cluster_interval over the attacks of the period.
+    # The interval of a share is the project's interval over the attacks of the period.
     attacks = raw_national_drones("2026-04-01", "2026-04-30").values()
-    k = np.array([min(a[1] + a[2], a[0]) for a in attacks])
+    k = np.array([a[1] + a[2] for a in attacks])
     n = np.array([a[0] for a in attacks])
-    assert (drones["low"], drones["high"]) == pytest.approx(cluster_interval(k, n)[1:3])
+    assert (drones["low"], drones["high"]) == pytest.approx(wave_interval(k, n)[:2])
     # Launches count every national row with a count, outcome or not.
     rows = record.loc[(record["command"] == "national") & (record["weapon_class"] == "cruise")
                       & record["report_date"].between(april.start, april.end)]
@@ -136,12 +137,13 @@ def _waves(**columns) -> pd.DataFrame:
     return pd.DataFrame(base)
 
 
-def test_not_stopped_is_launched_minus_stopped_never_below_zero_and_missing_stays_missing() -> None:
+def test_not_stopped_is_launched_minus_stopped_and_what_cannot_be_true_is_left_out() -> None:
     table = _waves(drone_launched=[100, 40, 300], drone_destroyed=[60, 31, 250], drone_not_reached=[30, 12, 20],
                    cruise_launched=[10, 0, 5], cruise_destroyed=[7, 0, None],
                    ballistic_launched=[4, 0, 0], ballistic_destroyed=[1, 0, 0])
     by_wave = latest.got_through_by_wave(table)
-    assert list(by_wave["drone_not_stopped"]) == [10, 0, 30]  # 40 - 43 is 0, not -3
+    assert by_wave["drone_not_stopped"][0] == 10 and by_wave["drone_not_stopped"][2] == 30
+    assert pd.isna(by_wave["drone_not_stopped"][1])  # 43 stopped of 40 cannot be true: left out
     assert list(by_wave["missile_not_stopped"][:2]) == [6, 0] and pd.isna(by_wave["missile_not_stopped"][2])
     by_month = latest.got_through_by_month(by_wave)
     assert list(by_month["waves"]) == [2, 1]
@@ -154,8 +156,9 @@ def test_not_stopped_is_launched_minus_stopped_never_below_zero_and_missing_stay
 def test_not_stopped_on_the_sample_against_the_raw_csv(sample) -> None:
     _, table = sample
     by_month = latest.got_through_by_month(latest.got_through_by_wave(table))
-    attacks = raw_national_drones("2024-12-01", "2024-12-31")  # holds the row with 31 + 12 > 40
-    expected = sum(max(0.0, a[0] - a[1] - a[2]) for a in attacks.values())
+    # December 2024 holds the row counting 31 + 12 stopped of 40 launched: left out on both sides.
+    attacks = raw_national_drones("2024-12-01", "2024-12-31")
+    expected = sum(a[0] - a[1] - a[2] for a in attacks.values())
     assert by_month.loc["2024-12-01", "drone_not_stopped"] == expected
 
 
@@ -210,5 +213,5 @@ def test_decoys_and_the_range_of_real_shaheds_stopped_by_hand() -> None:
     assert found["real_stopped_high"] == 1.0  # no decoy among them: at most all 60 real ones
     assert found["decoy_low"] < 0.4 < found["decoy_high"]
     text = latest.describe_decoys(found, latest.months_period(pd.Timestamp("2026-01-01")))
-    assert "40.0%" in text and "between 83% (if every decoy was among them) and 100%" in text
+    assert "40% (95% interval" in text and "between 83% (if every decoy was among them) and 100%" in text
     assert latest.decoys(rows.iloc[2:], latest.months_period(pd.Timestamp("2026-01-01")))["launched"] == 0

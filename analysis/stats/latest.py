@@ -10,7 +10,8 @@
 - The monthly share of real Shaheds among the Shahed-type drones (the rest are decoys).
 
 Shares are the record's `neutralised` count over launches, national reports only, with 95%
-intervals that allow for the spread from one attack to the next (`intervals.cluster_interval`);
+intervals over attacks (`rates.wave_interval`: `intervals.cluster_interval`, with its note when the
+attacks are too few for any interval to hold its level);
 a difference of two shares, in percentage points, has Newcombe's interval built on them
 (`intervals.difference_interval`). A count of attacks or of launches is a fact of the record, not
 an estimate: it is given as it is, with a range over months where it is an average.
@@ -26,14 +27,13 @@ import pandas as pd
 from analysis.errors import ParameterError
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.record.facts import RecordFacts, format_month, rounded
-from analysis.stats.intervals import cluster_interval, difference_interval, mean_interval
-from analysis.stats.rates import binomial_interval, usable_counts, wave_counts
+from analysis.stats.dispersion import wave_counts
+from analysis.stats.headlines import CLASS_WORDS, counting_words, pct, span
+from analysis.stats.intervals import difference_interval, mean_interval
+from analysis.stats.rates import binomial_interval, usable_counts, wave_interval
 
 CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic")
 MISSILE_CLASSES: tuple[str, ...] = ("cruise", "ballistic", "mixed")
-CLASS_NAMES = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles",
-               "missile": "missiles"}
-
 
 @dataclass(frozen=True)
 class Period:
@@ -92,17 +92,17 @@ def comparison_periods(latest_month: pd.Timestamp, months: int) -> tuple[Period,
 
 def class_shares(record: pd.DataFrame, period: Period,
                  classes: tuple[str, ...] = CLASSES) -> pd.DataFrame:
-    """Per class: waves, launched, stopped (`neutralised`), `rate`, `low`, `high`, `deff` in the
-    period, national reports, rows with both counts (`cluster_interval` by wave)."""
+    """Per class: waves, launched, stopped (`neutralised`), `rate`, `low`, `high`, `note` in the
+    period, national reports, rows with both counts (`rates.wave_interval` over attacks)."""
     counts = wave_counts(record, "neutralised", "national", "class", period.start, period.end)
     rows = []
     for weapon_class in classes:
         chosen = counts.loc[counts["class"] == weapon_class]
         k, n = chosen["counted"].to_numpy(float), chosen["launched"].to_numpy(float)
-        share, low, high, deff = cluster_interval(k, n)
+        low, high, note = wave_interval(k, n)
         rows.append({"class": weapon_class, "waves": len(n), "launched": int(n.sum()),
-                     "stopped": int(k.sum()), "rate": share, "low": low, "high": high,
-                     "deff": deff})
+                     "stopped": int(k.sum()), "rate": k.sum() / n.sum() if n.sum() else np.nan,
+                     "low": low, "high": high, "note": note})
     return pd.DataFrame(rows).set_index("class")
 
 
@@ -125,7 +125,8 @@ def compare_periods(record: pd.DataFrame, current: Period, others: list[Period],
     and `rate_before`, `low_before`, `high_before` (the share stopped with its 95% interval that
     allows for the night-to-night spread, `class_shares`); `change_pp` with `change_low_pp`,
     `change_high_pp` (percentage points, Newcombe); `waves`, `waves_before`; `direction` (up,
-    down, or no clear change when the interval of the change holds 0).
+    down, or no clear change when the interval of the change holds 0); `note` (too few attacks
+    for an interval to hold its level, per period, or '').
     """
     now, launched_now = class_shares(record, current, classes), launches(record, current, classes)
     rows = []
@@ -148,6 +149,8 @@ def compare_periods(record: pd.DataFrame, current: Period, others: list[Period],
                 "rate_before": b["rate"], "low_before": b["low"], "high_before": b["high"],
                 "change_pp": 100 * change, "change_low_pp": 100 * low, "change_high_pp": 100 * high,
                 "waves": a["waves"], "waves_before": b["waves"], "direction": direction,
+                "note": "; ".join(f"{period.name}: {note}" for period, note
+                                  in ((current, a["note"]), (other, b["note"])) if note),
             })
     table = pd.DataFrame(rows)
     for column in ("waves", "waves_before"):
@@ -159,12 +162,13 @@ def compare_periods(record: pd.DataFrame, current: Period, others: list[Period],
 
 
 def _not_stopped(waves: pd.DataFrame, weapon_class: str) -> pd.Series:
-    """Launched minus neutralised of one class per wave (missing where a count is missing, never
-    below 0: one row of the record reports more stopped than launched)."""
+    """Launched minus neutralised of one class per wave; missing where a count is missing or where
+    the wave counts more stopped than launched (which cannot be true: left out, as the rates do)."""
     launched = waves[f"{weapon_class}_launched"].astype("Float64")
     stopped = (waves[f"{weapon_class}_destroyed"].astype("Float64")
                + waves[f"{weapon_class}_not_reached"].astype("Float64"))
-    return (launched - stopped).clip(lower=0)
+    left = launched - stopped
+    return left.mask(left < 0)
 
 
 def got_through_by_wave(waves: pd.DataFrame, start: pd.Timestamp | None = None,
@@ -296,8 +300,8 @@ def decoys(shahed: pd.DataFrame, period: Period) -> dict[str, float]:
     }).groupby(given["wave_id"].to_numpy()).sum()
     n, k, real = per_wave["n"].to_numpy(), per_wave["k"].to_numpy(), per_wave["real"].to_numpy()
     launched, stopped, real_total = n.sum(), k.sum(), real.sum()
-    _, decoy_low, decoy_high, _ = cluster_interval(n - real, n)
-    _, stopped_low, stopped_high, _ = cluster_interval(k, n)
+    decoy_low, decoy_high, _ = wave_interval(n - real, n)
+    stopped_low, stopped_high, _ = wave_interval(k, n)
     decoy_total = launched - real_total
     result.update(
         launched=launched, real=real_total, decoys=decoy_total, stopped=stopped, waves=len(n),
@@ -318,7 +322,7 @@ def monthly_shahed_share(rows: pd.DataFrame) -> pd.DataFrame:
     the interval is to allow for the spread between waves (without them each row is its own
     cluster). Columns: `launched_counted` (Shahed-type launched in the rows that give
     `shahed_real`), `shahed_real`, `share` with its 95% interval `low`, `high`
-    (`cluster_interval`); `launched_all` (every Shahed-type launch of the month) and `coverage` =
+    (`rates.wave_interval`); `launched_all` (every Shahed-type launch of the month) and `coverage` =
     launched_counted / launched_all. Months run from the first month with a count; a later month
     without one has coverage 0 and NaN share. Empty if no row gives the count.
     """
@@ -338,12 +342,12 @@ def monthly_shahed_share(rows: pd.DataFrame) -> pd.DataFrame:
     table = frame.groupby("month")[["launched_counted", "shahed_real", "launched_all"]].sum()
     table = table.astype("int64").loc[lambda t: t.index >= month[given].min()]
     per_wave = frame.loc[given].groupby(["month", "cluster"])[["shahed_real", "launched_counted"]].sum()
-    bounds = {m: cluster_interval(w["shahed_real"].to_numpy(float), w["launched_counted"].to_numpy(float))
+    bounds = {m: wave_interval(w["shahed_real"].to_numpy(float), w["launched_counted"].to_numpy(float))
               for m, w in per_wave.groupby(level="month")}
-    nan = (np.nan,) * 4
-    table["share"] = [bounds.get(m, nan)[0] for m in table.index]
-    table["low"] = [bounds.get(m, nan)[1] for m in table.index]
-    table["high"] = [bounds.get(m, nan)[2] for m in table.index]
+    shares = table["shahed_real"] / table["launched_counted"].where(table["launched_counted"] > 0)
+    table["share"] = shares.astype(float)
+    table["low"] = [bounds.get(m, (np.nan, np.nan, ""))[0] for m in table.index]
+    table["high"] = [bounds.get(m, (np.nan, np.nan, ""))[1] for m in table.index]
     table["coverage"] = table["launched_counted"] / table["launched_all"]
     return table[columns]
 
@@ -352,12 +356,13 @@ def monthly_shahed_share(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_share(share: float, low: float = float("nan"), high: float = float("nan")) -> str:
-    """'87.8% (95% interval 87.2–88.4%)'; without bounds '87.8%'; missing 'not known'."""
+    """'88% (95% interval 87% to 89%)' as the project's headlines quote shares; without bounds
+    '88%'; missing 'not known'."""
     if not np.isfinite(share):
         return "not known"
     if not (np.isfinite(low) and np.isfinite(high)):
-        return f"{100 * share:.1f}%"
-    return f"{100 * share:.1f}% (95% interval {100 * low:.1f}–{100 * high:.1f}%)"
+        return pct(share)
+    return f"{pct(share)} (95% interval {span(low, high)})"
 
 
 def format_points(change: float, low: float, high: float) -> str:
@@ -369,22 +374,9 @@ def format_points(change: float, low: float, high: float) -> str:
     return f"{change:+.1f} percentage points (95% interval {low:+.1f} to {high:+.1f})"
 
 
-STOPPED_WORDS = {"drone": "shot down or jammed", "cruise": "destroyed or failed to reach",
-                 "ballistic": "destroyed or failed to reach"}
-
-
-def describe_change(row: pd.Series) -> str:
-    """One sentence on a row of `compare_periods`: the share stopped now, before, and the change."""
-    name = CLASS_NAMES.get(row["class"], row["class"])
-    now = format_share(row["rate"], row["low"], row["high"])
-    before = format_share(row["rate_before"], row["low_before"], row["high_before"])
-    change = format_points(row["change_pp"], row["change_low_pp"], row["change_high_pp"])
-    verdict = {"up": "a rise the night-to-night spread does not explain",
-               "down": "a fall the night-to-night spread does not explain",
-               "no clear change": "within the night-to-night spread"}[row["direction"]]
-    return (f"{name.capitalize()} {STOPPED_WORDS.get(row['class'], 'stopped')}: {now} in "
-            f"{row['period']} against {before} in {row['compared_with']}, {change}: {verdict} "
-            f"({row['launched']:,} launched against {row['launched_before']:,}).")
+def stopped_words(weapon_class: str) -> str:
+    """'shot down or jammed' (drones), 'destroyed or failed to reach' (missiles)."""
+    return counting_words(weapon_class, "neutralised")
 
 
 def describe_level(monthly: pd.DataFrame, current: Period, before: Period | None) -> str:
@@ -452,7 +444,7 @@ def describe_share_changes(table: pd.DataFrame, classes: tuple[str, ...]) -> str
     parts = []
     for weapon_class in classes:
         row = table.loc[table["class"] == weapon_class].iloc[0]
-        name = f"{CLASS_NAMES[weapon_class]} {STOPPED_WORDS[weapon_class]}"
+        name = f"{CLASS_WORDS[weapon_class]} {stopped_words(weapon_class)}"
         if not parts:
             name = f"{name.capitalize()} in {row['period']}"
         share = format_share(row["rate"], row["low"], row["high"])
