@@ -127,6 +127,23 @@ def shahed_rows(record: pd.DataFrame) -> pd.DataFrame:
 
 
 _NOTE_KIND = re.compile(r":\s*([^:]+)$")
+_NOTE_LINE = re.compile(r"^(\d+): (.*)$", re.S)
+
+
+def loader_notes(record: pd.DataFrame) -> pd.DataFrame:
+    """What the loader corrected or flagged, one row per note: `line` of the record (missing for a
+    note about the whole file) and `note`, with the record's folder left out (it names this
+    machine, not the data)."""
+    prefix = f"{record.attrs.get('record_path', '')}:"
+    rows = []
+    for note in record.attrs.get("notes", []):
+        text = note[len(prefix):].lstrip() if prefix != ":" and note.startswith(prefix) else note
+        match = _NOTE_LINE.match(text)
+        line, text = (int(match.group(1)), match.group(2)) if match else (None, text)
+        rows.append((line, text))
+    table = pd.DataFrame(rows, columns=["line", "note"])
+    table["line"] = table["line"].astype("Int64")
+    return table
 
 
 def data_quality(record: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 
 from analysis.record.facts import format_month
 from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style, mark_conventions
+from analysis.reporting.summary import alt_text, describe
 
 #: Weapon classes in words a reader knows, for legends.
 CLASS_NAMES = {
@@ -33,9 +34,11 @@ INCOMPLETE_SHADE = "0.93"
 
 
 def show(figure: plt.Figure, alt: str) -> None:
-    """Display `figure` with its alt text (what it shows and its main finding) and close it, so
-    it is shown once. The text goes into the output's metadata (`image/png` -> `alt`)."""
-    display(figure, metadata={"image/png": {"alt": " ".join(alt.split())}})
+    """Display `figure` here, with its alt text (what it shows and its main finding, "Chart: ..."),
+    and close it so that it is shown once. The text is the figure's description
+    (`summary.describe`), written into the output's metadata that the report template reads."""
+    describe(figure, alt)
+    display(figure, metadata={"image/png": {"alt": alt_text(figure)}})
     plt.close(figure)
 
 
