@@ -32,7 +32,7 @@ def git_commit() -> str | None:
             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5, check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "analysis"],
+            ["git", "--no-optional-locks", "status", "--porcelain", "--", "analysis"],
             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5, check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):

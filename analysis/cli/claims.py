@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.common import add_record_arguments
+from analysis.cli.common import UsageError, add_record_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,12 +57,11 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from analysis.cli.common import note, write_output
-    from analysis.errors import AnalysisError
     from analysis.record import load_record, waves
     from analysis.stats.claims import check_claims, default_claims_path, load_claims
 
     if args.window_days is not None and args.window_days < 0:
-        raise AnalysisError(f"--window-days {args.window_days}: must be 0 or more")
+        raise UsageError(f"--window-days {args.window_days}: must be 0 or more")
     claims = load_claims(args.claims or default_claims_path())
     record = load_record(args.record, args.catalogue)  # warnings: one line each (cli.main)
     results = check_claims(claims, waves(record), window_days=args.window_days)

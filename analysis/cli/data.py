@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.cli.common import add_catalogue_argument
+from analysis.cli.common import UsageError, add_catalogue_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,13 +57,12 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from analysis.errors import AnalysisError
     from analysis.record.validate import check_file, summarise
 
     if args.path and args.record and args.path != args.record:
-        raise AnalysisError(f"two record files given: {args.path} and --record {args.record}")
+        raise UsageError(f"two record files given: {args.path} and --record {args.record}")
     if args.max_errors < 1:
-        raise AnalysisError(f"--max-errors {args.max_errors}: must be at least 1")
+        raise UsageError(f"--max-errors {args.max_errors}: must be at least 1")
     report = check_file(args.path or args.record, args.catalogue)
     print(summarise(report, args.max_errors))
     return 0 if report.ok else 1

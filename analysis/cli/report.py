@@ -7,8 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from analysis.cli.common import add_record_arguments
-from analysis.errors import AnalysisError
+from analysis.cli.common import UsageError, add_record_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
     from analysis.reporting.runner import ReportsInterrupted, result_table, run_reports
 
     if not args.notebooks and not args.all:
-        raise AnalysisError("name a notebook (e.g. 01-explore-strike-record) or pass --all")
+        raise UsageError("name a notebook (e.g. 01-explore-strike-record) or pass --all")
     if args.jobs < 1:
-        raise AnalysisError(f"--jobs {args.jobs}: must be at least 1")
+        raise UsageError(f"--jobs {args.jobs}: must be at least 1")
     try:
         outcome = run_reports(
             args.notebooks,

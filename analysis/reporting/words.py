@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.record.facts import format_date
+
 INTERCEPTOR_LABELS = {
     "pac3_mse": "PAC-3 MSE",
     "medium_sam": "medium-range SAM",
@@ -101,11 +103,21 @@ def money(value: Any) -> str:
     return f"${round(value, -2) if abs(value) >= 1000 else value:,.0f}"
 
 
+def over_horizon(days: int) -> str:
+    """"over the year" for 365 days, else "over the 120 days"."""
+    return "over the year" if days == 365 else f"over the {days:,} days"
+
+
+def after_horizon(days: int) -> str:
+    """"after the year" for 365 days, else "after day 120"."""
+    return "after the year" if days == 365 else f"after day {days:,}"
+
+
 def date(value: dt.date | None) -> str:
     """"14 December 2026" (no leading zero); "–" for none."""
     if value is None:
         return "–"
-    return f"{value.day} {value:%B %Y}"
+    return format_date(value)
 
 
 def day_and_date(day: float | None, when: dt.date | None, horizon: int) -> str:

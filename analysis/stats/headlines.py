@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.record.conventions import COMPLETE_COVERAGE_FROM
+from analysis.record.facts import format_date
 from analysis.stats.rates import select_rows, usable_counts, wave_interval, with_wave_ids
 
-COMPLETE_FROM = pd.Timestamp("2024-08-01")
+COMPLETE_FROM = COMPLETE_COVERAGE_FROM
 COUNTING = {("drone", "neutralised"): "shot down or jammed",
             ("drone", "destroyed"): "shot down",
             "destroyed": "destroyed", "neutralised": "destroyed or failed to reach"}
@@ -75,7 +77,7 @@ def count(value: float) -> str:
 
 def day(date: pd.Timestamp) -> str:
     """"7 June 2026"."""
-    return f"{date.day} {date:%B %Y}"
+    return format_date(date)
 
 
 def span(low: float, high: float) -> str:

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.stats.rates import select_rows
 
 PUBLISHED_RATES_PATH = Path(__file__).with_name("published_rates.csv")
@@ -53,7 +54,7 @@ WIDER_CLASSES: dict[str, tuple[dict[str, tuple[str, ...]], str]] = {
                   "rows mixing ballistic and cruise missiles counted as ballistic"),
 }
 REQUIRED = ("label", "period_start", "period_end", "class", "convention", "rate", "source")
-COMPLETE_FROM = pd.Timestamp("2024-08-01")  # the record covers every day from here (trap 9)
+COMPLETE_FROM = COMPLETE_COVERAGE_FROM  # the record covers every day from here (trap 9)
 COUNT_TOLERANCE = 0.02  # share of a published count the record's may differ by
 COUNT_SLACK = 3  # munitions: small counts may differ by this much
 

@@ -44,13 +44,14 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.stats.rates import CONVENTIONS, RateError
 from analysis.stats.size_check import QuartileComparison
 
 CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
 MISSILE_CLASSES = ("cruise", "ballistic", "mixed")
 #: First report date of complete daily coverage of the record (README trap 9).
-COMPLETE_FROM = pd.Timestamp("2024-08-01")
+COMPLETE_FROM = COMPLETE_COVERAGE_FROM
 #: Smallest wave, in munitions of the class, the default analysis keeps. Missile waves are small
 #: (median 5 cruise, 2 ballistic a wave since 2024-08), so their floor is lower than for drones.
 MIN_LAUNCHED: dict[str, int] = {"drone": 20, "cruise": 5, "ballistic": 3, "mixed": 3, "other": 3}

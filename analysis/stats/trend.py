@@ -24,11 +24,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.stats.rates import RateError, rate_table
 
 # Before August 2024 not every day of the record is covered (data README, trap 9): earlier months
 # are incomplete as a time series, so trend and change-point analyses start here unless told.
-TREND_START = "2024-08-01"
+TREND_START = COMPLETE_COVERAGE_FROM.strftime("%Y-%m-%d")
 MIN_MONTHS = 6
 MAX_PHI = 0.95
 
