@@ -12,6 +12,7 @@ import yaml
 from analysis.cli import main
 from analysis.errors import ScenarioError
 from analysis.model import sweep
+from analysis.model.parallel import local_cluster
 
 BASE = {
     "name": "tiny",
@@ -202,7 +203,7 @@ def _listening_ips(pids: set[int]) -> set[str]:
 def test_local_cluster_listens_on_loopback_and_an_address_runs_the_sweep(tmp_path: Path) -> None:
     grid = sweep.load_grid(write_grid(tmp_path))
     local = sweep.run_sweep(grid, progress=False).table
-    cluster = sweep._local_cluster(workers=1)
+    cluster = local_cluster(workers=1)
     try:
         assert urllib.parse.urlparse(cluster.scheduler_address).hostname == "127.0.0.1"
         assert urllib.parse.urlparse(cluster.dashboard_link).hostname == "127.0.0.1"

@@ -63,6 +63,20 @@ def add_record_arguments(parser: argparse.ArgumentParser, *, catalogue: bool = T
         add_catalogue_argument(parser)
 
 
+def add_parallel_arguments(parser: argparse.ArgumentParser, *, scheduler: bool = True) -> None:
+    """`--workers N` (default every core) and, unless `scheduler` is false, `--scheduler`."""
+    if scheduler:
+        parser.add_argument(
+            "--scheduler", default="local", metavar="local|processes|ADDRESS",
+            help="local: worker processes on this machine (default); processes: a Dask "
+                 "LocalCluster on 127.0.0.1; ADDRESS: a running Dask scheduler, e.g. "
+                 "tcp://10.0.0.5:8786 (results are the same on every one)")
+    parser.add_argument(
+        "--workers", type=int, default=0, metavar="N",
+        help="worker processes (default: every core of this machine; 1: in this process; "
+             "results do not depend on it)")
+
+
 STDOUT = "-"  # `-o -` / `--json -`: write to standard output
 
 

@@ -24,24 +24,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="FILE.parquet",
                         help="where the table goes (written atomically at the end)")
     parser.add_argument("--scheduler", default="local", metavar="local|processes|ADDRESS",
-                        help="local: in this process (default); processes: a Dask LocalCluster on "
+                        help="local: worker processes on this machine (default); processes: a Dask LocalCluster on "
                         "127.0.0.1; ADDRESS: an existing Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--runs", type=int, metavar="N", help="Monte Carlo runs per point (overrides the grid)")
     parser.add_argument("--no-calibrate", action="store_true",
                         help="ignore the base scenario's calibration block at every point: engage "
                              "probabilities it leaves unset are then 1 (the same as "
                              "'overrides: {calibration: off}' in the grid file)")
-    parser.add_argument("--workers", type=int, default=2, metavar="N",
-                        help="worker processes of the LocalCluster (processes only; default 2)")
+    parser.add_argument("--workers", type=int, default=0, metavar="N",
+                        help="worker processes, on this machine (local) or in the LocalCluster "
+                             "(processes) (default: every core; 1 with local: in this process; "
+                             "results do not depend on it)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from analysis.cli.common import check_destination
+    from analysis.model.parallel import resolve_workers
     from analysis.model.sweep import describe_failures, load_grid, run_sweep
 
-    if args.workers < 1:
-        raise AnalysisError(f"--workers {args.workers}: must be at least 1")
+    workers = resolve_workers(args.workers)
     if args.output == "-":
         raise UsageError("-o -: a sweep writes a .parquet file and keeps finished points beside it "
                          "to resume; name a file")
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         output=args.output,
         runs=args.runs,
-        workers=args.workers,
+        workers=workers,
         on_dashboard=lambda link: print(f"Dask dashboard: {link}", file=sys.stderr),
     )
     resumed = grid.size - result.computed

@@ -291,6 +291,7 @@ def simulate(
     keep_runs: bool = False,
     band_runs: int = DEFAULT_BAND_RUNS,
     calibrate: bool = True,
+    run_offset: int = 0,
 ) -> SimulationResult:
     """Run the Monte Carlo of `scenario` (semantics in the module docstring).
 
@@ -298,12 +299,17 @@ def simulate(
     of `BLOCK_RUNS`, results do not depend on it); `record` is the tidy record (DataFrame or path)
     for scenarios that resample or calibrate from it; `keep_runs` keeps every run's daily series
     in `result.kept` (memory: runs x days x series); `calibrate=False` ignores a calibration block
-    (engage probabilities the scenario does not give are then 1).
+    (engage probabilities the scenario does not give are then 1). `run_offset` (a multiple of
+    `BLOCK_RUNS`) makes these the runs run_offset.. of a larger simulation, with that
+    simulation's random streams: `analysis.model.parallel` splits blocks across processes this
+    way and merges the parts into exactly the one-process result.
     """
     runs = int(scenario.runs if runs is None else runs)
     seed = int(scenario.seed if seed is None else seed)
     chunk_runs = DEFAULT_CHUNK_RUNS if chunk_runs is None else int(chunk_runs)
     band = check_size(scenario, runs, seed, chunk_runs, band_runs, keep_runs)
+    if run_offset < 0 or run_offset % BLOCK_RUNS:
+        raise ValueError(f"run_offset {run_offset}: a non-negative multiple of {BLOCK_RUNS}")
     calibration_report = None
     record_frame = None
     if scenario.needs_record and (calibrate or scenario.record_threats is not None
@@ -365,7 +371,7 @@ def simulate(
         n = last - first
         blocks = [
             (b, slice(s - first, min(s + BLOCK_RUNS, last) - first), _Streams(seed, b))
-            for b, s in ((s // BLOCK_RUNS, s) for s in range(first, last, BLOCK_RUNS))
+            for b, s in (((run_offset + s) // BLOCK_RUNS, s) for s in range(first, last, BLOCK_RUNS))
         ]
 
         def draw_binomial(

@@ -41,6 +41,7 @@ import pandas as pd
 from analysis.errors import ScenarioError
 from analysis.inputs import YamlDocument, load_yaml, parse_model, shown
 from analysis.io import atomic_write_bytes
+from analysis.model.parallel import run_tasks
 from analysis.model.schema import GridFile, value_kind
 from analysis.paths import SCENARIO_DIR
 
@@ -352,13 +353,17 @@ def _quiet_when_interrupted() -> Any:
         raise
 
 
+def _evaluate_task(task: tuple) -> dict[str, Any]:
+    return evaluate_point(*task)
+
+
 def run_sweep(
     grid: Grid,
     *,
     scheduler: str = "local",
     output: str | os.PathLike[str] | None = None,
     runs: int | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     progress: bool | None = None,
     evaluator: Evaluator | None = None,
     on_dashboard: Callable[[str], None] | None = None,
@@ -367,8 +372,9 @@ def run_sweep(
 
     With `output`, each finished point is written to `OUTPUT.parts/` at once, points finished by an
     earlier call are skipped, and the whole table is written to `output` atomically at the end.
-    `runs` overrides the grid's runs. `evaluator` replaces the engine (it must be importable by
-    the workers when a cluster runs the sweep).
+    `runs` overrides the grid's runs. `workers`: with 'local', processes on this machine (default
+    1: this process); with 'processes', the LocalCluster's (default 2). `evaluator` replaces the
+    engine (it must be importable by the workers when other processes run the sweep).
     """
     if runs is not None:
         if runs < 1:
@@ -413,12 +419,21 @@ def run_sweep(
     try:
         if not todo:
             pass
+        elif scheduler == "local" and (workers or 1) > 1 and len(todo) > 1:
+            # every core of this machine: points in worker processes (analysis.model.parallel)
+            tasks = [(grid.base, grid.points[i], grid.runs, seed_for(grid, grid.points[i]), evaluator)
+                     for i in todo]
+            run_tasks(_evaluate_task, tasks, workers=workers, name="sweep-point",
+                      on_result=lambda position, row: finish(todo[position], row),
+                      on_error=lambda position, message: finish(
+                          todo[position], {"status": "error", "error": message, "seconds": math.nan}))
         elif scheduler == "local":
             for index in todo:
                 values = grid.points[index]
                 finish(index, evaluate_point(grid.base, values, grid.runs, seed_for(grid, values), evaluator))
         else:
-            dashboard = _run_distributed(grid, todo, keys, scheduler, workers, evaluator, finish, on_dashboard)
+            dashboard = _run_distributed(grid, todo, keys, scheduler, workers or 2, evaluator, finish,
+                                         on_dashboard)
     finally:
         bar.close()
 

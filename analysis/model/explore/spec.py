@@ -1,0 +1,303 @@
+"""Experiment files (`data/experiments/*.yaml`): a declared schema, read through `analysis.inputs`.
+
+```yaml
+scenario: baseline                  # a name in data/scenarios/ or a path (relative to this file first)
+runs: 500                           # Monte Carlo runs per experiment
+seed: 20261201
+overrides: {horizon_days: 365}      # optional: dotted scenario keys fixed for every experiment
+design: {method: sobol, n: 256}     # sobol (Saltelli's scheme, first and total order) or lhs
+inputs:                             # dotted scenario keys, as in sweeps and --set
+  interceptors.pac3_mse.stock: {dist: uniform, low: 200, high: 800, label: PAC-3 MSE stock,
+                                source: "why this range"}
+  layers.patriot.engages.ballistic.pk: {dist: triangular, low: 0.5, mode: 0.7, high: 0.9, source: ...}
+outcomes:                           # dotted paths into simulate's JSON
+  - days_to_depletion.pac3_mse.median
+failures:                           # named conditions on outcomes (analysis.model.explore.conditions)
+  pac3-out-within-180-days: "days_to_depletion.pac3_mse.median <= 180"
+  low-interception: {when: "interception_rate.mean < 74%", label: the interception rate falls below 74%}
+prim: {density: 0.8, max_boxes: 3}  # optional: PRIM's density threshold and how many boxes
+```
+
+`load_experiment(path)` returns an `Experiment`: the validated file, its base scenario (overrides
+applied, calibrated once, so that the inputs are not undone by calibrating again: as the tornado
+does) and every input checked against that scenario at its low, mode and high values. Each error
+names the file, the line, the key and the value.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, FiniteFloat, field_validator, model_validator
+
+from analysis.errors import AnalysisError, ScenarioError
+from analysis.inputs import InputModel, YamlDocument, load_yaml, parse_model, shown
+from analysis.model.explore.conditions import Condition, ConditionError, parse_condition
+
+MAX_INPUTS = 40
+MAX_DESIGN_N = 65_536
+MAX_RUNS = 1_000_000
+MAX_RUN_DAYS = 1e11  # experiments x runs x days: about a day on two cores, refused beyond
+# Scenario keys whose values are whole numbers: sampled values are rounded for them.
+INTEGER_LEAVES = {"stock", "shots", "capacity_per_day", "horizon_days"}
+NOISE_INPUT = "random_numbers"  # the do-nothing input of a Sobol design (see design.py)
+
+
+class ExperimentError(AnalysisError):
+    """An experiment file that cannot be read or does not fit its schema or its scenario."""
+
+
+class InputRange(InputModel):
+    """What is known of one assumption: a distribution over its plausible range, and why."""
+
+    dist: Literal["uniform", "loguniform", "triangular"]
+    low: FiniteFloat
+    high: FiniteFloat
+    mode: FiniteFloat | None = None
+    label: str | None = Field(default=None, max_length=80)
+    source: str = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> InputRange:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        if self.dist == "triangular":
+            if self.mode is None:
+                raise ValueError("a triangular distribution needs its mode")
+            if not self.low <= self.mode <= self.high:
+                raise ValueError(f"mode {self.mode:g} must lie between low and high")
+        elif self.mode is not None:
+            raise ValueError(f"only a triangular distribution has a mode ({self.dist} has none)")
+        if self.dist == "loguniform" and self.low <= 0:
+            raise ValueError(f"a loguniform range must start above 0 (low is {self.low:g})")
+        return self
+
+
+class Design(InputModel):
+    method: Literal["sobol", "lhs"]
+    n: int = Field(ge=2, le=MAX_DESIGN_N)
+
+    @model_validator(mode="after")
+    def _power_of_two(self) -> Design:
+        if self.method == "sobol" and self.n & (self.n - 1):
+            below = 1 << (self.n.bit_length() - 1)
+            raise ValueError(f"n = {self.n}: Sobol sampling needs a power of 2 ({below} or {below * 2})")
+        return self
+
+
+class Failure(InputModel):
+    when: str = Field(min_length=1)
+    label: str | None = Field(default=None, max_length=120)
+
+
+class PrimSettings(InputModel):
+    density: float = Field(default=0.8, gt=0.0, le=1.0)  # a box must hold at least this share of failures
+    max_boxes: int = Field(default=3, ge=1, le=10)
+    peel_alpha: float = Field(default=0.05, gt=0.0, lt=0.5)
+    mass_min: float = Field(default=0.05, gt=0.0, lt=1.0)  # smallest box, as a share of experiments
+
+
+class ExperimentFile(InputModel):
+    scenario: str = Field(min_length=1)
+    description: str = ""
+    runs: int = Field(ge=1, le=MAX_RUNS)
+    seed: int = Field(ge=0, le=2**63 - 1)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    design: Design
+    inputs: dict[str, InputRange] = Field(min_length=1, max_length=MAX_INPUTS)
+    outcomes: list[str] = Field(min_length=1, max_length=50)
+    failures: dict[str, str | Failure] = Field(default_factory=dict, max_length=20)
+    prim: PrimSettings = Field(default_factory=PrimSettings)
+
+    @field_validator("inputs")
+    @classmethod
+    def _input_names(cls, inputs: dict[str, InputRange]) -> dict[str, InputRange]:
+        if NOISE_INPUT in inputs:
+            raise ValueError(f"{NOISE_INPUT!r} is the design's own do-nothing input; name another key")
+        return inputs
+
+    @field_validator("outcomes")
+    @classmethod
+    def _unique(cls, outcomes: list[str]) -> list[str]:
+        repeated = sorted({o for o in outcomes if outcomes.count(o) > 1})
+        if repeated:
+            raise ValueError(f"{repeated[0]!r} is listed twice")
+        return outcomes
+
+    @field_validator("failures")
+    @classmethod
+    def _conditions(cls, failures: dict[str, Any]) -> dict[str, Any]:
+        for name, spec in failures.items():
+            text = spec if isinstance(spec, str) else spec.when
+            try:
+                parse_condition(text)
+            except ConditionError as problem:
+                raise ValueError(f"failure {name!r}: {problem}") from None
+        return failures
+
+
+@dataclass(frozen=True)
+class FailureRule:
+    name: str
+    condition: Condition
+    label: str  # plain words for sentences: "it runs out within 180 days"
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment file with its base scenario, ready to run."""
+
+    spec: ExperimentFile
+    base: dict[str, Any]  # the scenario as a mapping: overrides applied, calibrated once
+    horizon_days: int
+    source: str
+    scenario_path: Path | None = None
+    calibration: dict[str, Any] | None = None
+    document: YamlDocument | None = field(default=None, compare=False, repr=False)
+    failures: tuple[FailureRule, ...] = ()
+    record: str | None = None  # the record file for scenarios that resample it
+
+    @property
+    def name(self) -> str:
+        return Path(self.source).stem
+
+    @property
+    def inputs(self) -> dict[str, InputRange]:
+        return dict(self.spec.inputs)
+
+    def label(self, key: str) -> str:
+        """How sentences name an input: its label, else its dotted key."""
+        spec = self.spec.inputs.get(key)
+        return spec.label if spec is not None and spec.label else key
+
+    def where(self, keys: tuple) -> str:
+        return self.document.where(keys) if self.document is not None else f"{self.source}: {'.'.join(map(str, keys))}"
+
+    @property
+    def outcome_paths(self) -> list[str]:
+        """Outcomes listed, then those only the failures read."""
+        paths = list(self.spec.outcomes)
+        for rule in self.failures:
+            paths += [p for p in rule.condition.outcomes if p not in paths]
+        return paths
+
+
+def resolve_scenario(name: str, base_dir: Path | None, source: str) -> Path:
+    """The scenario file: beside the experiment file, as given, then in data/scenarios/."""
+    from analysis.paths import SCENARIO_DIR
+
+    candidates = [Path(name)] if Path(name).is_absolute() else []
+    if base_dir is not None:
+        candidates += [base_dir / name, base_dir / f"{name}.yaml"]
+    candidates += [Path(name), SCENARIO_DIR / name, SCENARIO_DIR / f"{name}.yaml"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise ExperimentError(f"{source}: scenario: {name!r}: no such scenario file (here or in data/scenarios/)")
+
+
+def load_experiment(path: str | os.PathLike[str], record: str | None = None) -> Experiment:
+    """Read, validate and check an experiment file against its scenario (see module docstring)."""
+    path = Path(path)
+    document = load_yaml(path, what="experiment file", error=ExperimentError, source=str(path))
+    if not isinstance(document.data, dict):
+        raise ExperimentError(f"{path}: an experiment file is a mapping with scenario, runs, seed, "
+                              "design, inputs and outcomes")
+    spec = parse_model(ExperimentFile, document, error=ExperimentError)
+    scenario_path = resolve_scenario(spec.scenario, path.parent, document.where(("scenario",)))
+    from analysis.model.scenarios import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    return experiment_from_spec(spec, scenario, source=str(path), document=document,
+                                scenario_path=scenario_path, record=record)
+
+
+def experiment_from_spec(
+    spec: ExperimentFile,
+    scenario: Any,
+    *,
+    source: str = "<experiment>",
+    document: YamlDocument | None = None,
+    scenario_path: Path | None = None,
+    record: str | None = None,
+) -> Experiment:
+    """An `Experiment` from a validated file and a loaded scenario (the checks of `load_experiment`)."""
+    from analysis.model.scenarios import apply_overrides, scenario_from_dict
+
+    draft = Experiment(spec=spec, base={}, horizon_days=0, source=source, document=document)
+    fixed = {"runs": spec.runs, "seed": spec.seed, **spec.overrides}
+    try:
+        scenario = scenario_from_dict(apply_overrides(scenario.to_dict(), fixed), source=scenario.source)
+    except ScenarioError as problem:
+        raise ExperimentError(f"{draft.where(('overrides',))}: {problem}") from None
+    report = None
+    if scenario.calibration is not None:
+        from analysis.model.calibration import calibrate
+
+        frame = _record_frame(scenario, record)
+        scenario, report = calibrate(scenario, record=frame)
+    base = scenario.to_dict()
+    _check_inputs(draft, base, apply_overrides, scenario_from_dict)
+    horizon = int(base["horizon_days"])
+    total = _experiment_count(spec) * spec.runs * horizon
+    if total > MAX_RUN_DAYS:
+        raise ExperimentError(
+            f"{draft.where(('design', 'n'))}: {_experiment_count(spec):,} experiments x {spec.runs:,} runs x "
+            f"{horizon} days is {total:.2g} run-days, over the limit of {MAX_RUN_DAYS:.0e}: lower n or runs")
+    rules = tuple(_failure_rule(name, value) for name, value in spec.failures.items())
+    return Experiment(spec=spec, base=base, horizon_days=horizon, source=source,
+                      scenario_path=scenario_path, calibration=report, document=document,
+                      failures=rules, record=record)
+
+
+def _record_frame(scenario: Any, record: str | None) -> Any:
+    if not scenario.needs_record:
+        return None
+    from analysis.model.depletion import resolve_record
+
+    return resolve_record(record, scenario)
+
+
+def _experiment_count(spec: ExperimentFile) -> int:
+    if spec.design.method == "sobol":
+        return spec.design.n * (len(spec.inputs) + 3)  # A, B and one matrix per input and the noise
+    return spec.design.n
+
+
+def _failure_rule(name: str, value: str | Failure) -> FailureRule:
+    text = value if isinstance(value, str) else value.when
+    label = None if isinstance(value, str) else value.label
+    return FailureRule(name=name, condition=parse_condition(text),
+                       label=label or name.replace("-", " ").replace("_", " "))
+
+
+def is_integer_key(key: str) -> bool:
+    return key.rsplit(".", 1)[-1] in INTEGER_LEAVES
+
+
+def _check_inputs(draft: Experiment, base: dict[str, Any], apply_overrides: Any, from_dict: Any) -> None:
+    """Every input names a scenario key, and the scenario accepts its low, mode and high values."""
+    for key, spec in draft.spec.inputs.items():
+        if is_integer_key(key) and math.ceil(spec.low) > math.floor(spec.high):
+            raise ExperimentError(f"{draft.where(('inputs', key))}: {key} takes whole numbers and "
+                                  f"[{spec.low:g}, {spec.high:g}] holds none")
+        for end in ("low", "mode", "high"):
+            value = getattr(spec, end)
+            if value is None:
+                continue
+            applied = round(value) if is_integer_key(key) else value
+            try:
+                from_dict(apply_overrides(base, {key: applied}), source=draft.source)
+            except ScenarioError as problem:
+                reason = str(problem).split(": ")[-1]
+                if "unknown scenario key" in str(problem) or "no such" in str(problem):
+                    raise ExperimentError(
+                        f"{draft.where(('inputs', key))}: {shown(key)}: not a key of the scenario "
+                        f"({reason})") from None
+                raise ExperimentError(
+                    f"{draft.where(('inputs', key, end))}: {shown(value)}: the scenario refuses "
+                    f"this value of {key} ({reason})") from None

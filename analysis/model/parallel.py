@@ -1,0 +1,289 @@
+"""Every core of this machine, or a Dask cluster, with the numbers of one process.
+
+- `run_tasks(function, tasks, scheduler=..., workers=...)` calls `function(task)` for every task
+  and hands each result back as it completes. Schedulers: `local` (a pool of `workers` processes
+  on this machine, default every core; one worker runs in this process), `processes` (a Dask
+  LocalCluster of `workers` processes, every socket on 127.0.0.1) or the address of a running
+  Dask scheduler (`tcp://host:8786`). The caller orders the results, so the schedulers agree.
+- `simulate(scenario, workers=N)` splits one simulation's blocks of runs (`BLOCK_RUNS`, each with
+  its own random streams) into contiguous parts, simulates them in parallel and merges them into
+  exactly the result of `depletion.simulate`: per-run figures are concatenated; the per-day sums
+  behind the means are whole numbers, recovered exactly from each part and added.
+
+Worker processes are started with `spawn` (no state inherited from a notebook kernel or a thread)
+and ignore Ctrl-C: the parent stops them and keeps what finished.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from analysis.errors import AnalysisError
+
+PARTS_PER_WORKER = 4
+
+OnResult = Callable[[int, Any], None]
+OnError = Callable[[int, str], None]
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_workers(workers: int | None) -> int:
+    """`None` or 0: every core; else the number given (at least 1)."""
+    if workers is None or workers == 0:
+        return available_cores()
+    if workers < 0:
+        raise AnalysisError(f"--workers {workers}: must be at least 1 (0: every core)")
+    return int(workers)
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call(function: Callable[[Any], Any], index: int, task: Any) -> tuple[int, bool, Any]:
+    """Run one task; an exception comes back as its message (it may not pickle)."""
+    try:
+        return index, True, function(task)
+    except Exception as error:  # noqa: BLE001 - reported per task by the parent
+        return index, False, f"{type(error).__name__}: {error}"
+
+
+def _raise(index: int, message: str) -> None:
+    raise AnalysisError(f"task {index} failed: {message}")
+
+
+def local_cluster(workers: int) -> Any:
+    """A Dask LocalCluster with every socket, the dashboard included, on loopback and random ports."""
+    from dask.distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+        scheduler_port=0,
+    )
+
+
+def run_tasks(
+    function: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    *,
+    on_result: OnResult,
+    scheduler: str = "local",
+    workers: int | None = None,
+    on_error: OnError | None = None,
+    on_dashboard: Callable[[str], None] | None = None,
+    name: str = "task",
+) -> str | None:
+    """Call `function(task)` for each task; `on_result(index, result)` as each one completes.
+
+    `function` must be importable by the workers (a module-level function of this package). A
+    task that raises, or whose worker is lost, goes to `on_error(index, message)` (default: raise
+    `AnalysisError`). Returns the Dask dashboard link of a LocalCluster, else None.
+    """
+    on_error = on_error or _raise
+    if not tasks:
+        return None
+    workers = resolve_workers(workers)
+    if scheduler == "local":
+        _run_local(function, tasks, workers, on_result, on_error)
+        return None
+    return _run_dask(function, tasks, scheduler, workers, on_result, on_error, on_dashboard, name)
+
+
+def _run_local(
+    function: Callable[[Any], Any], tasks: Sequence[Any], workers: int,
+    on_result: OnResult, on_error: OnError,
+) -> None:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    def deliver(index: int, ok: bool, value: Any) -> None:
+        (on_result if ok else on_error)(index, value)
+
+    if workers == 1 or len(tasks) == 1:
+        for index, task in enumerate(tasks):
+            deliver(*_call(function, index, task))
+        return
+    # a broken worker (it could not start, or died) fails its tasks instead of hanging the pool
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_interrupt)
+    finished = False
+    try:
+        pending = {pool.submit(_call, function, index, task): index for index, task in enumerate(tasks)}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = pending.pop(future)
+                try:
+                    deliver(*future.result())
+                except Exception as error:  # noqa: BLE001 - BrokenProcessPool and the like
+                    on_error(index, f"{type(error).__name__}: {error}")
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C or a failure: stop the workers now, keep what was delivered
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+        pool.shutdown(wait=True)
+
+
+def _run_dask(
+    function: Callable[[Any], Any], tasks: Sequence[Any], scheduler: str, workers: int,
+    on_result: OnResult, on_error: OnError, on_dashboard: Callable[[str], None] | None, name: str,
+) -> str | None:
+    import uuid
+
+    from dask.distributed import Client, as_completed
+
+    cluster = local_cluster(workers) if scheduler == "processes" else None
+    try:
+        try:
+            client = Client(cluster) if cluster is not None else Client(scheduler, timeout="10s")
+        except (OSError, ValueError) as error:
+            raise AnalysisError(f"cannot reach the Dask scheduler at {scheduler!r}: {error}") from None
+        with client:
+            dashboard = client.dashboard_link if cluster is not None else None
+            if dashboard and on_dashboard:
+                on_dashboard(dashboard)
+            token = uuid.uuid4().hex[:8]
+            futures = {
+                client.submit(_call, function, index, task, key=f"{name}-{token}-{index}", pure=False): index
+                for index, task in enumerate(tasks)
+            }
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    _, ok, value = future.result()
+                except Exception as error:  # noqa: BLE001 - a lost worker fails one task only
+                    ok, value = False, f"{type(error).__name__}: {error}"
+                (on_result if ok else on_error)(index, value)
+        return dashboard
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+# --- one simulation across processes ------------------------------------------------------------
+
+
+def block_parts(runs: int, parts: int, block_runs: int) -> list[tuple[int, int]]:
+    """Contiguous (first run, runs) parts of whole blocks, as even as the blocks allow."""
+    blocks = math.ceil(runs / block_runs)
+    parts = max(1, min(parts, blocks))
+    edges = [round(i * blocks / parts) for i in range(parts + 1)]
+    return [(edges[i] * block_runs, min(edges[i + 1] * block_runs, runs) - edges[i] * block_runs)
+            for i in range(parts)]
+
+
+def _simulate_part(task: tuple) -> Any:
+    from analysis.model.depletion import simulate as simulate_one
+
+    scenario, runs, seed, first, band, chunk_runs, keep_runs, record = task
+    return simulate_one(scenario, runs=runs, seed=seed, run_offset=first, band_runs=band,
+                        chunk_runs=chunk_runs, keep_runs=keep_runs, record=record, calibrate=False)
+
+
+def simulate(
+    scenario: Any,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    scheduler: str = "local",
+    record: Any = None,
+    chunk_runs: int | None = None,
+    band_runs: int | None = None,
+    keep_runs: bool = False,
+    calibrate: bool = True,
+) -> Any:
+    """`depletion.simulate` on `workers` processes (default every core): the same result exactly.
+
+    A simulation of one block (`BLOCK_RUNS` runs or fewer) runs in this process.
+    """
+    from analysis.model import depletion
+
+    runs = int(scenario.runs if runs is None else runs)
+    seed = int(scenario.seed if seed is None else seed)
+    band = depletion.DEFAULT_BAND_RUNS if band_runs is None else band_runs
+    workers = resolve_workers(workers)
+    # a few parts per worker keep the workers busy when the last block is short
+    parts = block_parts(runs, workers * PARTS_PER_WORKER, depletion.BLOCK_RUNS) if runs >= 1 else []
+    if scheduler == "local" and (workers == 1 or len(parts) <= 1):
+        return depletion.simulate(scenario, runs=runs, seed=seed, record=record, chunk_runs=chunk_runs,
+                                  band_runs=band, keep_runs=keep_runs, calibrate=calibrate)
+    frame = depletion.resolve_record(record, scenario) if scenario.needs_record else None
+    report = None
+    if calibrate and scenario.calibration is not None:
+        from analysis.model.calibration import calibrate as solve
+
+        scenario, report = solve(scenario, record=frame)
+    tasks = [
+        (scenario, n, seed, first, max(0, min(band, runs) - first), chunk_runs, keep_runs,
+         frame if scenario.needs_record else None)
+        for first, n in parts
+    ]
+    results: dict[int, Any] = {}
+    run_tasks(_simulate_part, tasks, on_result=results.__setitem__, scheduler=scheduler,
+              workers=workers, name="simulate-part")
+    return merge_parts([results[i] for i in range(len(tasks))], calibration=report)
+
+
+def merge_parts(parts: Sequence[Any], calibration: dict[str, Any] | None = None) -> Any:
+    """One `SimulationResult` from the results of consecutive parts of one simulation."""
+    from analysis.model.results import SimulationResult
+
+    first = parts[0]
+    runs = sum(p.runs for p in parts)
+
+    def joined(name: str, axis: int) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts], axis=axis)
+
+    def mean(name: str) -> np.ndarray:
+        # each part's mean is its whole-number sum / its runs: rint recovers the sum exactly
+        total = sum(np.rint(getattr(p, name) * p.runs) for p in parts)
+        return total / runs
+
+    stocked_arrivals = sum(p.stocked_arrivals for p in parts)
+    stocked_kills = sum(p.stocked_kills for p in parts)
+    if calibration:
+        for k, cls in enumerate(first.classes):
+            entry = calibration["classes"].get(cls)
+            if entry is not None and stocked_arrivals[k] > 0:
+                entry["simulated_while_stocked"] = float(stocked_kills[k] / stocked_arrivals[k])
+    kept = None
+    if first.kept is not None:
+        kept = {key: np.concatenate([p.kept[key] for p in parts], axis=2) for key in first.kept}
+    return SimulationResult(
+        scenario=first.scenario, runs=runs, seed=first.seed, interceptors=first.interceptors,
+        classes=first.classes, days=first.days, deliveries=first.deliveries,
+        depletion_day=joined("depletion_day", 1), run_arrivals=joined("run_arrivals", 1),
+        run_kills=joined("run_kills", 1), run_shots=joined("run_shots", 1),
+        run_final_stock=joined("run_final_stock", 1),
+        run_defender_cost=joined("run_defender_cost", 0),
+        run_attacker_cost=joined("run_attacker_cost", 0),
+        mean_stock=mean("mean_stock"), mean_arrivals=mean("mean_arrivals"),
+        mean_kills=mean("mean_kills"), mean_shots=mean("mean_shots"),
+        band_stock=joined("band_stock", 2), band_arrivals=joined("band_arrivals", 2),
+        band_kills=joined("band_kills", 2), stocked_arrivals=stocked_arrivals,
+        stocked_kills=stocked_kills, pairs=first.pairs,
+        class_out_day=None if first.class_out_day is None else joined("class_out_day", 1),
+        calibration=calibration or None, kept=kept, extra=dict(first.extra),
+    )
