@@ -20,7 +20,8 @@ from analysis.cli.common import EPILOG, show_warning
 from analysis.errors import AnalysisError
 
 #: The command modules of this package, in the order `--help` lists them.
-COMMANDS = ("claims", "data", "forecast", "rates", "report", "simulate", "sustain", "sweep", "waves")
+COMMANDS = ("claims", "data", "explore", "forecast", "rates", "report", "simulate", "sustain", "sweep",
+            "waves")
 #: The installed short name (pyproject.toml, [project.scripts]).
 SHORT_NAME = "airdef"
 

@@ -83,6 +83,8 @@ def calibration_warnings(report: dict | None) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from analysis.cli.common import add_parallel_arguments
+
     parser = subparsers.add_parser(
         "simulate",
         help="run the interceptor depletion model on a scenario (YAML in data/scenarios/)",
@@ -98,6 +100,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_scenario_arguments(parser, runs_help="Monte Carlo runs (default: the scenario's)")
     parser.add_argument("--chunk-runs", type=int, metavar="N",
                         help="runs held in memory at once (results do not depend on it)")
+    add_parallel_arguments(parser, scheduler=False)
     parser.set_defaults(func=run)
 
 
@@ -106,14 +109,15 @@ def run(args: argparse.Namespace) -> int:
 
     from analysis.cli.common import check_destination, note, write_output
     from analysis.errors import AnalysisError
-    from analysis.model.depletion import simulate
+    from analysis.model.parallel import resolve_workers, simulate
 
     check_destination(args.json, "--json")
     scenario = scenario_from_args(args)
     if args.chunk_runs is not None and args.chunk_runs < 1:
         raise AnalysisError(f"--chunk-runs {args.chunk_runs}: at least 1 (runs held in memory at once)")
     result = simulate(scenario, runs=args.runs, seed=args.seed, chunk_runs=args.chunk_runs,
-                      record=args.record, calibrate=not args.no_calibrate)
+                      record=args.record, calibrate=not args.no_calibrate,
+                      workers=resolve_workers(args.workers))
     summary = result.summary()
     calibration_warnings(summary["calibration"])
     text = json.dumps(summary, indent=2)

@@ -1,0 +1,89 @@
+"""`python -m analysis explore FILE -o OUT.parquet`: Sobol indices and PRIM boxes over the assumptions."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli.common import add_parallel_arguments, add_record_arguments
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "explore",
+        help="sample every assumption over its range, simulate each experiment, and say which "
+             "assumptions matter (Sobol) and where the defense fails (PRIM)",
+        description=(
+            "Run the experiments of an experiment file (data/experiments/*.yaml: a scenario, "
+            "inputs with their distributions, outcomes, failure conditions) and write one parquet "
+            "row per experiment with its inputs and every figure of simulate's JSON. Finished "
+            "experiments are kept in OUT.parquet.parts/ so an interrupted run resumes; the table "
+            "is the same on every scheduler and with any number of workers. --json writes the "
+            "summary: Sobol first-order and total indices per outcome with bootstrap intervals "
+            "(and the do-nothing input random_numbers: the Monte Carlo noise floor) and PRIM "
+            "boxes per failure with coverage, density and a sentence."
+        ),
+    )
+    parser.add_argument("experiment", metavar="FILE", help="experiment file (see data/experiments/)")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.parquet",
+                        help="the table of experiments (written atomically at the end)")
+    parser.add_argument("--json", metavar="SUMMARY", help="write the summary as JSON ('-': print it)")
+    add_parallel_arguments(parser)
+    add_record_arguments(parser, catalogue=False)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from analysis.cli.common import note, write_output
+    from analysis.model.explore import load_experiment, run_explore, summarise
+    from analysis.model.explore.spec import ExperimentError
+    from analysis.model.parallel import resolve_workers
+
+    if not str(args.output).endswith(".parquet"):
+        raise ExperimentError(f"-o {args.output}: the output is a .parquet file")
+    workers = resolve_workers(args.workers)
+    experiment = load_experiment(args.experiment, record=args.record)
+    spec = experiment.spec
+    note(f"explore: {experiment.source}: {spec.design.method} design, n = {spec.design.n}, "
+         f"{len(spec.inputs)} inputs, {spec.runs:,} runs per experiment, on scheduler "
+         f"{args.scheduler} ({workers} worker{'s' if workers > 1 else ''})")
+    result = run_explore(experiment, output=args.output, scheduler=args.scheduler, workers=workers,
+                         on_dashboard=lambda link: note(f"Dask dashboard: {link}"))
+    note(f"wrote {args.output}: {len(result.table):,} experiments ({result.computed:,} simulated, "
+         f"{len(result.table) - result.computed:,} resumed), {len(result.failed)} failed")
+    for row in result.failed.head(5).to_dict("records"):
+        note(f"failed: experiment {row['experiment']}: {row['error']}")
+    summary = summarise(result)
+    if args.json:
+        done = write_output(json.dumps(summary, indent=2) + "\n", args.json, "summary")
+        if done:
+            note(done)
+    if args.json != "-":
+        for line in describe(summary):
+            print(line)
+    return 1 if len(result.failed) else 0
+
+
+def describe(summary: dict) -> list[str]:
+    """The answers in a few lines: the assumptions that matter most per outcome, and the boxes."""
+    from analysis.model.explore import ranked_inputs
+
+    lines = [f"{summary['experiment']}: {summary['design']['experiments']:,} experiments of "
+             f"{summary['runs']:,} runs ({summary['design']['method']}, n = {summary['design']['n']})"]
+    noise = summary.get("noise_input")
+    for outcome, indices in summary["sobol"].items():
+        if indices is None:
+            lines.append(f"  {outcome}: no Sobol indices ({summary['sobol_notes'].get(outcome)})")
+            continue
+        top = ", ".join(f"{summary['inputs'][name]['label']} {st:.2f}"
+                        for name, st in ranked_inputs(summary, outcome)[:3])
+        floor = indices.get(noise) if noise else None
+        noise_text = f"; noise floor {floor['ST']:.3f}" if floor and floor["ST"] is not None else ""
+        lines.append(f"  {outcome}: total index {top}{noise_text}")
+    for name, boxes in summary["prim"].items():
+        failure = summary["failures"][name]
+        lines.append(f"  {name}: {failure['experiments']:,} experiments "
+                     f"({(failure['share'] or 0):.0%})" + (f"; {failure['note']}" if failure["note"] else ""))
+        lines += [f"    {box['sentence']}" for box in boxes]
+    return lines

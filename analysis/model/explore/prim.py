@@ -1,0 +1,150 @@
+"""Scenario discovery: the EMA Workbench's PRIM finds boxes of inputs where a failure is frequent.
+
+PRIM (Friedman and Fisher's patient rule induction) peels thin slices off the range of one input
+at a time, keeping the slice whose removal raises the share of failures in what is left most,
+then pastes back what it can. Along its peeling trajectory, boxes get smaller and purer. For each
+box this module takes the point of the trajectory with the largest **coverage** (the share of all
+failing experiments inside the box) whose **density** (the share of the box's experiments that
+fail) reaches the threshold; then PRIM looks for the next box among the experiments outside it.
+
+Coverage, density and mass (the share of all experiments in the box) are computed here again on
+all experiments from the box's limits (an independent check of the library's bookkeeping, and the
+same meaning for a second box as for the first). A box states only the inputs it restricts.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Box:
+    """Limits of the restricted inputs (None: that side is not restricted) and the box's figures."""
+
+    limits: dict[str, tuple[float | None, float | None]]
+    coverage: float
+    density: float
+    mass: float
+    cases: int  # failing experiments in the box
+    experiments: int  # experiments in the box
+
+    def contains(self, x: pd.DataFrame) -> np.ndarray:
+        inside = np.ones(len(x), dtype=bool)
+        for name, (low, high) in self.limits.items():
+            column = x[name].to_numpy(dtype=float)
+            if low is not None:
+                inside &= column >= low
+            if high is not None:
+                inside &= column <= high
+        return inside
+
+
+def _ema_prim():
+    with warnings.catch_warnings():  # optional parts it cannot find (ipyparallel, altair)
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+    return prim
+
+
+def box_figures(limits: dict[str, tuple[float | None, float | None]], x: pd.DataFrame,
+                failing: np.ndarray) -> Box:
+    """A box's coverage, density and mass on all experiments."""
+    failing = np.asarray(failing, dtype=bool)
+    probe = Box(limits, 0.0, 0.0, 0.0, 0, 0)
+    inside = probe.contains(x)
+    cases = int((failing & inside).sum())
+    count = int(inside.sum())
+    total = int(failing.sum())
+    return Box(limits=limits, coverage=cases / total if total else 0.0,
+               density=cases / count if count else 0.0, mass=count / len(x) if len(x) else 0.0,
+               cases=cases, experiments=count)
+
+
+def find_boxes(
+    x: pd.DataFrame,
+    failing: np.ndarray,
+    *,
+    density: float = 0.8,
+    max_boxes: int = 3,
+    peel_alpha: float = 0.05,
+    mass_min: float = 0.05,
+) -> list[Box]:
+    """Up to `max_boxes` PRIM boxes of `x` (inputs, one column each) where `failing` is frequent.
+
+    No box when nothing fails, when the failure is already as frequent as the density threshold
+    everywhere (no box would narrow it down), or when no box reaches the threshold.
+    """
+    failing = np.asarray(failing, dtype=bool)
+    if len(x) == 0 or not failing.any() or failing.mean() >= density:
+        return []
+    prim = _ema_prim()
+    data = x.astype(float).reset_index(drop=True)
+    with warnings.catch_warnings():  # pandas deprecations inside the library
+        warnings.simplefilter("ignore")
+        engine = prim.Prim(data, failing, threshold=density, peel_alpha=peel_alpha,
+                           mass_min=mass_min)
+        initial = engine.box_init
+        boxes: list[Box] = []
+        for _ in range(max_boxes):
+            found = engine.find_box()
+            if found is None:
+                break
+            trajectory = found.peeling_trajectory
+            good = trajectory[(trajectory["density"] >= density) & (trajectory["res_dim"] > 0)]
+            if good.empty:
+                break
+            chosen = int(good["coverage"].astype(float).idxmax())
+            found.select(chosen)
+            limits = _restricted(found.box_lims[chosen], initial)
+            if not limits:
+                break
+            boxes.append(box_figures(limits, data, failing))
+    return boxes
+
+
+def _restricted(box: pd.DataFrame, initial: pd.DataFrame) -> dict[str, tuple[float | None, float | None]]:
+    limits = {}
+    for name in box.columns:
+        low, high = float(box.loc[0, name]), float(box.loc[1, name])
+        low_init, high_init = float(initial.loc[0, name]), float(initial.loc[1, name])
+        low_out = low if low > low_init else None
+        high_out = high if high < high_init else None
+        if low_out is not None or high_out is not None:
+            limits[name] = (low_out, high_out)
+    return limits
+
+
+def plain_number(value: float) -> str:
+    """Three significant figures, thousands separated, no exponent: 812, 24.9, 0.734, 12,345."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    digits = max(0, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{digits}f}"
+
+
+def describe_limits(limits: dict[str, tuple[float | None, float | None]], labels: dict[str, str]) -> str:
+    """'PAC-3 MSE deliveries a month is below 25 and ballistic missiles a day is above 2.8'."""
+    parts = []
+    for name, (low, high) in limits.items():
+        label = labels.get(name, name)
+        if low is not None and high is not None:
+            parts.append(f"{label} is between {plain_number(low)} and {plain_number(high)}")
+        elif high is not None:
+            parts.append(f"{label} is at most {plain_number(high)}")
+        else:
+            parts.append(f"{label} is at least {plain_number(low)}")
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def box_sentence(box: Box, what: str, labels: dict[str, str]) -> str:
+    """The box in plain words, with its density and coverage."""
+    return (f"In {box.density:.0%} of the experiments where {describe_limits(box.limits, labels)}, "
+            f"{what} ({box.coverage:.0%} of all the experiments where it happens fall in this box, "
+            f"which holds {box.mass:.0%} of the experiments).")
