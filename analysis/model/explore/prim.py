@@ -2,10 +2,12 @@
 
 PRIM (Friedman and Fisher's patient rule induction) peels thin slices off the range of one input
 at a time, keeping the slice whose removal raises the share of failures in what is left most,
-then pastes back what it can. Along its peeling trajectory, boxes get smaller and purer. For each
-box this module takes the point of the trajectory with the largest **coverage** (the share of all
-failing experiments inside the box) whose **density** (the share of the box's experiments that
-fail) reaches the threshold; then PRIM looks for the next box among the experiments outside it.
+then pastes back what it can. Along its peeling trajectory, boxes get smaller and purer: their
+**coverage** (the share of all failing experiments inside the box) falls as their **density**
+(the share of the box's experiments that fail) rises. For each box this module takes, among the
+points of the trajectory whose density reaches the threshold, the one with the best balance of
+the two (the largest harmonic mean of coverage and density); then PRIM looks for the next box
+among the experiments outside it.
 
 Coverage, density and mass (the share of all experiments in the box) are computed here again on
 all experiments from the box's limits (an independent check of the library's bookkeeping, and the
@@ -17,6 +19,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,7 +47,8 @@ class Box:
         return inside
 
 
-def _ema_prim():
+def ema_prim() -> Any:
+    """The EMA Workbench's prim module (imported quietly: it warns of optional parts)."""
     with warnings.catch_warnings():  # optional parts it cannot find (ipyparallel, altair)
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import prim
@@ -82,7 +86,7 @@ def find_boxes(
     failing = np.asarray(failing, dtype=bool)
     if len(x) == 0 or not failing.any() or failing.mean() >= density:
         return []
-    prim = _ema_prim()
+    prim = ema_prim()
     data = x.astype(float).reset_index(drop=True)
     with warnings.catch_warnings():  # pandas deprecations inside the library
         warnings.simplefilter("ignore")
@@ -98,7 +102,9 @@ def find_boxes(
             good = trajectory[(trajectory["density"] >= density) & (trajectory["res_dim"] > 0)]
             if good.empty:
                 break
-            chosen = int(good["coverage"].astype(float).idxmax())
+            coverage = good["coverage"].astype(float)
+            density_ = good["density"].astype(float)
+            chosen = int((2 * coverage * density_ / (coverage + density_)).idxmax())
             found.select(chosen)
             limits = _restricted(found.box_lims[chosen], initial)
             if not limits:

@@ -30,9 +30,10 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, FiniteFloat, field_validator, model_validator
+from pydantic import AfterValidator, Field, FiniteFloat, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from analysis.errors import AnalysisError, ScenarioError
 from analysis.inputs import InputModel, YamlDocument, load_yaml, parse_model, shown
@@ -51,47 +52,83 @@ class ExperimentError(AnalysisError):
     """An experiment file that cannot be read or does not fit its schema or its scenario."""
 
 
+def _problem(message: str) -> PydanticCustomError:
+    """A validation error whose message is shown as written (no 'Value error,' prefix)."""
+    return PydanticCustomError("experiment", message)
+
+
+def _check_condition(text: str) -> str:
+    try:
+        parse_condition(text)
+    except ConditionError as problem:
+        raise _problem(str(problem)) from None
+    return text
+
+
+ConditionText = Annotated[str, AfterValidator(_check_condition)]
+
+
 class InputRange(InputModel):
     """What is known of one assumption: a distribution over its plausible range, and why."""
 
     dist: Literal["uniform", "loguniform", "triangular"]
     low: FiniteFloat
     high: FiniteFloat
-    mode: FiniteFloat | None = None
+    mode: FiniteFloat | None = Field(default=None, validate_default=True)
     label: str | None = Field(default=None, max_length=80)
     source: str = Field(min_length=1, max_length=500)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> InputRange:
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
-        if self.dist == "triangular":
-            if self.mode is None:
-                raise ValueError("a triangular distribution needs its mode")
-            if not self.low <= self.mode <= self.high:
-                raise ValueError(f"mode {self.mode:g} must lie between low and high")
-        elif self.mode is not None:
-            raise ValueError(f"only a triangular distribution has a mode ({self.dist} has none)")
-        if self.dist == "loguniform" and self.low <= 0:
-            raise ValueError(f"a loguniform range must start above 0 (low is {self.low:g})")
-        return self
+    @field_validator("low")
+    @classmethod
+    def _positive_for_log(cls, low: float, info: ValidationInfo) -> float:
+        if info.data.get("dist") == "loguniform" and low <= 0:
+            raise _problem("a loguniform range must start above 0")
+        return low
+
+    @field_validator("high")
+    @classmethod
+    def _above_low(cls, high: float, info: ValidationInfo) -> float:
+        low = info.data.get("low")
+        if low is not None and not high > low:
+            raise _problem(f"must be above low ({low:g})")
+        return high
+
+    @field_validator("mode")
+    @classmethod
+    def _mode(cls, mode: float | None, info: ValidationInfo) -> float | None:
+        dist, low, high = info.data.get("dist"), info.data.get("low"), info.data.get("high")
+        if dist == "triangular" and mode is None:
+            raise _problem("a triangular distribution needs its mode (the most likely value)")
+        if dist != "triangular" and mode is not None:
+            raise _problem(f"only a triangular distribution has a mode ({dist} has none)")
+        if mode is not None and low is not None and high is not None and not low <= mode <= high:
+            raise _problem(f"must lie between low ({low:g}) and high ({high:g})")
+        return mode
 
 
 class Design(InputModel):
     method: Literal["sobol", "lhs"]
     n: int = Field(ge=2, le=MAX_DESIGN_N)
 
-    @model_validator(mode="after")
-    def _power_of_two(self) -> Design:
-        if self.method == "sobol" and self.n & (self.n - 1):
-            below = 1 << (self.n.bit_length() - 1)
-            raise ValueError(f"n = {self.n}: Sobol sampling needs a power of 2 ({below} or {below * 2})")
-        return self
+    @field_validator("n")
+    @classmethod
+    def _power_of_two(cls, n: int, info: ValidationInfo) -> int:
+        if info.data.get("method") == "sobol" and n & (n - 1):
+            below = 1 << (n.bit_length() - 1)
+            raise _problem(f"a Sobol design needs a power of 2 ({below} or {below * 2})")
+        return n
 
 
 class Failure(InputModel):
-    when: str = Field(min_length=1)
+    """A condition on outcomes, written alone or as {when: condition, label: plain words}."""
+
+    when: ConditionText = Field(min_length=1)
     label: str | None = Field(default=None, max_length=120)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_alone(cls, value: Any) -> Any:
+        return {"when": value} if isinstance(value, str) else value
 
 
 class PrimSettings(InputModel):
@@ -110,14 +147,14 @@ class ExperimentFile(InputModel):
     design: Design
     inputs: dict[str, InputRange] = Field(min_length=1, max_length=MAX_INPUTS)
     outcomes: list[str] = Field(min_length=1, max_length=50)
-    failures: dict[str, str | Failure] = Field(default_factory=dict, max_length=20)
+    failures: dict[str, Failure] = Field(default_factory=dict, max_length=20)
     prim: PrimSettings = Field(default_factory=PrimSettings)
 
     @field_validator("inputs")
     @classmethod
     def _input_names(cls, inputs: dict[str, InputRange]) -> dict[str, InputRange]:
         if NOISE_INPUT in inputs:
-            raise ValueError(f"{NOISE_INPUT!r} is the design's own do-nothing input; name another key")
+            raise _problem(f"{NOISE_INPUT!r} is the design's own do-nothing input; name another key")
         return inputs
 
     @field_validator("outcomes")
@@ -125,19 +162,8 @@ class ExperimentFile(InputModel):
     def _unique(cls, outcomes: list[str]) -> list[str]:
         repeated = sorted({o for o in outcomes if outcomes.count(o) > 1})
         if repeated:
-            raise ValueError(f"{repeated[0]!r} is listed twice")
+            raise _problem(f"{repeated[0]!r} is listed twice")
         return outcomes
-
-    @field_validator("failures")
-    @classmethod
-    def _conditions(cls, failures: dict[str, Any]) -> dict[str, Any]:
-        for name, spec in failures.items():
-            text = spec if isinstance(spec, str) else spec.when
-            try:
-                parse_condition(text)
-            except ConditionError as problem:
-                raise ValueError(f"failure {name!r}: {problem}") from None
-        return failures
 
 
 @dataclass(frozen=True)
@@ -197,7 +223,7 @@ def resolve_scenario(name: str, base_dir: Path | None, source: str) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise ExperimentError(f"{source}: scenario: {name!r}: no such scenario file (here or in data/scenarios/)")
+    raise ExperimentError(f"{source}: {name!r}: no such scenario file (here or in data/scenarios/)")
 
 
 def load_experiment(path: str | os.PathLike[str], record: str | None = None) -> Experiment:
@@ -268,11 +294,9 @@ def _experiment_count(spec: ExperimentFile) -> int:
     return spec.design.n
 
 
-def _failure_rule(name: str, value: str | Failure) -> FailureRule:
-    text = value if isinstance(value, str) else value.when
-    label = None if isinstance(value, str) else value.label
-    return FailureRule(name=name, condition=parse_condition(text),
-                       label=label or name.replace("-", " ").replace("_", " "))
+def _failure_rule(name: str, value: Failure) -> FailureRule:
+    return FailureRule(name=name, condition=parse_condition(value.when),
+                       label=value.label or name.replace("-", " ").replace("_", " "))
 
 
 def is_integer_key(key: str) -> bool:
