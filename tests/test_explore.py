@@ -8,9 +8,9 @@ no deliveries: the stock S lasts ceil(S / 4) days whatever the other inputs, so 
 from __future__ import annotations
 
 import json
+import math
 import re
 import warnings
-import math
 from pathlib import Path
 
 import numpy as np
