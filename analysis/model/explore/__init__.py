@@ -16,12 +16,14 @@ coverage, density and a sentence).
 
 from analysis.model.explore.analyse import (
     failure_flags,
+    failure_share,
     input_frame,
     outcome_values,
     prim_boxes,
     ranked_inputs,
     sobol_indices,
     summarise,
+    tornado_ranges,
 )
 from analysis.model.explore.run import ExploreResult, run_explore
 from analysis.model.explore.spec import (
@@ -31,10 +33,12 @@ from analysis.model.explore.spec import (
     ExperimentFile,
     experiment_from_spec,
     load_experiment,
+    resolve_experiment_path,
 )
 
 __all__ = [
     "NOISE_INPUT", "Experiment", "ExperimentError", "ExperimentFile", "ExploreResult",
-    "experiment_from_spec", "failure_flags", "input_frame", "load_experiment", "outcome_values",
-    "prim_boxes", "ranked_inputs", "run_explore", "sobol_indices", "summarise",
+    "experiment_from_spec", "failure_flags", "failure_share", "input_frame", "load_experiment",
+    "outcome_values", "prim_boxes", "ranked_inputs", "resolve_experiment_path", "run_explore",
+    "sobol_indices", "summarise", "tornado_ranges",
 ]

@@ -107,6 +107,33 @@ def _whole(name: str, low: float | None, high: float | None) -> tuple[float | No
             None if high is None else float(math.floor(high)))
 
 
+def failure_share(result: ExploreResult, failure: str, alpha: float = 0.05) -> dict[str, Any]:
+    """Share of experiments meeting a failure, with a Wilson interval.
+
+    The interval counts only independent draws of the assumptions: the rows of A and B in a Sobol
+    design (the AB rows reuse their values), every row of a Latin hypercube.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    ok = (result.table["status"] == "ok").to_numpy()
+    independent = ok & np.isin(result.design.part, ["A", "B", "LHS"])
+    flags = failure_flags(result)[failure].to_numpy()
+    count, total = int(flags[independent].sum()), int(independent.sum())
+    if not total:
+        return {"share": None, "low": None, "high": None, "experiments": 0}
+    low, high = proportion_confint(count, total, alpha=alpha, method="wilson")
+    return {"share": count / total, "low": float(low), "high": float(high), "experiments": total}
+
+
+def tornado_ranges(result_or_experiment: Any) -> pd.DataFrame:
+    """The inputs' low and high values as ranges for the one-at-a-time tornado
+    (analysis.model.sustainability.tornado), with their sources."""
+    experiment = getattr(result_or_experiment, "experiment", result_or_experiment)
+    return pd.DataFrame(
+        [(name, spec.low, spec.high, spec.source) for name, spec in experiment.spec.inputs.items()],
+        columns=["parameter", "low", "high", "source"])
+
+
 def _no_box_note(share: float | None, boxes: list[Box], density: float) -> str:
     if boxes:
         return ""

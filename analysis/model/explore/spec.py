@@ -45,6 +45,7 @@ from pydantic_core import PydanticCustomError
 from analysis.errors import AnalysisError, ScenarioError
 from analysis.inputs import InputModel, YamlDocument, load_yaml, parse_model, shown
 from analysis.model.explore.conditions import Condition, ConditionError, parse_condition
+from analysis.paths import DATA_DIR
 
 MAX_INPUTS = 40
 MAX_DESIGN_N = 65_536
@@ -53,6 +54,7 @@ MAX_RUN_DAYS = 1e11  # experiments x runs x days: about a day on two cores, refu
 # Scenario keys whose values are whole numbers: sampled values are rounded for them.
 INTEGER_LEAVES = {"stock", "shots", "capacity_per_day", "horizon_days"}
 NOISE_INPUT = "random_numbers"  # the do-nothing input of a Sobol design (see design.py)
+EXPERIMENT_DIR = DATA_DIR / "experiments"
 
 
 class ExperimentError(AnalysisError):
@@ -233,13 +235,37 @@ def resolve_scenario(name: str, base_dir: Path | None, source: str) -> Path:
     raise ExperimentError(f"{source}: {name!r}: no such scenario file (here or in data/scenarios/)")
 
 
-def load_experiment(path: str | os.PathLike[str], record: str | None = None) -> Experiment:
-    """Read, validate and check an experiment file against its scenario (see module docstring)."""
-    path = Path(path)
+def resolve_experiment_path(name: str | os.PathLike[str]) -> Path:
+    """An experiment file: the path itself, or a bare name (`baseline-assumptions`) in data/experiments/."""
+    path = Path(name)
+    if not path.is_file() and not path.is_absolute():
+        for candidate in (EXPERIMENT_DIR / path, EXPERIMENT_DIR / f"{path}.yaml"):
+            if candidate.is_file():
+                return candidate
+    return path
+
+
+def load_experiment(
+    path: str | os.PathLike[str], record: str | None = None, *, runs: int | None = None,
+    n: int | None = None,
+) -> Experiment:
+    """Read, validate and check an experiment file against its scenario (see module docstring).
+
+    A bare name is looked up in data/experiments/. `runs` and `n` replace the file's (a quicker
+    study of the same question), validated like the file's own values.
+    """
+    path = resolve_experiment_path(path)
     document = load_yaml(path, what="experiment file", error=ExperimentError, source=str(path))
     if not isinstance(document.data, dict):
         raise ExperimentError(f"{path}: an experiment file is a mapping with scenario, runs, seed, "
                               "design, inputs and outcomes")
+    if runs or n:
+        data = dict(document.data)
+        if runs:
+            data["runs"] = runs
+        if n and isinstance(data.get("design"), dict):
+            data["design"] = {**data["design"], "n": n}
+        document = YamlDocument(data=data, source=document.source, lines=document.lines)
     spec = parse_model(ExperimentFile, document, error=ExperimentError)
     scenario_path = resolve_scenario(spec.scenario, path.parent, document.where(("scenario",)))
     from analysis.model.scenarios import load_scenario
