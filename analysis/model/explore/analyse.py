@@ -94,7 +94,7 @@ def prim_boxes(result: ExploreResult, failure: str) -> list[Box]:
     flags = failure_flags(result)[failure].to_numpy()
     boxes = find_boxes(input_frame(result)[ok], flags[ok], density=settings.density,
                        max_boxes=settings.max_boxes, peel_alpha=settings.peel_alpha,
-                       mass_min=settings.mass_min)
+                       mass_min=settings.mass_min, max_restricted=settings.max_restricted)
     # an input of whole numbers is limited by whole numbers (the same experiments are inside)
     return [replace(box, limits={name: _whole(name, low, high) for name, (low, high) in box.limits.items()})
             for box in boxes]

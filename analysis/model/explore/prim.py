@@ -9,8 +9,10 @@ points of the trajectory whose density reaches the threshold, the one with the b
 the two (the largest harmonic mean of coverage and density); then PRIM looks for the next box
 among the experiments outside it.
 
-Coverage, density and mass (the share of all experiments in the box) are computed here again on
-all experiments from the box's limits (an independent check of the library's bookkeeping, and the
+A box restricts at most three inputs by default, and a restriction that adds less than two
+points of density is dropped afterwards: a box should say what makes the failure frequent, not
+trim noise. Coverage, density and mass (the share of all experiments in the box) are computed here
+again on all experiments from the box's limits (an independent check of the library's bookkeeping, and the
 same meaning for a second box as for the first). A box states only the inputs it restricts.
 """
 
@@ -23,6 +25,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+
+PRUNE_TOLERANCE = 0.02  # density a restriction must add to stay in a box
 
 
 @dataclass(frozen=True)
@@ -77,10 +82,12 @@ def find_boxes(
     max_boxes: int = 3,
     peel_alpha: float = 0.05,
     mass_min: float = 0.05,
+    max_restricted: int = 3,
 ) -> list[Box]:
     """Up to `max_boxes` PRIM boxes of `x` (inputs, one column each) where `failing` is frequent.
 
-    No box when nothing fails, when the failure is already as frequent as the density threshold
+    A box restricts at most `max_restricted` inputs (boxes stay readable), and restrictions that
+    hardly raise its density are dropped (`prune`). No box when nothing fails, when the failure is already as frequent as the density threshold
     everywhere (no box would narrow it down), or when no box reaches the threshold.
     """
     failing = np.asarray(failing, dtype=bool)
@@ -99,7 +106,8 @@ def find_boxes(
             if found is None:
                 break
             trajectory = found.peeling_trajectory
-            good = trajectory[(trajectory["density"] >= density) & (trajectory["res_dim"] > 0)]
+            good = trajectory[(trajectory["density"] >= density) & (trajectory["res_dim"] > 0)
+                              & (trajectory["res_dim"] <= max_restricted)]
             if good.empty:
                 break
             coverage = good["coverage"].astype(float)
@@ -109,8 +117,24 @@ def find_boxes(
             limits = _restricted(found.box_lims[chosen], initial)
             if not limits:
                 break
-            boxes.append(box_figures(limits, data, failing))
+            boxes.append(prune(box_figures(limits, data, failing), data, failing, density))
     return boxes
+
+
+def prune(box: Box, x: pd.DataFrame, failing: np.ndarray, threshold: float,
+          tolerance: float = PRUNE_TOLERANCE) -> Box:
+    """Drop the restrictions that hardly matter: one whose removal keeps the density at the
+    threshold and costs at most `tolerance` of density (it mostly trims noise) is dropped, the
+    least useful first, so that the box says only what makes the failure frequent."""
+    while len(box.limits) > 1:
+        candidates = [box_figures({k: v for k, v in box.limits.items() if k != name}, x, failing)
+                      for name in box.limits]
+        keep = [c for c in candidates
+                if c.density >= threshold and c.density >= box.density - tolerance]
+        if not keep:
+            break
+        box = max(keep, key=lambda c: (c.density, c.coverage))
+    return box
 
 
 def _restricted(box: pd.DataFrame, initial: pd.DataFrame) -> dict[str, tuple[float | None, float | None]]:

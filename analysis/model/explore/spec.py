@@ -145,6 +145,7 @@ class PrimSettings(InputModel):
     max_boxes: int = Field(default=3, ge=1, le=10)
     peel_alpha: float = Field(default=0.05, gt=0.0, lt=0.5)
     mass_min: float = Field(default=0.05, gt=0.0, lt=1.0)  # smallest box, as a share of experiments
+    max_restricted: int = Field(default=3, ge=1, le=MAX_INPUTS)  # inputs a box may restrict
 
 
 class ExperimentFile(InputModel):
