@@ -10,7 +10,10 @@ Prints, for one run on this machine:
 5. the random-number floor (numpy drawing only the numbers the model needs) and the engine's ratio
    to it; then exact ways below the floor (fewer draws for the same distribution) and their gain;
 6. report regeneration: `python -m analysis report --all` cold (fresh output directory, --force)
-   and warm (nothing changed), and per notebook the split kernel start / imports / work.
+   and warm (nothing changed), and per notebook the split kernel start / imports / work;
+7. cores and machines (`scaling.py`): `simulate` and `explore` on 1..all cores and on a Dask
+   LocalCluster, each checked to give the one-core numbers; the fixed and per-run cost of one
+   experiment against the random-number floor; the draws common random numbers could share.
 
     .venv/bin/python benchmarks/run.py             # the full benchmark (several minutes)
     .venv/bin/python benchmarks/run.py --quick     # a smoke version of everything (~1 minute)
@@ -44,8 +47,16 @@ from benchmarks.agreement import compare, engine_figures, format_comparison, ref
 from benchmarks.floor import draw_below_floor, draw_floor, skippable_draws  # noqa: E402
 from benchmarks.reference_loop import ReferenceScenario, load_reference_scenario, simulate_loop  # noqa: E402
 from benchmarks.reference_simpy import simulate_simpy  # noqa: E402
+from benchmarks.scaling import (  # noqa: E402
+    experiment_overhead,
+    explore_scaling,
+    print_scaling,
+    shareable_draws,
+    simulate_scaling,
+)
 
 DEFAULT_SCENARIO = SCENARIO_DIR / "benchmark.yaml"
+DEFAULT_EXPERIMENT = SCENARIO_DIR.parent / "experiments" / "baseline-assumptions.yaml"
 RECORD_SNAPSHOT = SHARED_RECORD_DIR / "missile_attacks_daily_2026-06-07.csv"
 Z_AGREE = 4.0  # |difference| within this many standard errors counts as agreement
 
@@ -304,6 +315,25 @@ def reports(args: argparse.Namespace) -> dict[str, Any]:
             "notebooks": split}
 
 
+def scaling(args: argparse.Namespace) -> dict[str, Any]:
+    """simulate and explore from one core to all and on Dask; one experiment's fixed cost."""
+    from analysis.model.explore import load_experiment
+
+    experiment = Path(args.experiment)
+    runs = args.scaling_runs or (4_000 if args.quick else 20_000)
+    n = args.explore_n or (4 if args.quick else 64)
+    explore_runs = args.explore_runs or (40 if args.quick else load_experiment(experiment).spec.runs)
+    overhead_runs = [50, 200, 500] if args.quick else [50, 200, 500, 2000, 10_000]
+    return {
+        "simulate_scenario": Path(args.scenario).name, "simulate_runs": runs,
+        "simulate": simulate_scaling(Path(args.scenario), runs, args.seed),
+        "explore": explore_scaling(experiment, n, explore_runs),
+        "overhead": experiment_overhead(Path(args.scenario), overhead_runs, args.seed,
+                                        repeats=1 if args.quick else 3),
+        "shareable": shareable_draws(experiment),
+    }
+
+
 # --- printing -------------------------------------------------------------------------------------
 
 
@@ -419,7 +449,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=2, help="notebooks at once in `report --all` (as `make reports`)")
     parser.add_argument("--report-params", default=None, help="run every notebook with this one parameter set only (default: every set, as `make reports`; quick: ci)")
     parser.add_argument("--quick", action="store_true", help="a fast smoke run of every part")
-    for part in ("engine", "references", "floor", "reports"):
+    parser.add_argument("--experiment", default=str(DEFAULT_EXPERIMENT), help="experiment file of the scaling part")
+    parser.add_argument("--scaling-runs", type=int, default=None, help="runs of the simulate scaling (default 20,000; quick 4,000)")
+    parser.add_argument("--explore-n", type=int, default=None, help="design n of the explore scaling (default 64; the file's study: 256; quick 4)")
+    parser.add_argument("--explore-runs", type=int, default=None, help="runs per experiment of the explore scaling (default: the file's; quick 40)")
+    for part in ("engine", "references", "floor", "reports", "scaling"):
         parser.add_argument(f"--skip-{part}", action="store_true", help=f"skip the {part} part")
     parser.add_argument("--json", default=None, help="also write every figure to this JSON file")
     parser.add_argument("--measure-engine", default=None, help=argparse.SUPPRESS)
@@ -473,8 +507,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_reports:
         print("timing report regeneration ...", file=sys.stderr)
         results["reports"] = reports(args)
+    if not args.skip_scaling:
+        print("timing simulate and explore on more cores ...", file=sys.stderr)
+        results["scaling"] = scaling(args)
     results["load_end"] = [round(x, 2) for x in os.getloadavg()]
     print_results(results, args)
+    if "scaling" in results:
+        print_scaling(results["scaling"])
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     agreement_ok = results.get("agreement", {}).get("agree", True)
