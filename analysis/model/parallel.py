@@ -16,11 +16,13 @@ and ignore Ctrl-C: the parent stops them and keeps what finished.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,6 +50,20 @@ def resolve_workers(workers: int | None) -> int:
     if workers < 0:
         raise AnalysisError(f"--workers {workers}: must be at least 1 (0: every core)")
     return int(workers)
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, initial: int, show: bool | None, unit: str, desc: str) -> Iterator[Any]:
+    """A console progress bar (tqdm), shown on a terminal outside CI unless `show` says otherwise."""
+    from tqdm import tqdm  # the console bar: the widget one needs ipywidgets in notebooks
+
+    if show is None:
+        show = sys.stderr.isatty() and os.environ.get("CI", "").lower() not in {"1", "true", "yes"}
+    bar = tqdm(total=total, initial=initial, unit=unit, desc=desc, disable=not show)
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def _ignore_interrupt() -> None:

@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 PRUNE_TOLERANCE = 0.02  # density a restriction must add to stay in a box
 
 

@@ -17,7 +17,6 @@ import hashlib
 import json
 import math
 import os
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ import pandas as pd
 
 from analysis.model.explore.design import Design, build_design
 from analysis.model.explore.spec import NOISE_INPUT, Experiment, ExperimentError
-from analysis.model.parallel import resolve_workers, run_tasks
+from analysis.model.parallel import progress_bar, resolve_workers, run_tasks
 from analysis.model.parts import PartStore
 
 META_FIRST = ["experiment", "part"]
@@ -100,14 +99,6 @@ def evaluate_batch(task: tuple) -> list[dict[str, Any]]:
 # --- in the parent -------------------------------------------------------------------------------
 
 
-def _progress(total: int, initial: int, show: bool | None) -> Any:
-    from tqdm import tqdm
-
-    if show is None:
-        show = sys.stderr.isatty() and os.environ.get("CI", "").lower() not in {"1", "true", "yes"}
-    return tqdm(total=total, initial=initial, unit="experiment", desc="explore", disable=not show)
-
-
 def batch_size(todo: int, workers: int) -> int:
     return max(1, min(MAX_BATCH, math.ceil(todo / (workers * BATCHES_PER_WORKER))))
 
@@ -166,13 +157,10 @@ def run_explore(
         finish(position, [{"experiment": i, "status": "error", "error": message, "seconds": math.nan}
                           for i in batches[position]])
 
-    bar = _progress(design.size, design.size - len(todo), progress)
-    try:
+    with progress_bar(design.size, design.size - len(todo), progress, "experiment", "explore") as bar:
         dashboard = run_tasks(evaluate_batch, tasks, on_result=finish, on_error=lost,
                               scheduler=scheduler, workers=workers, on_dashboard=on_dashboard,
                               name="explore-batch")
-    finally:
-        bar.close()
     table = assemble(experiment, [rows[i] for i in range(design.size)])
     store.publish(table)
     return ExploreResult(experiment=experiment, design=design, table=table, computed=len(todo),
