@@ -11,9 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from analysis.reporting.plots.style import apply_house_style
+from analysis.reporting.plots.sustainability import class_label, interceptor_label
 
 FAIL_COLOR = "#C44E52"
 OK_COLOR = "#9AA5B1"
@@ -38,18 +39,37 @@ def sobol_chart(indices: pd.DataFrame, labels: Mapping[str, str], title: str, no
     colors_total = [OK_COLOR if name == noise_input else TOTAL_COLOR for name in rows.index]
     colors_first = [OK_COLOR if name == noise_input else FIRST_COLOR for name in rows.index]
     ax.barh(y + height / 2, rows["ST"], height, xerr=rows["ST_conf"], color=colors_total,
-            error_kw={"elinewidth": 1, "capsize": 2}, label="total index (with every interaction)")
+            error_kw={"elinewidth": 1, "capsize": 2})
     ax.barh(y - height / 2, rows["S1"], height, xerr=rows["S1_conf"], color=colors_first,
-            error_kw={"elinewidth": 1, "capsize": 2}, label="first-order index (alone)")
+            error_kw={"elinewidth": 1, "capsize": 2})
     ax.axvline(0, color="0.2", lw=0.8)
     ax.set_yticks(y, names, fontsize=9)
     ax.set_xlim(min(-0.05, float((rows["S1"] - rows["S1_conf"]).min()) - 0.02),
                 max(1.05, float((rows["ST"] + rows["ST_conf"]).max()) + 0.02))
     ax.set_xlabel("share of the outcome's variance (Sobol index; bars: 95% bootstrap interval)")
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(handles=[Patch(color=TOTAL_COLOR, label="total index (alone and with every interaction)"),
+                       Patch(color=FIRST_COLOR, label="first-order index (alone)"),
+                       Patch(color=OK_COLOR, label="the same for the random numbers alone")],
+              loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def outcome_label(path: str) -> str:
+    """A dotted outcome in words: "days_to_depletion.pac3_mse.median" as "the median day PAC-3 MSE
+    runs out", "interception_rate_by_class.ballistic.mean" as "the interception rate of ballistic
+    missiles"; others lose their dots and underscores."""
+    parts = path.split(".")
+    if parts[0] == "days_to_depletion" and len(parts) == 3:
+        which = {"median": "median day", "p10": "10th-percentile day", "p90": "90th-percentile day",
+                 "mean": "mean day"}.get(parts[2], parts[2])
+        return f"the {which} {interceptor_label(parts[1])} runs out"
+    if parts[0] == "interception_rate" and len(parts) == 2:
+        return "the interception rate over the horizon"
+    if parts[0] == "interception_rate_by_class" and len(parts) == 3:
+        return f"the interception rate of {class_label(parts[1])}"
+    return " ".join(p.replace("_", " ") for p in parts)
 
 
 def parallel_coordinates(
@@ -68,7 +88,7 @@ def parallel_coordinates(
     failing = np.asarray(failing, dtype=bool)
     fig, ax = plt.subplots(figsize=(10, 4.8))
     x = np.arange(len(columns))
-    for mask, color, alpha, width in ((~failing, OK_COLOR, 0.12, 0.6), (failing, FAIL_COLOR, 0.25, 0.8)):
+    for mask, color, alpha, width in ((~failing, OK_COLOR, 0.3, 0.6), (failing, FAIL_COLOR, 0.35, 0.8)):
         lines = scaled[mask].to_numpy()
         if len(lines) > max_lines:
             lines = lines[np.linspace(0, len(lines) - 1, max_lines).astype(int)]
