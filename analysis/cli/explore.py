@@ -83,7 +83,9 @@ def describe(summary: dict) -> list[str]:
         lines.append(f"  {outcome}: total index {top}{noise_text}")
     for name, boxes in summary["prim"].items():
         failure = summary["failures"][name]
-        lines.append(f"  {name}: {failure['experiments']:,} experiments "
-                     f"({(failure['share'] or 0):.0%})" + (f"; {failure['note']}" if failure["note"] else ""))
+        share = "" if failure["share"] is None else (
+            f" in {failure['share']:.0%} of the experiments (95% interval {failure['low']:.0%} to "
+            f"{failure['high']:.0%})")
+        lines.append(f"  {failure['label']}:{share}" + (f"; {failure['note']}" if failure["note"] else ""))
         lines += [f"    {box['sentence']}" for box in boxes]
     return lines

@@ -7,7 +7,8 @@
   bootstrap intervals (SALib's `sobol.analyze`, Saltelli's and Jansen's estimators; the interval
   is S +- conf, at `conf_level`). The do-nothing input `random_numbers` is listed too: its ST is
   the share of the outcome's variance that is Monte Carlo noise (design.py).
-- `failure_flags(result)`: which experiments meet each failure condition.
+- `failure_flags(result)`: which experiments meet each failure condition; `failure_share`: how
+  often, with a 95% Wilson interval over the independent draws of the design.
 - `summarise(result)`: the JSON of `python -m analysis explore --json`.
 """
 
@@ -120,9 +121,10 @@ def failure_share(result: ExploreResult, failure: str, alpha: float = 0.05) -> d
     flags = failure_flags(result)[failure].to_numpy()
     count, total = int(flags[independent].sum()), int(independent.sum())
     if not total:
-        return {"share": None, "low": None, "high": None, "experiments": 0}
+        return {"share": None, "low": None, "high": None, "failing": 0, "experiments": 0}
     low, high = proportion_confint(count, total, alpha=alpha, method="wilson")
-    return {"share": count / total, "low": float(low), "high": float(high), "experiments": total}
+    return {"share": count / total, "low": float(low), "high": float(high), "failing": count,
+            "experiments": total}
 
 
 def tornado_ranges(result_or_experiment: Any) -> pd.DataFrame:
@@ -165,13 +167,11 @@ def summarise(result: ExploreResult, *, resamples: int = RESAMPLES) -> dict[str,
         sobol[path] = {name: {key: _finite(row[key]) for key in ("S1", "S1_conf", "ST", "ST_conf")}
                        for name, row in frame.iterrows()}
     ok = (result.table["status"] == "ok").to_numpy()
-    flags = failure_flags(result)
     failures: dict[str, Any] = {}
     prim: dict[str, Any] = {}
     for rule in experiment.failures:
-        count = int(flags[rule.name][ok].sum())
         failures[rule.name] = {"condition": rule.condition.source, "label": rule.label,
-                               "experiments": count, "share": count / ok.sum() if ok.any() else None}
+                               **failure_share(result, rule.name)}
         boxes = prim_boxes(result, rule.name)
         prim[rule.name] = [
             {"box": {name: [low, high] for name, (low, high) in box.limits.items()},

@@ -194,8 +194,6 @@ def assemble(experiment: Experiment, rows: list[dict[str, Any]]) -> pd.DataFrame
 def check_outcomes(experiment: Experiment, evaluator: Evaluator | None = None) -> None:
     """Every outcome and every path a failure reads is a figure of simulate's JSON (checked on a
     one-run simulation of the base scenario before any work); the error names the line."""
-    import difflib
-
     from analysis.model.sweep import flatten_summary
 
     probe = (evaluator or functools.partial(simulate_figures, record=experiment.record))(
@@ -203,14 +201,16 @@ def check_outcomes(experiment: Experiment, evaluator: Evaluator | None = None) -
     known = set(flatten_summary(probe))
     for position, path in enumerate(experiment.spec.outcomes):
         if path not in known:
-            raise _unknown(experiment, ("outcomes", position), path, known, difflib)
+            raise _unknown(experiment, ("outcomes", position), path, known)
     for rule in experiment.failures:
         for path in rule.condition.outcomes:
             if path not in known:
-                raise _unknown(experiment, ("failures", rule.name), path, known, difflib)
+                raise _unknown(experiment, ("failures", rule.name), path, known)
 
 
-def _unknown(experiment: Experiment, keys: tuple, path: str, known: set[str], difflib: Any) -> ExperimentError:
+def _unknown(experiment: Experiment, keys: tuple, path: str, known: set[str]) -> ExperimentError:
+    import difflib
+
     close = difflib.get_close_matches(path, sorted(known), n=3, cutoff=0.6)
     hint = f" (did you mean {', '.join(close)}?)" if close else " (see `simulate --json -`)"
     return ExperimentError(f"{experiment.where(keys)}: {path!r}: no such figure in simulate's JSON{hint}")

@@ -301,7 +301,7 @@ def experiment_from_spec(
         frame = _record_frame(scenario, record)
         scenario, report = calibrate(scenario, record=frame)
     base = scenario.to_dict()
-    _check_inputs(draft, base, apply_overrides, scenario_from_dict)
+    _check_inputs(draft, base)
     horizon = int(base["horizon_days"])
     total = _experiment_count(spec) * spec.runs * horizon
     if total > MAX_RUN_DAYS:
@@ -337,8 +337,10 @@ def is_integer_key(key: str) -> bool:
     return key.rsplit(".", 1)[-1] in INTEGER_LEAVES
 
 
-def _check_inputs(draft: Experiment, base: dict[str, Any], apply_overrides: Any, from_dict: Any) -> None:
+def _check_inputs(draft: Experiment, base: dict[str, Any]) -> None:
     """Every input names a scenario key, and the scenario accepts its low, mode and high values."""
+    from analysis.model.scenarios import apply_overrides, scenario_from_dict
+
     for key, spec in draft.spec.inputs.items():
         if is_integer_key(key) and math.ceil(spec.low) > math.floor(spec.high):
             raise ExperimentError(f"{draft.where(('inputs', key))}: {key} takes whole numbers and "
@@ -349,7 +351,7 @@ def _check_inputs(draft: Experiment, base: dict[str, Any], apply_overrides: Any,
                 continue
             applied = round(value) if is_integer_key(key) else value
             try:
-                from_dict(apply_overrides(base, {key: applied}), source=draft.source)
+                scenario_from_dict(apply_overrides(base, {key: applied}), source=draft.source)
             except ScenarioError as problem:
                 reason = str(problem).split(": ")[-1]
                 if "unknown scenario key" in str(problem) or "no such" in str(problem):
