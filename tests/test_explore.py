@@ -1,8 +1,9 @@
 """Exploring the unknowns: Sobol indices and PRIM boxes checked against known answers.
 
 The known case: fixed arrivals of 4 ballistic missiles a day, every one engaged with one PAC-3,
-no deliveries: the stock S lasts ceil(S / 4) days whatever the other inputs, so S's total index is
-1, every other input's 0, and "runs out within 100 days" is exactly S <= 400.
+no deliveries: the stock S answers every threat for floor(S / 4) days and leaves one unanswered
+on day floor(S / 4) + 1 (the day it runs out), whatever the other inputs; so S's total index is 1,
+every other input's 0, and "runs out within 100 days" is exactly S < 400.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> explore.ExploreResult:
 def test_the_known_case_is_simulated_as_its_closed_form(known: explore.ExploreResult) -> None:
     table = known.table
     assert len(table) == 64 * (3 + 3) and (table["status"] == "ok").all()
-    expected = np.ceil(table["interceptors.pac3.stock"] / 4)
+    expected = np.floor(table["interceptors.pac3.stock"] / 4) + 1
     assert (table["days_to_depletion.pac3.median"] == expected).all()
 
 
@@ -105,7 +106,7 @@ def test_prim_recovers_the_threshold(known: explore.ExploreResult) -> None:
     assert low is None and abs(high - 400) <= 15, high
     assert box.coverage == 1.0 and box.density >= 0.95
     failing = explore.failure_flags(known)["pac3-out-within-100-days"]
-    assert failing.equals(known.table["interceptors.pac3.stock"] <= 400)
+    assert failing.equals(known.table["interceptors.pac3.stock"] < 400)
 
 
 def test_indices_equal_salibs_on_the_same_sample(known: explore.ExploreResult) -> None:

@@ -259,11 +259,15 @@ def simulate(
     results: dict[int, Any] = {}
     run_tasks(_simulate_part, tasks, on_result=results.__setitem__, scheduler=scheduler,
               workers=workers, name="simulate-part")
-    return merge_parts([results[i] for i in range(len(tasks))], calibration=report)
+    return merge_parts([results[i] for i in range(len(tasks))], calibration=report, band_runs=band)
 
 
-def merge_parts(parts: Sequence[Any], calibration: dict[str, Any] | None = None) -> Any:
-    """One `SimulationResult` from the results of consecutive parts of one simulation."""
+def merge_parts(parts: Sequence[Any], calibration: dict[str, Any] | None = None,
+                band_runs: int | None = None) -> Any:
+    """One `SimulationResult` from the results of consecutive parts of one simulation.
+
+    `band_runs`: the band of the whole simulation (its first runs); a part beyond it may hold a
+    token band run of its own, which is left out."""
     from analysis.model.results import SimulationResult
 
     first = parts[0]
@@ -271,6 +275,11 @@ def merge_parts(parts: Sequence[Any], calibration: dict[str, Any] | None = None)
 
     def joined(name: str, axis: int) -> np.ndarray:
         return np.concatenate([getattr(p, name) for p in parts], axis=axis)
+
+    band = None if band_runs is None else min(band_runs, runs)
+
+    def banded(name: str) -> np.ndarray:
+        return joined(name, 2)[:, :, :band]
 
     def mean(name: str) -> np.ndarray:
         # each part's mean is its whole-number sum / its runs: rint recovers the sum exactly
@@ -297,8 +306,8 @@ def merge_parts(parts: Sequence[Any], calibration: dict[str, Any] | None = None)
         run_attacker_cost=joined("run_attacker_cost", 0),
         mean_stock=mean("mean_stock"), mean_arrivals=mean("mean_arrivals"),
         mean_kills=mean("mean_kills"), mean_shots=mean("mean_shots"),
-        band_stock=joined("band_stock", 2), band_arrivals=joined("band_arrivals", 2),
-        band_kills=joined("band_kills", 2), stocked_arrivals=stocked_arrivals,
+        band_stock=banded("band_stock"), band_arrivals=banded("band_arrivals"),
+        band_kills=banded("band_kills"), stocked_arrivals=stocked_arrivals,
         stocked_kills=stocked_kills, pairs=first.pairs,
         class_out_day=None if first.class_out_day is None else joined("class_out_day", 1),
         calibration=calibration or None, kept=kept, extra=dict(first.extra),

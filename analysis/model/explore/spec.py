@@ -19,9 +19,11 @@ prim: {density: 0.8, max_boxes: 3}  # optional: PRIM's density threshold and how
 ```
 
 `load_experiment(path)` returns an `Experiment`: the validated file, its base scenario (overrides
-applied, calibrated once, so that the inputs are not undone by calibrating again: as the tornado
-does) and every input checked against that scenario at its low, mode and high values. Each error
-names the file, the line, the key and the value.
+applied) and every input checked against that scenario at its low, mode and high values. Each
+experiment is then simulated exactly as `simulate --set` would: the project's one calibration
+rule holds every value an experiment sets and solves the engage probabilities left unset, so a
+kill probability drawn lower means more engagements for the same observed rate, and a calibration
+target can itself be an input. Each error names the file, the line, the key and the value.
 """
 
 from __future__ import annotations
@@ -192,7 +194,7 @@ class Experiment:
     horizon_days: int
     source: str
     scenario_path: Path | None = None
-    calibration: dict[str, Any] | None = None
+    calibration: dict[str, Any] | None = None  # what calibration solved on the base scenario
     document: YamlDocument | None = field(default=None, compare=False, repr=False)
     failures: tuple[FailureRule, ...] = ()
     record: str | None = None  # the record file for scenarios that resample it
@@ -295,11 +297,10 @@ def experiment_from_spec(
     except ScenarioError as problem:
         raise ExperimentError(f"{draft.where(('overrides',))}: {problem}") from None
     report = None
-    if scenario.calibration is not None:
+    if scenario.calibration is not None:  # what calibration does to the base scenario, for the record
         from analysis.model.calibration import calibrate
 
-        frame = _record_frame(scenario, record)
-        scenario, report = calibrate(scenario, record=frame)
+        _, report = calibrate(scenario, record=_record_frame(scenario, record))
     base = scenario.to_dict()
     _check_inputs(draft, base)
     horizon = int(base["horizon_days"])
