@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from analysis.reporting.plots.style import apply_house_style
-from analysis.reporting.plots.sustainability import class_label, interceptor_label
+from analysis.reporting.words import class_label, interceptor_label
 
 FAIL_COLOR = "#C44E52"
 OK_COLOR = "#9AA5B1"
