@@ -266,49 +266,43 @@ def merge_parts(parts: Sequence[Any], calibration: dict[str, Any] | None = None,
                 band_runs: int | None = None) -> Any:
     """One `SimulationResult` from the results of consecutive parts of one simulation.
 
-    `band_runs`: the band of the whole simulation (its first runs); a part beyond it may hold a
-    token band run of its own, which is left out."""
+    Per-run arrays (runs on their last axis) are concatenated; the per-day means are recovered as
+    whole-number sums and added; the "while stocked" totals are added; `band_runs`: the band of the
+    whole simulation (its first runs), a part beyond it may hold a token band run, left out."""
+    import dataclasses
+
     from analysis.model.results import SimulationResult
 
     first = parts[0]
     runs = sum(p.runs for p in parts)
-
-    def joined(name: str, axis: int) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in parts], axis=axis)
-
     band = None if band_runs is None else min(band_runs, runs)
-
-    def banded(name: str) -> np.ndarray:
-        return joined(name, 2)[:, :, :band]
-
-    def mean(name: str) -> np.ndarray:
-        # each part's mean is its whole-number sum / its runs: rint recovers the sum exactly
-        total = sum(np.rint(getattr(p, name) * p.runs) for p in parts)
-        return total / runs
-
-    stocked_arrivals = sum(p.stocked_arrivals for p in parts)
-    stocked_kills = sum(p.stocked_kills for p in parts)
+    shared = {"scenario", "seed", "interceptors", "classes", "days", "deliveries", "pairs", "extra"}
+    values: dict[str, Any] = {"runs": runs, "calibration": calibration or None}
+    for field in dataclasses.fields(SimulationResult):
+        name = field.name
+        if name in values:
+            continue
+        mine = [getattr(p, name) for p in parts]
+        if name in shared:
+            values[name] = mine[0]
+        elif name.startswith("mean_"):
+            # each part's mean is its whole-number sum / its runs: rint recovers the sum exactly
+            values[name] = sum(np.rint(m * p.runs) for m, p in zip(mine, parts, strict=True)) / runs
+        elif name.startswith("band_"):
+            values[name] = np.concatenate(mine, axis=2)[:, :, :band]
+        elif name in {"stocked_arrivals", "stocked_kills"}:
+            values[name] = sum(mine)
+        elif name == "kept":
+            values[name] = None if mine[0] is None else {
+                key: np.concatenate([m[key] for m in mine], axis=2) for key in mine[0]}
+        elif mine[0] is None:
+            values[name] = None
+        else:  # per-run figures: runs on the last axis
+            values[name] = np.concatenate(mine, axis=-1)
     if calibration:
         for k, cls in enumerate(first.classes):
             entry = calibration["classes"].get(cls)
-            if entry is not None and stocked_arrivals[k] > 0:
-                entry["simulated_while_stocked"] = float(stocked_kills[k] / stocked_arrivals[k])
-    kept = None
-    if first.kept is not None:
-        kept = {key: np.concatenate([p.kept[key] for p in parts], axis=2) for key in first.kept}
-    return SimulationResult(
-        scenario=first.scenario, runs=runs, seed=first.seed, interceptors=first.interceptors,
-        classes=first.classes, days=first.days, deliveries=first.deliveries,
-        depletion_day=joined("depletion_day", 1), run_arrivals=joined("run_arrivals", 1),
-        run_kills=joined("run_kills", 1), run_shots=joined("run_shots", 1),
-        run_final_stock=joined("run_final_stock", 1),
-        run_defender_cost=joined("run_defender_cost", 0),
-        run_attacker_cost=joined("run_attacker_cost", 0),
-        mean_stock=mean("mean_stock"), mean_arrivals=mean("mean_arrivals"),
-        mean_kills=mean("mean_kills"), mean_shots=mean("mean_shots"),
-        band_stock=banded("band_stock"), band_arrivals=banded("band_arrivals"),
-        band_kills=banded("band_kills"), stocked_arrivals=stocked_arrivals,
-        stocked_kills=stocked_kills, pairs=first.pairs,
-        class_out_day=None if first.class_out_day is None else joined("class_out_day", 1),
-        calibration=calibration or None, kept=kept, extra=dict(first.extra),
-    )
+            if entry is not None and values["stocked_arrivals"][k] > 0:
+                entry["simulated_while_stocked"] = float(
+                    values["stocked_kills"][k] / values["stocked_arrivals"][k])
+    return SimulationResult(**values)
