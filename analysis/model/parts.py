@@ -1,6 +1,6 @@
 """Resumable tables: finished rows kept one parquet part per task beside the output.
 
-A long computation (a sweep, an exploration) writes the rows of each finished task to
+A long computation (an exploration) writes the rows of each finished task to
 `OUTPUT.parts/<prefix>-<name>.parquet` at once. A rerun reads them (and an earlier `OUTPUT`), keeps
 the rows whose key it still wants and whose status is "ok", and computes only the rest. At the
 end the whole table replaces `OUTPUT` atomically and the parts are removed. A torn or foreign
