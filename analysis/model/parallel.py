@@ -83,7 +83,13 @@ def _raise(index: int, message: str) -> None:
 
 
 def local_cluster(workers: int) -> Any:
-    """A Dask LocalCluster with every socket, the dashboard included, on loopback and random ports."""
+    """A LocalCluster with every socket, the dashboard included, on loopback and random ports.
+
+    The workers log nothing below CRITICAL: on Ctrl-C the scheduler goes first and busy workers
+    would print tracebacks of failed heartbeats into the terminal; a task's own failure still
+    comes back to the caller."""
+    import logging
+
     from dask.distributed import LocalCluster
 
     return LocalCluster(
@@ -93,6 +99,7 @@ def local_cluster(workers: int) -> Any:
         host="127.0.0.1",
         dashboard_address="127.0.0.1:0",
         scheduler_port=0,
+        silence_logs=logging.CRITICAL,
     )
 
 

@@ -41,7 +41,7 @@ import pandas as pd
 from analysis.errors import ScenarioError
 from analysis.inputs import YamlDocument, load_yaml, parse_model, shown
 from analysis.io import atomic_write_bytes
-from analysis.model.parallel import run_tasks
+from analysis.model.parallel import local_cluster, run_tasks
 from analysis.model.schema import GridFile, value_kind
 from analysis.paths import SCENARIO_DIR
 
@@ -315,24 +315,8 @@ def _progress(total: int, initial: int, show: bool | None) -> Any:
 
 
 def _local_cluster(workers: int) -> Any:
-    """A LocalCluster with every socket, the dashboard included, on loopback and random ports.
-
-    The workers log nothing below CRITICAL: on Ctrl-C the scheduler goes first and busy workers
-    would print tracebacks of failed heartbeats into the terminal; a point's own failure still
-    comes back as its row."""
-    import logging
-
-    from dask.distributed import LocalCluster
-
-    return LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-        scheduler_port=0,
-        silence_logs=logging.CRITICAL,
-    )
+    """The LocalCluster of `analysis.model.parallel` (loopback only, workers quiet below CRITICAL)."""
+    return local_cluster(workers)
 
 
 @contextlib.contextmanager
