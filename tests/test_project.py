@@ -114,3 +114,79 @@ def test_cli_help_lists_every_command(capsys):
     assert modules == set(COMMANDS)  # every command module is registered, and only those
     for command in COMMANDS:
         assert command in out
+
+
+def _package_imports() -> dict[str, list[tuple[str, list[str], bool]]]:
+    """module -> (imported module, names, at top level) for every `analysis` import in the package."""
+    import ast
+
+    package = PROJECT_ROOT / "analysis"
+    found: dict[str, list[tuple[str, list[str], bool]]] = {}
+    for path in sorted(package.rglob("*.py")):
+        name = ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts).removesuffix(".__init__")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(node) for node in tree.body}
+        imports = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis"):
+                imports.append((node.module, [a.name for a in node.names], id(node) in top))
+            elif isinstance(node, ast.Import):
+                imports += [(a.name, [], id(node) in top) for a in node.names if a.name.startswith("analysis")]
+        found[name] = imports
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """module -> the package modules it imports at import time (top-level imports only; a
+    `from package import submodule` is an edge to the submodule, not to the package)."""
+    imports = _package_imports()
+    modules = set(imports)
+    graph = {}
+    for module, found in imports.items():
+        edges = set()
+        for imported, names, at_top in found:
+            if not at_top:
+                continue  # imported inside a function: loaded lazily, not at import time
+            submodules = {f"{imported}.{n}" for n in names if f"{imported}.{n}" in modules}
+            edges |= submodules
+            if imported in modules and len(submodules) < len(names or [None]):
+                edges.add(imported)
+        graph[module] = {m for m in edges if m != module and not m.startswith(module + ".")}
+    return graph
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+
+    def visit(module: str, trail: list[str]) -> list[str] | None:
+        state[module] = 1
+        for other in sorted(graph.get(module, ())):
+            if state.get(other) == 1:
+                return [*trail, module, other]
+            if other not in state and (cycle := visit(other, [*trail, module])):
+                return cycle
+        state[module] = 2
+        return None
+
+    for module in sorted(graph):
+        if module not in state and (cycle := visit(module, [])):
+            return cycle
+    return None
+
+
+def test_the_package_has_no_import_cycle_at_import_time():
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]  # it finds one
+    assert _find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+    cycle = _find_cycle(_import_graph())
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_no_module_imports_a_private_name_of_another():
+    offenders = [
+        f"{module}: from {imported} import {name}"
+        for module, found in _package_imports().items()
+        for imported, names, _ in found
+        for name in names
+        if name.startswith("_") and not name.startswith("__") and imported != module
+    ]
+    assert not offenders, offenders
