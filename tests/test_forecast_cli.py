@@ -65,7 +65,7 @@ def test_bad_options_fail_in_one_line_and_keep_an_existing_output(arguments, mes
     kept = tmp_path / "forecast.csv"
     kept.write_text("a good earlier forecast\n")
     code = main(["forecast", "--record", str(FIXTURE_RECORD), "-o", str(kept), *arguments])
-    assert code == 1
+    assert code == 2  # a bad option is a usage error
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
     assert kept.read_text() == "a good earlier forecast\n"

@@ -59,7 +59,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from analysis.cli.common import UsageError
     from analysis.record import load_record
+    from analysis.stats.forecast import ForecastError
     from analysis.stats.forecast.launches import check_paths, check_seed
     from analysis.stats.forecast.series import (
         check_classes,
@@ -68,19 +70,20 @@ def run(args: argparse.Namespace) -> int:
         check_resolution,
     )
 
-    # every option is checked before the record is read
-    check_seed(args.seed)
-    check_paths(args.paths)
-    classes = check_classes(args.classes)
-    level = check_level(args.level)
-    resolutions = [check_resolution(args.by)] if args.by else (
-        ["month", "week"] if args.backtest else ["month"])
-    for by in resolutions:
-        horizon = None if args.horizon is None else check_horizon(args.horizon, by)
+    # every option is checked before the record is read; a bad one is a usage error (exit 2)
+    try:
+        check_seed(args.seed)
+        check_paths(args.paths)
+        classes = check_classes(args.classes)
+        level = check_level(args.level)
+        resolutions = [check_resolution(args.by)] if args.by else (
+            ["month", "week"] if args.backtest else ["month"])
+        for by in resolutions:
+            horizon = None if args.horizon is None else check_horizon(args.horizon, by)
+    except ForecastError as error:
+        raise UsageError(str(error)) from None
     if args.json and args.json == args.output:
-        from analysis.stats.forecast import ForecastError
-
-        raise ForecastError("--json and -o name the same destination")
+        raise UsageError("--json and -o name the same destination")
     record = load_record(args.record, args.catalogue)
     if args.backtest:
         return _backtest(args, record, classes, resolutions, horizon)

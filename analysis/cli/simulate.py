@@ -57,15 +57,15 @@ def parse_overrides(pairs: list[str]) -> dict:
 
 def scenario_from_args(args: argparse.Namespace) -> Any:
     """The scenario the arguments name, overrides applied; errors name the file and the key."""
-    from analysis.errors import AnalysisError
+    from analysis.cli.common import UsageError
     from analysis.model.scenarios import load_scenario
     from analysis.model.schema import MAX_RUNS
 
     if args.runs is not None and not 0 <= args.runs <= MAX_RUNS:
-        raise AnalysisError(f"--runs {args.runs:,}: from 1 to {MAX_RUNS:,} (the Monte Carlo error falls "
+        raise UsageError(f"--runs {args.runs:,}: from 1 to {MAX_RUNS:,} (the Monte Carlo error falls "
                             "as 1/sqrt(runs); for more, run several seeds and pool them)")
     if args.seed is not None and args.seed < 0:
-        raise AnalysisError(f"--seed {args.seed}: a seed is a whole number from 0")
+        raise UsageError(f"--seed {args.seed}: a seed is a whole number from 0")
     scenario = load_scenario(args.scenario)
     overrides = parse_overrides(args.set)
     if args.no_calibrate:
@@ -107,14 +107,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import check_destination, note, write_output
-    from analysis.errors import AnalysisError
+    from analysis.cli.common import UsageError, check_destination, note, write_output
     from analysis.model.parallel import resolve_workers, simulate
 
     check_destination(args.json, "--json")
     scenario = scenario_from_args(args)
     if args.chunk_runs is not None and args.chunk_runs < 1:
-        raise AnalysisError(f"--chunk-runs {args.chunk_runs}: at least 1 (runs held in memory at once)")
+        raise UsageError(f"--chunk-runs {args.chunk_runs}: at least 1 (runs held in memory at once)")
     result = simulate(scenario, runs=args.runs, seed=args.seed, chunk_runs=args.chunk_runs,
                       record=args.record, calibrate=not args.no_calibrate,
                       workers=resolve_workers(args.workers))
