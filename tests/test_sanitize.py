@@ -4,6 +4,7 @@ figures with alt text in a palette readers with colour-vision deficiencies can t
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 from pathlib import Path
 
@@ -198,12 +199,26 @@ def test_the_simulation_separates_a_red_green_pair_only_for_normal_vision():
     assert distances["normal vision"] > 60 and distances["deuteranopia"] < MIN_DELTA_E
 
 
-@pytest.mark.parametrize("palette", ["CLASS_COLORS", "VERDICT_COLORS"])
+@pytest.mark.parametrize("palette", ["CLASS_COLORS", "VERDICT_COLORS", "PAIR_COLORS", "SERIES_COLORS", "MODEL_COLORS"])
 def test_palette_colours_stay_apart_for_colour_blind_readers(palette):
     colours = getattr(style, palette)
+    colours = colours if isinstance(colours, dict) else dict(enumerate(colours))
     for (name_a, a), (name_b, b) in itertools.combinations(colours.items(), 2):
         for vision, distance in _distances(a, b).items():
             assert distance >= MIN_DELTA_E, f"{palette}: {name_a} and {name_b} ({vision}: {distance:.0f})"
+
+
+def test_plots_take_their_colours_from_the_house_palette():
+    """No plotting module names a colour of its own (seaborn's old red and blue crept back in
+    once): every hex colour is defined in plots/style.py, where the test above checks them."""
+    plots = Path(style.__file__).parent
+    own = {}
+    for module in sorted(plots.glob("*.py")):
+        if module.name != "style.py":
+            found = re.findall(r"[\"']#[0-9A-Fa-f]{6}[\"']", module.read_text())
+            if found:
+                own[module.name] = found
+    assert not own, f"colours outside the house palette (use plots.style): {own}"
 
 
 def test_report_template_and_index_carry_a_policy_that_allows_no_script():

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style
+from analysis.reporting.plots.style import CLASS_COLORS, LIGHT_COLOR, apply_house_style
 
 MISSILE_STACK = ("cruise", "ballistic", "mixed", "other")
 CLAIM_COLOR = "black"
@@ -40,7 +40,7 @@ def plot_waves_around(around: dict[str, Any]) -> plt.Figure:
             label="drones launched (decoys included)")
     real = per_day["shahed_real"]
     if real.notna().any():
-        top.bar(x, real.fillna(0), width * 0.45, color="#A9C1E6", edgecolor="none",
+        top.bar(x, real.fillna(0), width * 0.45, color=LIGHT_COLOR, edgecolor="none",
                 label="of which real Shaheds (where reported)")
     stacked = np.zeros(len(per_day))
     for cls in MISSILE_STACK:

@@ -7,18 +7,17 @@ import datetime as dt
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 from matplotlib.figure import Figure
 
 from analysis.model.results import SimulationResult
-from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style
+from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style, series_colors
 from analysis.reporting.words import class_label, interceptor_label
 
 BAND_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
 
 def _interceptor_colors(names: list[str]) -> dict[str, tuple]:
-    return dict(zip(names, sns.color_palette("colorblind", len(names)), strict=True))
+    return dict(zip(names, series_colors(len(names)), strict=True))
 
 
 def date_axis(ax: plt.Axes, start: dt.date | None, horizon: int) -> None:
@@ -76,7 +75,7 @@ def shortage_curves(result: SimulationResult, start: dt.date | None = None) -> F
     apply_house_style()
     fig, ax = plt.subplots(figsize=(9, 4.4))
     t = np.arange(result.horizon_days + 1)
-    colors = sns.color_palette("colorblind", max(1, len(result.pairs)))
+    colors = series_colors(max(1, len(result.pairs)))
     styles = ["-", "--", ":", "-."]
     for index, (interceptor, cls) in enumerate(result.pairs):
         days = result.class_depletion_days(interceptor, cls)

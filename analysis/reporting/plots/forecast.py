@@ -10,16 +10,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style
+from analysis.reporting.plots.style import CLASS_COLORS, MODEL_COLORS, apply_house_style
 
-# Colour and marker of each candidate model, the same in every figure; Okabe-Ito colours (no
-# red/green pair) and a distinct marker each, so the models stay apart in any colour vision.
+# Colour and marker of each candidate model, the same in every figure: the house palette's model
+# colours and a distinct marker each, so the models stay apart in any colour vision.
 MODEL_STYLES = {
     "naive": ("0.35", "o"),
-    "moving-average": ("#CC79A7", "s"),  # reddish purple
-    "nb-trend": ("#009E73", "^"),  # bluish green
-    "ets": ("#56B4E9", "D"),  # sky blue
-    "combined": ("#E69F00", "v"),  # orange
+    "moving-average": (MODEL_COLORS["moving-average"], "s"),
+    "nb-trend": (MODEL_COLORS["nb-trend"], "^"),
+    "ets": (MODEL_COLORS["ets"], "D"),
+    "combined": (MODEL_COLORS["combined"], "v"),
 }
 BANDS = (("q05", "q95", 0.15, "90%"), ("q10", "q90", 0.22, "80%"), ("q25", "q75", 0.32, "50%"))
 UNIT = {"month": "month", "week": "week", "day": "day"}

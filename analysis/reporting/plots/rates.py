@@ -144,12 +144,12 @@ def plot_published_comparison(table: pd.DataFrame) -> Figure:
     rows = table.dropna(subset=["record_rate"]).reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.6))
     y = np.arange(len(rows))[::-1].astype(float)
-    ax.plot(rows["record_rate"], y + 0.12, "o", color="#0072B2", markersize=7,
+    ax.plot(rows["record_rate"], y + 0.12, "o", color=CLASS_COLORS["drone"], markersize=7,
             label="record, as published (same period, classes, counting)", zorder=3)
     explained = rows["explained_rate"].notna() if "explained_rate" in rows.columns else np.zeros(len(rows), bool)
     if np.any(explained):
         ax.plot(rows.loc[explained, "explained_rate"], y[explained] + 0.12, "o", markerfacecolor="white",
-                markeredgecolor="#0072B2", markersize=7, label="record, the definition that matches", zorder=3)
+                markeredgecolor=CLASS_COLORS["drone"], markersize=7, label="record, the definition that matches", zorder=3)
     ax.plot(rows["rate"], y - 0.12, "D", color="black", markersize=6, label="published", zorder=3)
     ax.hlines(y - 0.12, rows["band_low"], rows["band_high"], color="black", lw=1)
     ax.set_yticks(y, [f"{label} — {status.split(':')[0]}"

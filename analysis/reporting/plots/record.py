@@ -17,7 +17,14 @@ from IPython.display import display
 from matplotlib.patches import Patch
 
 from analysis.record.facts import format_month
-from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style, mark_conventions
+from analysis.reporting.plots.style import (
+    CLASS_COLORS,
+    HIGHLIGHT_COLOR,
+    NEUTRAL_COLOR,
+    PAIR_COLORS,
+    apply_house_style,
+    mark_conventions,
+)
 from analysis.reporting.summary import alt_text, describe
 
 #: Weapon classes in words a reader knows, for legends.
@@ -125,9 +132,9 @@ def plot_national_vs_regional(national: pd.DataFrame, regional: pd.DataFrame) ->
     apply_house_style()
     fig, ax = plt.subplots()
     ax.plot(national.index, national.sum(axis=1), marker="o", markersize=3, label="national command",
-            color="#4C72B0")
+            color=PAIR_COLORS[0])
     ax.plot(regional.index, regional.sum(axis=1), marker="o", markersize=3, label="regional commands",
-            color="#DD8452")
+            color=PAIR_COLORS[1])
     ax.set_title("National against regional reports: launches per month, all weapons")
     ax.set_ylabel("launches per month")
     ax.set_xlabel("month reported")
@@ -141,11 +148,11 @@ def plot_tempo(weekly: pd.DataFrame, min_size: int) -> plt.Figure:
     """Attacks per week (bars) and the largest attack of each week (points)."""
     apply_house_style()
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(10, 6.4))
-    top.bar(weekly.index, weekly["waves"], width=6, color="#4C72B0", align="edge")
+    top.bar(weekly.index, weekly["waves"], width=6, color=PAIR_COLORS[0], align="edge")
     top.set_title(f"Attacks of at least {min_size} drones and missiles, per week")
     top.set_ylabel("attacks per week")
     largest = weekly["largest"] > 0
-    bottom.scatter(weekly.index[largest], weekly.loc[largest, "largest"], s=10, color="#4C72B0",
+    bottom.scatter(weekly.index[largest], weekly.loc[largest, "largest"], s=10, color=PAIR_COLORS[0],
                    label="largest attack of the week")
     bottom.set_title("Largest attack of each week")
     bottom.set_ylabel("drones and missiles")
@@ -164,8 +171,8 @@ def plot_shahed_share(share: pd.DataFrame) -> plt.Figure:
     middle = share.loc[known, "share"] * 100
     below = (share.loc[known, "share"] - share.loc[known, "low"]).fillna(0) * 100
     above = (share.loc[known, "high"] - share.loc[known, "share"]).fillna(0) * 100
-    ax.plot(share.index, share["share"] * 100, color="#4C72B0")  # a month without a count breaks it
-    ax.errorbar(share.index[known], middle, yerr=[below, above], fmt="o", color="#4C72B0",
+    ax.plot(share.index, share["share"] * 100, color=CLASS_COLORS["drone"])  # a month without a count breaks it
+    ax.errorbar(share.index[known], middle, yerr=[below, above], fmt="o", color=CLASS_COLORS["drone"],
                 capsize=3, label="real Shaheds, with 95% interval")
     ax.set_ylim(0, 100)
     ax.set_title("Real Shaheds among 'Shahed-type' launches (the rest are decoys)")
@@ -181,7 +188,7 @@ def plot_data_quality(quality: pd.DataFrame) -> plt.Figure:
     """Horizontal bars: rows affected by each data-quality issue."""
     apply_house_style()
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(quality) + 1.2))
-    colors = ["#DD8452" if k == "loader note" else "#8C8C8C" for k in quality["kind"]]
+    colors = [HIGHLIGHT_COLOR if k == "loader note" else NEUTRAL_COLOR for k in quality["kind"]]
     ax.barh(quality["issue"], quality["rows"], color=colors)
     ax.invert_yaxis()
     for y, value in enumerate(quality["rows"]):
@@ -192,8 +199,8 @@ def plot_data_quality(quality: pd.DataFrame) -> plt.Figure:
     ax.xaxis.set_minor_formatter(plt.NullFormatter())
     ax.set_xlabel("rows of the record (log scale)")
     ax.set_title("Data quality: what the loader corrected or flagged, and counts to know")
-    ax.legend(handles=[Patch(color="#DD8452", label="corrected or flagged by the loader"),
-                       Patch(color="#8C8C8C", label="count in the record")],
+    ax.legend(handles=[Patch(color=HIGHLIGHT_COLOR, label="corrected or flagged by the loader"),
+                       Patch(color=NEUTRAL_COLOR, label="count in the record")],
               loc="lower right", fontsize=9)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()

@@ -17,8 +17,9 @@ from matplotlib import patheffects
 from analysis.record import COMBINED_FROM, SPLIT_FROM
 from analysis.reporting.summary import alt_text, describe, describe_displayed_figures
 
-__all__ = ["CLASS_COLORS", "CLASS_ORDER", "HIGHLIGHT_COLOR", "NEUTRAL_COLOR", "VERDICT_COLORS",
-           "alt_text", "apply_house_style", "describe", "mark_conventions"]
+__all__ = ["CLASS_COLORS", "CLASS_ORDER", "HIGHLIGHT_COLOR", "LIGHT_COLOR", "MODEL_COLORS",
+           "NEUTRAL_COLOR", "PAIR_COLORS", "SERIES_COLORS", "VERDICT_COLORS", "alt_text", "apply_house_style", "describe",
+           "mark_conventions", "series_colors"]
 
 CLASS_ORDER = ["drone", "cruise", "ballistic", "mixed", "other", "unknown"]
 CLASS_COLORS = {
@@ -34,10 +35,24 @@ VERDICT_COLORS = {"holds": "#0072B2", "partly holds": "#88CCEE", "does not hold"
                   "cannot be checked": "#BBBBBB"}
 HIGHLIGHT_COLOR = "#D55E00"  # vermillion: a target, a threshold, the figure a claim gives
 NEUTRAL_COLOR = "#777777"
+LIGHT_COLOR = "#A9C1E6"  # pale blue: a part drawn inside a bar of its whole (real Shaheds in drones)
+# Two series set against each other (national / regional, defense / attack, low / high end of a
+# range, fired / delivered): blue and orange, apart in every colour vision.
+PAIR_COLORS = ("#0072B2", "#E69F00")
+# The forecast's candidate models, the same in every figure (each with its own marker too).
+MODEL_COLORS = {"moving-average": "#AA4499", "nb-trend": "#117733", "ets": "#56B4E9", "combined": "#E69F00"}
+# Series without a meaning of their own (interceptors, scenarios), in order: the class palette.
+SERIES_COLORS = tuple(CLASS_COLORS[c] for c in CLASS_ORDER if c != "unknown")
 
 # The changes of how the Air Force counted drones (trap 3 of the record's README), as the loader
 # dates them: the name of the new convention and its first day.
 CONVENTION_MARKS = [("split", SPLIT_FROM), ("combined", COMBINED_FROM)]
+
+
+def series_colors(count: int) -> list[str]:
+    """`count` colours of the house palette for series without a meaning of their own; past its
+    five colours it repeats (the caller tells such series apart by line style or label)."""
+    return [SERIES_COLORS[i % len(SERIES_COLORS)] for i in range(count)]
 
 
 def apply_house_style() -> None:

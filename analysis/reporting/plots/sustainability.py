@@ -14,8 +14,14 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from analysis.reporting.plots.style import apply_house_style
+from analysis.reporting.plots.style import (
+    NEUTRAL_COLOR,
+    PAIR_COLORS,
+    apply_house_style,
+    series_colors,
+)
 from analysis.reporting.words import (
+    after_horizon,
     class_label,
     classes_label,
     interceptor_label,
@@ -23,8 +29,9 @@ from analysis.reporting.words import (
     parameter_value,
 )
 
-NOW = "#8C8C8C"  # grey: today
-SUSTAINED = "#4C72B0"  # blue: what deliveries sustain
+NOW = NEUTRAL_COLOR  # grey: today
+SUSTAINED, ATTACK = PAIR_COLORS  # blue: what deliveries sustain, the defense; orange: the attack
+LOW_END, HIGH_END = PAIR_COLORS  # an assumption at the low and the high end of its range
 
 
 def depletion_by_scenario(table: pd.DataFrame, horizon_days: int) -> Figure:
@@ -33,7 +40,7 @@ def depletion_by_scenario(table: pd.DataFrame, horizon_days: int) -> Figure:
     apply_house_style()
     scenarios = list(dict.fromkeys(table["scenario"]))
     keys = list(dict.fromkeys(zip(table["interceptor"], table["class"], strict=True)))
-    colors = dict(zip(keys, sns.color_palette("colorblind", len(keys)), strict=True))
+    colors = dict(zip(keys, series_colors(len(keys)), strict=True))
     fig, ax = plt.subplots(figsize=(10, 1.2 + 0.5 * len(table)))
     y = 0.0
     ticks, labels = [], []
@@ -47,7 +54,7 @@ def depletion_by_scenario(table: pd.DataFrame, horizon_days: int) -> Figure:
             ax.barh(y, median, color=colors[key], height=0.7)
             ax.plot([low, high], [y, y], color="0.15", lw=1.5)
             if pd.isna(row["median"]):
-                ax.annotate("after the year", xy=(horizon_days, y), xytext=(4, 0), textcoords="offset points",
+                ax.annotate(after_horizon(horizon_days), xy=(horizon_days, y), xytext=(4, 0), textcoords="offset points",
                             va="center", fontsize=8, color="0.3")
             ticks.append(y)
             labels.append(f"{scenario}: {interceptor_label(key[0])}, {class_label(key[1])}")
@@ -99,7 +106,7 @@ def cost_exchange_chart(table: pd.DataFrame) -> Figure:
     y = np.arange(len(table))
     attack = table["attacker_cost_per_day_usd"].astype(float).fillna(0)
     ax.barh(y - 0.18, table["cost_per_day_usd"] / 1e6, height=0.36, color=SUSTAINED, label="defense")
-    ax.barh(y + 0.18, attack / 1e6, height=0.36, color="#DE8F05", label="attack")
+    ax.barh(y + 0.18, attack / 1e6, height=0.36, color=ATTACK, label="attack")
     for i, row in enumerate(table.to_dict("records")):
         ratio = row["cost_exchange_ratio"]
         text = "ratio not available" if ratio is None or pd.isna(ratio) else f"ratio {ratio:.2f}"
@@ -125,8 +132,8 @@ def tornado_chart(table: pd.DataFrame, what: str, horizon_days: int) -> Figure:
     y = np.arange(len(rows))
     low = rows["days_at_low"].to_numpy(float)
     high = rows["days_at_high"].to_numpy(float)
-    ax.barh(y, low - base, left=base, color="#8172B3", height=0.6, label="assumption at its low value")
-    ax.barh(y, high - base, left=base, color="#CCB974", height=0.6, label="assumption at its high value")
+    ax.barh(y, low - base, left=base, color=LOW_END, height=0.6, label="assumption at its low value")
+    ax.barh(y, high - base, left=base, color=HIGH_END, height=0.6, label="assumption at its high value")
     ax.axvline(base, color="0.2", lw=1, label=f"as assumed: day {base:.0f}")
     labels = [f"{parameter_label(r['parameter'])}  "
               f"[{parameter_value(r['parameter'], r['low'])}–{parameter_value(r['parameter'], r['high'])}]"
