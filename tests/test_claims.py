@@ -199,14 +199,14 @@ def test_period_rates_pool_national_waves_with_the_interval_over_waves():
     # the interval over the two national waves of the week (260/360 and 340/440)
     low, high, _df = cluster_interval([260, 340], [360, 440])
     assert (result["ci_low"], result["ci_high"]) == pytest.approx((low[0], high[0]))
-    assert "interval over waves" in result["interval"] and result["waves"] == 2
-    assert "only 2 waves" in result["note"]
+    assert "interval over attacks" in result["interval"] and result["waves"] == 2
+    assert "only 2 attacks" in result["note"]
     # one wave: no wave-to-wave variation to measure, the plain Wilson interval of that wave
     night = cl.period_rate(waves, Period("night", dt.date(2025, 10, 11), dt.date(2025, 10, 11)),
                            "all", "neutralised")
     assert (night["ci_low"], night["ci_high"]) == pytest.approx(
         proportion_confint(340, 440, method="wilson"))
-    assert "one wave" in night["interval"]
+    assert "one attack" in night["interval"]
     destroyed = cl.period_rate(waves, period, "drone", "destroyed")
     assert destroyed["rate"] == pytest.approx(500 / 700)
     missiles = cl.period_rate(waves, period, "missile", "neutralised")
@@ -387,7 +387,7 @@ def test_the_wave_on_the_claimed_date_is_reported_when_another_matches(tmp_path)
                   wave("2025-10-12", drone=(118, 103, 0)))
     (result,) = check_claims([claim], waves)
     assert [w["figures"]["drone_launched"] for w in result.claimed_night] == [78]
-    assert "reported on the claimed date (11 Oct 2025) had 78 drones" in result.reason
+    assert "reported on the claimed date (11 October 2025) had 78 drones" in result.reason
 
 
 # --------------------------------------------------------------------------- the real snapshot
@@ -461,7 +461,7 @@ def test_the_74_percent_against_independent_sums(real_waves, record_path):
     # as the record is strongly overdispersed between waves
     low, high = proportion_confint(neutralised, launched, method="wilson")
     assert result.record["ci_low"] < low and result.record["ci_high"] > high
-    assert "interval over waves" in result.record["interval"]
+    assert "interval over attacks" in result.record["interval"]
     # the overall month is well above 74% even so: the main reading excludes the claim; the claim
     # says neither period nor weapons, and other readings fit: not confirmed, with both lists
     assert result.record["ci_low"] > 0.745
@@ -550,7 +550,7 @@ def test_summary_figures_carry_the_record_figure_interval_and_verdict(tmp_path):
     first, *rest = summary.to_dict()["figures"]
     assert first["value"] == pytest.approx(0.75) and first["low"] < 0.75 < first["high"]
     assert first["note"].startswith("not shown: ")
-    assert "interval over waves" in first["interval"]
+    assert "interval over attacks" in first["interval"]
     assert all(f["value"] == CANNOT_CHECK and f["low"] is None for f in rest)
     assert cl.labelled_name(results[0]) == "r (not shown)"
 

@@ -72,7 +72,7 @@ def test_the_interval_stays_in_0_1_covers_wilson_and_flags_few_waves():
     assert high[1] == 1.0 and 0 < low[1] < 1
     one_wave = cluster_interval(np.array([5.0]), np.array([10.0]))
     assert np.isnan(one_wave[0][0])
-    assert few_waves_note(30) == "" and "only 5 waves" in few_waves_note(5)
+    assert few_waves_note(30) == "" and "only 5 attacks" in few_waves_note(5)
     assert str(MIN_WAVES_FOR_COVERAGE) in few_waves_note(3)
 
 

@@ -67,9 +67,9 @@ def test_glm_recovers_known_saturation_slope(slope: float) -> None:
     assert fit.rho == pytest.approx(0.01, abs=0.006)  # the beta noise is found and sets the weights
     assert fit.dispersion == pytest.approx(1.0, abs=0.25)  # ... and leaves no overdispersion behind
     assert fit.answer == ("falls" if slope < 0 else "unclear")
-    assert fit.verdict.startswith("A smaller share is stopped in bigger waves" if slope < 0
+    assert fit.verdict.startswith("A smaller share is stopped in bigger attacks" if slope < 0
                                   else "No clear change of the share stopped")
-    assert "20+ drones" in fit.verdict and "month" in fit.verdict and "the whole wave" in fit.verdict
+    assert "20+ drones" in fit.verdict and "month" in fit.verdict and "the whole attack" in fit.verdict
 
 
 def test_adjusted_model_recovers_slope_that_a_time_trend_hides_from_the_naive_one() -> None:
@@ -140,7 +140,7 @@ def test_destroyed_fit_has_a_level_per_month_and_period_and_verdict_has_caveat()
     # Cruise missiles only fly in mixed waves here: the mix term is dropped, not estimated.
     assert "mixed_wave" not in fits["cruise"].design_columns
     text = plain_verdict(fits["drone"], size_quartile_comparison(data, boot=50))
-    assert "largest quarter of waves" in text and "not a controlled comparison" in text
+    assert "largest quarter of attacks" in text and "not a controlled comparison" in text
     for confound in ("defensive effort", "electronic warfare", "split over several", "rounded"):
         assert confound in text
 
@@ -166,7 +166,7 @@ def test_a_class_is_measured_by_its_own_count_and_the_whole_wave_is_a_second_rea
     whole = fit_saturation(data, "cruise", size="wave").slope()
     assert own.ci_low <= 0.4 <= own.ci_high
     assert not whole.ci_low <= 0.4 <= whole.ci_high  # the drones in the wave blur the cruise count
-    assert fit_saturation(data, "cruise").verdict.count("number of cruise missiles in the wave") == 1
+    assert fit_saturation(data, "cruise").verdict.count("number of cruise missiles in the attack") == 1
 
 
 def test_the_answer_in_counts_is_n_times_the_share_not_stopped() -> None:
@@ -178,6 +178,6 @@ def test_the_answer_in_counts_is_n_times_the_share_not_stopped() -> None:
     assert (counts["through_low"] <= counts["through"]).all() and (counts["through"] <= counts["through_high"]).all()
     # a larger share stopped in bigger waves, yet more get through in number
     text = in_counts(fit, data)
-    assert "bigger waves let more through in number, but a smaller share" in text
+    assert "bigger attacks let more through in number, but a smaller share" in text
     with pytest.raises(Exception, match="own count"):
         leak_counts(fit_saturation(data, "cruise", size="wave"), np.array([10.0]))

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from analysis.reporting.summary import SUMMARY_MIMETYPE, Summary, extract_summary
+from analysis.reporting.summary import SUMMARY_MIMETYPE, Summary, extract_summary, format_figure
 
 
 def test_summary_json_is_strict_even_with_nan_numpy_and_timestamps():
@@ -20,7 +20,7 @@ def test_summary_json_is_strict_even_with_nan_numpy_and_timestamps():
     data = json.loads(text)
     assert data["figures"][0] == {
         "name": "rate", "value": 0.8, "low": 0.7, "high": None, "unit": "share",
-        "interval": "95% Wilson", "note": "", "qualifier": "", "label": "",
+        "interval": "95% Wilson", "note": "", "qualifier": "", "label": "", "decimals": None,
     }
     assert data["extra"]["rates"] == [None, 0.5, 3]
     assert data["extra"]["when"].startswith("2025-10-11")
@@ -76,3 +76,14 @@ def test_shares_read_as_percentages_and_other_units_as_numbers():
     fraction = {"value": 0.832, "low": 0.821, "high": 0.841, "unit": "fraction"}
     assert format_figure(fraction) == ("83.2%", "", "82.1% to 84.1%")
     assert format_figure({"value": "yes", "unit": "share"}) == ("yes", "share", "")
+
+
+def test_decimals_show_a_figure_as_the_text_gives_it_and_keep_it_whole_in_the_json():
+    summary = Summary("t").add("ratio", 0.26169, unit="ratio", decimals=2)
+    summary.add("change", -2.8525, -8.8685, 3.1635, unit="percentage points", decimals=1)
+    summary.add("flat", -0.0004, unit="percentage points", decimals=1)
+    figures = summary.to_dict()["figures"]
+    assert figures[0]["value"] == 0.26169
+    assert format_figure(figures[0]) == ("0.26", "ratio", "")
+    assert format_figure(figures[1]) == ("-2.9", "percentage points", "-8.9 to 3.2")
+    assert format_figure(figures[2])[0] == "0"  # not "-0.0"

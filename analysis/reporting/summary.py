@@ -32,6 +32,7 @@ class Figure:
     note: str = ""
     qualifier: str = ""  # ">" when the true value lies beyond `value` (censored at a horizon)
     label: str = ""  # the figure named in words for readers (the index shows it); default: name
+    decimals: int | None = None  # decimals a reader sees (as the report's text gives the figure)
 
 
 def _clean(value: Any) -> Any:
@@ -75,15 +76,18 @@ class Summary:
         note: str = "",
         qualifier: str = "",
         label: str = "",
+        decimals: int | None = None,
     ) -> Summary:
         """Add a figure: `name` is its stable key (the cross-report tests and scripts read it),
         `label` the words a reader sees ("ballistic missiles destroyed or failed to reach their
-        target, last 6 months"); without a label readers see the name without underscores."""
+        target, last 6 months"); without a label readers see the name without underscores.
+        `decimals`: how many decimals readers see (a ratio 0.26 as the text gives it, not 0.262;
+        shares always show as percentages with one); the JSON keeps the figure as computed."""
         if any(f.name == name for f in self.figures):
             raise ValueError(f"summary figure {name!r} added twice")
         self.figures.append(
             Figure(name, _clean(value), _clean(low), _clean(high), unit, interval, note, qualifier,
-                   label)
+                   label, decimals)
         )
         return self
 
@@ -138,13 +142,17 @@ class Summary:
         }
 
 
-def format_number(value: Any) -> str:
+def format_number(value: Any, decimals: int | None = None) -> str:
     """A figure for a table: n/a for None, whole numbers with thousands separators, other floats
-    to 3 significant digits below 1000 and to the unit from there on, anything else as str()."""
+    to `decimals` decimals if given, else to 3 significant digits below 1000 and to the unit from
+    there on; anything else as str()."""
     if value is None:
         return "n/a"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
+    if isinstance(value, float) and decimals is not None:
+        text = f"{value:,.{decimals}f}"
+        return "0" if text.lstrip("-").strip("0.") == "" else text  # never "-0.0"
     if isinstance(value, float):
         if abs(value) >= 999.5:  # .3g would print 999.9 as 1e+03
             return f"{value:,.0f}"
@@ -152,16 +160,16 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
-def format_interval(low: Any, high: Any) -> str:
+def format_interval(low: Any, high: Any, decimals: int | None = None) -> str:
     """'low to high'; with one bound missing (e.g. beyond a simulation's horizon) 'low or more'
     or 'up to high'."""
     if low is None and high is None:
         return ""
     if high is None:
-        return f"{format_number(low)} or more"
+        return f"{format_number(low, decimals)} or more"
     if low is None:
-        return f"up to {format_number(high)}"
-    return f"{format_number(low)} to {format_number(high)}"
+        return f"up to {format_number(high, decimals)}"
+    return f"{format_number(low, decimals)} to {format_number(high, decimals)}"
 
 
 def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
@@ -177,7 +185,9 @@ def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
         text = f"{qualifier} {percent(value) or 'n/a'}".strip()
         interval = format_interval(percent(low), percent(high))
         return text, "", interval
-    return f"{qualifier} {format_number(value)}".strip(), unit, format_interval(low, high)
+    decimals = figure.get("decimals")
+    return (f"{qualifier} {format_number(value, decimals)}".strip(), unit,
+            format_interval(low, high, decimals))
 
 
 def figure_label(figure: dict[str, Any]) -> str:

@@ -87,8 +87,8 @@ def span(low: float, high: float) -> str:
 def interval_words(row: pd.Series) -> str:
     """"95% interval 87% to 89%", with a warning for few waves, or why there is none."""
     if pd.isna(row["low"]) or pd.isna(row["high"]):
-        return "one wave only, so no interval"
-    few = f"; only {row['waves']} waves, a rough guide" if row["note"] else ""
+        return "one attack only, so no interval"
+    few = f"; only {row['waves']} attacks, a rough guide" if row["note"] else ""
     return f"95% interval {span(row['low'], row['high'])}{few}"
 
 

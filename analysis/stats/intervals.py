@@ -37,7 +37,7 @@ from scipy import special, stats
 from statsmodels.stats.proportion import proportion_confint
 
 #: The name of the interval in tables (`method` column) and figures.
-CLUSTER_METHOD = "cluster-robust by wave (CR2, Bell-McCaffrey t, logit)"
+CLUSTER_METHOD = "cluster-robust by attack (CR2, Bell-McCaffrey t, logit)"
 #: Fewest waves with which the cluster interval held its level in the coverage study.
 MIN_WAVES_FOR_COVERAGE = 12
 
@@ -167,11 +167,10 @@ def cluster_interval(
 def few_waves_note(waves: int) -> str:
     """What a reader must know about an interval over `waves` waves ('' when it holds its level)."""
     if waves < 2:
-        return "one wave: no interval for the night-to-night spread"
+        return "one attack: no interval for the spread from one attack to the next"
     if waves < MIN_WAVES_FOR_COVERAGE:
-        return (f"only {waves} waves: below {MIN_WAVES_FOR_COVERAGE} the interval keeps its 95% level "
-                "only by being very wide, and no narrower one holds (benchmarks/coverage.py); "
-                "read it as a rough guide")
+        return (f"only {waves} attacks, a rough guide: below {MIN_WAVES_FOR_COVERAGE} the interval "
+                "keeps its 95% level only by being very wide")
     return ""
 
 

@@ -181,8 +181,7 @@ def reconcile_published(record: pd.DataFrame, published: pd.DataFrame | None = N
             status = "differs by definition"
             explained, explained_rate = matching[0][0].change, matching[0][1]
         elif start < COMPLETE_FROM:
-            status = ("not comparable: the record does not cover every day before August 2024, so "
-                      "its counts are a part of the events the figure counts")
+            status = "not comparable: the record does not cover every day before August 2024"
         else:
             status = "differs"
         out.append({

@@ -45,6 +45,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
+from analysis.record.facts import format_date
 from analysis.stats.rates import CONVENTIONS, RateError
 from analysis.stats.size_check import QuartileComparison
 
@@ -59,17 +60,17 @@ TimeAdjust = Literal["month", "quarter", "linear", "none"]
 TIME_ADJUSTMENTS: tuple[str, ...] = ("month", "quarter", "linear", "none")
 SIZE_TERMS = {"class": "log2_class", "wave": "log2_size"}
 TERM_LABELS = {
-    "const": "baseline (the reference wave)",
-    "log2_class": "per doubling of the class's own count in the wave (main reading)",
-    "log2_size": "per doubling of the whole wave, all weapons (second reading)",
-    "mixed_wave": "wave mixes drones and missiles",
+    "const": "baseline (the reference attack)",
+    "log2_class": "per doubling of the class's own count in the attack (main reading)",
+    "log2_size": "per doubling of the whole attack, all weapons (second reading)",
+    "mixed_wave": "attack mixes drones and missiles",
     "years": "per year of time trend",
 }
 CONFOUNDS = (
-    "defensive effort rises with an announced wave (mobile fire groups, aircraft and interceptor "
+    "defensive effort rises with an announced attack (mobile fire groups, aircraft and interceptor "
     "drones moved to its routes)",
-    "drones lost to electronic warfare and decoys count as stopped, and their number grows with the wave",
-    "one attack can be split over several posts or nights, so a wave's size is not always the attack's",
+    "drones lost to electronic warfare and decoys count as stopped, and their number grows with the attack",
+    "one attack can be split over several posts or nights, so an attack's size as counted here is not always its real size",
     "large counts are often rounded in the posts",
 )
 
@@ -78,7 +79,7 @@ def caveat(weapon_class: str) -> str:
     """What the saturation figures cannot rule out, in words fitting the class."""
     items = list(CONFOUNDS) if weapon_class == "drone" else [CONFOUNDS[0], *CONFOUNDS[2:]]
     if weapon_class != "drone":
-        items.append("small missile waves are often single strikes on front-line areas where fewer "
+        items.append("small missile attacks are often single strikes on front-line areas where fewer "
                      "interceptors are in range")
     return ("An association in the record's own counts, not a controlled comparison: "
             + "; ".join(items) + ". Month is held fixed; targets, routes and weather are not.")
@@ -286,18 +287,18 @@ def _verdict(table: pd.DataFrame, weapon_class: str, convention: str, waves: int
     slope = table.set_index("term").loc[SIZE_TERMS[size]]
     held = {"month": "month", "quarter": "quarter", "linear": "a linear time trend",
             "none": "nothing"}[time_adjust]
-    scope = f"{waves} waves of {min_launched}+ {plural(weapon_class)}" + (f" from {start}" if start else "")
-    doubled = (f"the number of {plural(weapon_class)} in the wave" if size == "class"
-               else "the whole wave (all weapons)")
+    scope = f"{waves} attacks of {min_launched}+ {plural(weapon_class)}" + (f" from {format_date(start)}" if start else "")
+    doubled = (f"the number of {plural(weapon_class)} in the attack" if size == "class"
+               else "the whole attack (all weapons)")
     stopped = "stopped" if convention == "neutralised" else "shot down"
     effect = (f"each doubling of {doubled} multiplies the odds that one is {stopped} by "
               f"{slope.odds_ratio:.2f} (95% interval {slope.or_low:.2f} to {slope.or_high:.2f}; "
-              f"{scope}; the wave's mix and {held} held fixed)")
+              f"{scope}; the attack's mix and {held} held fixed)")
     if slope.ci_high < 0:
-        return "falls", f"A smaller share is {stopped} in bigger waves: {effect}."
+        return "falls", f"A smaller share is {stopped} in bigger attacks: {effect}."
     if slope.ci_low > 0:
-        return "rises", f"A larger share is {stopped} in bigger waves: {effect}."
-    return "unclear", f"No clear change of the share {stopped} with the size of the wave: {effect}."
+        return "rises", f"A larger share is {stopped} in bigger attacks: {effect}."
+    return "unclear", f"No clear change of the share {stopped} with the size of the attack: {effect}."
 
 
 def plural(weapon_class: str) -> str:
@@ -407,8 +408,8 @@ def in_counts(fit: SaturationFit, data: pd.DataFrame) -> str:
     more = "more" if second["through"] > first["through"] else "fewer"
     share = "a smaller" if second["rate"] > first["rate"] else "a larger"
     joint = "but" if (more == "more") == (share == "a smaller") else "and"
-    return (f"In counts, a wave of {large:,.0f} {what} lets {through(second)} get through, a wave "
-            f"of {small:,.0f} {through(first)}: bigger waves let {more} through in number, {joint} "
+    return (f"In counts, an attack of {large:,.0f} {what} lets {through(second)} get through, an attack "
+            f"of {small:,.0f} {through(first)}: bigger attacks let {more} through in number, {joint} "
             f"{share} share of what was launched (at the latest month's level).")
 
 
@@ -435,7 +436,7 @@ def plain_verdict(fit: SaturationFit, check: QuartileComparison | None = None,
                      "interval includes no effect")
         else:
             agree = "this check disagrees"
-        text += (f" Within each quarter, the largest quarter of waves against the rest: odds "
+        text += (f" Within each quarter, the largest quarter of attacks against the rest: odds "
                  f"ratio {check.odds_ratio:.2f} (95% interval {check.or_low:.2f} to "
-                 f"{check.or_high:.2f}, resampling waves); {agree}.")
+                 f"{check.or_high:.2f}, resampling attacks); {agree}.")
     return f"{text} {caveat(fit.weapon_class)}"

@@ -54,7 +54,7 @@ def plot_waves_around(around: dict[str, Any]) -> plt.Figure:
                        color="0.85", zorder=0, label="night the article names" if ax is top and i == 0 else None)
         for i, matched in enumerate(around["matched_dates"]):
             ax.axvline(mdates.date2num(matched.to_pydatetime()), color="0.2", linewidth=0.8,
-                       linestyle=":", zorder=0, label="wave that matches best" if ax is top and i == 0 else None)
+                       linestyle=":", zorder=0, label="attack that matches best" if ax is top and i == 0 else None)
     for i, figure in enumerate(around["figures"]):
         ax = top if figure["quantity"] in DRONE_PANEL else bottom
         xc = mdates.date2num(figure["date"])
@@ -69,12 +69,12 @@ def plot_waves_around(around: dict[str, Any]) -> plt.Figure:
         ax.set_ylim(0, max(ax.get_ylim()[1], 1.0) * 1.35)
     top.set_ylabel("drones")
     bottom.set_ylabel("missiles")
-    top.set_title("Waves around the night the article names")
+    top.set_title("Attacks around the night the article names")
     top.legend(loc="upper left", fontsize=9, ncol=3)
     bottom.legend(loc="upper left", fontsize=9, ncol=4)
     bottom.xaxis.set_major_locator(mdates.DayLocator(interval=2))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    bottom.set_xlabel("report date (the morning a wave was reported)")
+    bottom.set_xlabel("report date (the morning an attack was reported)")
     bottom.set_xlim(mdates.date2num(around["low"]) - 0.6, mdates.date2num(around["high"]) + 0.6)
     fig.tight_layout()
     return fig

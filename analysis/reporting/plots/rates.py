@@ -100,7 +100,7 @@ def plot_saturation(data: pd.DataFrame, prediction: pd.DataFrame, weapon_class: 
     color = CLASS_COLORS[weapon_class]
     scale = 60 / max(np.sqrt(data["launched"].max()), 1)
     ax.scatter(data["launched"], data["rate"], s=np.sqrt(data["launched"]) * scale, color=color,
-               alpha=0.3, lw=0, label="one wave")
+               alpha=0.3, lw=0, label="one attack")
     ax.fill_between(prediction["size"], prediction["ci_low"], prediction["ci_high"], color=color,
                     alpha=0.3, lw=0, label="model: 95% band")
     ax.plot(prediction["size"], prediction["rate"], color=color, lw=2, label="model: expected share")
@@ -108,9 +108,9 @@ def plot_saturation(data: pd.DataFrame, prediction: pd.DataFrame, weapon_class: 
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _pos: f"{y:.0%}"))
     words = CLASS_WORDS.get(weapon_class, weapon_class)
-    ax.set_xlabel(f"{words} in the wave (log scale)")
+    ax.set_xlabel(f"{words} in the attack (log scale)")
     ax.set_ylabel(f"share {counting_words(weapon_class, convention)}")
-    ax.set_title(f"Bigger waves: {words}")
+    ax.set_title(f"Bigger attacks: {words}")
     if verdict:
         # Wrapped here: matplotlib's own wrap=True re-measures the text at every draw (seconds).
         ax.text(0.0, -0.16, textwrap.fill(verdict, 120), transform=ax.transAxes, fontsize=8, va="top")

@@ -50,6 +50,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.record.facts import format_date
 from analysis.stats.claims.answers import answer_sentences
 from analysis.stats.claims.change_claims import check_period_change, daily_launches
 from analysis.stats.claims.common import (
@@ -144,7 +145,7 @@ def results_table(results: list[ClaimResult]) -> pd.DataFrame:
     for r in results:
         matched = r.matched or {}
         if "report_date" in matched:
-            where = f"wave of {pd.Timestamp(matched['report_date']):%Y-%m-%d}"
+            where = f"attack of {format_date(matched['report_date'])}"
         elif "recent" in matched:
             where = matched["period"]
         elif "period" in matched:
@@ -178,6 +179,7 @@ def summary_figures(results: list[ClaimResult]) -> list[dict[str, Any]]:
             "unit": r.headline.get("unit", "") if value is not None else "",
             "interval": (r.headline.get("interval") or INTERVAL) if low is not None else "",
             "note": f"{r.verdict}: {r.reason}",
+            "decimals": r.headline.get("decimals"),
         })
     return figures
 

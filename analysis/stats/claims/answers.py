@@ -39,14 +39,14 @@ def wave_sentence(claims: list[WaveClaim], results: list[ClaimResult]) -> str:
                     found += f"; {fmt(detail['alternatives'][other])} {label(other)}"
             parts.append(f"\"{words}\" {result.verdict} ({found})")
         if not key:
-            sentences.append("No national wave near the claimed night: " + "; ".join(parts) + ".")
+            sentences.append("No national attack near the claimed night: " + "; ".join(parts) + ".")
             continue
         matched = pairs[0][1].matched
         offset = matched["days_from_claimed_date"]
         when = ("the night the article names" if offset == 0 else
                 f"{abs(offset)} day{'s' if abs(offset) != 1 else ''} "
                 f"{'before' if offset < 0 else 'after'} the night the article names")
-        sentences.append(f"The article's wave is the one reported on {_day(matched['report_date'])} "
+        sentences.append(f"The article's attack is the one reported on {_day(matched['report_date'])} "
                          f"({matched['night']}), {when}: " + "; ".join(parts) + ".")
     return " ".join(sentences)
 

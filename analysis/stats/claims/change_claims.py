@@ -143,8 +143,9 @@ def check_period_change(claim: PeriodChangeClaim, source: dict, waves: pd.DataFr
         size = (f"{100 * (estimate - 1):+.0f}% (95% interval {100 * (low - 1):+.0f}% to "
                 f"{100 * (high - 1):+.0f}%)" if np.isfinite(estimate) else "")
         test = "ratio of mean launches per day, consecutive days correlated"
-        headline = {"value": estimate, "low": low, "high": high, "unit": "ratio of launches per day",
-                    "interval": f"95% interval ({test})"}
+        # as a reader quotes it: "+28%", the same figure as the sentence
+        headline = {"value": 100 * (estimate - 1), "low": 100 * (low - 1), "high": 100 * (high - 1),
+                    "unit": "% change in launches per day", "interval": f"95% interval ({test})", "decimals": 0}
     else:
         recent = per_wave_counts(waves, recent_period, claim.classes, claim.convention)
         baseline = per_wave_counts(waves, baseline_period, claim.classes, claim.convention)
@@ -156,15 +157,16 @@ def check_period_change(claim: PeriodChangeClaim, source: dict, waves: pd.DataFr
                 f"{100 * change['baseline']:.1f}% in {baseline_period.label()}")
         size = (f"{100 * estimate:+.1f} points (95% interval {100 * low:+.1f} to {100 * high:+.1f})"
                 if np.isfinite(estimate) else "")
-        test = "difference of pooled shares, interval over waves"
-        headline = {"value": estimate, "low": low, "high": high, "unit": "share difference",
-                    "interval": f"95% interval over waves ({test})"}
+        test = "difference of pooled shares, interval over attacks"
+        headline = {"value": 100 * estimate, "low": 100 * low, "high": 100 * high,
+                    "unit": "percentage points", "interval": f"95% interval over attacks ({test})",
+                    "decimals": 1}
     record = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in change.items()}
     record["test"] = test
     if verdict == CANNOT_CHECK:
         return ClaimResult(**base, verdict=verdict, matched=matched, record=record,
                            reason="the record has too little in one of the two periods to compare "
-                                  "(no launches, or fewer than two waves).")
+                                  "(no launches, or fewer than two attacks).")
     claimed = f"{'an increase' if claim.direction == 'increase' else 'a decrease'}"
     if claim.margin:
         claimed += f" of more than {100 * claim.margin:g}{'%' if claim.measure != 'rate' else ' points'}"

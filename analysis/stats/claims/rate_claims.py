@@ -26,8 +26,8 @@ from analysis.stats.claims.schema import CLASS_GROUPS, Period, RateClaim, claim_
 from analysis.stats.intervals import CLUSTER_METHOD, cluster_interval, few_waves_note
 from analysis.stats.rates import binomial_interval
 
-INTERVAL = f"95% interval over waves ({CLUSTER_METHOD})"
-ONE_WAVE_INTERVAL = "95% Wilson (one wave: its munitions only; no night-to-night spread to measure)"
+INTERVAL = f"95% interval over attacks ({CLUSTER_METHOD})"
+ONE_WAVE_INTERVAL = "95% Wilson (one attack: its munitions only; no spread between attacks to measure)"
 
 
 def period_rate(waves: pd.DataFrame, period: Period, classes: str, convention: str) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def rate_verdict(low: float | None, high: float | None, band: tuple[float, float
 
 def reading_text(r: dict[str, Any], period: Period) -> str:
     what = GROUP_WORDS.get(r["classes"], f"{r['classes']} weapons")
-    how = "one wave" if r["waves"] == 1 else f"{r['waves']} waves"
+    how = "one attack" if r["waves"] == 1 else f"{r['waves']} attacks"
     return (f"{what} {CONVENTION_WORDS[r['convention']]}, {period.label()}: {pct(r['rate'])} "
             f"(95% interval {pct(r['ci_low'])} to {pct(r['ci_high'])}; "
             f"{fmt(r['successes'])} of {fmt(r['launched'])} in {how})")
@@ -100,7 +100,7 @@ def check_rate_claim(claim: RateClaim, source: dict, waves: pd.DataFrame) -> Cla
     accepted = f"accepted {100 * band[0]:.1f}% to {100 * band[1]:.1f}%"
     verdict = primary["verdict"]
     if verdict == CANNOT_CHECK:
-        reason = "the main reading has no comparable waves in the record."
+        reason = "the main reading has no comparable attacks in the record."
     elif verdict == HOLDS:
         reason = f"the main reading's interval lies within {claimed} ({accepted}): {primary['text']}."
     elif verdict == NOT_SHOWN:
@@ -126,7 +126,7 @@ def check_rate_claim(claim: RateClaim, source: dict, waves: pd.DataFrame) -> Cla
     if primary["note"]:
         reason += f" Note: {primary['note']}."
     if primary["impossible_waves"]:
-        reason += (f" {primary['impossible_waves']} wave(s) counting more stopped than launched "
+        reason += (f" {primary['impossible_waves']} attack(s) counting more stopped than launched "
                    "were left out (they cannot be true).")
     left_out = sum(r["mixes_conventions"] for r in readings)
     if left_out:

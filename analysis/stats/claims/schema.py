@@ -161,6 +161,11 @@ class ClaimsFile(InputModel):
     claims: list[dict[str, Any]] = Field(min_length=1, max_length=500)
 
 
+def _short_date(day: dt.date) -> str:
+    """'5 Oct 2025' (no leading zero), for dates in brackets."""
+    return f"{day.day} {day:%b %Y}"
+
+
 @dataclass(frozen=True)
 class Period:
     """A named span of report dates, both ends included."""
@@ -175,8 +180,8 @@ class Period:
 
     def label(self) -> str:
         if self.start == self.end:
-            return f"{self.name} ({self.start:%d %b %Y})"
-        return f"{self.name} ({self.start:%d %b %Y} to {self.end:%d %b %Y})"
+            return f"{self.name} ({_short_date(self.start)})"
+        return f"{self.name} ({_short_date(self.start)} to {_short_date(self.end)})"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis.record.facts import format_date
 from analysis.stats.claims.common import (
     CANNOT_CHECK,
     CONTEXT_QUANTITIES,
@@ -51,7 +52,7 @@ def _night_label(row: pd.Series) -> str:
     if pd.isna(start) or pd.isna(end):
         return str(pd.Timestamp(row["report_date"]).date())
     if start.date() == end.date():
-        return f"{end:%d %b %Y}"
+        return f"{end.day} {end:%b %Y}"
     return f"night of {start.day}-{end.day} {end:%b %Y}" if start.month == end.month else (
         f"night of {start.day} {start:%b}-{end.day} {end:%b %Y}"
     )
@@ -85,7 +86,7 @@ def check_wave_claim(claim: WaveClaim, source: dict, waves: pd.DataFrame,
     if candidates.empty:
         return ClaimResult(
             **base, verdict=CANNOT_CHECK,
-            reason=f"the record has no national wave within {window} days of {claim.date:%d %b %Y}.",
+            reason=f"the record has no national attack within {window} days of {format_date(claim.date)}.",
         )
 
     names = list(dict.fromkeys(
@@ -131,7 +132,7 @@ def check_wave_claim(claim: WaveClaim, source: dict, waves: pd.DataFrame,
         })
         words = f"{fig.words} {fmt(fig.claimed)}".strip()
         if value is None:
-            notes.append(f"the record has no figure for {label(fig.quantity)} in that wave")
+            notes.append(f"the record has no figure for {label(fig.quantity)} in that attack")
             continue
         parts_checkable += 1
         if holds:
@@ -161,11 +162,11 @@ def check_wave_claim(claim: WaveClaim, source: dict, waves: pd.DataFrame,
     else:
         verdict = DOES_NOT_HOLD
 
-    when = f"best match: the wave reported on {best['report_date']:%d %b %Y} ({best['night']})"
+    when = f"best match: the attack reported on {format_date(best['report_date'])} ({best['night']})"
     if not on_date:
         offset = best["days_from_claimed_date"]
         when += (f", {abs(offset)} day{'s' if abs(offset) != 1 else ''} "
-                 f"{'before' if offset < 0 else 'after'} the date claimed ({claim.date:%d %b %Y})")
+                 f"{'before' if offset < 0 else 'after'} the date claimed ({format_date(claim.date)})")
     reason = when + "; " + "; ".join(notes) + "."
     if verdict == PARTLY:
         if parts_hold == len(claim.figures):
@@ -180,12 +181,12 @@ def check_wave_claim(claim: WaveClaim, source: dict, waves: pd.DataFrame,
     if not on_date:
         if claimed_night:
             values = ", ".join(fmt(w["figures"][first]) for w in claimed_night)
-            reason += (f" The wave reported on the claimed date ({claim.date:%d %b %Y}) had "
+            reason += (f" The attack reported on the claimed date ({format_date(claim.date)}) had "
                        f"{values} {label(first)}.")
         else:
-            reason += f" The record has no national wave reported on {claim.date:%d %b %Y}."
+            reason += f" The record has no national attack reported on {format_date(claim.date)}."
     if runner_up is not None and runner_up["wave_id"] not in {w["wave_id"] for w in claimed_night}:
-        reason += (f" Runner-up: {runner_up['report_date']:%d %b %Y} with "
+        reason += (f" Runner-up: {format_date(runner_up['report_date'])} with "
                    f"{fmt(runner_up['figures'][first])} {label(first)}.")
     headline_fig = claim.figures[0]
     return ClaimResult(
