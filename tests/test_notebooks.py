@@ -49,6 +49,24 @@ def test_there_are_numbered_notebooks():
     assert NOTEBOOKS, f"no notebooks matching NN-*.ipynb in {NOTEBOOK_DIR}"
 
 
+def _markdown(path: Path) -> str:
+    cells = nbformat.read(path, as_version=4).cells
+    return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_reports_speak_of_attacks_defined_in_one_way_and_spell_defense_one_way(path: Path):
+    """One word for the same thing in every report: an *attack* (the code's "wave"), defined in the
+    words of `reporting.words.ATTACK_DEFINITION` wherever a glossary defines it; "defense"."""
+    from analysis.reporting.words import ATTACK_DEFINITION
+
+    text = _markdown(path)
+    if "**attack**" in text:
+        assert " ".join(ATTACK_DEFINITION.split()) in text, f"{path.name}: define an attack as words.ATTACK_DEFINITION"
+    assert not re.search(r"\bwaves?\b", text, re.IGNORECASE), f"{path.name}: say 'attack', not 'wave'"
+    assert "defence" not in text.lower(), f"{path.name}: spell it 'defense'"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", _per_notebook())
 def test_notebook_runs_as_committed_from_another_directory(path: Path, tmp_path, notebook_record_path,

@@ -26,6 +26,10 @@ LAYER_LABELS = {
 }
 CLASS_LABELS = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles"}
 CLASS_SINGULAR = {"drone": "drone", "cruise": "cruise missile", "ballistic": "ballistic missile"}
+# One definition of an attack for every report's glossary and the index (a test holds them to it).
+ATTACK_DEFINITION = ("**attack**: the drones and missiles one post of the Air Force reports for one "
+                     "night or day of strikes (the rows of the post whose time windows overlap); "
+                     "national and regional posts are counted apart.")
 # what "stopped" means in the record for each class (the Air Force's counts)
 STOPPED = {"drone": "shot down or jammed", "cruise": "destroyed or failed to reach their target",
            "ballistic": "destroyed or failed to reach their target"}

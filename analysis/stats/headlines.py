@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
-from analysis.record.facts import format_date
+from analysis.record.facts import RecordFacts, format_date
 from analysis.stats.rates import select_rows, usable_counts, wave_interval, with_wave_ids
 
 COMPLETE_FROM = COMPLETE_COVERAGE_FROM
@@ -159,3 +159,30 @@ def published_sentence(reconciled: pd.DataFrame) -> str:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def with_record_launches(table: pd.DataFrame, facts: RecordFacts, whole_record: bool = True) -> pd.DataFrame:
+    """`class_headlines` with `launched_all`: for each whole-record row, every national launch of
+    its class in the record (`record_facts`), beside the launches whose outcome the post gives (the
+    share's denominator). Empty where the selection is not the whole record (`whole_record`)."""
+    out = table.copy()
+    whole = out["period"] == "whole record"
+    out["launched_all"] = [facts.launched.get(c) if w and whole_record else None
+                           for c, w in zip(out["class"], whole, strict=True)]
+    return out
+
+
+def outcome_sentence(table: pd.DataFrame, facts: RecordFacts) -> str:
+    """Why a share's denominator is below the launches the record lists (01's totals): only launches
+    whose outcome the post gives count, and a row reporting more stopped than launched is left out."""
+    rows = table[(table["period"] == "whole record") & (table["convention"] == "neutralised")]
+    parts = [f"{row['launched']:,.0f} of the {facts.launched[row['class']]:,} "
+             f"{CLASS_WORDS.get(row['class'], row['class'])}"
+             for _, row in rows.iterrows() if row["class"] in facts.launched]
+    if not parts:
+        return ""
+    gap = any(row["launched"] < facts.launched.get(row["class"], 0) for _, row in rows.iterrows())
+    return (f"A share counts the launches whose outcome the post gives{', so its total can be below the launches the record lists' if gap else ''}: "
+            f"over the whole record ({facts.period}, national posts), {_and(parts)}. Rows without the "
+            "number stopped, and a row reporting more stopped than launched (it cannot be true), are "
+            "left out.")

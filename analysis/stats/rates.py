@@ -148,7 +148,8 @@ def impossible_rows_note(lines: list[int], convention: str) -> str:
         return ""
     shown = ", ".join(str(line) for line in lines[:5]) + (" ..." if len(lines) > 5 else "")
     plural = "s" if len(lines) != 1 else ""
-    return (f"{len(lines)} row{plural} of the record left out: more {convention} than launched, "
+    counted = {"neutralised": "stopped", "destroyed": "shot down"}.get(convention, convention)
+    return (f"{len(lines)} row{plural} of the record left out: more {counted} than launched, "
             f"which cannot be true (line{plural} {shown}; `data check` lists them)")
 
 

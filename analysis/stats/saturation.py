@@ -60,9 +60,9 @@ TimeAdjust = Literal["month", "quarter", "linear", "none"]
 TIME_ADJUSTMENTS: tuple[str, ...] = ("month", "quarter", "linear", "none")
 SIZE_TERMS = {"class": "log2_class", "wave": "log2_size"}
 TERM_LABELS = {
-    "const": "baseline (the reference attack)",
-    "log2_class": "per doubling of the class's own count in the attack (main reading)",
-    "log2_size": "per doubling of the whole attack, all weapons (second reading)",
+    "const": "baseline",
+    "log2_class": "per doubling of the class's count (main reading)",
+    "log2_size": "per doubling of the whole attack (second reading)",
     "mixed_wave": "attack mixes drones and missiles",
     "years": "per year of time trend",
 }

@@ -13,7 +13,6 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import display
 from matplotlib.patches import Patch
 
 from analysis.record.facts import format_month
@@ -24,8 +23,8 @@ from analysis.reporting.plots.style import (
     PAIR_COLORS,
     apply_house_style,
     mark_conventions,
+    show,  # noqa: F401 (notebooks call plots.show)
 )
-from analysis.reporting.summary import alt_text, describe
 
 #: Weapon classes in words a reader knows, for legends.
 CLASS_NAMES = {
@@ -38,15 +37,6 @@ CLASS_NAMES = {
 }
 MISSILE_PANEL = ("cruise", "ballistic", "mixed", "other", "unknown")
 INCOMPLETE_SHADE = "0.93"
-
-
-def show(figure: plt.Figure, alt: str) -> None:
-    """Display `figure` here, with its alt text (what it shows and its main finding, "Chart: ..."),
-    and close it so that it is shown once. The text is the figure's description
-    (`summary.describe`), written into the output's metadata that the report template reads."""
-    describe(figure, alt)
-    display(figure, metadata={"image/png": {"alt": alt_text(figure)}})
-    plt.close(figure)
 
 
 def _date_axis(ax: Any) -> None:

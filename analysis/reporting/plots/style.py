@@ -19,7 +19,7 @@ from analysis.reporting.summary import alt_text, describe, describe_displayed_fi
 
 __all__ = ["CLASS_COLORS", "CLASS_ORDER", "HIGHLIGHT_COLOR", "LIGHT_COLOR", "MODEL_COLORS",
            "NEUTRAL_COLOR", "PAIR_COLORS", "SERIES_COLORS", "VERDICT_COLORS", "alt_text", "apply_house_style", "describe",
-           "mark_conventions", "series_colors"]
+           "mark_conventions", "series_colors", "show"]
 
 CLASS_ORDER = ["drone", "cruise", "ballistic", "mixed", "other", "unknown"]
 CLASS_COLORS = {
@@ -103,3 +103,15 @@ def mark_conventions(ax: Any, label: bool = True) -> None:
                     path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
                 )
 
+
+
+def show(figure: Any, alt: str) -> None:
+    """Display `figure` here with its alt text (what it shows and its main finding, "Chart: ..."),
+    and close it so that it is shown once. The text is the figure's description
+    (`summary.describe`), written into the output's metadata that the report template reads."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    describe(figure, alt)
+    display(figure, metadata={"image/png": {"alt": alt_text(figure)}})
+    plt.close(figure)
