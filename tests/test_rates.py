@@ -107,7 +107,7 @@ def test_rate_table_sums_counts_per_group() -> None:
     low, high, _df = cluster_interval(drones["neutralised"].astype(float), drones["launched"].astype(float))
     row = table[(table["class"] == "drone") & (table["month"] == pd.Period("2024-08", "M"))].iloc[0]
     assert (row.od_low, row.od_high) == pytest.approx((low[0], high[0]))
-    assert "cluster-robust by wave" in row.method and "only 10 waves" in row.note
+    assert "cluster-robust by attack" in row.method and "only 10 attacks" in row.note
     assert "other" not in set(table["class"])  # regional rows left out under command=national
     assert "other" in set(rate_table(record, by="class", command="all")["class"])
 
@@ -247,7 +247,7 @@ def test_rates_command_writes_the_issue_columns(record_path: Path, tmp_path: Pat
     tolerance = 1e-6  # the CSV keeps 6 significant digits
     assert (written["ci_low"] <= written["rate"] + tolerance).all()
     assert (written["rate"] <= written["ci_high"] + tolerance).all()
-    assert (written["method"] == "wilson; cluster-robust by wave (CR2, Bell-McCaffrey t, logit)").all()
+    assert (written["method"] == "wilson; cluster-robust by attack (CR2, Bell-McCaffrey t, logit)").all()
     assert written.loc[written["waves"].between(2, 11), "note"].str.contains("rough guide").all()
     assert (written["waves"] >= 1).all()
     assert (written["dispersion"].dropna() > 0).all() and written["dispersion"].notna().any()

@@ -268,7 +268,7 @@ def rate_table(
     """Interception rates of the tidy record by any grouping, each with two 1 - alpha intervals.
 
     Columns: the grouping keys, `launched`, the `convention` count, `rate`, `ci_low`, `ci_high`
-    (the binomial interval), `method` (both intervals named, e.g. "wilson; cluster-robust by wave
+    (the binomial interval), `method` (both intervals named, e.g. "wilson; cluster-robust by attack
     (...)"), then `waves`, `dispersion` (Pearson phi across waves, descriptive: 1 = binomial),
     `od_low`, `od_high` (the interval over waves, see `wave_interval`) and `note` (too few waves
     for any interval to hold its level). Rows that cannot be true are left out; `attrs` names them
