@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis.io import file_lock
 from analysis.paths import NOTEBOOK_DIR
 from analysis.record import SAMPLE_RECORD
 from analysis.reporting import jobs, runner
@@ -90,16 +92,33 @@ def test_notebook_runs_as_committed_from_another_directory(path: Path, tmp_path,
     assert not list(tmp_path.iterdir()), f"{path.name} wrote into the working directory"
 
 
+@pytest.fixture(scope="session")
+def ci_run(tmp_path_factory):
+    """`ci_run(path, kind)`: the notebook's ci set through the runner on the snapshot, the sample
+    or no record, once per test session: a later call, from this or another xdist worker (their
+    temporary folders share a parent), finds the report the runner keeps and does not run it
+    again. So the consistency test below shares the runs of the test after this one."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "ci-runs"
+
+    def run(path: Path, kind: str, record: Path | None) -> tuple[jobs.JobResult, Path]:
+        where = root / kind
+        with file_lock(root / f"{kind}-{path.stem}.lock"):
+            outcome = runner.run_reports([path], set_name="ci", record=record, output_dir=where)
+        (result,) = outcome.results
+        return result, where
+
+    return run
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("path", "kind"), _per_notebook_and_record())
-def test_notebook_ci_set_through_the_runner(path: Path, kind: str, tmp_path, request):
+def test_notebook_ci_set_through_the_runner(path: Path, kind: str, ci_run, request):
     record = {"snapshot": lambda: request.getfixturevalue("record_path"), "sample": lambda: SAMPLE_RECORD,
               "no-record": lambda: None}[kind]()
     assert "ci" in jobs.parameter_sets(path), f"{path.with_suffix('.yaml').name} needs a ci set"
-    outcome = runner.run_reports([path], set_name="ci", record=record, output_dir=tmp_path,
-                                 force=True)
-    (result,) = outcome.results
-    assert result.status == "ok", result.message
+    result, tmp_path = ci_run(path, kind, record)
+    assert result.status in {"ok", "cached"}, result.message
     summary = json.loads((tmp_path / path.stem / "ci.summary.json").read_text())
     assert any(f["value"] is not None for f in summary["figures"]), "no figure has a value"
     for figure in summary["figures"]:
@@ -116,6 +135,61 @@ def test_notebook_ci_set_through_the_runner(path: Path, kind: str, tmp_path, req
         check_01_against_raw_csv(summary, record)
         if kind == "sample":
             check_01_attacks_on_the_sample(summary, record)
+
+
+# --------------------------------------------------------------- one set of figures across reports
+
+RECORD_REPORTS = ("01-explore-strike-record", "02-estimate-interception-rates", "03-check-article-claims",
+                  "06-forecast-attack-tempo", "08-summarise-latest-month")
+FACT_KEYS = ("first_report", "last_report", "data_through", "national_waves", "regional_waves",
+             "launched_national", "with_outcome_national", "rows_without_launched")
+
+
+def _ci_summary(ci_run, stem: str, kind: str, record: Path | None) -> dict:
+    path = NOTEBOOK_DIR / f"{stem}.ipynb"
+    result, where = ci_run(path, kind, record)
+    assert result.status in {"ok", "cached"}, f"{stem}: {result.message}"
+    return json.loads((where / stem / "ci.summary.json").read_text())
+
+
+def _run_out(days: list[dict]) -> list[tuple]:
+    return [(d["interceptor"], d["class"], d["median"], d["p10"], d["p90"], d["median_date"]) for d in days]
+
+
+@pytest.mark.slow
+def test_reports_state_one_set_of_shared_figures(ci_run):
+    """The figures two reports share read the same in both, exactly: the record's period, the date
+    the data run through, its attacks and its launches by class (`record_facts`) in every report
+    that reads the record; a month's launches in 01 (monthly totals) and 08 (its latest month),
+    counted by two different functions; and the day each interceptor runs short in the reference
+    scenario of 04 and 05 (one computation: same function, scenario, runs and seed). The ci sets
+    on the synthetic sample, shared with the test above."""
+    summaries = {stem[:2]: _ci_summary(ci_run, stem, "sample", SAMPLE_RECORD) for stem in RECORD_REPORTS}
+    facts = {key: s["extra"]["record"] for key, s in summaries.items()}
+    first = {k: facts["01"][k] for k in FACT_KEYS}
+    for key, stated in facts.items():
+        assert {k: stated[k] for k in FACT_KEYS} == first, f"report {key} states other record facts than 01"
+    assert first["national_waves"] > 0 and sum(first["launched_national"].values()) > 0
+
+    # 02 and 03 say "data through" from the same date
+    assert summaries["02"]["extra"]["data_through"] == first["last_report"]
+    assert summaries["03"]["extra"]["data_through"] == first["last_report"]
+    # 08's latest month against the same month in 01's monthly totals
+    month = summaries["08"]["extra"]["month"]
+    monthly = summaries["01"]["extra"]["national_launches_by_month"][month]
+    latest = {f["name"]: f["value"] for f in summaries["08"]["figures"]}
+    assert latest[f"drones launched, {summaries['08']['extra']['month_name']}"] == monthly["drone"]
+    missiles = sum(monthly.get(c, 0) for c in ("cruise", "ballistic", "mixed"))
+    assert latest[f"missiles launched, {summaries['08']['extra']['month_name']}"] == missiles
+
+    # 04 and 05: the reference scenario's days, equal and not just close
+    depletion = _ci_summary(ci_run, "04-model-interceptor-depletion", "no-record", None)
+    sustainability = _ci_summary(ci_run, "05-assess-sustainability", "no-record", None)
+    days_04 = _run_out(depletion["extra"]["briefing"]["run_out"])
+    days_05 = _run_out(sustainability["extra"]["reference_run_out"])
+    assert days_04 and days_04 == days_05
+    ratio_04 = depletion["extra"]["briefing"]["costs"]["cost_exchange_ratio"]
+    assert ratio_04 == sustainability["extra"]["reference_costs"]["cost_exchange_ratio"]
 
 
 # --------------------------------------------------------------------------- 01 against the raw CSV
