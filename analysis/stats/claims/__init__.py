@@ -51,7 +51,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.record.facts import format_date
-from analysis.stats.claims.answers import answer_sentences
+from analysis.stats.claims.answers import answer_sentences, excerpt
 from analysis.stats.claims.change_claims import check_period_change, daily_launches
 from analysis.stats.claims.common import (
     CANNOT_CHECK,
@@ -86,7 +86,7 @@ __all__ = [
     "PeriodChangeClaim", "RateClaim", "WaveClaim", "check_claim", "check_claims", "daily_launches",
     "default_claims_path", "labelled_name", "load_claims", "national_waves", "period_rate",
     "reading_rows", "report_dates", "resolve_claims_path", "results_table", "summary_figures",
-    "verdict_counts", "wave_quantity", "waves_around",
+    "summary_label", "verdict_counts", "wave_quantity", "waves_around",
 ]
 
 
@@ -149,7 +149,8 @@ def results_table(results: list[ClaimResult]) -> pd.DataFrame:
         elif "recent" in matched:
             where = matched["period"]
         elif "period" in matched:
-            where = f"{matched['period']} ({matched['start']} to {matched['end']})"
+            where = (f"{matched['period']} ({format_date(pd.Timestamp(matched['start']))} to "
+                     f"{format_date(pd.Timestamp(matched['end']))})")
         else:
             where = ""
         rows.append({"id": r.id, "verdict": r.verdict, "matched": where,
@@ -182,6 +183,12 @@ def summary_figures(results: list[ClaimResult]) -> list[dict[str, Any]]:
             "decimals": r.headline.get("decimals"),
         })
     return figures
+
+
+def summary_label(result: ClaimResult, words: int = 12) -> str:
+    """The claim in its own words, cut at `words` words, with the verdict: what the index shows
+    ('"including about 200 Shahed drones": partly holds')."""
+    return f"{excerpt(result.claim, words)}: {result.verdict}"
 
 
 def labelled_name(result: ClaimResult) -> str:

@@ -76,7 +76,14 @@ def change_sentence(claim: PeriodChangeClaim, result: ClaimResult) -> str:
     else:
         change = "too little in the record to compare"
     period = (result.matched or {}).get("period", "")
-    return f"{what.capitalize()} ({claim.id}): {result.verdict}; {change}, {period}."
+    return f"{what.capitalize()} (the article: {excerpt(result.claim, 8)}): {result.verdict}; {change}, {period}."
+
+
+def excerpt(text: str, words: int = 12) -> str:
+    """A claim in its own words, in quotes, cut after `words` words ('"sustaining this level of
+    protection is ..."')."""
+    parts = " ".join(str(text).split()).split(" ")
+    return '"' + " ".join(parts[:words]) + (' ..."' if len(parts) > words else '"')
 
 
 def answer_sentences(claims: list, results: list[ClaimResult]) -> list[str]:
