@@ -34,7 +34,9 @@ def test_reports_04_and_05_compute_the_reference_figures_alike(set_name):
     assert {k: a[k] for k in SHARED} == {k: b[k] for k in SHARED}
     for path in (NB04, NB05):
         source = "\n".join(c.source for c in nbformat.read(path, 4).cells)
-        assert "depletion_briefing(" in source and "text.answer_one(" in source
+        # 04 words its answer with answer_one, 05 with sustainability_text.answer: the same
+        # key_pair_sentence for the reference scenario
+        assert "depletion_briefing(" in source and ("text.answer_one(" in source or "prose.answer(" in source)
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +86,69 @@ def test_a_ratio_that_falls_because_the_defense_ran_out_is_said(briefing):
                                               (2.5e9, "$2.5 billion"), (4.0e6, "$4.0 million"), (2500, "$2,500")])
 def test_money_is_rounded_as_a_reader_writes_it(value, shown):
     assert money(value) == shown
+
+
+def _pair(median, interceptor="pac3_mse", cls="ballistic", mcse=1.5):
+    when = None if median is None else dt.date(2026, 6, 8) + dt.timedelta(days=median - 1)
+    return {"interceptor": interceptor, "class": cls, "median": median, "p10": None, "p90": None,
+            "mcse": mcse, "share_by_horizon": 0.4 if median is None else 0.9, "median_date": when}
+
+
+def test_horizon_words_follow_the_days_simulated():
+    assert text.runs_words(2000, 365) == "2,000 simulated runs of a year"
+    assert text.runs_words(300, 120) == "300 simulated runs of 120 days"
+    assert "simulated year" not in text.glossary(120) and "120 days" in text.glossary(120)
+    assert "a year of attacks" in text.glossary(365)
+
+
+def test_a_day_beyond_the_horizon_has_no_monte_carlo_error():
+    start = dt.date(2026, 6, 8)
+    censored = text.day_note(_pair(None), start, 120)
+    assert "Monte Carlo" not in censored and "within the 120 days simulated" in censored
+    found = text.day_note(_pair(100), start, 120)
+    assert "Monte Carlo error ±1.5 days" in found and "15 September 2026" in found
+    assert text.day_label(_pair(100)) == "PAC-3 MSE: day it can no longer answer every ballistic missile"
+    assert text.day_label(_pair(100, "interceptor_drone", "drone")).startswith("interceptor drones: day they")
+
+
+def test_alt_texts_say_what_each_chart_shows_and_its_finding(briefing):
+    alt = text.alt_texts(briefing)
+    assert set(alt) == {"shortage", "stocks", "rate", "leakers"}
+    assert all(t.startswith("Chart: ") and "**" not in t for t in alt.values())
+    first = briefing["key_pairs"][0]
+    assert f"day {first['median']:,.0f}" in alt["shortage"]
+    assert "over the 200 days" in alt["leakers"].lower()
+
+
+def test_report_05_words_its_answer_from_the_figures(briefing):
+    import pandas as pd
+
+    from analysis.reporting import sustainability_text as prose
+
+    long_run = pd.DataFrame([{"interceptor": "pac3_mse", "used_per_day": 2.8, "delivered_per_day": 0.66,
+                              "deliveries_per_month": 20, "needed_deliveries_per_month_together": 83.7,
+                              "needed_deliveries_per_month_alone": 105.2}])
+    long_run.attrs = {"limiting": "pac3_mse", "defense_multiple": 0.239}
+    check = pd.DataFrame([{"factor": 0.9, "agrees": True, "ran_out_share": 0.14},
+                          {"factor": 1.15, "agrees": True, "ran_out_share": 0.77}])
+    tornado = pd.DataFrame([{"parameter": "interceptors.pac3_mse.stock", "low": 200, "high": 800,
+                             "days_at_low": 100.0, "days_at_high": 351.0, "base_days": 192.0}])
+    day = prose.reference_day(briefing, "pac3_mse", "ballistic")
+    shown = prose.with_reference_day(tornado, day)
+    assert shown["base_days"].iloc[0] == (day if day is not None else 192.0)
+    assert prose.with_reference_day(tornado, None)["base_days"].iloc[0] == 192.0
+    answer = prose.answer(long_run=long_run, check=check, reference_name="baseline",
+                          briefings={"baseline": briefing, "other": briefing}, attack="May 2026",
+                          record_text="7 June 2026", tornado=shown, focus_what="PAC-3 MSE runs short",
+                          search_runs=500)
+    assert "keep up with 0.24 times today's attack" in answer and "about 84 a month" in answer
+    assert "A simulation of three years agrees: at 0.90 times" in answer
+    assert "PAC-3 MSE stock** moves the day PAC-3 MSE runs short most: from day 100 to day 351 over 200–800" in answer
+    assert "300 simulated runs of 200 days" in answer and "- **other**" in answer and "not a forecast" in answer
+    assert prose.long_run_sentence(long_run.assign(), "May 2026").startswith("**In the long run")
+    nothing = long_run.copy()
+    nothing.attrs = {"limiting": None, "defense_multiple": float("inf")}
+    assert "any attack" in prose.long_run_sentence(nothing, "May 2026")
+    heat = pd.DataFrame({"days": [97.0, 200.0, None]})
+    assert prose.heat_alt(heat, "days", "it runs short", 365).endswith("from day 97 to after day 365.")
+    assert prose.heat_alt(heat.dropna(), "days", "it runs short", 365).endswith("from day 97 to day 200.")

@@ -24,6 +24,7 @@ from analysis.reporting.words import (
     day_and_date,
     interceptor_label,
     money,
+    over_horizon,
     share,
 )
 
@@ -34,15 +35,28 @@ NOT_MODELLED = (
     "figures used are labelled assumptions, each with its source in `data/sources.yaml`."
 )
 
-GLOSSARY = """**Words used in this report**
+def run_length(horizon_days: int) -> str:
+    """"a year" for 365 days, else "120 days": how long one simulated run lasts."""
+    return "a year" if horizon_days == 365 else f"{horizon_days:,} days"
+
+
+def runs_words(runs: int, horizon_days: int) -> str:
+    """"2,000 simulated runs of a year", "300 simulated runs of 120 days"."""
+    return f"{runs:,} simulated runs of {run_length(horizon_days)}"
+
+
+def glossary(horizon_days: int) -> str:
+    """The words of reports 04 and 05, for the horizon the report simulates."""
+    return f"""**Words used in this report**
 
 - *Stopped*: destroyed, or (drones) shot down or jammed, or (missiles) failed to reach the target,
   as the Air Force counts them in the record.
 - *Runs short of* a class: the first day some of those threats reached the interceptor's layer and
   went unanswered because too few interceptors were left for one more engagement. Deliveries go
   on, so the layer keeps firing what arrives: it does not mean none are left.
-- *Run*: one simulated year of attacks. The model draws thousands; "80% of runs" is the range
-  from the 10th to the 90th percentile, the spread the attack's randomness alone gives.
+- *Run*: one simulated stretch of {run_length(horizon_days)} of attacks. The model draws thousands;
+  "80% of runs" is the range from the 10th to the 90th percentile, the spread the attack's
+  randomness alone gives. A day "after day {horizon_days:,}" lies beyond what was simulated.
 - *Monte Carlo error* (±): how much a figure would move with another set of runs.
 - *Calibration*: the share of threats each layer engages is solved so that the layers stop the
   share the record shows; the chance one interceptor destroys its target is an assumption.
@@ -51,7 +65,57 @@ GLOSSARY = """**Words used in this report**
 """
 
 
-def _key_pair_sentence(b: Mapping[str, Any], pair: Mapping[str, Any], first: bool) -> str:
+def day_label(pair: Mapping[str, Any]) -> str:
+    """"PAC-3 MSE: day it can no longer answer every ballistic missile" (they, for a plural name)."""
+    label = interceptor_label(pair["interceptor"])
+    pronoun = "they" if label.endswith("s") else "it"
+    return f"{label}: day {pronoun} can no longer answer every {class_label(pair['class'], True)}"
+
+
+def day_note(pair: Mapping[str, Any], start: dt.date, horizon_days: int) -> str:
+    """The note of a run-out day in a summary: its date, how many runs run short within the
+    horizon and the Monte Carlo error of the median; none for a median beyond the horizon
+    (censored: "> 120" has no error to give)."""
+    parts = [date(pair["median_date"])] if pair["median"] is not None else [
+        f"the median run does not run short within the {horizon_days:,} days simulated"]
+    parts.append(f"runs short within the horizon in {pair['share_by_horizon']:.0%} of runs")
+    if pair["median"] is not None and pair.get("mcse") is not None:
+        parts.append(f"Monte Carlo error ±{pair['mcse']:.1f} days")
+    parts.append(f"day 1 = {date(start)}")
+    return "; ".join(parts)
+
+
+def alt_texts(b: Mapping[str, Any]) -> dict[str, str]:
+    """What each chart of report 04 shows and its main finding, for readers who cannot see it."""
+    first = b["key_pairs"][0] if b["key_pairs"] else None
+    horizon = b["horizon_days"]
+    if first is not None:
+        label = interceptor_label(first["interceptor"])
+        verb, pronoun = ("run", "they") if label.endswith("s") else ("runs", "it")
+        runs_short = (f"{label[0].upper() + label[1:]} {verb} short first: {pronoun} can no longer answer every "
+                      f"{class_label(first['class'], True)} from about "
+                      f"{day_and_date(first['median'], first['median_date'], horizon)}, in the median run.")
+    else:
+        runs_short = f"No interceptor runs short within the {horizon:,} days in the median run."
+    rate, leak = b["interception_rate"], b["leakers_per_day"]
+    fall = _fall_sentence(b).replace("**What follows.** ", "")
+    return {
+        "shortage": ("Chart: for each interceptor and kind of threat it answers, the share of runs still "
+                     f"answering every threat, day by day from {date(b['start'])}. {runs_short}"),
+        "stocks": ("Chart: interceptors in stock at the end of each day, one panel per interceptor: the "
+                   f"median run, the middle half and 80% of runs, and the mean. {runs_short}"),
+        "rate": ("Chart: the share of each kind of threat stopped, day by day, against the share the record "
+                 f"shows. {fall}"),
+        "leakers": ("Chart: threats that got through every layer, per day, each kind on its own scale. "
+                    f"{over_horizon(horizon).capitalize()} about {leak['mean']:,.0f} threats a day get through "
+                    f"(80% of runs: {leak['p10']:,.0f} to {leak['p90']:,.0f}); the defense stops "
+                    f"{share(rate['mean'], 1)} of what is launched."),
+    }
+
+
+def key_pair_sentence(b: Mapping[str, Any], pair: Mapping[str, Any], first: bool) -> str:
+    """When one interceptor runs short, with the assumption, the range over the attack's randomness
+    and the range over the stock (halved, doubled), in days and dates."""
     name, cls = pair["interceptor"], pair["class"]
     stock = b["interceptors"][name]
     use = stock["used_per_day"] or 0.0
@@ -131,7 +195,7 @@ def answer_one(b: Mapping[str, Any], period: str, record_date: str) -> str:
     """Three to five quotable sentences for one scenario (report 04), as Markdown bullets."""
     lines = [f"- {attack_clause(b, period, record_date)}, starting on {date(b['start'])}:"]
     for index, pair in enumerate(b["key_pairs"]):
-        lines.append(f"- {_key_pair_sentence(b, pair, index == 0)}")
+        lines.append(f"- {key_pair_sentence(b, pair, index == 0)}")
     if not b["key_pairs"]:
         lines.append(f"- **No interceptor runs short within {b['horizon_days']} days** in the median run.")
     fall = _fall_sentence(b)
@@ -139,7 +203,7 @@ def answer_one(b: Mapping[str, Any], period: str, record_date: str) -> str:
         lines.append(f"- {fall}")
     rate = b["interception_rate"]
     leak = b["leakers_per_day"]
-    over = "Over the year" if b["horizon_days"] == 365 else f"Over the {b['horizon_days']} days"
+    over = over_horizon(b["horizon_days"]).capitalize()
     lines.append(f"- **{over}** the defense stops {share(rate['mean'], 1)} of what is launched "
                  f"(80% of runs: {share(rate['p10'], 1)}–{share(rate['p90'], 1)}) and about "
                  f"{leak['mean']:,.0f} threats a day get through. " + cost_sentence(b))
@@ -171,7 +235,7 @@ def scenario_sentence(name: str, b: Mapping[str, Any], reference: Mapping[str, A
         text += (f"; {interceptor_label(deepest['interceptor'])} of {class_label(deepest['class'])} from "
                  f"{day_and_date(deepest['median'], deepest['median_date'], b['horizon_days'])}")
     rate = b["interception_rate"]["mean"]
-    text += f". The defense stops {share(rate, 1)} of what is launched over the {b['horizon_days']} days"
+    text += f". The defense stops {share(rate, 1)} of what is launched {over_horizon(b['horizon_days'])}"
     ratio = b["costs"]["cost_exchange_ratio"]
     if ratio is not None:
         text += f"; cost-exchange ratio {ratio:.2f}"
