@@ -15,11 +15,11 @@ The default analysis is built to avoid the confounders of the raw record:
 
 - only waves reported from `COMPLETE_FROM` (2024-08-01), when every day of the record is covered
   (README trap 9: earlier months miss days, so small early "waves" are often single shoot-down
-  reports, and the defence was weaker then);
+  reports, and the defense was weaker then);
 - only waves with at least `MIN_LAUNCHED[class]` munitions of the class (stated in every result),
   so single-drone reports do not stand for "small waves";
 - a fixed effect per month (`time_adjust="month"`), so that "more drones in later months" and "a
-  better defence in later months" cannot pass for a size effect; under `destroyed`, per month and
+  better defense in later months" cannot pass for a size effect; under `destroyed`, per month and
   reporting convention, as the count's meaning changed;
 - weights that follow the beta-binomial variance n (1 + (n - 1) rho) of a wave (Williams 1982),
   so a 700-drone night does not count as 35 independent 20-drone nights, and quasi-binomial

@@ -1,0 +1,122 @@
+"""The sentences of report 06 (the attack's tempo, forecast): the answer first, in plain words.
+
+Forecasts are counts of launches a reader will quote, so they are rounded to two significant
+figures ("about 7,100 drones, 90% interval 4,500 to 10,000"); the record's own counts are given as
+listed. The figures come from `analysis.stats.forecast`; this module only words them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from analysis.record.facts import format_date, format_month, rounded
+from analysis.reporting.words import class_label
+from analysis.stats.forecast.backtest import FIRST_CUT
+
+UNITS = {"month": "month", "week": "week", "day": "day"}
+
+
+def period_words(label: str, by: str) -> str:
+    """A forecast period as a reader writes it: "July 2026", "the week of 8 June 2026", "8 June 2026"."""
+    start = pd.Timestamp(label)
+    if by == "month":
+        return format_month(start)
+    return f"the week of {format_date(start)}" if by == "week" else format_date(start)
+
+
+def about(value: float) -> str:
+    """A forecast count to two significant figures: 7,112 as "7,100", 97 as "97", 0 as "0"."""
+    return f"{rounded(max(float(value), 0.0), 2):,}"
+
+
+def _span(low: float, high: float) -> str:
+    return f"{about(low)} to {about(high)}"
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def next_period_sentence(table: pd.DataFrame, record: pd.DataFrame, level: float, by: str) -> str:
+    """The first whole period ahead, class by class, then the record's last whole period.
+
+    `table`: the forecast (class, period, median, low, high, observed_days); `record`: the record
+    by period (class, start, launched, complete)."""
+    ahead = table[table["observed_days"] == 0]
+    parts, then = [], []
+    for index, cls in enumerate(dict.fromkeys(ahead["class"])):
+        row = ahead[ahead["class"] == cls].iloc[0]
+        interval = f"{level:.0%} interval " if index == 0 else ""
+        parts.append(f"{about(row['median'])} {class_label(cls)} ({interval}{_span(row['low'], row['high'])})")
+        past = record[(record["class"] == cls) & record["complete"]]
+        if len(past):
+            then.append((f"{past['launched'].iloc[-1]:,.0f}", period_words(str(past["start"].iloc[-1].date()), by)))
+    if not parts:
+        return ""
+    when = period_words(str(ahead["period"].iloc[0]), by)
+    text = (f"If the coming {UNITS[by]}s resemble the record's last ones, the Air Force's national posts would "
+            f"list about {_and(parts)} in {when}.")
+    if len(then) == len(parts) and len({w for _, w in then}) == 1:
+        text += f" In {then[0][1]}, the record's last whole {UNITS[by]}, they listed {_and([n for n, _ in then])}."
+    return text
+
+
+def totals_sentence(totals: pd.DataFrame, level: float, by: str, horizon: int, partly: bool = True) -> str:
+    """Launches over every period forecast (the sum of each sample path), class by class; `partly`:
+    the first period is partly in the record (its launches so far are counted in)."""
+    if not len(totals):
+        return ""
+    first, last = (period_words(str(totals[c].iloc[0]), by) for c in ("first_period", "last_period"))
+    parts = [f"{about(row['median'])} {class_label(row['class'])} ({f'{level:.0%} interval ' if i == 0 else ''}"
+             f"{_span(row['low'], row['high'])})" for i, (_, row) in enumerate(totals.iterrows())]
+    count = f"{horizon} {UNITS[by]}{'s' if horizon != 1 else ''}"
+    recorded = ", the launches already recorded included" if partly else ""
+    return f"Over the {count} from {first} to {last}{recorded}: about {_and(parts)}."
+
+
+def backtest_sentence(chosen: pd.DataFrame, by: str, level: float = 0.9) -> str:
+    """How often the intervals of the models used held the outcome on the record's own past.
+
+    `chosen`: the calibration rows (class, model, nominal, observed, forecasts, low, high) of the
+    model used for each class."""
+    rows = chosen[(chosen["nominal"] - level).abs() < 1e-9]
+    if not len(rows):
+        return ""
+    parts = [f"{row['observed']:.0%} of {int(row['forecasts'])} {class_label(row['class'], True)} forecasts "
+             f"(95% interval {row['low']:.0%} to {row['high']:.0%})" for _, row in rows.iterrows()]
+    return (f"Tested on the record's own past (a forecast made at every month end from {format_month(FIRST_CUT)} "
+            f"with only what came before, scored against what followed), the {level:.0%} intervals of the "
+            f"models used held the outcome in {_and(parts)}: they should hold it about {level:.0%} of the time.")
+
+
+def skill_sentence(choices: Mapping[str, Any]) -> str:
+    """Whether each class's model beat repeating the last period ("the naive forecast")."""
+    parts = []
+    for cls, choice in choices.items():
+        scores = getattr(choice, "mean_crps", None) or {}
+        naive, used = scores.get("naive"), scores.get(choice.model)
+        if choice.model == "naive" or not naive or used is None:
+            parts.append(f"for {class_label(cls)} no model beat repeating the last period, so that is the forecast")
+        else:
+            ratio = used / naive
+            parts.append(f"for {class_label(cls)} the {choice.model} model's error is {ratio:.2f} times the naive "
+                         "forecast's" + (" (no better in practice)" if ratio > 0.95 else ""))
+    return ("Against repeating the last period (the naive forecast): " + "; ".join(parts) + "."
+            if parts else "")
+
+
+def footnote(*, start: pd.Timestamp, end: pd.Timestamp, data_through: str, first_period: pd.Series | None,
+             by: str) -> str:
+    """Where the figures come from, the record's date and how much of the first period it holds."""
+    text = (f"National posts of the Air Force, the daily record from {format_date(start)} to "
+            f"{format_date(end)}; data through {data_through}.")
+    if first_period is not None and int(first_period["observed_days"]):
+        text += (f" {period_words(str(first_period['period']), by)[:1].upper()}"
+                 f"{period_words(str(first_period['period']), by)[1:]} is partly in the record "
+                 f"({int(first_period['observed_days'])} of {int(first_period['days'])} days): its forecast is the "
+                 "launches recorded so far plus the forecast of the days to come.")
+    return text + " A forecast of the record's rhythm, not of decisions: see what it cannot know, below."
