@@ -57,17 +57,17 @@ def sobol_chart(indices: pd.DataFrame, labels: Mapping[str, str], title: str, no
 
 def outcome_label(path: str) -> str:
     """A dotted outcome in words: "days_to_depletion.pac3_mse.median" as "the median day PAC-3 MSE
-    runs out", "interception_rate_by_class.ballistic.mean" as "the interception rate of ballistic
-    missiles"; others lose their dots and underscores."""
+    runs out", "interception_rate_by_class.ballistic.mean" as "the share of ballistic missiles
+    stopped"; others lose their dots and underscores."""
     parts = path.split(".")
     if parts[0] == "days_to_depletion" and len(parts) == 3:
         which = {"median": "median day", "p10": "10th-percentile day", "p90": "90th-percentile day",
                  "mean": "mean day"}.get(parts[2], parts[2])
         return f"the {which} {interceptor_label(parts[1])} runs out"
     if parts[0] == "interception_rate" and len(parts) == 2:
-        return "the interception rate over the horizon"
+        return "the share of all threats stopped"
     if parts[0] == "interception_rate_by_class" and len(parts) == 3:
-        return f"the interception rate of {class_label(parts[1])}"
+        return f"the share of {class_label(parts[1])} stopped"
     return " ".join(p.replace("_", " ") for p in parts)
 
 

@@ -1,0 +1,75 @@
+"""The sentences of report 07 (exploring the unknowns): the answer first, in plain words.
+
+The indices, failure shares and boxes come from `analysis.model.explore` as computed; this module
+words them: which assumptions drive an outcome (total Sobol index with its interval, against the
+noise floor of the runs), how often a stated failure happens over the assumed ranges, and where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+def _index(value: Mapping[str, Any]) -> tuple[float, float, float]:
+    st, conf = float(value["ST"]), float(value.get("ST_conf") or 0.0)
+    return st, st - conf, st + conf
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def drivers_sentence(indices: Mapping[str, Mapping[str, Any]] | None, outcome: str,
+                     labels: Mapping[str, str], noise_input: str, top: int = 3) -> str:
+    """The assumptions that drive `outcome` (in words) most, by total Sobol index with its 95%
+    interval, and the noise floor of the runs beside them. '' without indices."""
+    if not indices:
+        return ""
+    ranked = sorted(((name, v) for name, v in indices.items() if name != noise_input and v.get("ST") is not None),
+                    key=lambda item: item[1]["ST"], reverse=True)[:top]
+    if not ranked:
+        return ""
+    parts, uncertain = [], False
+    for rank, (name, value) in enumerate(ranked):
+        st, low, high = _index(value)
+        uncertain = uncertain or low <= 0 or high - low > 0.5
+        what = "total Sobol index " if rank == 0 else ""
+        # an index lies in [0, 1]: its interval is shown inside it
+        parts.append(f"{labels.get(name, name)} ({what}{st:.2f}, 95% interval {min(max(low, 0.0), 1.0):.2f} to "
+                     f"{min(max(high, 0.0), 1.0):.2f})")
+    text = f"What drives {outcome} most, over the assumed ranges: {_and(parts)}."
+    if uncertain:
+        text += (" Some of these intervals are wide or reach 0: at this design's size the ranking is rough, "
+                 "and a larger design would sharpen it.")
+    if noise_input in indices and indices[noise_input].get("ST") is not None:
+        noise = float(indices[noise_input]["ST"])
+        text += (f" The runs' own randomness accounts for {noise:.2f} (the noise floor): "
+                 + ("small against these, so the ranking is not luck." if noise < 0.5 * ranked[-1][1]["ST"]
+                    else "not small against these, so more runs per experiment would sharpen the ranking."))
+    return text
+
+
+def failure_sentence(label: str, share: Mapping[str, Any], boxes: Sequence[Mapping[str, Any]], note: str) -> str:
+    """How often a stated failure happens over the assumed ranges, with its interval, and the main
+    box of assumptions where it is most frequent (or why there is none)."""
+    if share.get("share") is None:
+        return f"Whether {label} cannot be told: no experiment of the design could be counted."
+    text = (f"Over the assumed ranges, {label} in {share['share']:.0%} of the experiments (95% interval "
+            f"{share['low']:.0%} to {share['high']:.0%}).")
+    if boxes:
+        text += f" {boxes[0]['sentence']}"
+    elif note:
+        text += f" No combination of assumptions stands out: {note}."
+    return text
+
+
+def scope_sentence(*, experiments: int, failed: int, runs: int, horizon_days: int, scenario: str,
+                   method: str, n: int) -> str:
+    """What the figures count: experiments drawn from the assumed ranges, not the real world."""
+    days = "a year" if horizon_days == 365 else f"{horizon_days:,} days"
+    lost = f" ({failed:,} failed and are left out)" if failed else ""
+    return (f"{experiments:,} experiments{lost} of the scenario {scenario}, each simulated {runs:,} times over "
+            f"{days} ({method} design, n = {n:,}). Shares count experiments drawn from the assumed ranges, not "
+            "chances in the real world.")

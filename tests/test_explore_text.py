@@ -1,0 +1,44 @@
+"""The sentences of report 07 on small, made-up indices and failure shares."""
+
+from __future__ import annotations
+
+from analysis.reporting import explore_text as prose
+
+LABELS = {"stock": "PAC-3 MSE stock", "rate": "ballistic missiles a day", "pk": "kill probability"}
+
+
+def test_drivers_are_ranked_by_total_index_with_intervals_inside_zero_to_one():
+    indices = {"stock": {"ST": 0.41, "ST_conf": 0.17}, "rate": {"ST": 0.31, "ST_conf": 0.13},
+               "pk": {"ST": 0.002, "ST_conf": 0.001}, "random_numbers": {"ST": 0.0009, "ST_conf": 0.0004}}
+    text = prose.drivers_sentence(indices, "the median day PAC-3 MSE runs out", LABELS, "random_numbers", top=2)
+    assert text.startswith("What drives the median day PAC-3 MSE runs out most, over the assumed ranges: "
+                           "PAC-3 MSE stock (total Sobol index 0.41, 95% interval 0.24 to 0.58) and "
+                           "ballistic missiles a day (0.31, 95% interval 0.18 to 0.44).")
+    assert "noise floor" in text and "not luck" in text and "rough" not in text
+    wide = {"stock": {"ST": 0.87, "ST_conf": 0.7}, "random_numbers": {"ST": 0.0, "ST_conf": 0.0}}
+    rough = prose.drivers_sentence(wide, "x", LABELS, "random_numbers")
+    assert "95% interval 0.17 to 1.00" in rough and "the ranking is rough" in rough
+    noisy = {"stock": {"ST": 0.2, "ST_conf": 0.01}, "random_numbers": {"ST": 0.15, "ST_conf": 0.01}}
+    assert "more runs per experiment" in prose.drivers_sentence(noisy, "x", LABELS, "random_numbers")
+    assert prose.drivers_sentence(None, "x", LABELS, "random_numbers") == ""
+
+
+def test_a_failure_share_with_its_interval_and_its_box_or_why_there_is_none():
+    share = {"share": 0.641, "low": 0.555, "high": 0.719}
+    box = [{"sentence": "In 82% of the experiments where the stock is at most 300, it happens."}]
+    text = prose.failure_sentence("PAC-3 MSE runs out within 180 days", share, box, "")
+    assert text == ("Over the assumed ranges, PAC-3 MSE runs out within 180 days in 64% of the experiments "
+                    "(95% interval 56% to 72%). In 82% of the experiments where the stock is at most 300, it happens.")
+    none = prose.failure_sentence("it fails", share, [], "no box of inputs reaches a density of 80%")
+    assert none.endswith("No combination of assumptions stands out: no box of inputs reaches a density of 80%.")
+    assert "cannot be told" in prose.failure_sentence("it fails", {"share": None}, [], "")
+
+
+def test_the_scope_names_the_design_the_runs_and_the_horizon():
+    text = prose.scope_sentence(experiments=704, failed=2, runs=200, horizon_days=120, scenario="baseline",
+                                method="sobol", n=64)
+    assert text.startswith("704 experiments (2 failed and are left out) of the scenario baseline, each "
+                           "simulated 200 times over 120 days (sobol design, n = 64).")
+    assert "not chances in the real world" in text
+    assert "over a year" in prose.scope_sentence(experiments=4, failed=0, runs=1, horizon_days=365,
+                                                 scenario="s", method="lhs", n=4)
