@@ -23,6 +23,7 @@ from analysis.paths import REPORT_DIR
 from analysis.reporting.jobs import data_line, files_whole, now, set_names, shown_parameters
 from analysis.reporting.sanitize import short_message
 from analysis.reporting.summary import figure_label, format_figure
+from analysis.reporting.words import ATTACK_DEFINITION
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "reports-index"
 LAST_RUN_FILE = "last-run.json"  # what the latest run did (written by the runner)
@@ -194,6 +195,7 @@ def render_index(output_dir: Path) -> str:
         last_run=last_run if isinstance(last_run, dict) else None,
         groups=_groups(cards),
         cards=cards,
+        attack=ATTACK_DEFINITION.replace("**", "").removeprefix("attack: "),
     )
 
 
