@@ -39,8 +39,8 @@ def test_the_next_whole_period_beside_the_last_whole_one_in_the_record():
     totals = pd.DataFrame([{"class": "drone", "first_period": "2026-06", "last_period": "2026-11", "median": 42643,
                             "low": 30388, "high": 60375}])
     assert prose.totals_sentence(totals, 0.9, "month", 6) == (
-        "Over the 6 months from June 2026 to November 2026, the launches already recorded included: about "
-        "43,000 drones (90% interval 30,000 to 60,000).")
+        "Over the 6 months from June 2026 to November 2026 (counting the launches of June 2026 already in the "
+        "record): about 43,000 drones (90% interval 30,000 to 60,000).")
 
 
 def test_the_backtest_and_the_naive_forecast_in_words():

@@ -74,7 +74,7 @@ def totals_sentence(totals: pd.DataFrame, level: float, by: str, horizon: int, p
     parts = [f"{about(row['median'])} {class_label(row['class'])} ({f'{level:.0%} interval ' if i == 0 else ''}"
              f"{_span(row['low'], row['high'])})" for i, (_, row) in enumerate(totals.iterrows())]
     count = f"{horizon} {UNITS[by]}{'s' if horizon != 1 else ''}"
-    recorded = ", the launches already recorded included" if partly else ""
+    recorded = f" (counting the launches of {first} already in the record)" if partly else ""
     return f"Over the {count} from {first} to {last}{recorded}: about {_and(parts)}."
 
 
