@@ -226,3 +226,46 @@ def test_tornado_simulates_a_range_end_equal_to_the_base_once(monkeypatch) -> No
     # the reused base is the closed-form day floor(floor(S / n) / d) + 1 for the base and the low end
     assert row["days_at_low"] == row["base_days"] == 150 // 10 + 1
     assert row["days_at_high"] == 300 // 10 + 1
+
+
+def test_production_table_finds_the_closed_form_and_a_second_target_where_the_first_is_out_of_reach() -> None:
+    per_day, stock, horizon = 10, 300, 100
+    data = fixed_scenario(per_day=per_day, stock=stock, horizon=horizon)
+    # a second interceptor whose layer stops half of what it meets: 74% is out of reach for it
+    data["threats"]["drone"] = {"per_day": per_day, "dispersion": 0}
+    data["interceptors"]["gun"] = {"stock": 10**6, "deliveries_per_month": 0, "unit_cost_usd": 1e3}
+    data["layers"].append({"name": "gun", "interceptor": "gun", "engages": {"drone": {"shots": 1, "pk": 0.5}},
+                           "engage_probability": 1.0})
+    data["attacker_costs_usd"]["drone"] = 5e4
+    table = sustainability.production_table(scenario_from_dict(data), target=0.74, confidence=0.9, runs=20,
+                                            hold_margin=0.1)
+    assert list(table.index) == ["sam", "gun"] and table.loc["gun", "classes"] == ("drone",)
+
+    # sam: pk 1, fixed arrivals: kills over the horizon = min(d H, S + delivered by day H)
+    def holds(monthly: int) -> bool:
+        return min(per_day * horizon, stock + math.floor(horizon * monthly * 12 / 365 + 1e-9)) >= 0.74 * per_day * horizon
+
+    expected = next(m for m in range(10_000) if holds(m))
+    # the search stops within max(1, 2% of the answer) of the smallest figure that holds
+    assert expected <= table.loc["sam", "needed"] <= expected + max(1, 0.02 * expected)
+    assert table.loc["sam", "delivered_now"] == 0 and table.loc["sam", "holding_now"] == 0.0
+    assert pd.isna(table.loc["sam"].get("second_target"))
+    # gun: one shot at pk 0.5 stops half; the second target is that less the margin, which a
+    # million in stock holds with no deliveries at all
+    assert pd.isna(table.loc["gun", "needed"]) and "below the target" in table.loc["gun", "note"]
+    assert table.loc["gun", "second_target"] == pytest.approx(0.5 - 0.1)
+    assert table.loc["gun", "needed_second"] == 0
+
+
+def test_heatmap_axes_take_the_class_the_interceptor_fires_most_at() -> None:
+    data = fixed_scenario(per_day=10, shots=2, stock=300, deliveries=30)
+    data["threats"]["cruise"] = {"per_day": 4, "dispersion": 0}
+    data["layers"][0]["engages"]["cruise"] = {"shots": 6, "pk": 1.0}  # 24 a day at cruise, 20 at ballistic
+    data["attacker_costs_usd"]["cruise"] = 1e6
+    scenario = scenario_from_dict(data)
+    axes = sustainability.heatmap_axes(scenario, "sam", steps=4)
+    assert axes["class"] == "cruise" and axes["intensity_key"] == "threats.cruise.per_day"
+    assert axes["intensities"] == [2.0, 4.0, 6.0, 8.0]  # 0.5 to 2 times today's 4 a day
+    assert axes["deliveries_key"] == "interceptors.sam.deliveries_per_month"
+    assert axes["deliveries"] == [15, 30, 60, 120]  # 0.5 to 4 times today's 30 a month, geometric
+    assert sustainability.heatmap_axes(scenario, "sam", "ballistic", steps=2)["intensities"] == [5.0, 20.0]

@@ -14,7 +14,9 @@ assumptions move the days the stocks last most.
   the interceptor (or one class of it) runs out, capped at the horizon, sorted by swing.
 - `depletion_grid(scenario, ...)`: the sweep (analysis.model.sweep) of days-to-depletion over attack
   intensity x deliveries, as a table ready for a heatmap.
-- `required_production` lives in analysis.model.production (re-exported here).
+- `production_table(scenario, ...)`: `required_production` (analysis.model.production, re-exported
+  here) for every interceptor a layer fires, with a second target where the first is out of reach.
+- `heatmap_axes(scenario, focus)`: the heatmap's attack and delivery values around today's.
 
 Calibration follows the one rule of analysis.model.calibration everywhere: every variant (a pk
 in the tornado, a grid point) keeps the values it sets and is calibrated again for the rest, the
@@ -344,3 +346,66 @@ def depletion_grid(
         base_scenario=scenario.to_dict(),
     )
     return run_sweep(grid, scheduler=scheduler, output=output, progress=False).table
+
+
+def production_table(
+    scenario: Scenario, *, target: float, confidence: float, runs: int, seed: int | None = None,
+    record: Any = None, hold_margin: float = 0.05,
+) -> pd.DataFrame:
+    """Per interceptor that some layer fires: the deliveries a month that hold `target` of its
+    classes stopped in `confidence` of runs (`required_production`), beside today's.
+
+    Where no production reaches the target (the layers stop less even with full stocks), a second
+    target is searched: the share stopped with full stocks less `hold_margin`. Columns: classes
+    (tuple), delivered_now, holding_now, needed (NaN: out of reach), holding_then, note, certainty,
+    and for a second target second_target, needed_second, second_note; indexed by interceptor.
+    """
+    record = record_frame(scenario, record)
+    solved = calibrated(scenario, record)
+    rows = []
+    for interceptor in scenario.interceptors:
+        classes = interceptor_classes(solved, interceptor)
+        if not classes:
+            continue
+        found = required_production(scenario, interceptor, target=target, confidence=confidence,
+                                    runs=runs, seed=seed, record=record)
+        row = {"interceptor": interceptor, "classes": classes,
+               "delivered_now": found.current_deliveries_per_month, "holding_now": found.current_probability,
+               "needed": found.deliveries_per_month, "holding_then": found.probability,
+               "note": found.note, "certainty": found.certainty}
+        best = stocked_rate(solved, classes) if scenario.threats is not None else None
+        if not found.reachable and best is not None and best < target:
+            second = required_production(scenario, interceptor, target=max(0.0, best - hold_margin),
+                                         confidence=confidence, runs=runs, seed=seed, record=record)
+            row.update({"second_target": second.target, "needed_second": second.deliveries_per_month,
+                        "second_note": second.note or second.certainty})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("interceptor") if rows else pd.DataFrame(
+        columns=["classes", "delivered_now", "holding_now", "needed", "holding_then", "note", "certainty"],
+    ).rename_axis("interceptor")
+
+
+def heatmap_axes(
+    scenario: Scenario, focus: str, cls: str | None = None, *, steps: int = 4, record: Any = None,
+    arrivals_per_day: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """The heatmap's two axes for interceptor `focus`: the arrivals a day of its class (`cls`, or
+    the class it fires most at) from 0.5 to 2 times today's, and its deliveries a month from 0.5 to
+    4 times today's (at least 1), `steps` values each. Returns class, intensity_key,
+    intensities, deliveries_key, deliveries."""
+    if scenario.threats is None:
+        raise ScenarioError(f"{scenario.source}: the heatmap needs a scenario with per_day threat rates")
+    if cls is None:
+        use = expected_use(calibrated(scenario, record_frame(scenario, record)), arrivals_per_day, record)
+        fired = use[use["interceptor"] == focus].groupby("class")["use_per_day"].sum()
+        if fired.empty:
+            raise ScenarioError(f"{scenario.source}: no layer fires interceptor {focus!r}")
+        cls = str(fired.idxmax())
+    now = scenario.interceptors[focus].deliveries_per_month
+    return {
+        "class": cls,
+        "intensity_key": f"threats.{cls}.per_day",
+        "intensities": [round(scenario.threats[cls].per_day * f, 2) for f in np.linspace(0.5, 2.0, steps)],
+        "deliveries_key": f"interceptors.{focus}.deliveries_per_month",
+        "deliveries": sorted({round(max(now, 1.0) * f) for f in np.geomspace(0.5, 4.0, steps)}),
+    }

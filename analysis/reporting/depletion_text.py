@@ -260,7 +260,7 @@ def production_notes(production: pd.DataFrame, target_label: str) -> str:
     lines = []
     for interceptor, row in production.iterrows():
         for key, label in (("note", target_label), ("certainty", target_label),
-                           ("second note", "second target")):
+                           ("second_note", "second target")):
             text = plain_note(row.get(key))
             if text:
                 lines.append(f"- **{interceptor_label(interceptor)}**, {label}: {text}.")
