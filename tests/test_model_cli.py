@@ -52,7 +52,19 @@ def test_an_unreachable_calibration_target_is_said_on_the_terminal(capsys):
     assert main(["simulate", "baseline", "--runs", "50", "--set", "horizon_days=10",
                  "--set", "calibration.target.ballistic=0.99"]) == 0
     err = capsys.readouterr().err
-    assert "warning: calibration: target 99.0% for ballistic is out of reach" in err
+    assert ("warning: baseline.yaml, --set calibration.target.ballistic: calibration: target 99.0% for "
+            "ballistic is out of reach") in err
+
+
+def test_an_unreachable_target_in_a_file_is_said_at_its_line(tmp_path, capsys):
+    source = (PROJECT_ROOT / "data" / "scenarios" / "baseline.yaml").read_text()
+    assert "  target: {drone: 0.878, cruise: 0.811, ballistic: 0.348}" in source
+    path = tmp_path / "hopeful.yaml"
+    path.write_text(source.replace("ballistic: 0.348}", "ballistic: 0.99}"))
+    line = source.splitlines().index(next(x for x in source.splitlines() if x.startswith("  target:"))) + 1
+    assert main(["sustain", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: hopeful.yaml:{line}: calibration: target 99.0% for ballistic is out of reach" in err
 
 
 def test_a_held_value_that_leaves_calibration_nothing_to_solve_is_refused(capsys):

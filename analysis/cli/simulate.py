@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analysis.model.scenarios import Scenario
 
 
 def add_scenario_arguments(parser: argparse.ArgumentParser, *, runs_help: str) -> None:
@@ -73,13 +76,20 @@ def scenario_from_args(args: argparse.Namespace) -> Any:
     return scenario.with_overrides(overrides, origin="--set") if overrides else scenario
 
 
-def calibration_warnings(report: dict | None) -> None:
-    """Targets calibration could not reach, on the terminal (not only in the JSON)."""
+def calibration_warnings(report: dict | None, scenario: Scenario) -> None:
+    """Targets calibration could not reach, on the terminal (not only in the JSON), each at the
+    scenario file's line that sets the target (`warning: FILE:LINE: calibration: ...`)."""
     from analysis.cli.common import note
     from analysis.model.calibration import unreachable_notes
 
-    for line in unreachable_notes(report):
-        note(f"warning: calibration: {line}")
+    for cls, text in unreachable_notes(report).items():
+        own = ("calibration", "target", cls)
+        if own in scenario.lines and not scenario.lines[own]:  # the target came from --set
+            where = f"{scenario.source}, --set calibration.target.{cls}: "
+        else:
+            line = next((scenario.lines[key] for key in (own, own[:2], own[:1]) if scenario.lines.get(key)), None)
+            where = f"{scenario.source}:{line}: " if line else f"{scenario.source}: "
+        note(f"warning: {where}calibration: {text}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -118,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
                       record=args.record, calibrate=not args.no_calibrate,
                       workers=resolve_workers(args.workers))
     summary = result.summary()
-    calibration_warnings(summary["calibration"])
+    calibration_warnings(summary["calibration"], scenario)
     text = json.dumps(summary, indent=2)
     if args.json == "-":
         write_output(text, "-")

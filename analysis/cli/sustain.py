@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = scenario_from_args(args)
     record = sustainability.record_frame(scenario, args.record)
     solved, report = calibrate(scenario, record) if not args.no_calibrate else (scenario, {})
-    calibration_warnings(report)
+    calibration_warnings(report, scenario)
     figures = long_run(solved, record)
     data = figures.as_dict()
     data["source"] = scenario.source

@@ -153,12 +153,12 @@ def calibrate(scenario: Scenario, record: Any = None) -> tuple[Scenario, dict[st
     return calibrated, report
 
 
-def unreachable_notes(report: dict[str, Any] | None) -> list[str]:
-    """The calibration report's notes on targets out of reach (for the terminal)."""
+def unreachable_notes(report: dict[str, Any] | None) -> dict[str, str]:
+    """The calibration report's notes on targets out of reach, by class (for the terminal)."""
     if not report:
-        return []
-    return [entry["note"] for entry in report.get("classes", {}).values()
-            if not entry.get("reachable", True) and entry.get("note")]
+        return {}
+    return {cls: entry["note"] for cls, entry in report.get("classes", {}).items()
+            if not entry.get("reachable", True) and entry.get("note")}
 
 
 def split_consumption(scenario: Scenario, layer: str, cls: str, pks: list[float],

@@ -195,7 +195,7 @@ class Scenario:
         shown_keys = ", ".join(str(key) for key in overrides)
         document = YamlDocument(data=data, source=f"{self.source} ({origin} {shown_keys})", lines=lines)
         result = parse_scenario(document)
-        return _replace_source(result, self.source, self.lines)
+        return _replace_source(result, self.source, lines)
 
 
 def _replace_source(scenario: Scenario, source: str, lines: Mapping[tuple, int]) -> Scenario:
