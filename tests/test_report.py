@@ -461,15 +461,19 @@ def test_ctrl_c_stops_report_all_jobs_2_within_seconds(notebooks, tmp_path):
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_a_sweep_within_seconds(tmp_path):
+@pytest.mark.parametrize("what", ["sweep", "explore"])
+def test_ctrl_c_stops_a_sweep_or_an_exploration_on_dask_within_seconds(tmp_path, what):
     import signal
 
-    grid = tmp_path / "grid.yaml"
-    grid.write_text("scenario: baseline\nruns: 20000\ngrid:\n"
-                    "  threats.ballistic.per_day: [1.0, 2.0, 3.0, 4.0]\n"
-                    "  interceptors.pac3_mse.deliveries_per_month: [10, 20, 40, 80]\n")
-    output = tmp_path / "sweep.parquet"
-    command = [sys.executable, "-m", "analysis", "sweep", str(grid), "-o", str(output),
+    if what == "sweep":
+        source = tmp_path / "grid.yaml"
+        source.write_text("scenario: baseline\nruns: 20000\ngrid:\n"
+                          "  threats.ballistic.per_day: [1.0, 2.0, 3.0, 4.0]\n"
+                          "  interceptors.pac3_mse.deliveries_per_month: [10, 20, 40, 80]\n")
+    else:  # the shipped study: hundreds of experiments, far from done when interrupted
+        source = PROJECT_ROOT / "data" / "experiments" / "baseline-assumptions.yaml"
+    output = tmp_path / f"{what}.parquet"
+    command = [sys.executable, "-m", "analysis", what, str(source), "-o", str(output),
                "--scheduler", "processes", "--workers", "2"]
     # Ctrl-C while the Dask cluster starts, and while its workers are busy.
     for processes_up, busy_s in ((1, 0.0), (3, 3.0)):

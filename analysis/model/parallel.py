@@ -103,6 +103,24 @@ def local_cluster(workers: int) -> Any:
     )
 
 
+@contextlib.contextmanager
+def quiet_when_interrupted() -> Iterator[None]:
+    """Ctrl-C stops a Dask run with one line: what the interruption cuts short in Dask's threads
+    and exit hook (a half-started cluster, a nanny's start) would print tracebacks."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        import atexit
+        import logging
+
+        from distributed.deploy import spec
+
+        for logger in ("asyncio", "distributed", "tornado"):
+            logging.getLogger(logger).setLevel(logging.CRITICAL + 1)
+        atexit.unregister(spec.close_clusters)  # its worker processes end with this one anyway
+        raise
+
+
 def run_tasks(
     function: Callable[[Any], Any],
     tasks: Sequence[Any],
@@ -127,7 +145,8 @@ def run_tasks(
     if scheduler == "local":
         _run_local(function, tasks, workers, on_result, on_error)
         return None
-    return _run_dask(function, tasks, scheduler, workers, on_result, on_error, on_dashboard, name)
+    with quiet_when_interrupted():
+        return _run_dask(function, tasks, scheduler, workers, on_result, on_error, on_dashboard, name)
 
 
 def _run_local(

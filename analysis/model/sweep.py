@@ -41,7 +41,7 @@ import pandas as pd
 from analysis.errors import ScenarioError
 from analysis.inputs import YamlDocument, load_yaml, parse_model, shown
 from analysis.io import atomic_write_bytes
-from analysis.model.parallel import local_cluster, run_tasks
+from analysis.model.parallel import local_cluster, quiet_when_interrupted, run_tasks
 from analysis.model.schema import GridFile, value_kind
 from analysis.paths import SCENARIO_DIR
 
@@ -319,24 +319,6 @@ def _local_cluster(workers: int) -> Any:
     return local_cluster(workers)
 
 
-@contextlib.contextmanager
-def _quiet_when_interrupted() -> Any:
-    """Ctrl-C stops a distributed sweep with one line: what the interruption cuts short in Dask's
-    threads and exit hook (a half-started cluster, a nanny's start) would print tracebacks."""
-    try:
-        yield
-    except KeyboardInterrupt:
-        import atexit
-        import logging
-
-        from distributed.deploy import spec
-
-        for name in ("asyncio", "distributed", "tornado"):
-            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-        atexit.unregister(spec.close_clusters)  # its worker processes end with this one anyway
-        raise
-
-
 def _evaluate_task(task: tuple) -> dict[str, Any]:
     return evaluate_point(*task)
 
@@ -439,7 +421,7 @@ def _run_distributed(
     finish: Callable[[int, dict[str, Any]], None],
     on_dashboard: Callable[[str], None] | None,
 ) -> str | None:
-    with _quiet_when_interrupted():
+    with quiet_when_interrupted():
         return _run_on_cluster(grid, todo, keys, scheduler, workers, evaluator, finish, on_dashboard)
 
 
