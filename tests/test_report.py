@@ -273,6 +273,7 @@ def test_without_a_record_reports_needing_none_still_run(notebooks, tmp_path, mo
     assert not (out / NEEDS_RECORD / "default.html").exists()
     index = (out / "index.html").read_text()
     assert "SKIPPED" in index and "--record PATH" in index
+    assert "1 report could not\nrun: no copy of the public record was found." in index  # said on top
 
 
 @pytest.mark.slow

@@ -195,6 +195,7 @@ def render_index(output_dir: Path) -> str:
         last_run=last_run if isinstance(last_run, dict) else None,
         groups=_groups(cards),
         cards=cards,
+        waiting_for_record=counts.get("skipped", 0),  # the runner skips only for want of the record
         attack=ATTACK_DEFINITION.replace("**", "").removeprefix("attack: "),
     )
 
