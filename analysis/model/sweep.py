@@ -411,21 +411,8 @@ def run_sweep(
     return SweepResult(table=table, failures=failures, computed=len(todo), dashboard=dashboard)
 
 
+@quiet_when_interrupted()
 def _run_distributed(
-    grid: Grid,
-    todo: list[int],
-    keys: list[str],
-    scheduler: str,
-    workers: int,
-    evaluator: Evaluator | None,
-    finish: Callable[[int, dict[str, Any]], None],
-    on_dashboard: Callable[[str], None] | None,
-) -> str | None:
-    with quiet_when_interrupted():
-        return _run_on_cluster(grid, todo, keys, scheduler, workers, evaluator, finish, on_dashboard)
-
-
-def _run_on_cluster(
     grid: Grid,
     todo: list[int],
     keys: list[str],
