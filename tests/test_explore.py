@@ -24,6 +24,7 @@ from analysis.model import explore
 from analysis.model.explore import analyse, run
 from analysis.model.explore.design import build_design, transform
 from analysis.model.explore.spec import InputRange
+from analysis.model.parallel import local_cluster
 
 KNOWN = {
     "name": "one-input",
@@ -181,6 +182,13 @@ def test_tables_are_the_same_on_every_scheduler_and_after_a_resume(
     pd.testing.assert_frame_equal(figures(one), figures(two))
     dask = explore.run_explore(experiment, scheduler="processes", workers=1, progress=False).table
     pd.testing.assert_frame_equal(figures(one), figures(dask))
+    cluster = local_cluster(workers=1)  # a running scheduler, reached by its address (on loopback)
+    try:
+        remote = explore.run_explore(experiment, scheduler=cluster.scheduler_address, progress=False)
+    finally:
+        cluster.close()
+    assert remote.dashboard is None  # another machine's scheduler: no dashboard link of ours
+    pd.testing.assert_frame_equal(figures(one), figures(remote.table))
 
     output = tmp_path / "out.parquet"
     real = run.evaluate_batch
