@@ -46,9 +46,12 @@ def test_trend_and_published_sentences_say_what_the_tables_say() -> None:
                            "points_per_year": [-1.0, 2.0, 14.5], "points_low": [-5.0, -3.0, 0.4],
                            "points_high": [3.0, 7.0, 28.9]})
     text = headlines.trend_sentence(trends, "neutralised", pd.Timestamp("2024-08-01"))
-    assert text == ("Since August 2024 the monthly share shows no clear trend for drones and cruise "
-                    "missiles; for ballistic missiles it was rising by about 14 points a year (95% "
-                    "interval +0 to +29).")
+    assert text == ("Since August 2024 the monthly share stopped shows no clear trend for drones and cruise "
+                    "missiles; for ballistic missiles it may have been rising by about 14 points a year "
+                    "(95% interval +0.4 to +29, barely clear of no change).")
+    trends.loc[2, "points_low"] = 3.2
+    assert headlines.trend_sentence(trends, "neutralised", pd.Timestamp("2024-08-01")).endswith(
+        "for ballistic missiles it was rising by about 14 points a year (95% interval +3 to +29).")
     reconciled = pd.DataFrame({"status": ["same figure", "differs by definition", "differs",
                                           "not comparable: days missing"]})
     assert "1 match the record's own counts, 1 match once" in headlines.published_sentence(reconciled)

@@ -135,13 +135,19 @@ def trend_sentence(trends: pd.DataFrame, convention: str, start: pd.Timestamp) -
     flat = rows[rows["direction"] == "no clear trend"]
     parts = []
     for _, row in moving.iterrows():
-        parts.append(f"for {CLASS_WORDS.get(row['class'], row['class'])} it was {row['direction']} by "
+        low, high = row["points_low"], row["points_high"]
+        # an end within a point of zero is shown to a decimal and said: the drift is barely told from none
+        near_zero = min(abs(low), abs(high)) < 1.0
+        parts.append(f"for {CLASS_WORDS.get(row['class'], row['class'])} it "
+                     f"{'may have been' if near_zero else 'was'} {row['direction']} by "
                      f"about {abs(row['points_per_year']):.0f} points a year (95% interval "
-                     f"{row['points_low']:+.0f} to {row['points_high']:+.0f})")
+                     f"{_points(low)} to {_points(high)}"
+                     f"{', barely clear of no change' if near_zero else ''})")
     if len(flat):
         names = [CLASS_WORDS.get(k, k) for k in flat["class"]]
         parts.insert(0, "no clear trend for " + _and(names))
-    return f"Since {start:%B %Y} the monthly share shows " + "; ".join(parts) + "."
+    share = "destroyed (shot down only, jammed drones not counted)" if convention == "destroyed" else "stopped"
+    return f"Since {start:%B %Y} the monthly share {share} shows " + "; ".join(parts) + "."
 
 
 def published_sentence(reconciled: pd.DataFrame) -> str:
@@ -155,6 +161,10 @@ def published_sentence(reconciled: pd.DataFrame) -> str:
             f"counts, {definition} match once the difference of definition is named, {differs} "
             f"{'differs' if differs == 1 else 'differ'} and {apart} cannot be compared (days missing "
             "from the record).")
+
+
+def _points(value: float) -> str:
+    return f"{value:+.1f}" if abs(value) < 1.0 else f"{value:+.0f}"
 
 
 def _and(items: list[str]) -> str:
