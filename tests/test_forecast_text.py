@@ -41,6 +41,9 @@ def test_the_next_whole_period_beside_the_last_whole_one_in_the_record():
     assert prose.totals_sentence(totals, 0.9, "month", 6) == (
         "Over the 6 months from June 2026 to November 2026 (counting the launches of June 2026 already in the "
         "record): about 43,000 drones (90% interval 30,000 to 60,000).")
+    assert prose.totals_sentence(totals, 0.9, "month", 6, tested=3).endswith(
+        "The backtest scored forecasts up to 3 months ahead: beyond that the intervals are untested.")
+    assert "untested" not in prose.totals_sentence(totals, 0.9, "month", 3, tested=3)
 
 
 def test_the_backtest_and_the_naive_forecast_in_words():

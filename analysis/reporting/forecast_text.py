@@ -65,9 +65,11 @@ def next_period_sentence(table: pd.DataFrame, record: pd.DataFrame, level: float
     return text
 
 
-def totals_sentence(totals: pd.DataFrame, level: float, by: str, horizon: int, partly: bool = True) -> str:
+def totals_sentence(totals: pd.DataFrame, level: float, by: str, horizon: int, partly: bool = True,
+                    tested: int | None = None) -> str:
     """Launches over every period forecast (the sum of each sample path), class by class; `partly`:
-    the first period is partly in the record (its launches so far are counted in)."""
+    the first period is partly in the record (its launches so far are counted in); `tested`: the
+    periods ahead the backtest scored (beyond them the forecast is untested, and the text says so)."""
     if not len(totals):
         return ""
     first, last = (period_words(str(totals[c].iloc[0]), by) for c in ("first_period", "last_period"))
@@ -75,7 +77,11 @@ def totals_sentence(totals: pd.DataFrame, level: float, by: str, horizon: int, p
              f"{_span(row['low'], row['high'])})" for i, (_, row) in enumerate(totals.iterrows())]
     count = f"{horizon} {UNITS[by]}{'s' if horizon != 1 else ''}"
     recorded = f" (counting the launches of {first} already in the record)" if partly else ""
-    return f"Over the {count} from {first} to {last}{recorded}: about {_and(parts)}."
+    text = f"Over the {count} from {first} to {last}{recorded}: about {_and(parts)}."
+    if tested is not None and horizon > tested:
+        text += (f" The backtest scored forecasts up to {tested} {UNITS[by]}{'s' if tested != 1 else ''} ahead: "
+                 "beyond that the intervals are untested.")
+    return text
 
 
 def backtest_sentence(chosen: pd.DataFrame, by: str, level: float = 0.9) -> str:
