@@ -181,13 +181,13 @@ def required_production(
         best = stocked_rate(solved, classes)
         if best < target:
             share(current)
-            return result(None, f"the layers stop {best:.0%} of {', '.join(classes)} even with full "
+            return result(None, f"the layers stop {best:.0%} of {' and '.join(classes)} even with full "
                                 f"stocks, below the target {target:.0%}: no production reaches it")
         guess = _fluid_required(solved, key, classes, target, ceiling)
         if guess is None:
             share(current)
-            return result(None, f"even {ceiling:,.0f} a month does not hold it on average: "
-                                "other interceptors run out first; raise them too")
+            return result(None, "no number of deliveries holds it on average (tried up to "
+                                f"{ceiling:,.0f} a month): other interceptors run out first; raise them too")
     guess = float(math.ceil(guess))
     if holds(guess):
         high, low = guess, None

@@ -52,9 +52,10 @@ def class_label(name: str, singular: bool = False) -> str:
 
 
 def classes_label(names: str | Sequence[str]) -> str:
-    """"ballistic, cruise" as "ballistic missiles, cruise missiles"."""
+    """"ballistic, cruise" as "ballistic missiles and cruise missiles"."""
     parts = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
-    return ", ".join(class_label(n) for n in parts if n)
+    labels = [class_label(n) for n in parts if n]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1] if labels else ""
 
 
 def parameter_label(key: str) -> str:
