@@ -134,18 +134,32 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
     tornado = pd.DataFrame([{"parameter": "interceptors.pac3_mse.stock", "low": 200, "high": 800,
                              "days_at_low": 100.0, "days_at_high": 351.0, "base_days": 192.0}])
     day = prose.reference_day(briefing, "pac3_mse", "ballistic")
-    shown = prose.with_reference_day(tornado, day)
-    assert shown["base_days"].iloc[0] == (day if day is not None else 192.0)
-    assert prose.with_reference_day(tornado, None)["base_days"].iloc[0] == 192.0
+    assert day is not None
+    shown = prose.with_reference_figures(tornado, briefing, "pac3_mse", "ballistic")
+    assert shown["base_days"].iloc[0] == day
+    # the stock row reads as the answer's half and twice the stock where its range is those stocks
+    low, high = briefing["stock_range"]["pac3_mse"]
+    matching = tornado.assign(low=low["stock"], high=high["stock"])
+    both = prose.with_reference_figures(matching, briefing, "pac3_mse", "ballistic").iloc[0]
+    capped = [briefing["horizon_days"] if r["median"] is None else r["median"] for r in (low, high)]
+    assert [both["days_at_low"], both["days_at_high"]] == capped
+    assert prose.with_reference_figures(tornado, {**briefing, "run_out": []}, "pac3_mse", None)["base_days"].iloc[0] == 192.0
     answer = prose.answer(long_run=long_run, check=check, reference_name="baseline",
                           briefings={"baseline": briefing, "other": briefing}, attack="May 2026",
                           record_text="7 June 2026", tornado=shown, focus_what="PAC-3 MSE runs short",
                           search_runs=500)
     assert "keep up with 0.24 times today's attack" in answer and "about 84 a month" in answer
     assert "A simulation of three years agrees: at 0.90 times" in answer
-    assert "PAC-3 MSE stock** moves the day PAC-3 MSE runs short most: from day 100 to day 351 over 200–800" in answer
+    top = shown.iloc[0]
+    assert (f"PAC-3 MSE stock** moves the day PAC-3 MSE runs short most: from day {top['days_at_low']:,.0f} to day "
+            f"{top['days_at_high']:,.0f} over 200–800") in answer
+    runs = int(top["runs_at_ends"]) if "runs_at_ends" in shown and pd.notna(top["runs_at_ends"]) else 500
+    assert f"the ends from {runs:,} runs each" in answer
+    assert "Once the stocks are spent, today's deliveries keep up with 0.24 times today's attack**." in answer
     assert "300 simulated runs of 200 days" in answer and "- **other**" in answer and "not a forecast" in answer
-    assert prose.long_run_sentence(long_run.assign(), "May 2026").startswith("**In the long run")
+    assert prose.long_run_sentence(long_run.assign(), "May 2026").startswith("**Once the stocks are spent")
+    assert ("0.24 times today's attack** (the PAC-3 MSE deliveries are assumed: 0.12 with half them or 0.48 "
+            "with twice them)") in prose.long_run_sentence(long_run, "May 2026", {0.5: 0.12, 2.0: 0.48})
     nothing = long_run.copy()
     nothing.attrs = {"limiting": None, "defense_multiple": float("inf")}
     assert "any attack" in prose.long_run_sentence(nothing, "May 2026")

@@ -269,3 +269,13 @@ def test_heatmap_axes_take_the_class_the_interceptor_fires_most_at() -> None:
     assert axes["deliveries_key"] == "interceptors.sam.deliveries_per_month"
     assert axes["deliveries"] == [15, 30, 60, 120]  # 0.5 to 4 times today's 30 a month, geometric
     assert sustainability.heatmap_axes(scenario, "sam", "ballistic", steps=2)["intensities"] == [5.0, 20.0]
+
+
+def test_the_defense_multiple_over_the_deliveries_of_one_interceptor_by_hand() -> None:
+    # the worked example (A: 1 shot, pk 0.85, 5 a day; B: 2 shots, pk 0.3, 6 a day; 10 threats a day):
+    # half A's deliveries: A holds 2.5 a day (0.25 x); B holds x with 2 (x - 0.85 x 2.5) = 6, 5.125 a day;
+    # twice them: A holds 10 a day (1.0 x), B then meets 0.15 x and fires 0.3 x <= 6 up to 20 a day
+    scenario = scenario_from_dict(chain(10, [(1, 0.85, 5, None), (2, 0.3, 6, None)]))
+    found = sustainability.defense_multiple_by_deliveries(scenario, "i0")
+    assert found[0.5] == pytest.approx(0.25, abs=1e-6) and found[2.0] == pytest.approx(1.0, abs=1e-6)
+    assert sustainability.defense_multiple_by_deliveries(scenario, "i0", (1.0,))[1.0] == pytest.approx(0.5, abs=1e-6)

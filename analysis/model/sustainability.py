@@ -118,6 +118,19 @@ def sustainable_rates(
     return table
 
 
+def defense_multiple_by_deliveries(
+    scenario: Scenario, interceptor: str, factors: Sequence[float] = (0.5, 2.0), record: Any = None,
+) -> dict[float, float]:
+    """The whole defense's long-run multiple with `interceptor`'s deliveries a month times each
+    factor, the rest as assumed (the range the deliveries assumption alone spans)."""
+    record = record_frame(scenario, record)
+    key = f"interceptors.{interceptor}.deliveries_per_month"
+    now = scenario.interceptors[interceptor].deliveries_per_month
+    return {factor: float(sustainable_rates(scenario.with_overrides({key: now * factor}, origin="deliveries range"),
+                                            record=record).attrs["defense_multiple"])
+            for factor in factors}
+
+
 def scaled(scenario: Scenario, factor: float) -> Scenario:
     """The scenario with every class's arrivals multiplied by `factor`."""
     if scenario.forecast_threats is not None:

@@ -7,6 +7,7 @@ it; this module only words them, so the notebook stays thin.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,19 +29,29 @@ from analysis.reporting.words import (
 )
 
 
-def long_run_sentence(long_run: pd.DataFrame, attack: str) -> str:
-    """What today's deliveries keep up with in the long run, and which interceptor falls short
-    first ('' when none does). `attack` names today's attack ("December 2025 to May 2026")."""
+def long_run_sentence(long_run: pd.DataFrame, attack: str,
+                      by_deliveries: Mapping[float, float] | None = None) -> str:
+    """What today's deliveries keep up with once the stocks are spent, and whose deliveries fall
+    furthest short ('' when none does). `attack` names today's attack ("December 2025 to May
+    2026"); `by_deliveries`: the defense's multiple at other multiples of that interceptor's
+    assumed deliveries (`sustainability.defense_multiple_by_deliveries`)."""
     limiting = long_run.attrs.get("limiting")
     if not limiting:
-        return ("**In the long run, today's deliveries keep up with any attack of today's mix**: no "
+        return ("**Once the stocks are spent, today's deliveries keep up with any attack of today's mix**: no "
                 "interceptor fires more than is delivered.")
     row = long_run.set_index("interceptor").loc[limiting]
-    return (f"**In the long run, today's deliveries keep up with {long_run.attrs['defense_multiple']:.2f} "
-            f"times today's attack.** With every interceptor limited by what is delivered, "
-            f"{interceptor_label(limiting)} falls short first: at the attack of {attack} its layers fire "
-            f"about {row['used_per_day']:,.1f} a day against {row['delivered_per_day']:,.2f} delivered (an "
-            f"assumed {row['deliveries_per_month']:,.0f} a month); keeping up would take about "
+    label = interceptor_label(limiting)
+    spread = ""
+    if by_deliveries:
+        shown = " or ".join(f"{'any attack' if math.isinf(m) else f'{m:.2f}'} with "
+                            f"{'half' if f == 0.5 else 'twice' if f == 2 else f'{f:g} times'} them"
+                            for f, m in sorted(by_deliveries.items()))
+        spread = f" (the {label} deliveries are assumed: {shown})"
+    return (f"**Once the stocks are spent, today's deliveries keep up with "
+            f"{long_run.attrs['defense_multiple']:.2f} times today's attack**{spread}. With every interceptor "
+            f"limited by what is delivered, {label}'s deliveries fall furthest short: at the attack of {attack} "
+            f"its layers fire about {row['used_per_day']:,.1f} a day against {row['delivered_per_day']:,.2f} "
+            f"delivered (an assumed {row['deliveries_per_month']:,.0f} a month); keeping up would take about "
             f"{row['needed_deliveries_per_month_together']:,.0f} a month "
             f"({row['needed_deliveries_per_month_alone']:,.0f} with the other interceptors as they are).")
 
@@ -66,13 +77,33 @@ def reference_day(briefing: Mapping[str, Any], interceptor: str, cls: str | None
     return min(days) if days else None
 
 
-def with_reference_day(tornado: pd.DataFrame, day: float | None) -> pd.DataFrame:
-    """The tornado with its base (the scenario as assumed) at the reference figure: the day the
-    answer and report 04 give, from all the runs, rather than the tornado's own fewer runs (the
-    two differ by Monte Carlo error only). Unchanged when the reference does not run short."""
+def with_reference_figures(tornado: pd.DataFrame, briefing: Mapping[str, Any], interceptor: str,
+                           cls: str | None) -> pd.DataFrame:
+    """The tornado with the figures report 04 and the answer already give, from their runs, in
+    place of the tornado's own fewer runs (the two differ by Monte Carlo error only): its base (the
+    scenario as assumed) at the reference day, and, where its stock range is the briefing's half
+    and twice the stock of the same interceptor and class, those two days. One figure, one value."""
+    day = reference_day(briefing, interceptor, cls)
     if day is None or not len(tornado):
         return tornado
-    return tornado.assign(base_days=float(day))
+    out = tornado.assign(base_days=float(day))
+    pair = next((p for p in briefing["key_pairs"] if p["interceptor"] == interceptor), None)
+    ranges = briefing["stock_range"].get(interceptor, [])
+    if pair is None or (cls is not None and pair["class"] != cls) or len(ranges) != 2:
+        return out
+    low, high = ranges
+    row = out["parameter"] == f"interceptors.{interceptor}.stock"
+    matches = row & (out["low"] == low["stock"]) & (out["high"] == high["stock"])
+    if matches.any():
+        horizon = float(briefing["horizon_days"])  # beyond it: capped there, as the tornado caps
+        days = [horizon if r["median"] is None else float(r["median"]) for r in (low, high)]
+        out.loc[matches, "days_at_low"], out.loc[matches, "days_at_high"] = days
+        out.loc[matches, "swing"] = abs(days[1] - days[0])
+        out.loc[matches, "runs_at_ends"] = low["runs"]
+        if "capped" in out:
+            out.loc[matches, "capped"] = out.loc[matches, "capped"] | any(r["median"] is None for r in (low, high))
+        out = out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    return out
 
 
 def tornado_sentence(tornado: pd.DataFrame, what: str, search_runs: int) -> str:
@@ -81,20 +112,22 @@ def tornado_sentence(tornado: pd.DataFrame, what: str, search_runs: int) -> str:
         return ""
     top = tornado.iloc[0]
     key = top["parameter"]
+    runs = int(top["runs_at_ends"]) if pd.notna(top.get("runs_at_ends")) else search_runs
     return (f"Of the assumptions tested, **{parameter_label(key)}** moves the day {what} most: from day "
             f"{top['days_at_low']:,.0f} to day {top['days_at_high']:,.0f} over "
             f"{parameter_value(key, top['low'])}–{parameter_value(key, top['high'])} (as assumed: day "
-            f"{top['base_days']:,.0f}; the ends from {search_runs:,} runs each).")
+            f"{top['base_days']:,.0f}; the ends from {runs:,} runs each).")
 
 
 def answer(*, long_run: pd.DataFrame, check: pd.DataFrame, reference_name: str,
            briefings: Mapping[str, Mapping[str, Any]], attack: str, record_text: str,
-           tornado: pd.DataFrame, focus_what: str, search_runs: int) -> str:
+           tornado: pd.DataFrame, focus_what: str, search_runs: int,
+           by_deliveries: Mapping[float, float] | None = None) -> str:
     """Report 05's answer as Markdown: a line on the reference, then bullets: the long run and its
     check, when the reference's interceptors run short (as report 04 says it), each other
     scenario, the assumption that matters most, the cost, and what the figures are not."""
     reference = briefings[reference_name]
-    lines = [long_run_sentence(long_run, attack), check_sentence(check, long_run.attrs.get("limiting"))]
+    lines = [long_run_sentence(long_run, attack, by_deliveries), check_sentence(check, long_run.attrs.get("limiting"))]
     lines += [key_pair_sentence(reference, pair, index == 0) for index, pair in enumerate(reference["key_pairs"])]
     lines += [scenario_sentence(name, b, reference).removeprefix("- ")
               for name, b in briefings.items() if name != reference_name]
