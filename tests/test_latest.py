@@ -183,7 +183,7 @@ def test_places_change_by_hand() -> None:
     places = named_places(record, ids)
     dates = pd.Series(record["report_date"].to_numpy(), index=ids)
     january, december = (latest.months_period(pd.Timestamp(m)) for m in ("2026-01-01", "2025-12-01"))
-    table = latest.places_change(places, dates, "targeted", january, december).set_index("place")
+    table = latest.places_change(places, dates, "targeted", january, december, min_named=1).set_index("place")
     # January: 2 of 3 attacks name a place as targeted (w1, w3); Odesa in both, Kyiv in one.
     assert table.attrs["named"] == 2 and table.attrs["waves_total"] == 3
     assert table.loc["Odesa oblast", "share"] == 1.0 and table.loc["Kyiv oblast", "share"] == 0.5
@@ -192,6 +192,10 @@ def test_places_change_by_hand() -> None:
     assert table.loc["Kyiv oblast", "share_before"] == 1.0
     assert table.loc["Kyiv oblast", "change_pp"] == pytest.approx(-50.0)
     assert list(latest.places_change(places, dates, "hit", january, december)["place"]) == ["Sumy oblast"]
+    # by default two or three attacks naming a region give counts, not shares or changes
+    few = latest.places_change(places, dates, "targeted", january, december).set_index("place")
+    assert few.loc["Kyiv oblast", "waves"] == 1 and few.loc["Kyiv oblast", "waves_before"] == 1
+    assert few[["share", "low", "high", "share_before", "change_pp"]].isna().all().all()
 
 
 # --------------------------------------------------------------------------- decoys

@@ -229,8 +229,11 @@ def got_through_by_month(by_wave: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- places named
 
 
+MIN_NAMED = 10  # fewer attacks naming any region: counts only, no shares or changes
+
+
 def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, current: Period,
-                  before: Period, top: int = 10) -> pd.DataFrame:
+                  before: Period, top: int = 10, min_named: int = MIN_NAMED) -> pd.DataFrame:
     """The places most often named in `role` (targeted or hit) in `current`, against `before`.
 
     `places` is `analysis.record.regions.named_places` of the national rows; `wave_dates` maps
@@ -239,6 +242,8 @@ def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, curren
     is in percentage points (Newcombe). Columns: `place`, `waves`, `share`, `low`, `high`,
     `waves_before`, `share_before`, `change_pp`, `change_low_pp`, `change_high_pp`; attrs hold
     `named` and `named_before` (waves naming any place) and `waves_total`, `waves_total_before`.
+    A period in which fewer than `min_named` waves name any place gets counts only: a share of
+    three attacks says little and its change even less.
     """
     chosen = places.loc[places["role"] == role]
     counts, named, totals = {}, {}, {}
@@ -251,10 +256,10 @@ def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, curren
     rows = []
     for place in order:
         k1, k0 = int(counts["now"].get(place, 0)), int(counts["before"].get(place, 0))
-        p1 = k1 / named["now"]
-        low1, high1 = binomial_interval(k1, named["now"])
+        p1, low1, high1 = ((k1 / named["now"], *binomial_interval(k1, named["now"]))
+                           if named["now"] >= max(1, min_named) else (np.nan, np.nan, np.nan))
         p0, low0, high0 = ((k0 / named["before"], *binomial_interval(k0, named["before"]))
-                           if named["before"] else (np.nan, np.nan, np.nan))
+                           if named["before"] >= max(1, min_named) else (np.nan, np.nan, np.nan))
         low, high = difference_interval(p1, low1, high1, p0, low0, high0)
         rows.append({"place": place, "waves": k1, "share": p1, "low": low1, "high": high1,
                      "waves_before": k0, "share_before": p0, "change_pp": 100 * (p1 - p0),
