@@ -76,6 +76,8 @@ def test_shares_read_as_percentages_and_other_units_as_numbers():
     fraction = {"value": 0.832, "low": 0.821, "high": 0.841, "unit": "fraction"}
     assert format_figure(fraction) == ("83.2%", "", "82.1% to 84.1%")
     assert format_figure({"value": "yes", "unit": "share"}) == ("yes", "share", "")
+    money = {"value": 64000.0, "low": 50000.0, "high": 71000.0, "unit": "USD", "decimals": 0}
+    assert format_figure(money) == ("$64,000", "", "$50,000 to $71,000")  # as the pages write money
 
 
 def test_decimals_show_a_figure_as_the_text_gives_it_and_keep_it_whole_in_the_json():

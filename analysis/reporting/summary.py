@@ -186,6 +186,12 @@ def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
         interval = format_interval(percent(low), percent(high))
         return text, "", interval
     decimals = figure.get("decimals")
+    if unit == "USD" and isinstance(value, int | float):  # money as the pages write it: $64,000
+
+        def dollars(amount: Any) -> Any:
+            return None if amount is None else f"${format_number(amount, decimals)}"
+
+        return f"{qualifier} {dollars(value)}".strip(), "", format_interval(dollars(low), dollars(high))
     return (f"{qualifier} {format_number(value, decimals)}".strip(), unit,
             format_interval(low, high, decimals))
 
