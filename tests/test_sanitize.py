@@ -143,6 +143,12 @@ def test_alt_text_says_what_a_figure_shows():
         "Drones: 87.8% shot down or jammed since June.")
     summary = Summary("t").set_main_figure(fig)
     assert summary.thumbnail_alt == "Drones: 87.8% shot down or jammed since June."
+    # a long description keeps whole sentences; one endless sentence whole words and '...'
+    sentences = " ".join(f"Sentence {n} says one thing about the chart." for n in range(60))
+    kept = alt_text(describe(fig, sentences))
+    assert len(kept) <= 1200 and kept.endswith("about the chart.") and sentences.startswith(kept)
+    endless = alt_text(describe(fig, "word " * 400))
+    assert len(endless) <= 1200 and endless.endswith("word...")
     plt.close(fig)
 
 

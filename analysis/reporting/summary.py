@@ -224,7 +224,7 @@ def extract_summary(notebook: Any) -> dict[str, Any] | None:
 # Alt text: what each figure shows, for readers who cannot see it (and for the index thumbnail).
 # Here rather than in plots/ so that every report kernel can have it without importing seaborn.
 
-ALT_TEXT_CHARS = 600
+ALT_TEXT_CHARS = 1200  # a chart's description and finding fit; a runaway text does not
 
 
 def describe(figure: Any, text: str) -> Any:
@@ -239,7 +239,7 @@ def alt_text(figure: Any) -> str:
     labels and legend entries ("Chart: <title>. <panel title>: <y> by <x>; legend: a, b.")."""
     given = getattr(figure, "_airdef_alt_text", "")
     if given:
-        return given[:ALT_TEXT_CHARS]
+        return _shortened(given)
     parts = []
     suptitle = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
     if suptitle:
@@ -259,8 +259,18 @@ def alt_text(figure: Any) -> str:
         if panel:
             parts.append(panel + ".")
     text = " ".join(" ".join(parts).split())
-    text = f"Chart: {text}" if text else "Chart without a title"
-    return text if len(text) <= ALT_TEXT_CHARS else text[: ALT_TEXT_CHARS - 3].rstrip() + "..."
+    return _shortened(f"Chart: {text}" if text else "Chart without a title")
+
+
+def _shortened(text: str) -> str:
+    """At most ALT_TEXT_CHARS: whole sentences where they fit, else whole words and '...'."""
+    if len(text) <= ALT_TEXT_CHARS:
+        return text
+    cut = text[: ALT_TEXT_CHARS - 3]
+    sentence_end = cut.rfind(". ")
+    if sentence_end > ALT_TEXT_CHARS // 2:
+        return cut[: sentence_end + 1]
+    return cut.rsplit(" ", 1)[0].rstrip() + "..."
 
 
 def _figure_alt_metadata(figure: Any) -> tuple[dict[str, Any], dict[str, Any]]:
