@@ -121,6 +121,8 @@ def test_a_clear_change_is_up_or_down_and_noise_is_no_clear_change() -> None:
     assert flat["direction"] == "no clear change"
     assert "within the spread between attacks" in latest.describe_share_changes(
         pd.DataFrame([flat]), ("drone",))
+    assert "+10.0 percentage points (95% interval" in latest.describe_share_changes(pd.DataFrame([up]), ("drone",))
+    assert ") against January 2026" in latest.describe_share_changes(pd.DataFrame([up]), ("drone",))
 
 
 # --------------------------------------------------------------------------- what got through

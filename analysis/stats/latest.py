@@ -458,7 +458,7 @@ def describe_share_changes(table: pd.DataFrame, classes: tuple[str, ...]) -> str
             continue
         change = format_points(row["change_pp"], row["change_low_pp"], row["change_high_pp"])
         if len(parts) == 0:
-            change = f"{change} on {row['compared_with']}"
+            change = f"{change} against {row['compared_with']}"
         clear = ", within the spread between attacks" if row["direction"] == "no clear change" else ""
         parts.append(f"{name}: {share}, {change}{clear}")
     return "; ".join(parts) + "."
