@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.record.facts import format_date, format_month, rounded
-from analysis.reporting.words import class_label
+from analysis.reporting.words import class_label, model_label
 from analysis.stats.forecast.backtest import FIRST_CUT
 
 UNITS = {"month": "month", "week": "week", "day": "day"}
@@ -109,7 +109,7 @@ def skill_sentence(choices: Mapping[str, Any]) -> str:
             parts.append(f"for {class_label(cls)} no model beat repeating the last period, so that is the forecast")
         else:
             ratio = used / naive
-            parts.append(f"for {class_label(cls)} the {choice.model} model's error is {ratio:.2f} times the naive "
+            parts.append(f"for {class_label(cls)} the {model_label(choice.model)} model's error is {ratio:.2f} times the naive "
                          "forecast's" + (" (no better in practice)" if ratio > 0.95 else ""))
     return ("Against repeating the last period (the naive forecast): " + "; ".join(parts) + "."
             if parts else "")

@@ -45,6 +45,17 @@ def layer_label(name: str) -> str:
     return LAYER_LABELS.get(name, str(name).replace("_", " "))
 
 
+# the tempo forecast's models (analysis.stats.forecast.models) as chart legends name them
+MODEL_LABELS = {"naive": "naive (the last period again)", "moving-average": "moving average",
+                "nb-trend": "trend (negative binomial)", "ets": "exponential smoothing",
+                "combined": "combined"}
+
+
+def model_label(name: str) -> str:
+    """A forecast model's code name in words ("ets" as "exponential smoothing")."""
+    return MODEL_LABELS.get(name, str(name))
+
+
 def class_label(name: str, singular: bool = False) -> str:
     """"cruise" as "cruise missiles" (or "cruise missile")."""
     labels = CLASS_SINGULAR if singular else CLASS_LABELS
@@ -56,6 +67,13 @@ def classes_label(names: str | Sequence[str]) -> str:
     parts = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
     labels = [class_label(n) for n in parts if n]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1] if labels else ""
+
+
+def runs_short(interceptor: str, cls: str | None = None) -> str:
+    """"PAC-3 MSE runs short of ballistic missiles", "interceptor drones run short"."""
+    label = interceptor_label(interceptor)
+    verb = "run" if label.endswith("s") else "runs"
+    return f"{label} {verb} short" + (f" of {class_label(cls)}" if cls else "")
 
 
 def parameter_label(key: str) -> str:

@@ -16,7 +16,7 @@ from matplotlib.patches import Patch, Rectangle
 from analysis.reporting.plots.style import HIGHLIGHT_COLOR, PAIR_COLORS, apply_house_style
 from analysis.reporting.words import class_label, interceptor_label
 
-FAIL_COLOR = HIGHLIGHT_COLOR  # vermillion: the experiments that fail
+FAIL_COLOR = HIGHLIGHT_COLOR  # vermilion: the experiments that fail
 OK_COLOR = "0.7"  # grey: those that hold
 FIRST_COLOR, TOTAL_COLOR = PAIR_COLORS
 NOISE_LABEL = "random numbers only (noise floor)"
@@ -75,7 +75,7 @@ def parallel_coordinates(
     inputs: pd.DataFrame, failing: np.ndarray, labels: Mapping[str, str], title: str,
     order: Sequence[str] | None = None, max_lines: int = 600,
 ) -> Figure:
-    """One line per experiment across the inputs (each scaled to its range), failing ones in vermillion.
+    """One line per experiment across the inputs (each scaled to its range), failing ones in vermilion.
 
     At most `max_lines` of each kind are drawn (evenly spaced), so the picture stays readable.
     """
@@ -115,7 +115,7 @@ def failure_scatter(
     inputs: pd.DataFrame, failing: np.ndarray, x_key: str, y_key: str, labels: Mapping[str, str],
     title: str, box: Mapping[str, tuple[float | None, float | None]] | None = None,
 ) -> Figure:
-    """The experiments over two inputs, failing ones in vermillion, with the PRIM box's limits on them."""
+    """The experiments over two inputs, failing ones in vermilion, with the PRIM box's limits on them."""
     apply_house_style()
     failing = np.asarray(failing, dtype=bool)
     fig, ax = plt.subplots(figsize=(7.5, 5.5))

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.reporting.plots.style import CLASS_COLORS, MODEL_COLORS, apply_house_style
+from analysis.reporting.words import class_label, model_label
 
 # Colour and marker of each candidate model, the same in every figure: the house palette's model
 # colours and a distinct marker each, so the models stay apart in any colour vision.
@@ -53,7 +54,7 @@ def fan_chart(record: pd.DataFrame, fan: pd.DataFrame, by: str, classes: tuple[s
             ax.plot([whole["start"].iloc[-1], ahead["start"].iloc[0]],
                     [whole["launched"].iloc[-1], ahead["q50"].iloc[0]], color=color, lw=1, linestyle=":")
         ax.set_ylim(bottom=0)
-        ax.set_ylabel(f"{cls}\nper {UNIT[by]}")
+        ax.set_ylabel(f"{class_label(cls)}\nper {UNIT[by]}")
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _pos: f"{y:,.0f}"))
         ax.set_title(f"model: {models.get(cls, '?')}", loc="right", fontsize=9, fontweight="normal",
                      color="0.3")
@@ -81,7 +82,7 @@ def calibration_chart(table: pd.DataFrame, classes: tuple[str, ...]) -> Figure:
             color, marker = MODEL_STYLES.get(str(model), ("0.5", "o"))
             x = part["nominal"] + offsets[model]
             ax.errorbar(x, part["observed"], yerr=[part["observed"] - part["low"], part["high"] - part["observed"]],
-                        color=color, marker=marker, markersize=5, lw=0, elinewidth=1, capsize=2, label=model)
+                        color=color, marker=marker, markersize=5, lw=0, elinewidth=1, capsize=2, label=model_label(model))
         ax.set_xlim(0.4, 1.0)
         ax.set_ylim(0.0, 1.02)
         ax.set_xticks([0.5, 0.8, 0.9])
@@ -109,7 +110,7 @@ def skill_chart(summary: pd.DataFrame, classes: tuple[str, ...], by: str) -> Fig
         for model, rows in part.groupby("model", sort=False):
             color, marker = MODEL_STYLES.get(str(model), ("0.5", "o"))
             ax.plot(rows["horizon"], rows["crps_vs_naive"], color=color, marker=marker, markersize=4,
-                    lw=1.4, label=model)
+                    lw=1.4, label=model_label(model))
         ax.axhline(1.0, color="0.4", lw=1, linestyle="--")
         ax.set_title(cls, color=CLASS_COLORS[cls])
         ax.set_xlabel(f"{UNIT[by]}s ahead" if by != "day" else "weeks ahead (daily forecasts)")

@@ -33,7 +33,7 @@ CLASS_COLORS = {
 # Meanings used across reports: a claim's verdict, a target or threshold line, what is neutral.
 VERDICT_COLORS = {"holds": "#0072B2", "partly holds": "#88CCEE", "does not hold": "#D55E00",
                   "cannot be checked": "#BBBBBB"}
-HIGHLIGHT_COLOR = "#D55E00"  # vermillion: a target, a threshold, the figure a claim gives
+HIGHLIGHT_COLOR = "#D55E00"  # vermilion: a target, a threshold, the figure a claim gives
 NEUTRAL_COLOR = "#777777"
 LIGHT_COLOR = "#A9C1E6"  # pale blue: a part drawn inside a bar of its whole (real Shaheds in drones)
 # Two series set against each other (national / regional, defense / attack, low / high end of a
