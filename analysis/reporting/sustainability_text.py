@@ -62,9 +62,9 @@ def check_sentence(check: pd.DataFrame, limiting: str | None) -> str:
         low, high = check.to_dict("records")
         verdict = ("agrees" if low["agrees"] and high["agrees"]
                    else "does not agree, so trust the simulation rather than this figure")
-        return (f"A simulation of three years {verdict}: at {low['factor']:.2f} times that attack "
-                f"{low['ran_out_share']:.0%} of runs run short of {interceptor_label(limiting)}, at "
-                f"{high['factor']:.2f} times {high['ran_out_share']:.0%}.")
+        return (f"A simulation of three years {verdict}: at {low['factor']:.2f} times the attack the deliveries "
+                f"keep up with, {interceptor_label(limiting)} ran short in {low['ran_out_share']:.0%} of runs; at "
+                f"{high['factor']:.2f} times, in {high['ran_out_share']:.0%}.")
     note = check.attrs.get("note") if hasattr(check, "attrs") else None
     return f"The simulation check of this figure: {note}." if note else ""
 
