@@ -162,8 +162,8 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
     assert "Once the stocks are spent, today's deliveries keep up with 0.24 times today's attack**." in answer
     assert "300 simulated runs of 200 days" in answer and "- **other**" in answer and "not a forecast" in answer
     assert prose.long_run_sentence(long_run.assign(), "May 2026").startswith("**Once the stocks are spent")
-    assert ("0.24 times today's attack** (the PAC-3 MSE deliveries are assumed: 0.12 with half them or 0.48 "
-            "with twice them)") in prose.long_run_sentence(long_run, "May 2026", {0.5: 0.12, 2.0: 0.48})
+    assert ("0.24 times today's attack** (the PAC-3 MSE deliveries are assumed: 0.12 with half as many or 0.48 "
+            "with twice as many)") in prose.long_run_sentence(long_run, "May 2026", {0.5: 0.12, 2.0: 0.48})
     nothing = long_run.copy()
     nothing.attrs = {"limiting": None, "defense_multiple": float("inf")}
     assert "any attack" in prose.long_run_sentence(nothing, "May 2026")

@@ -44,7 +44,7 @@ def long_run_sentence(long_run: pd.DataFrame, attack: str,
     spread = ""
     if by_deliveries:
         shown = " or ".join(f"{'any attack' if math.isinf(m) else f'{m:.2f}'} with "
-                            f"{'half' if f == 0.5 else 'twice' if f == 2 else f'{f:g} times'} them"
+                            f"{'half' if f == 0.5 else 'twice' if f == 2 else f'{f:g} times'} as many"
                             for f, m in sorted(by_deliveries.items()))
         spread = f" (the {label} deliveries are assumed: {shown})"
     return (f"**Once the stocks are spent, today's deliveries keep up with "
