@@ -118,7 +118,37 @@ def quiet_when_interrupted() -> Iterator[None]:
         for logger in ("asyncio", "distributed", "tornado"):
             logging.getLogger(logger).setLevel(logging.CRITICAL + 1)
         atexit.unregister(spec.close_clusters)  # its worker processes end with this one anyway
+        for cluster in list(spec.SpecCluster._instances):  # noqa: SLF001 - no cluster starts a worker again
+            with contextlib.suppress(Exception):
+                loop = cluster.loop
+                if loop is not None:
+                    loop.add_callback(loop.stop)
+        _stop_children()
         raise
+
+
+def _stop_children(quiet_for: float = 0.5, at_most: float = 3.0) -> None:
+    """Kill this process's children until none has appeared for `quiet_for` seconds (at most
+    `at_most`). A Dask worker process still starting when this one exits fails to load its
+    state and prints that traceback into the terminal; a half-built cluster may start one more
+    after the first round, so the rounds go on until no new one comes."""
+    import time
+    from multiprocessing import resource_tracker
+
+    import psutil
+
+    me = psutil.Process()
+    tracker = getattr(resource_tracker._resource_tracker, "_pid", None)  # noqa: SLF001 - it ends with us
+    started = last_seen = time.monotonic()
+    while time.monotonic() - last_seen < quiet_for and time.monotonic() - started < at_most:
+        children = [c for c in me.children(recursive=True) if c.pid != tracker]
+        for child in children:
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+        if children:
+            psutil.wait_procs(children, timeout=1.0)
+            last_seen = time.monotonic()
+        time.sleep(0.05)
 
 
 def run_tasks(
