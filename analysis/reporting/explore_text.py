@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from analysis.reporting.words import listed
+
 
 def _index(value: Mapping[str, Any]) -> tuple[float, float, float]:
     st, conf = float(value["ST"]), float(value.get("ST_conf") or 0.0)
     return st, st - conf, st + conf
-
-
-def _and(items: Sequence[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def drivers_sentence(indices: Mapping[str, Mapping[str, Any]] | None, outcome: str,
@@ -39,7 +36,7 @@ def drivers_sentence(indices: Mapping[str, Mapping[str, Any]] | None, outcome: s
         # an index lies in [0, 1]: its interval is shown inside it
         parts.append(f"{labels.get(name, name)} ({what}{st:.2f}, 95% interval {min(max(low, 0.0), 1.0):.2f} to "
                      f"{min(max(high, 0.0), 1.0):.2f})")
-    text = f"What drives {outcome} most, over the assumed ranges: {_and(parts)}."
+    text = f"What drives {outcome} most, over the assumed ranges: {listed(parts)}."
     if uncertain:
         text += (" Some of these intervals are wide or reach 0: at this design's size the ranking is rough, "
                  "and a larger design would sharpen it.")

@@ -7,13 +7,13 @@ listed. The figures come from `analysis.stats.forecast`; this module only words 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from analysis.record.facts import format_date, format_month, rounded
-from analysis.reporting.words import class_label, model_label
+from analysis.reporting.words import class_label, listed, model_label
 from analysis.stats.forecast.backtest import FIRST_CUT
 
 UNITS = {"month": "month", "week": "week", "day": "day"}
@@ -36,11 +36,6 @@ def _span(low: float, high: float) -> str:
     return f"{about(low)} to {about(high)}"
 
 
-def _and(items: Sequence[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def next_period_sentence(table: pd.DataFrame, record: pd.DataFrame, level: float, by: str) -> str:
     """The first whole period ahead, class by class, then the record's last whole period.
 
@@ -59,9 +54,9 @@ def next_period_sentence(table: pd.DataFrame, record: pd.DataFrame, level: float
         return ""
     when = period_words(str(ahead["period"].iloc[0]), by)
     text = (f"If the coming {UNITS[by]}s resemble the record's last ones, the Air Force's national posts would "
-            f"list about {_and(parts)} in {when}.")
+            f"list about {listed(parts)} in {when}.")
     if len(then) == len(parts) and len({w for _, w in then}) == 1:
-        text += f" In {then[0][1]}, the record's last whole {UNITS[by]}, they listed {_and([n for n, _ in then])}."
+        text += f" In {then[0][1]}, the record's last whole {UNITS[by]}, they listed {listed([n for n, _ in then])}."
     return text
 
 
@@ -77,7 +72,7 @@ def totals_sentence(totals: pd.DataFrame, level: float, by: str, horizon: int, p
              f"{_span(row['low'], row['high'])})" for i, (_, row) in enumerate(totals.iterrows())]
     count = f"{horizon} {UNITS[by]}{'s' if horizon != 1 else ''}"
     recorded = f" (counting the launches of {first} already in the record)" if partly else ""
-    text = f"Over the {count} from {first} to {last}{recorded}: about {_and(parts)}."
+    text = f"Over the {count} from {first} to {last}{recorded}: about {listed(parts)}."
     if tested is not None and horizon > tested:
         text += (f" The backtest scored forecasts up to {tested} {UNITS[by]}{'s' if tested != 1 else ''} ahead: "
                  "beyond that the intervals are untested.")
@@ -96,7 +91,7 @@ def backtest_sentence(chosen: pd.DataFrame, by: str, level: float = 0.9) -> str:
              f"(95% interval {row['low']:.0%} to {row['high']:.0%})" for _, row in rows.iterrows()]
     return (f"Tested on the record's own past (a forecast made at every month end from {format_month(FIRST_CUT)} "
             f"with only what came before, scored against what followed), the {level:.0%} intervals of the "
-            f"models used held the outcome in {_and(parts)}: they should hold it about {level:.0%} of the time.")
+            f"models used held the outcome in {listed(parts)}: they should hold it about {level:.0%} of the time.")
 
 
 def skill_sentence(choices: Mapping[str, Any]) -> str:

@@ -56,6 +56,14 @@ def model_label(name: str) -> str:
     return MODEL_LABELS.get(name, str(name))
 
 
+def listed(items: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c" ("" for none)."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def class_label(name: str, singular: bool = False) -> str:
     """"cruise" as "cruise missiles" (or "cruise missile")."""
     labels = CLASS_SINGULAR if singular else CLASS_LABELS
@@ -65,8 +73,7 @@ def class_label(name: str, singular: bool = False) -> str:
 def classes_label(names: str | Sequence[str]) -> str:
     """"ballistic, cruise" as "ballistic missiles and cruise missiles"."""
     parts = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
-    labels = [class_label(n) for n in parts if n]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1] if labels else ""
+    return listed([class_label(n) for n in parts if n])
 
 
 def runs_short(interceptor: str, cls: str | None = None) -> str:
