@@ -314,11 +314,6 @@ def _progress(total: int, initial: int, show: bool | None) -> Any:
     return tqdm(total=total, initial=initial, unit="point", desc="sweep", disable=not show)
 
 
-def _local_cluster(workers: int) -> Any:
-    """The LocalCluster of `analysis.model.parallel` (loopback only, workers quiet below CRITICAL)."""
-    return local_cluster(workers)
-
-
 def _evaluate_task(task: tuple) -> dict[str, Any]:
     return evaluate_point(*task)
 
@@ -424,7 +419,7 @@ def _run_distributed(
 ) -> str | None:
     from dask.distributed import Client, as_completed
 
-    cluster = _local_cluster(workers) if scheduler == "processes" else None
+    cluster = local_cluster(workers) if scheduler == "processes" else None
     try:
         try:
             client = Client(cluster) if cluster is not None else Client(scheduler, timeout="10s")
