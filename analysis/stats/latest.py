@@ -253,13 +253,14 @@ def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, curren
         named[key] = int(inside["wave_id"].nunique())
         totals[key] = int(wave_dates.between(period.start, period.end).sum())
     order = counts["now"].sort_values(ascending=False, kind="stable").head(top).index
+    def share(k: int, n: int) -> tuple[float, float, float]:
+        return (k / n, *binomial_interval(k, n)) if n >= max(1, min_named) else (np.nan, np.nan, np.nan)
+
     rows = []
     for place in order:
         k1, k0 = int(counts["now"].get(place, 0)), int(counts["before"].get(place, 0))
-        p1, low1, high1 = ((k1 / named["now"], *binomial_interval(k1, named["now"]))
-                           if named["now"] >= max(1, min_named) else (np.nan, np.nan, np.nan))
-        p0, low0, high0 = ((k0 / named["before"], *binomial_interval(k0, named["before"]))
-                           if named["before"] >= max(1, min_named) else (np.nan, np.nan, np.nan))
+        p1, low1, high1 = share(k1, named["now"])
+        p0, low0, high0 = share(k0, named["before"])
         low, high = difference_interval(p1, low1, high1, p0, low0, high0)
         rows.append({"place": place, "waves": k1, "share": p1, "low": low1, "high": high1,
                      "waves_before": k0, "share_before": p0, "change_pp": 100 * (p1 - p0),
