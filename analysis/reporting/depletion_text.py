@@ -23,6 +23,7 @@ from analysis.reporting.words import (
     date,
     day_and_date,
     interceptor_label,
+    is_plural,
     money,
     over_horizon,
     share,
@@ -68,7 +69,7 @@ def glossary(horizon_days: int) -> str:
 def day_label(pair: Mapping[str, Any]) -> str:
     """"PAC-3 MSE: day it can no longer answer every ballistic missile" (they, for a plural name)."""
     label = interceptor_label(pair["interceptor"])
-    pronoun = "they" if label.endswith("s") else "it"
+    pronoun = "they" if is_plural(label) else "it"
     return f"{label}: day {pronoun} can no longer answer every {class_label(pair['class'], True)}"
 
 
@@ -91,7 +92,7 @@ def alt_texts(b: Mapping[str, Any]) -> dict[str, str]:
     horizon = b["horizon_days"]
     if first is not None:
         label = interceptor_label(first["interceptor"])
-        verb, pronoun = ("run", "they") if label.endswith("s") else ("runs", "it")
+        verb, pronoun = ("run", "they") if is_plural(label) else ("runs", "it")
         runs_short = (f"{label[0].upper() + label[1:]} {verb} short first: {pronoun} can no longer answer every "
                       f"{class_label(first['class'], True)} from about "
                       f"{day_and_date(first['median'], first['median_date'], horizon)}, in the median run.")
@@ -122,7 +123,7 @@ def key_pair_sentence(b: Mapping[str, Any], pair: Mapping[str, Any], first: bool
     use_cls = stock["use_by_class"].get(cls, 0.0)
     horizon = b["horizon_days"]
     label = interceptor_label(name)
-    verb = "run" if label.endswith("s") else "runs"
+    verb = "run" if is_plural(label) else "runs"
     lead = f"{verb} short first" if first else f"{verb} short"
     fired = f"about {use:,.1f} are fired a day" if use < 20 else f"about {use:,.0f} are fired a day"
     fired += " with every stock in hand"

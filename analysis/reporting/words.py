@@ -76,10 +76,15 @@ def classes_label(names: str | Sequence[str]) -> str:
     return listed([class_label(n) for n in parts if n])
 
 
+def is_plural(label: str) -> bool:
+    """Whether an interceptor's label names many ("interceptor drones") or one ("PAC-3 MSE")."""
+    return label.endswith("s")
+
+
 def runs_short(interceptor: str, cls: str | None = None) -> str:
     """"PAC-3 MSE runs short of ballistic missiles", "interceptor drones run short"."""
     label = interceptor_label(interceptor)
-    verb = "run" if label.endswith("s") else "runs"
+    verb = "run" if is_plural(label) else "runs"
     return f"{label} {verb} short" + (f" of {class_label(cls)}" if cls else "")
 
 
