@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.stats import headlines
-from analysis.stats.intervals import cluster_interval
+from analysis.stats.intervals import share_interval
 from tests.test_rates import synthetic_record
 
 
@@ -22,7 +22,8 @@ def test_headlines_start_at_complete_coverage_with_the_whole_record_beside() -> 
     rows = record[(record["weapon_class"] == "drone") & (record["command"] == "national")
                   & (record["report_date"] >= pd.Timestamp("2024-08-01"))]
     assert complete["launched"] == rows["launched"].sum() and complete["counted"] == rows["neutralised"].sum()
-    low, high, _ = cluster_interval(rows["neutralised"].astype(float), rows["launched"].astype(float))
+    rows = rows.sort_values("report_date")  # the interval reads the attacks in time order
+    low, high, _ = share_interval(rows["neutralised"].astype(float), rows["launched"].astype(float))
     assert (complete["low"], complete["high"]) == pytest.approx((low[0], high[0]))
     ballistic = table[table["class"] == "ballistic"]
     assert list(ballistic["counting"])[:2] == ["destroyed", "destroyed"]  # destroyed first
