@@ -143,8 +143,12 @@ def test_destroyed_fit_has_a_level_per_month_and_period_and_verdict_has_caveat()
     assert "mixed_wave" not in fits["cruise"].design_columns
     text = plain_verdict(fits["drone"], size_quartile_comparison(data, boot=50))
     assert "largest quarter of attacks" in text and "not a controlled comparison" in text
-    for confound in ("defensive effort", "electronic warfare", "split over several", "rounded"):
+    for confound in ("defensive effort", "split over several", "rounded"):
         assert confound in text
+    # drones shot down do not count those lost to jamming: that confound is named only for "stopped"
+    assert "electronic warfare" not in text
+    stopped = fit_saturation(saturation_data(waves, "drone"), "drone")
+    assert "electronic warfare" in plain_verdict(stopped)
 
 
 def cruise_waves(slope: float, seed: int = 4, waves: int = 500) -> pd.DataFrame:

@@ -104,9 +104,11 @@ def counted_words(weapon_class: str, convention: str) -> str:
     return "lost to jamming or decoys" if weapon_class == "drone" else "failed to reach"
 
 
-def caveat(weapon_class: str) -> str:
-    """What the saturation figures cannot rule out, in words fitting the class."""
-    items = list(CONFOUNDS) if weapon_class == "drone" else [CONFOUNDS[0], *CONFOUNDS[2:]]
+def caveat(weapon_class: str, convention: str = "neutralised") -> str:
+    """What the saturation figures cannot rule out, in words fitting the class and the count (drones
+    lost to jamming confound only a count that includes them)."""
+    jamming_counted = weapon_class == "drone" and convention == "neutralised"
+    items = list(CONFOUNDS) if jamming_counted else [CONFOUNDS[0], *CONFOUNDS[2:]]
     if weapon_class != "drone":
         items.append("small missile attacks are often single strikes on front-line areas where fewer "
                      "interceptors are in range")
@@ -214,6 +216,7 @@ class SaturationFit:
     covariance: Any = field(default=None, repr=False)  # of the coefficients, for predictions
     months: int = 0  # clusters of the size terms' standard errors (calendar months)
     dof: float = float("inf")  # of their t reference (months - 1)
+    data: pd.DataFrame | None = field(default=None, repr=False)  # the waves fitted (`defense_table`)
 
     def slope(self) -> pd.Series:
         """The row of the coefficient table for the size term."""
@@ -555,6 +558,7 @@ def defense_table(
                 except (RateError, ValueError, np.linalg.LinAlgError) as error:
                     row["note"] = f"could not be fitted: {error}"
                 else:
+                    fit.data = data
                     fits[(weapon_class, reading.convention, reading.split_only)] = fit
                     slope = fit.slope()
                     row.update(odds_ratio=slope.odds_ratio, or_low=slope.or_low, or_high=slope.or_high,
@@ -564,7 +568,13 @@ def defense_table(
     return table, fits
 
 
-def defense_sentence(table: pd.DataFrame, weapon_class: str) -> str:
+def headline_fit(fits: dict[tuple[str, str, bool], SaturationFit], weapon_class: str) -> SaturationFit | None:
+    """The fit of the class's headline reading in `defense_table`'s fits (None if it has none)."""
+    reading = next((r for r in DEFENSE_READINGS.get(weapon_class, ()) if r.headline), None)
+    return None if reading is None else fits.get((weapon_class, reading.convention, reading.split_only))
+
+
+def defense_sentence(table: pd.DataFrame, weapon_class: str, include_headline: bool = True) -> str:
     """The class's saturation in words: the headline (shot down) reading, then what the other
     counts do (for drones: the share lost to jamming or decoys, by the size of the attack)."""
     part = table[(table["class"] == weapon_class) & table["odds_ratio"].notna()]
@@ -572,14 +582,14 @@ def defense_sentence(table: pd.DataFrame, weapon_class: str) -> str:
         return ""
     head = part[part["headline"]]
     first = head.iloc[0] if len(head) else part.iloc[0]
-    text = first["verdict"]
+    text = first["verdict"] if include_headline else ""
     for _, row in part.drop(index=first.name).iterrows():
         quarters = (f"; {100 * row['share_smallest']:.0f}% in the smallest quarter of attacks, "
                     f"{100 * row['share_largest']:.0f}% in the largest" if np.isfinite(row["share_smallest"]) else "")
         when = f"{format_date(row['start'])} to {format_date(row['end'])}"
         text += (f" Share {row['counting']} ({when}): odds x{row['odds_ratio']:.2f} per doubling (95% "
                  f"interval {row['or_low']:.2f} to {row['or_high']:.2f}){quarters}.")
-    return text
+    return text.strip()
 
 
 def leak_counts(fit: SaturationFit, sizes: np.ndarray, alpha: float = 0.05) -> pd.DataFrame:
@@ -602,7 +612,8 @@ def typical_sizes(data: pd.DataFrame) -> tuple[float, float]:
 
 
 def in_counts(fit: SaturationFit, data: pd.DataFrame) -> str:
-    """The saturation answer in counts: what a common and a large wave let through."""
+    """The saturation answer in counts: what a common and a large wave let through (for a count of
+    shot down or destroyed only: what they leave not shot down, which is not all "through")."""
     small, large = typical_sizes(data)
     counts = leak_counts(fit, np.array([small, large]))
     what = plural(fit.weapon_class)
@@ -615,9 +626,14 @@ def in_counts(fit: SaturationFit, data: pd.DataFrame) -> str:
     more = "more" if second["through"] > first["through"] else "fewer"
     share = "a smaller" if second["rate"] > first["rate"] else "a larger"
     joint = "but" if (more == "more") == (share == "a smaller") else "and"
-    return (f"In counts, an attack of {large:,.0f} {what} lets {through(second)} get through, an attack "
-            f"of {small:,.0f} {through(first)}: bigger attacks let {more} through in number, {joint} "
-            f"{share} share of what was launched (at the latest month's level).")
+    if fit.convention == "neutralised":
+        return (f"In counts, an attack of {large:,.0f} {what} lets {through(second)} get through, an attack "
+                f"of {small:,.0f} {through(first)}: bigger attacks let more through in number, {joint} "
+                f"{share} share of what was launched (at the latest month's level).")
+    missed = f"not {counted_words(fit.weapon_class, fit.convention)}"
+    return (f"In counts, an attack of {large:,.0f} {what} leaves {through(second)} {missed}, an attack of "
+            f"{small:,.0f} {through(first)}: bigger attacks leave {more} {missed} in number, {joint} {share} "
+            f"share of what was launched (at the latest month's level).")
 
 
 def _round(value: float) -> str:
@@ -646,4 +662,4 @@ def plain_verdict(fit: SaturationFit, check: QuartileComparison | None = None,
         text += (f" Within each quarter, the largest quarter of attacks against the rest: odds "
                  f"ratio {check.odds_ratio:.2f} (95% interval {check.or_low:.2f} to "
                  f"{check.or_high:.2f}, resampling attacks); {agree}.")
-    return f"{text} {caveat(fit.weapon_class)}"
+    return f"{text} {caveat(fit.weapon_class, fit.convention)}"
