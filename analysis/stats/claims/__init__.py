@@ -69,6 +69,7 @@ from analysis.stats.claims.common import (
 )
 from analysis.stats.claims.rate_claims import INTERVAL, check_rate_claim, period_rate, reading_rows
 from analysis.stats.claims.schema import (
+    DEFAULT_PRECISION,
     Claim,
     ClaimsError,
     LoadedClaims,
@@ -81,7 +82,7 @@ from analysis.stats.claims.schema import (
 from analysis.stats.claims.wave_claims import check_wave_claim, waves_around
 
 __all__ = [
-    "CANNOT_CHECK", "CANNOT_TELL", "DOES_NOT_HOLD", "answer_sentences", "HOLDS", "NOT_CONFIRMED", "NOT_SHOWN", "PARTLY", "QUANTITY_LABELS",
+    "CANNOT_CHECK", "CANNOT_TELL", "DEFAULT_PRECISION", "DOES_NOT_HOLD", "answer_sentences", "HOLDS", "NOT_CONFIRMED", "NOT_SHOWN", "PARTLY", "QUANTITY_LABELS",
     "VERDICTS", "Claim", "ClaimResult", "ClaimsError", "LoadedClaims", "NotInRecordClaim",
     "PeriodChangeClaim", "RateClaim", "WaveClaim", "check_claim", "check_claims", "daily_launches",
     "default_claims_path", "labelled_name", "load_claims", "national_waves", "period_rate",
