@@ -20,10 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "ci_low, ci_high (binomial 95% interval: every munition an independent coin, too narrow "
             "for a record whose nights differ), method (both intervals named), waves (waves with "
             "launches in the group), dispersion (Pearson phi across those waves, descriptive: 1 = "
-            "binomial), od_low, od_high (the 95% interval over waves: cluster-robust, CR2 with "
-            "Bell-McCaffrey t on the logit scale, never narrower than the binomial one; its coverage "
-            "study is benchmarks/coverage.py; empty for a group of one wave) and note (says when a "
-            "group has too few waves for any interval to hold its level). Rows counting more "
+            "binomial), od_low, od_high (the 95% interval over waves in time order: a long-run "
+            "variance that allows for spells of good or bad nights, fixed-b t on the logit scale, "
+            "never narrower than the binomial one; its coverage study is benchmarks/coverage.py; "
+            "empty for a group of one wave) and note (says when a group has too few waves, or waves "
+            "in streaks too long, for the interval to be sure of its level). Rows counting more "
             "intercepted than launched cannot be true: they are left out, and a note names them."
         ),
     )
