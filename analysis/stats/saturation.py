@@ -32,7 +32,7 @@ The default analysis is built to avoid the confounders of the raw record:
 What is counted matters more than any of that. "Stopped" for drones counts those lost to
 electronic warfare and decoys, and their share grows with the size of the attack: that is the
 jamming's reach, not the air defense's. From 1 August 2024 to 22 July 2025 the Air Force gave
-drones shot down and drones lost to jamming apart (the record's README, trap 3), so
+drones shot down and drones lost to jamming apart (`analysis.record.conventions`), so
 `defense_table` gives the size effect for each (`convention` "destroyed": shot down;
 "not_reached": lost to jamming or decoys) on that period, and headlines the shot-down one; for
 missiles, destroyed (headline) and failed to reach over the whole complete period.
