@@ -1,6 +1,6 @@
 """The statistics' figures on a record file, beside the interval used before: what changed.
 
-Prints, for the record given (default: the development snapshot beside the checkout):
+Prints, for the record given (default: the one every command finds, see the README):
 
 1. the headline shares (from August 2024) with the 95% interval over attacks in time order and the
    interval that treated attacks as independent (`intervals.cluster_interval`, used before);

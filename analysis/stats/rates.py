@@ -272,11 +272,11 @@ def rate_table(
     """Interception rates of the tidy record by any grouping, each with two 1 - alpha intervals.
 
     Columns: the grouping keys, `launched`, the `convention` count, `rate`, `ci_low`, `ci_high`
-    (the binomial interval), `method` (both intervals named, e.g. "wilson; cluster-robust by attack
+    (the binomial interval), `method` (both intervals named, e.g. "wilson; over attacks in time order
     (...)"), then `waves`, `dispersion` (Pearson phi across waves, descriptive: 1 = binomial),
     `od_low`, `od_high` (the interval over waves, see `wave_interval`) and `note` (too few waves,
-    or waves in streaks too long, for the interval to be sure of its level). Rows that cannot be true are left out; `attrs` names them
-    (`impossible_lines`, `note`).
+    or waves in streaks too long, for the interval to be sure of its level). Rows that cannot be
+    true are left out; `attrs` names them (`impossible_lines`, `note`).
 
     Under `destroyed` the count means different things in each reporting-convention period, so a
     group never pools them: with `mixing="split"` the key `convention` is added to the grouping
