@@ -46,6 +46,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from analysis.stats.claims.calibration import ar1_deviations, pareto_sizes  # noqa: E402
 from analysis.stats.intervals import COSINES, cluster_interval, share_interval  # noqa: E402
 
 WAVE_COUNTS = (12, 30, 100, 300)
@@ -81,19 +82,12 @@ class Cell:
 
 def wave_sizes(rng: np.random.Generator, shape: tuple[int, ...] | int, median: float) -> np.ndarray:
     """Pareto (Lomax) whole-number sizes with tail index `TAIL` and the given median, 1 to CAP medians."""
-    scale = median / (2 ** (1 / TAIL) - 1)
-    return np.clip(np.round(scale * (rng.random(shape) ** (-1 / TAIL) - 1)), 1, CAP * median)
+    return pareto_sizes(rng, shape, median, TAIL, CAP)
 
 
 def ar1(rng: np.random.Generator, reps: int, waves: int, persistence: float) -> np.ndarray:
     """(reps, waves) stationary AR(1) deviations with sd `DEVIATION_SD`."""
-    shocks = rng.standard_normal((reps, waves))
-    out = np.empty((reps, waves))
-    out[:, 0] = DEVIATION_SD * shocks[:, 0]
-    step = DEVIATION_SD * np.sqrt(1 - persistence**2)
-    for t in range(1, waves):
-        out[:, t] = persistence * out[:, t - 1] + step * shocks[:, t]
-    return out
+    return ar1_deviations(rng, reps, waves, persistence, DEVIATION_SD)
 
 
 def regime_levels(rng: np.random.Generator, reps: int, waves: int) -> np.ndarray:

@@ -52,9 +52,24 @@ class Outcome:
     cannot_tell: float = float("nan")
 
 
-def wave_sizes(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    scale = SIZE_MEDIAN / (2 ** (1 / SIZE_TAIL) - 1)
-    return np.clip(np.round(scale * (rng.random(shape) ** (-1 / SIZE_TAIL) - 1)), 1, SIZE_CAP * SIZE_MEDIAN)
+def pareto_sizes(rng: np.random.Generator, shape: tuple[int, ...] | int, median: float = SIZE_MEDIAN,
+                 tail: float = SIZE_TAIL, cap: float = SIZE_CAP) -> np.ndarray:
+    """Whole-number wave sizes from a Pareto (Lomax) of tail index `tail` and the given median,
+    from 1 to `cap` medians (also the coverage study's, `benchmarks/coverage.py`)."""
+    scale = median / (2 ** (1 / tail) - 1)
+    return np.clip(np.round(scale * (rng.random(shape) ** (-1 / tail) - 1)), 1, cap * median)
+
+
+def ar1_deviations(rng: np.random.Generator, reps: int, waves: int, persistence: float,
+                   sd: float = DEVIATION_SD) -> np.ndarray:
+    """(reps, waves) stationary AR(1) deviations of standard deviation `sd`, waves in time order."""
+    shocks = rng.standard_normal((reps, waves))
+    out = np.empty((reps, waves))
+    out[:, 0] = sd * shocks[:, 0]
+    step = sd * np.sqrt(1 - persistence**2)
+    for t in range(1, waves):
+        out[:, t] = persistence * out[:, t - 1] + step * shocks[:, t]
+    return out
 
 
 def level_for(share: float, sd: float = DEVIATION_SD) -> float:
@@ -72,14 +87,8 @@ def simulate_waves(rng: np.random.Generator, reps: int, waves: int, share: float
                    persistence: float = PERSISTENCE) -> tuple[np.ndarray, np.ndarray]:
     """(successes, launched) of `reps` periods of `waves` waves in time order, long-run share `share`:
     Pareto sizes, log-odds level + an AR(1) deviation (sd `DEVIATION_SD`)."""
-    n = wave_sizes(rng, (reps, waves))
-    shocks = rng.standard_normal((reps, waves))
-    deviation = np.empty((reps, waves))
-    deviation[:, 0] = DEVIATION_SD * shocks[:, 0]
-    step = DEVIATION_SD * np.sqrt(1 - persistence**2)
-    for t in range(1, waves):
-        deviation[:, t] = persistence * deviation[:, t - 1] + step * shocks[:, t]
-    p = special.expit(level_for(share) + deviation)
+    n = pareto_sizes(rng, (reps, waves))
+    p = special.expit(level_for(share) + ar1_deviations(rng, reps, waves, persistence))
     return rng.binomial(n.astype(np.int64), p).astype(float), n
 
 
