@@ -7,13 +7,16 @@ Two questions, kept apart so that the search cannot borrow the known dates after
    `known_break_test` asks, for each date, whether the monthly share steps there: whole months up
    to `window` either side (the month holding the date is left out; so is anything past the other
    known date), a step estimated with its 95% interval and a p-value under the noise model of
-   `analysis.stats.trend` (month-level spread that persists from month to month).
-2. **Unknown dates.** `search_breaks` scans every month as a possible start of a new level
-   (at least `min_size` months each side) and keeps the largest standardised step. Its threshold
-   is calibrated by simulation under no break, with the series' own spread and month-to-month
-   correlation, both corrected for their small-sample bias (median-unbiased, up to 0.95:
-   `analysis.stats.trend.fit_noise`; the raw estimates of a 22-month series at persistence 0.9
-   sit near 0.6, and a threshold calibrated there finds false breaks 20-30% of the time) and
+   `analysis.stats.trend` (month-level spread that persists from month to month), fitted to what
+   is left once the step is allowed for.
+2. **Unknown dates.** `search_breaks` weighs every month as the start of a new level, and every
+   pair of months as a drop and a recovery (or a rise and a fall back), each level at least
+   `min_size` months, by a Wald test of the steps whose noise is the one left once those steps
+   are allowed for (a series that wanders leaves much, one that steps little). The largest such
+   evidence is calibrated by simulation under no break, with the series' own spread and
+   month-to-month correlation, both corrected for their small-sample bias (median-unbiased, up to
+   0.95: `analysis.stats.trend.fit_noise`; the raw estimate of a 22-month series at persistence
+   0.9 sits near 0.75; a one-sided 90% upper bound of it is used), and
    the null series drawn with heavy-tailed (Student t, 3 degrees of freedom) month-level
    innovations, the cautious choice, and the search over months paid for: a flat series
    shows a false break at most `alpha` (5%) of the time, at persistence 0.9 and with
