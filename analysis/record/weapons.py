@@ -15,10 +15,15 @@ from importlib import resources
 
 import pandas as pd
 
-#: The classes of the tidy record, in display order.
-WEAPON_CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic", "mixed", "other", "unknown")
+#: The classes of the tidy record, in display order. `sam`: S-300/S-400 surface-to-air missiles
+#: fired at ground targets, apart from `ballistic` because no air defense engages them on such
+#: short flights (they still count as missiles launched and as threats that got through).
+WEAPON_CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic", "sam", "mixed", "other", "unknown")
 #: The classes the wave table counts separately (`unknown` rows are never summed into a class).
-COUNTED_CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic", "mixed", "other")
+COUNTED_CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic", "sam", "mixed", "other")
+#: The classes counted as missiles launched: cruise, ballistic, surface-to-air missiles fired at
+#: the ground, and rows counting cruise and ballistic missiles together.
+MISSILE_CLASSES: tuple[str, ...] = ("cruise", "ballistic", "sam", "mixed")
 
 #: How the catalogue's `category` would map to a class, used only to explain a model the table
 #: has not seen (the decision itself always comes from the table).
@@ -26,7 +31,7 @@ CATEGORY_HINT: dict[str, str] = {
     "uav": "drone",
     "cruise missile": "cruise",
     "ballistic missile": "ballistic",
-    "surface-to-air missile": "ballistic",
+    "surface-to-air missile": "sam",
     "surface-to-air and ballistic": "ballistic",
     "guided bomb": "other",
 }

@@ -27,13 +27,15 @@ import pandas as pd
 from analysis.errors import ParameterError
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.record.facts import RecordFacts, format_month, rounded
+from analysis.record.weapons import MISSILE_CLASSES as WEAPONS_MISSILE_CLASSES
 from analysis.stats.dispersion import wave_counts
 from analysis.stats.headlines import CLASS_WORDS, counting_words, pct, span
 from analysis.stats.intervals import difference_interval, mean_interval
 from analysis.stats.rates import binomial_interval, usable_counts, wave_interval
 
 CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic")
-MISSILE_CLASSES: tuple[str, ...] = ("cruise", "ballistic", "mixed")
+# Missiles launched: cruise, ballistic, S-300/S-400 fired at the ground, cruise and ballistic together.
+MISSILE_CLASSES: tuple[str, ...] = WEAPONS_MISSILE_CLASSES
 
 @dataclass(frozen=True)
 class Period:
@@ -107,7 +109,7 @@ def class_shares(record: pd.DataFrame, period: Period,
 
 
 def launches(record: pd.DataFrame, period: Period,
-             classes: tuple[str, ...] = (*CLASSES, "mixed")) -> pd.Series:
+             classes: tuple[str, ...] = (*CLASSES, "sam", "mixed")) -> pd.Series:
     """National launches of each class in the period, every row that gives a count."""
     rows = record.loc[(record["command"] == "national")
                       & record["report_date"].between(period.start, period.end)]
@@ -176,7 +178,7 @@ def got_through_by_wave(waves: pd.DataFrame, start: pd.Timestamp | None = None,
     """National waves with launched and not stopped per class: drones, missiles and all.
 
     Columns: `wave_id`, `report_date`, `launched`, `drone_launched`, `missile_launched`,
-    `drone_not_stopped`, `missile_not_stopped` (cruise, ballistic and mixed), `not_stopped`.
+    `drone_not_stopped`, `missile_not_stopped` (`MISSILE_CLASSES`: cruise, ballistic, S-300/S-400, mixed), `not_stopped`.
     "Not stopped" is launched minus the `neutralised` count: weapons not reported shot down,
     jammed or lost; they hit something, fell, or were not accounted for.
     """
