@@ -28,7 +28,8 @@ def _load(path: Path) -> pd.DataFrame:
 def raw_sums(path: Path, keep, first: str = "", last: str = "9999") -> dict[str, float]:
     """Launched and destroyed of the national rows whose model `keep` accepts, reported (by the
     date of the window's end) from `first` to `last`, read from the raw CSV with the csv module:
-    rows without both counts, or counting more stopped than launched, left out as the rates do."""
+    rows without both counts, or counting more destroyed than launched, left out as the rates do
+    under the `destroyed` counting."""
     sums = {"launched": 0.0, "destroyed": 0.0, "rows": 0}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -39,7 +40,7 @@ def raw_sums(path: Path, keep, first: str = "", last: str = "9999") -> dict[str,
                 continue
             if not (row["launched"] and row["destroyed"]) or float(row["launched"]) <= 0:
                 continue
-            if float(row["destroyed"]) + float(row.get("not_reach_goal") or 0) > float(row["launched"]):
+            if float(row["destroyed"]) > float(row["launched"]):
                 continue
             sums["launched"] += float(row["launched"])
             sums["destroyed"] += float(row["destroyed"])
@@ -97,3 +98,155 @@ def test_sam_sentences() -> None:
     assert "142 S-300/S-400" in families_text.sam_period_sentence(readings, "March–May 2026")
     readings.attrs.update(sam_launched=0)
     assert families_text.sam_sentence(readings, "") == families_text.sam_period_sentence(readings, "") == ""
+
+
+# --------------------------------------------------------------------------- the family table
+
+from analysis.record.weapons import (  # noqa: E402
+    FAMILY_BASES,
+    class_table,
+    family_of,
+    is_combined,
+)
+
+# The families a reader asks for, with the record's spellings of each, written out here rather
+# than taken from the class table (the sample adds its own: Kh-, S- and Cyrillic spellings).
+FAMILY_SPELLINGS: dict[str, set[str]] = {
+    "Kh-101": {"X-101/X-555", "Kh-101/Kh-555"},
+    "Kalibr": {"Kalibr"},
+    "Iskander-K": {"Iskander-K"},
+    "Kh-59/Kh-69": {"X-59", "X-59/X-69", "X-69", "X-59MK2", "Kh-59", "\u0425-59", "Kh-59/Kh-69"},
+    "Kinzhal": {"X-47 Kinzhal"},
+    "Iskander-M/KN-23": {"Iskander-M", "Iskander-M/KN-23", "KN-23"},
+    "Zircon": {"3M22 Zircon"},
+    "Kh-22": {"X-22"},
+    "S-300/S-400": {"C-300", "S-300", "C-400", "C-300/C-400"},
+    "S-300/S-400 and Iskander-M/KN-23": {"C-400 and Iskander-M", "C-300 and Iskander-M",
+                                         "C-300/C-400 and Iskander-M"},
+    "Shahed-type": {"Shahed-136/131"},
+}
+
+
+def test_every_model_has_a_family_with_its_basis() -> None:
+    table = class_table()
+    assert (table["family"].str.len() > 0).all()
+    assert set(table["family_basis"]) <= set(FAMILY_BASES)
+    # a family never spans classes, and only a combined label's name joins names with " and "
+    assert (table.groupby("family")["weapon_class"].nunique() == 1).all()
+    assert (table["family"].map(is_combined) == (table["family_basis"] == "combined")).all()
+    singles = set(table.loc[table["family_basis"] != "combined", "family"])
+    for row in table.loc[table["family_basis"] == "combined"].itertuples():
+        parts = row.family.split(" and ")
+        assert len(parts) == len(set(parts)) > 1 and set(parts) <= singles, row.model
+        if " and " in row.model:  # named by its parts' families, in any order
+            assert set(parts) == {family_of(p)[0] for p in row.model.split(" and ")}, row.model
+    for family, spellings in FAMILY_SPELLINGS.items():
+        for spelling in spellings:
+            assert family_of(spelling)[0] == family, spelling
+
+
+def test_the_combined_label_rule() -> None:
+    """A label counting models of different families is a family of its own, named by its
+    parts; a join within one family stays in it; a name the table lacks stands alone."""
+    assert family_of("C-400 and Iskander-M") == ("S-300/S-400 and Iskander-M/KN-23", "combined")
+    assert family_of("X-47 Kinzhal and Iskander-M/KN-23") == family_of("Iskander-M/KN-23 and X-47 Kinzhal")
+    assert family_of("Kalibr and 3M22 Zircon") == ("Kalibr and Zircon", "combined")  # not in the table
+    assert family_of("Iskander-M and KN-23") == ("Iskander-M/KN-23", "group")
+    assert family_of("Zmey-9") == ("Zmey-9", "not in the table")
+    assert family_of("Kh-101/Kh-555") == ("Kh-101", "group")
+
+
+def _family_sums_against_raw(path: Path) -> pd.DataFrame:
+    table = families.family_table(_load(path), "destroyed", start="2024-08-01")
+    for family, spellings in FAMILY_SPELLINGS.items():
+        raw = raw_sums(path, lambda m, s=spellings: m in s, "2024-08-01")
+        rows = table.loc[table["family"] == family]
+        if not raw["rows"]:
+            assert rows.empty, family
+            continue
+        if family == "Shahed-type":  # drones: split by the counting period of `destroyed`
+            assert rows["convention"].isin({"split", "combined"}).all()
+        assert rows["launched"].sum() == raw["launched"], family
+        assert rows["destroyed"].sum() == raw["destroyed"], family
+    return table
+
+
+def test_family_sums_against_the_raw_rows_of_the_sample(sample_record_path) -> None:
+    table = _family_sums_against_raw(sample_record_path)
+    assert {"Zircon", "S-300/S-400 and Iskander-M/KN-23", "Kh-101 and Kalibr"} <= set(table["family"])
+    # no launch is lost or counted twice: families add up to their class, combined rows apart
+    classes = families.rate_table(_load(sample_record_path), by="class", convention="destroyed",
+                                  start="2024-08-01")
+    by_class = table.groupby("class")["launched"].sum()
+    assert by_class.to_dict() == classes.groupby("class")["launched"].sum().to_dict()
+    ballistic = table.loc[table["class"] == "ballistic"]
+    share = ballistic.loc[ballistic["combined"], "launched"].sum() / ballistic["launched"].sum()
+    assert table.attrs["combined_share"]["ballistic throughout"] == pytest.approx(share)
+    assert (table["pooled_low"] <= table["pooled"]).all() and (table["pooled"] <= table["pooled_high"]).all()
+    assert np.allclose(table["moved_pp"], 100 * (table["pooled"] - table["rate"]))
+
+
+@pytest.mark.record
+def test_family_sums_against_the_raw_rows_of_the_snapshot(record_path) -> None:
+    """And the issue's own table (sums of the record's rows, August 2024 to June 2026)."""
+    table = _family_sums_against_raw(record_path).set_index("family")
+    for family, launched, destroyed in (("Kh-101", 780, 685), ("Kalibr", 232, 174),
+                                        ("Iskander-K", 178, 113), ("Kh-59/Kh-69", 249, 137),
+                                        ("Kinzhal", 140, 37), ("Iskander-M/KN-23", 660, 146),
+                                        ("Zircon", 36, 12), ("Kh-22", 24, 1), ("S-300/S-400", 142, 0)):
+        assert (table.loc[family, "launched"], table.loc[family, "destroyed"]) == (launched, destroyed)
+
+
+def test_neutralised_family_table_is_not_split_and_missiles_are_never_split(sample_record_path) -> None:
+    record = _load(sample_record_path)
+    neutralised = families.family_table(record, "neutralised", start="2024-08-01")
+    assert "convention" not in neutralised.columns and not neutralised["family"].duplicated().any()
+    destroyed = families.family_table(record, "destroyed", start="2024-08-01")
+    missiles = destroyed.loc[destroyed["class"] != "drone"]
+    assert (missiles["convention"] == families.THROUGHOUT).all()
+
+
+# --------------------------------------------------------------------------- trends and labels
+
+
+def test_label_changes_name_a_new_label_that_takes_launches_from_a_family() -> None:
+    """Hand-made: Iskander-M alone for six months at 20%, then a combined label takes most of the
+    launches at 50% while Iskander-M alone stays at 20%: the class's share rises with the label,
+    the other families' does not."""
+    rows = []
+    for month in range(1, 13):
+        day = pd.Timestamp(f"2025-{month:02d}-10")
+        rows.append(("Iskander-M", day, 20, 4))
+        if month > 6:
+            rows.append(("C-400 and Iskander-M", day + pd.Timedelta(days=5), 60, 30))
+    record = _hand_record(rows)
+    found = families.label_changes(record, "ballistic")
+    assert len(found) == 1
+    change = found.iloc[0]
+    assert (change["family"], change["change"]) == ("S-300/S-400 and Iskander-M/KN-23", "arrives")
+    assert change["month"] == pd.Timestamp("2025-07-01") and change["share_of_class"] == 0.75
+    assert change["rate_before"] == pytest.approx(0.2) and change["rate_after"] == pytest.approx(34 / 80)
+    assert change["rate_after_others"] == pytest.approx(0.2)
+    assert change["coincides"]
+
+
+def _hand_record(rows: list[tuple[str, pd.Timestamp, int, int]]) -> pd.DataFrame:
+    """A tidy record of national rows, one post per row (each its own attack)."""
+    from analysis.record.conventions import convention_of
+    from analysis.record.weapons import classify_model
+
+    frame = pd.DataFrame(rows, columns=["model", "end", "launched", "destroyed"])
+    frame["start"] = frame["end"] - pd.Timedelta(hours=8)
+    frame["report_date"] = frame["end"].dt.normalize()
+    frame["line"] = np.arange(2, len(frame) + 2)
+    frame["weapon_class"] = frame["model"].map(lambda m: classify_model(m)[0])
+    frame["family"] = frame["model"].map(lambda m: family_of(m)[0])
+    frame["command"], frame["publisher"] = "national", "kpszsu"
+    frame["source"] = [f"kpszsu/{i}" for i in range(len(frame))]
+    for column in ("launched", "destroyed"):
+        frame[column] = frame[column].astype("Int64")
+    frame["not_reached"] = pd.array([0] * len(frame), dtype="Int64")
+    frame["neutralised"] = frame["destroyed"]
+    frame["shahed_real"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["convention"] = convention_of(frame["report_date"])
+    return frame
