@@ -250,3 +250,72 @@ def _hand_record(rows: list[tuple[str, pd.Timestamp, int, int]]) -> pd.DataFrame
     frame["shahed_real"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     frame["convention"] = convention_of(frame["report_date"])
     return frame
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _family_rows() -> pd.DataFrame:
+    table = pd.DataFrame({
+        "class": ["ballistic", "ballistic", "ballistic", "drone"],
+        "family": ["Kinzhal", "Iskander-M/KN-23", "S-300/S-400 and Iskander-M/KN-23", "Shahed-type"],
+        "launched": [140, 4, 281, 95638], "neutralised": [50, 1, 120, 84006],
+        "rate": [50 / 140, 0.25, 120 / 281, 84006 / 95638],
+        "od_low": [0.23, np.nan, 0.31, 0.87], "od_high": [0.51, np.nan, 0.56, 0.886],
+        "pooled": [0.351, np.nan, 0.40, 0.8784], "pooled_low": [0.21, np.nan, 0.26, 0.83],
+        "pooled_high": [0.51, np.nan, 0.56, 0.92], "combined": [False, False, True, False],
+    })
+    table["moved_pp"] = 100 * (table["pooled"] - table["rate"])
+    table.attrs.update(convention="neutralised", combined_share={"ballistic": 281 / 425, "drone": 0.0})
+    return table
+
+
+def test_family_sentences() -> None:
+    table = _family_rows()
+    text = families_text.family_sentence(table, "From August 2024")
+    assert text.startswith("From August 2024, the share stopped by family: Kinzhal missiles 36% "
+                           "(95% interval 23% to 51%; 50 of 140), 35% pooled with its class (21% to 51%)")
+    assert "Iskander-M/KN-23 missiles 1 of 4 (too few for a share)" in text
+    assert "Shahed-type drones (decoys included) 88% (95% interval 87% to 89%; 84,006 of 95,638)." in text
+    assert "pooled" not in text.split("Shahed")[1]  # moved by less than half a point: not repeated
+    combined = families_text.combined_sentence(table, "From August 2024", ("ballistic",))
+    assert combined.startswith("From August 2024, 66% of the ballistic missiles launched were reported "
+                               "under combined labels")
+
+
+def test_trend_label_and_clock_sentences() -> None:
+    trends = pd.DataFrame({"convention": ["neutralised"] * 2, "class": ["Iskander-M/KN-23", "Kinzhal"],
+                           "points_per_year": [-1.2, 12.0], "points_low": [-22.6, 2.0],
+                           "points_high": [20.2, 25.0], "direction": ["no clear trend", "rising"],
+                           "note": ["", ""]})
+    assert families_text.family_trend_sentence(trends, "Since August 2024") == (
+        "Since August 2024, the monthly share stopped by family: Iskander-M/KN-23: no clear trend, -1.2 "
+        "points a year (95% interval -23 to +20); Kinzhal: rising, +12 points a year (95% interval +2.0 to +25).")
+    record = _hand_record([("Iskander-M", pd.Timestamp(f"2025-{m:02d}-10"), 20, 4) for m in range(1, 13)]
+                          + [("C-400 and Iskander-M", pd.Timestamp(f"2025-{m:02d}-15"), 60, 30) for m in range(7, 13)])
+    text = families_text.label_change_sentence(families.label_changes(record, "ballistic"))
+    assert text.startswith("From July 2025, 75% of the ballistic missiles launched in the next 6 months were "
+                           "reported under the label 'S-300/S-400 and Iskander-M/KN-23'; the class's share "
+                           "stopped changed with it, from 20% to 42%")
+    assert "the rows under the other labels went from 20% to 20%" in text
+    spans = pd.DataFrame({"start": [pd.Timestamp("2026-05-13 08:00")], "end": [pd.Timestamp("2026-05-14 08:00")],
+                          "attacks": [2], "total_launched": [1484], "drone_launched": [1428]})
+    assert families_text.clock_sentence(spans, 823, pd.Timestamp("2025-09-07")) == (
+        "By the clock, the largest total within 24 hours was 1,484 drones and missiles (1,428 drones), in two "
+        "posts from 08:00 on 13 May to 08:00 on 14 May 2026; the largest single post counted 823 (7 September 2025).")
+    assert families_text.clock_sentence(spans.iloc[:0]) == ""
+
+
+def test_where_sentence() -> None:
+    from analysis.stats import latest
+
+    months = pd.DataFrame({
+        "attacks": [30, 31], "places_hit": [300.0, 120.0], "places_hit_coverage": [1.0, 0.5],
+        "debris_places": [100.0, np.nan], "debris_places_coverage": [1.0, 0.0],
+        "jets_launched": [np.nan, np.nan], "jets_destroyed": [np.nan, np.nan],
+    }, index=pd.to_datetime(["2026-03-01", "2026-04-01"]))
+    period = latest.months_period(pd.Timestamp("2026-04-01"), 2)
+    assert latest.describe_where(months, period) == (
+        "In March–April 2026, the posts name 420 places hit (given by 75% of the 61 attacks) and 100 places "
+        "where debris fell (given by 49% of the 61 attacks); no post of the period counts jet-powered "
+        "Shaheds apart.")

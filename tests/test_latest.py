@@ -222,4 +222,7 @@ def test_decoys_and_the_range_of_real_shaheds_stopped_by_hand() -> None:
     assert found["decoy_low"] < 0.4 < found["decoy_high"]
     text = latest.describe_decoys(found, latest.months_period(pd.Timestamp("2026-01-01")))
     assert "40% (95% interval" in text and "between 83% (if every decoy was among them) and 100%" in text
-    assert latest.decoys(rows.iloc[2:], latest.months_period(pd.Timestamp("2026-01-01")))["launched"] == 0
+    assert "90% if decoys were stopped as often as real ones" in text
+    none = latest.decoys(rows.iloc[2:], latest.months_period(pd.Timestamp("2026-01-01")))
+    assert none["launched"] == 0
+    assert "the record cannot tell" in latest.describe_decoys(none, latest.months_period(pd.Timestamp("2026-01-01")))

@@ -484,9 +484,12 @@ def describe_level(monthly: pd.DataFrame, current: Period, before: Period | None
 
 
 def describe_decoys(result: dict, period: Period) -> str:
-    """The decoy share and the share stopped with and without decoys (`decoys`), in words."""
+    """The decoy share and the share stopped with and without decoys (`decoys`), in words; where
+    no post of the period gives the number of real Shaheds, that the record cannot tell."""
     if not result["launched"]:
-        return ""
+        return (f"No post of {period.name} gives the number of real Shaheds among the Shahed-type "
+                "drones, so the record cannot tell how many were decoys or how many real ones were "
+                "stopped.")
     text = (f"Where the reports give it ({result['coverage']:.0%} of the Shahed-type launches of "
             f"{period.name}), {format_share(result['decoy_share'], result['decoy_low'], result['decoy_high'])} "
             "of the Shahed-type drones were decoys. With the decoys, "
@@ -494,7 +497,9 @@ def describe_decoys(result: dict, period: Period) -> str:
             "were shot down or jammed")
     if np.isfinite(result["real_stopped_low"]):
         text += (f"; of the real Shaheds, between {100 * result['real_stopped_low']:.0f}% (if every "
-                 f"decoy was among them) and {100 * result['real_stopped_high']:.0f}% (if none was)")
+                 f"decoy was among them) and {100 * result['real_stopped_high']:.0f}% (if none was), "
+                 f"{100 * result['stopped_share']:.0f}% if decoys were stopped as often as real ones: "
+                 "the record does not say which")
     return text + "."
 
 
@@ -559,3 +564,32 @@ def describe_got_through(by_month: pd.DataFrame, large: pd.DataFrame, period: Pe
         text += (f"; the {int(row['attacks'])} attacks of {min_size:,} or more drones and missiles "
                  f"let through {row['mean']:,.0f} each on average{interval}")
     return text + "."
+
+
+def describe_where(by_month: pd.DataFrame, period: Period) -> str:
+    """Places hit and where debris fell in `period`, with the share of attacks that report them,
+    and the jet-powered Shaheds the posts count (`damage_by_month`); '' before the record gives
+    either."""
+    months = by_month.loc[(by_month.index >= period.start) & (by_month.index <= period.end)]
+    if months.empty:
+        return ""
+    attacks = int(months["attacks"].sum())
+    parts = []
+    for name, words in (("places_hit", "places hit"), ("debris_places", "places where debris fell")):
+        total = months[name].sum(min_count=1)
+        covered = float((months[f"{name}_coverage"] * months["attacks"]).sum() / attacks) if attacks else 0.0
+        if pd.notna(total) and covered > 0:
+            parts.append(f"{int(total):,} {words} (given by {covered:.0%} of the {attacks:,} attacks)")
+    if not parts:
+        return ""
+    text = f"In {period.name}, the posts name " + " and ".join(parts)
+    jets = months["jets_launched"].sum(min_count=1)
+    if pd.notna(jets):
+        destroyed = months["jets_destroyed"].sum(min_count=1)
+        text += (f"; they count {int(jets):,} jet-powered Shaheds"
+                 + (f", {int(destroyed):,} of them destroyed" if pd.notna(destroyed) else "")
+                 + ", in the few posts that count them apart")
+    else:
+        text += "; no post of the period counts jet-powered Shaheds apart"
+    return text + "."
+
