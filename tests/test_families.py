@@ -81,20 +81,21 @@ def test_sam_readings_on_the_snapshot(record_path) -> None:
     readings = families.sam_readings(_load(record_path), "2024-08-01")
     destroyed = readings.loc[readings["convention"] == "destroyed"]
     assert (readings.attrs["sam_launched"], readings.attrs["sam_counted"]) == (142, 0)
-    assert destroyed["launched"].tolist() == [1095, 1237]
-    assert np.round(100 * destroyed["rate"].to_numpy()).tolist() == [28, 25]
+    assert destroyed["launched"].tolist() == [1095, 1237, 804]
+    assert np.round(100 * destroyed["rate"].to_numpy()).tolist() == [28, 25, 23]
 
 
 def test_sam_sentences() -> None:
     readings = pd.DataFrame({
-        "reading": ["apart", "apart", "pooled", "pooled"],
-        "convention": ["destroyed", "neutralised"] * 2,
-        "rate": [0.28, 0.31, 0.25, 0.28], "low": [0.23, 0.26, 0.2, 0.23],
-        "high": [0.34, 0.37, 0.3, 0.34]})
+        "reading": ["apart", "apart", "pooled", "pooled", "no joins", "no joins"],
+        "convention": ["destroyed", "neutralised"] * 3, "launched": [1095, 1095, 1237, 1237, 804, 804],
+        "rate": [0.28, 0.31, 0.25, 0.28, 0.23, 0.28], "low": [0.23, 0.26, 0.2, 0.23, 0.17, 0.22],
+        "high": [0.34, 0.37, 0.3, 0.34, 0.29, 0.34]})
     readings.attrs.update(sam_launched=142, sam_counted=0)
     text = families_text.sam_sentence(readings, "from August 2024")
     assert "142 launched from August 2024, none destroyed" in text
     assert "destroyed 25% of the time (95% interval 20% to 30%) instead of 28% (95% interval 23% to 34%)" in text
+    assert text.endswith("without them and the other combined labels, 23% (95% interval 17% to 29%).")
     assert "142 S-300/S-400" in families_text.sam_period_sentence(readings, "March–May 2026")
     readings.attrs.update(sam_launched=0)
     assert families_text.sam_sentence(readings, "") == families_text.sam_period_sentence(readings, "") == ""

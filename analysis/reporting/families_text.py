@@ -34,11 +34,16 @@ def sam_sentence(readings: pd.DataFrame, since: str) -> str:
     rows = readings.loc[readings["convention"] == "destroyed"]
     apart, pooled = rows.iloc[0], rows.iloc[1]
     shot = "none" if destroyed == 0 else f"{destroyed:,}"
-    return (f"S-300 and S-400 surface-to-air missiles fired at ground targets ({launched:,} launched "
+    text = (f"S-300 and S-400 surface-to-air missiles fired at ground targets ({launched:,} launched "
             f"{since}, {shot} destroyed) are counted apart from ballistic missiles, since the defense "
             "does not engage them on such short flights. Pooled with them, as the record's catalogue "
             f"and many tallies do, ballistic missiles were destroyed {share_words(pooled, 'of the time')} "
             f"instead of {share_words(apart)}.")
+    if len(rows) > 2 and rows.iloc[2]["launched"] < apart["launched"]:
+        text += (" Labels that count S-300/S-400 with Iskander-M in one number stay with ballistic "
+                 "missiles, as rows of their own; without them and the other combined labels, "
+                 f"{share_words(rows.iloc[2])}.")
+    return text
 
 
 def sam_period_sentence(readings: pd.DataFrame, period: str) -> str:

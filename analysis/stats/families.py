@@ -158,6 +158,7 @@ def family_table(record: pd.DataFrame, convention: str = "neutralised", command:
 SAM_READINGS: dict[str, tuple[str, ...]] = {
     "ballistic, S-300/S-400 apart": ("ballistic",),
     "ballistic with S-300/S-400 (as often published)": ("ballistic", "sam"),
+    "ballistic without combined labels either": ("ballistic",),
 }
 
 
@@ -176,8 +177,10 @@ def pooled_rows_share(rows: pd.DataFrame, convention: str) -> dict:
 def sam_readings(record: pd.DataFrame, start: pd.Timestamp | str | None = None,
                  end: pd.Timestamp | str | None = None, command: str = "national",
                  conventions: tuple[str, ...] = ("destroyed", "neutralised")) -> pd.DataFrame:
-    """The ballistic share with S-300/S-400 fired at ground targets apart (the project's class)
-    and pooled with them (as the record's catalogue and many tallies group them), per counting.
+    """The ballistic share with S-300/S-400 fired at ground targets apart (the project's class),
+    pooled with them (as the record's catalogue and many tallies group them), and without the
+    combined labels as well ("C-400 and Iskander-M" may hold S-300/S-400 too; the project keeps
+    them in the class as the rows of their own they are), per counting.
 
     Columns: `reading`, `convention`, `launched`, `counted`, `rate`, `low`, `high`, `waves`,
     `note`; attrs `sam_launched`, `sam_counted` (the S-300/S-400 rows alone, `destroyed`).
@@ -186,6 +189,8 @@ def sam_readings(record: pd.DataFrame, start: pd.Timestamp | str | None = None,
     table = []
     for reading, classes in SAM_READINGS.items():
         chosen = rows.loc[rows["weapon_class"].isin(classes)]
+        if reading.endswith("either"):  # the rows that may hold S-300/S-400 too, and any other join
+            chosen = chosen.loc[~chosen["family"].map(is_combined)]
         for convention in conventions:
             table.append({"reading": reading, "convention": convention,
                           **pooled_rows_share(chosen, convention)})
