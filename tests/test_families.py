@@ -320,3 +320,21 @@ def test_where_sentence() -> None:
         "In March–April 2026, the posts name 420 places hit (given by 75% of the 61 attacks) and 100 places "
         "where debris fell (given by 49% of the 61 attacks); no post of the period counts jet-powered "
         "Shaheds apart.")
+
+
+def test_rates_by_family_on_the_command_line(tmp_path, sample_record_path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "families.csv"
+    done = subprocess.run([sys.executable, "-m", "analysis", "rates", "--record", str(sample_record_path),
+                           "--by", "family", "--start", "2024-08-01", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out)
+    assert list(table.columns[:3]) == ["class", "family", "launched"]
+    assert {"od_low", "od_high", "waves", "combined", "share_of_class", "pooled", "pooled_low",
+            "pooled_high", "moved_pp"} <= set(table.columns)
+    assert not table["family"].duplicated().any()
+    small = table["launched"] < 5
+    assert table.loc[small, "pooled"].isna().all() and table.loc[~small, "pooled"].notna().all()
