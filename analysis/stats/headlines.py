@@ -91,7 +91,7 @@ def interval_words(row: pd.Series) -> str:
         return "one attack only, so no interval"
     if not row["note"]:
         few = ""
-    elif "streaks" in row["note"]:
+    elif str(row["note"]).startswith("attacks run in long streaks"):  # `intervals.interval_note`
         few = f"; {row['waves']} attacks that run in long streaks, a rough guide"
     else:
         few = f"; only {row['waves']} attacks, a rough guide"
