@@ -85,10 +85,16 @@ def span(low: float, high: float) -> str:
 
 
 def interval_words(row: pd.Series) -> str:
-    """"95% interval 87% to 89%", with a warning for few waves, or why there is none."""
+    """"95% interval 87% to 89%", with a warning for few waves (or waves in long streaks), or why
+    there is none."""
     if pd.isna(row["low"]) or pd.isna(row["high"]):
         return "one attack only, so no interval"
-    few = f"; only {row['waves']} attacks, a rough guide" if row["note"] else ""
+    if not row["note"]:
+        few = ""
+    elif str(row["note"]).startswith("attacks run in long streaks"):  # `intervals.interval_note`
+        few = f"; {row['waves']} attacks that run in long streaks, a rough guide"
+    else:
+        few = f"; only {row['waves']} attacks, a rough guide"
     return f"95% interval {span(row['low'], row['high'])}{few}"
 
 

@@ -34,6 +34,9 @@ WAVE_QUANTITIES: tuple[str, ...] = (
 )
 KINDS = ("wave", "rate", "period_change", "not_in_record")
 DEFAULT_WINDOW_DAYS = 2
+#: Widest 95% interval (as a fraction: 0.12 = 12 points) with which a reading of a rate claim is
+#: informative, unless the claims file (`precision`) or the claim says otherwise.
+DEFAULT_PRECISION = 0.12
 
 ClassGroup = Literal["drone", "cruise", "ballistic", "sam", "mixed", "other", "missile", "all"]
 Convention = Literal["neutralised", "destroyed"]
@@ -41,6 +44,7 @@ Quantity = Literal[WAVE_QUANTITIES]  # type: ignore[valid-type]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 Fraction = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Precision = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 
 
 class ClaimsError(AnalysisError):
@@ -123,8 +127,11 @@ class RateClaim(ClaimBase):
     conventions: list[Convention] = Field(min_length=1, max_length=2)
     primary: Primary
     # What the claim leaves unsaid. Empty: the claim states its period, weapons and counting, and
-    # only the primary reading counts; else other readings can make the verdict "not confirmed".
+    # only the primary reading counts; else every listed reading does (see the verdict rule).
     unstated: list[Literal["period", "weapons", "counting"]] = Field(default_factory=list)
+    # Widest 95% interval with which a reading is informative (a fraction: 0.12 = 12 points); the
+    # claims file's `precision` when not given here.
+    precision: Precision | None = None
 
 
 class PeriodChangeClaim(ClaimBase):
@@ -157,6 +164,8 @@ CLAIM_MODELS: dict[str, type[ClaimBase]] = {
 class ClaimsFile(InputModel):
     title: Annotated[str, Field(max_length=300)] = ""
     description: Annotated[str, Field(max_length=4000)] = ""
+    # Widest 95% interval with which a reading of a rate claim is informative (0.12 = 12 points).
+    precision: Precision = DEFAULT_PRECISION
     sources: dict[Name, Source] = Field(min_length=1, max_length=100)
     claims: list[dict[str, Any]] = Field(min_length=1, max_length=500)
 
@@ -269,6 +278,8 @@ def load_claims(path: str | Path) -> LoadedClaims:
                                 f"({', '.join(parsed.sources)})", ClaimsError)
         if isinstance(claim, RateClaim):
             rate_readings(claim, document, keys)
+            if claim.precision is None:  # the file's precision stands for the claim's own
+                claim = claim.model_copy(update={"precision": parsed.precision})
         elif isinstance(claim, PeriodChangeClaim):
             for name in ("recent", "baseline"):
                 resolve_period(getattr(claim, name), claim.date, document, (*keys, name))
