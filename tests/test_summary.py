@@ -70,13 +70,17 @@ def test_shares_read_as_percentages_and_other_units_as_numbers():
     from analysis.reporting.summary import format_figure
 
     share = {"value": 0.8778, "low": 0.8718, "high": 0.8836, "unit": "share"}
-    assert format_figure(share) == ("87.8%", "", "87.2% to 88.4%")
+    assert format_figure(share) == ("88%", "", "87% to 88%")  # whole: the interval is wider than a point
+    narrow = {"value": 0.8778, "low": 0.8748, "high": 0.8806, "unit": "share"}
+    assert format_figure(narrow) == ("87.8%", "", "87.5% to 88.1%")
+    everything = {"value": 0.635, "low": 0.001, "high": 1.0, "unit": "share"}
+    assert format_figure(everything) == ("64%", "", "too few attacks to tell")
     censored = {"value": 120, "low": 89.0, "high": None, "unit": "days", "qualifier": ">"}
     assert format_figure(censored) == ("> 120", "days", "89 or more")
     fraction = {"value": 0.832, "low": 0.821, "high": 0.841, "unit": "fraction"}
-    assert format_figure(fraction) == ("83.2%", "", "82.1% to 84.1%")
+    assert format_figure(fraction) == ("83%", "", "82% to 84%")
     assert format_figure({"value": "yes", "unit": "share"}) == ("yes", "share", "")
-    money = {"value": 64000.0, "low": 50000.0, "high": 71000.0, "unit": "USD", "decimals": 0}
+    money = {"value": 63633.0, "low": 50000.0, "high": 71450.0, "unit": "USD", "decimals": 0}
     assert format_figure(money) == ("$64,000", "", "$50,000 to $71,000")  # as the pages write money
 
 

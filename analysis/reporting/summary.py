@@ -146,17 +146,20 @@ def format_number(value: Any, decimals: int | None = None) -> str:
     """A figure for a table: n/a for None, whole numbers with thousands separators, other floats
     to `decimals` decimals if given, else to 3 significant digits below 1000 and to the unit from
     there on; anything else as str()."""
+    # here, not on top: every kernel imports this module, and words is not light
+    from analysis.reporting import words
+
     if value is None:
         return "n/a"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     if isinstance(value, float) and decimals is not None:
-        text = f"{value:,.{decimals}f}"
-        return "0" if text.lstrip("-").strip("0.") == "" else text  # never "-0.0"
+        text = words.number(value, decimals)
+        return "0" if text.strip("0.") == "" else text  # never "-0.0"
     if isinstance(value, float):
         if abs(value) >= 999.5:  # .3g would print 999.9 as 1e+03
-            return f"{value:,.0f}"
-        return f"{value:.3g}"
+            return words.number(value)
+        return words.unsigned_zero(f"{value:.3g}")
     return str(value)
 
 
@@ -174,22 +177,27 @@ def format_interval(low: Any, high: Any, decimals: int | None = None) -> str:
 
 def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
     """(value, unit, interval) of a summary figure as a reader sees them: shares as percentages."""
+    from analysis.reporting import words
+
     value, low, high = figure.get("value"), figure.get("low"), figure.get("high")
     unit = figure.get("unit") or ""
     qualifier = figure.get("qualifier") or ""
     if unit in SHARE_UNITS and all(isinstance(v, float | int | None) for v in (value, low, high)):
+        # As in the tables: whole percents, one decimal where the interval is narrower than a point;
+        # an interval that spans about every share says so.
+        places = words.percent_decimals((low, high))
 
         def percent(share: Any) -> Any:
-            return None if share is None else f"{100 * share:.1f}%"
+            return None if share is None else words.percent(share, places)
 
         text = f"{qualifier} {percent(value) or 'n/a'}".strip()
-        interval = format_interval(percent(low), percent(high))
+        interval = words.TOO_FEW if words.spans_everything(low, high) else format_interval(percent(low), percent(high))
         return text, "", interval
     decimals = figure.get("decimals")
     if unit == "USD" and isinstance(value, int | float):  # money as the pages write it: $64,000
 
         def dollars(amount: Any) -> Any:
-            return None if amount is None else f"${format_number(amount, decimals)}"
+            return None if amount is None else words.money(amount)
 
         return f"{qualifier} {dollars(value)}".strip(), "", format_interval(dollars(low), dollars(high))
     return (f"{qualifier} {format_number(value, decimals)}".strip(), unit,
