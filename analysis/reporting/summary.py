@@ -236,38 +236,18 @@ ALT_TEXT_CHARS = 1200  # a chart's description and finding fit; a runaway text d
 
 
 def describe(figure: Any, text: str) -> Any:
-    """Say what `figure` shows, in a sentence or two (its main finding); replaces the alt text
-    built from its titles. Returns the figure."""
+    """Say what `figure` shows, in a sentence or two (its main finding); the alt text gives it
+    after the description of the chart itself. Returns the figure."""
     figure._airdef_alt_text = " ".join(str(text).split())
     return figure
 
 
 def alt_text(figure: Any) -> str:
-    """The figure's alt text: its description (`describe`), else built from its titles, axis
-    labels and legend entries ("Chart: <title>. <panel title>: <y> by <x>; legend: a, b.")."""
-    given = getattr(figure, "_airdef_alt_text", "")
-    if given:
-        return _shortened(given)
-    parts = []
-    suptitle = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
-    if suptitle:
-        parts.append(suptitle.strip().rstrip(".") + ".")
-    for ax in figure.get_axes():
-        title = " ".join(t for t in (ax.get_title("left"), ax.get_title("center"),
-                                     ax.get_title("right")) if t)
-        xlabel, ylabel = ax.get_xlabel(), ax.get_ylabel()
-        axes = f"{ylabel} by {xlabel}" if xlabel and ylabel else (ylabel or xlabel)
-        legend = ax.get_legend()
-        entries = [t.get_text() for t in legend.get_texts()] if legend is not None else []
-        panel = title.strip().rstrip(".")
-        if axes:
-            panel = f"{panel}: {axes}" if panel else axes
-        if any(entries):
-            panel += ("; " if panel else "") + "legend: " + ", ".join(e for e in entries if e)
-        if panel:
-            parts.append(panel + ".")
-    text = " ".join(" ".join(parts).split())
-    return _shortened(f"Chart: {text}" if text else "Chart without a title")
+    """The figure's alt text: what the chart draws (`alt.describe_chart`: panels, marks, axes,
+    series, the shape of the data) and then its finding (`describe`), at most ALT_TEXT_CHARS."""
+    from analysis.reporting.alt import chart_alt_text  # matplotlib is loaded once a figure exists
+
+    return _shortened(chart_alt_text(figure, getattr(figure, "_airdef_alt_text", "")))
 
 
 def _shortened(text: str) -> str:
