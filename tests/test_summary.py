@@ -20,7 +20,7 @@ def test_summary_json_is_strict_even_with_nan_numpy_and_timestamps():
     data = json.loads(text)
     assert data["figures"][0] == {
         "name": "rate", "value": 0.8, "low": 0.7, "high": None, "unit": "share",
-        "interval": "95% Wilson", "note": "", "qualifier": "", "label": "", "decimals": None,
+        "interval": "95% Wilson", "note": "", "qualifier": "", "label": "", "decimals": None, "significant": None,
     }
     assert data["extra"]["rates"] == [None, 0.5, 3]
     assert data["extra"]["when"].startswith("2025-10-11")
@@ -93,3 +93,13 @@ def test_decimals_show_a_figure_as_the_text_gives_it_and_keep_it_whole_in_the_js
     assert format_figure(figures[0]) == ("0.26", "ratio", "")
     assert format_figure(figures[1]) == ("-2.9", "percentage points", "-8.9 to 3.2")
     assert format_figure(figures[2])[0] == "0"  # not "-0.0"
+
+
+def test_a_forecast_reads_to_two_significant_figures_as_its_text_gives_it():
+    from analysis.reporting.forecast_text import about
+
+    summary = Summary("t").add("drones in July", 7112.0, 4496.0, 10286.0, unit="launches", significant=2)
+    figure = summary.to_dict()["figures"][0]
+    assert figure["high"] == 10286.0  # kept as computed
+    assert format_figure(figure) == ("7,100", "launches", "4,500 to 10,000")
+    assert format_figure(figure)[2].endswith(about(10286.0))  # the headline's upper bound is the table's

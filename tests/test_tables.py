@@ -129,3 +129,13 @@ def test_unknown_columns_are_refused(rates):
 def test_the_same_table_renders_the_same_html(rates):
     assert show_table(rates, caption="a").to_html() == show_table(rates, caption="a").to_html()
     assert show_table(rates, caption="a").to_html() != show_table(rates, caption="b").to_html()
+
+
+def test_forecast_counts_read_as_the_text_gives_them():
+    from analysis.reporting.forecast_text import about
+
+    table = pd.DataFrame({"median": [7112.0, 97.4, 2.6], "low": [4496.0, 43.0, 0.0], "high": [10286.0, 249.0, 7.0]})
+    shown = show_table(table, significant={"median": 2, "low": 2, "high": 2}, intervals={"90%": ("low", "high")}).data
+    assert shown["median"].tolist() == ["7,100", "97", "3"]
+    assert shown["90%"].tolist() == ["4,500–10,000", "43–250", "0–7"]
+    assert [about(v) for v in table["high"]] == ["10,000", "250", "7"]  # the same rounding in the text

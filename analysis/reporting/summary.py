@@ -33,6 +33,7 @@ class Figure:
     qualifier: str = ""  # ">" when the true value lies beyond `value` (censored at a horizon)
     label: str = ""  # the figure named in words for readers (the index shows it); default: name
     decimals: int | None = None  # decimals a reader sees (as the report's text gives the figure)
+    significant: int | None = None  # or significant figures of a count not read to the unit (a forecast)
 
 
 def _clean(value: Any) -> Any:
@@ -77,17 +78,19 @@ class Summary:
         qualifier: str = "",
         label: str = "",
         decimals: int | None = None,
+        significant: int | None = None,
     ) -> Summary:
         """Add a figure: `name` is its stable key (the cross-report tests and scripts read it),
         `label` the words a reader sees ("ballistic missiles destroyed or failed to reach their
         target, last 6 months"); without a label readers see the name without underscores.
         `decimals`: how many decimals readers see (a ratio 0.26 as the text gives it, not 0.262;
-        shares always show as percentages with one); the JSON keeps the figure as computed."""
+        shares show as percentages); `significant`: a count to that many significant figures, whole
+        (a forecast of 7,112 as 7,100, as the text gives it); the JSON keeps the figure as computed."""
         if any(f.name == name for f in self.figures):
             raise ValueError(f"summary figure {name!r} added twice")
         self.figures.append(
             Figure(name, _clean(value), _clean(low), _clean(high), unit, interval, note, qualifier,
-                   label, decimals)
+                   label, decimals, significant)
         )
         return self
 
@@ -200,6 +203,13 @@ def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
             return None if amount is None else words.money(amount)
 
         return f"{qualifier} {dollars(value)}".strip(), "", format_interval(dollars(low), dollars(high))
+    digits = figure.get("significant")
+    if digits and all(isinstance(v, int | float | None) for v in (value, low, high)):
+
+        def counted(amount: Any) -> Any:
+            return None if amount is None else words.significant_count(amount, digits)
+
+        return f"{qualifier} {counted(value) or 'n/a'}".strip(), unit, format_interval(counted(low), counted(high))
     return (f"{qualifier} {format_number(value, decimals)}".strip(), unit,
             format_interval(low, high, decimals))
 

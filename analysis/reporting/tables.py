@@ -117,6 +117,7 @@ def show_table(
     percent: Iterable[str] = (),
     counts: Iterable[str] = (),
     changes: Iterable[str] = (),
+    significant: Mapping[str, int] | None = None,
     intervals: Mapping[str, tuple[str, str]] | None = None,
     decimals: Mapping[str, int] | None = None,
     dates: Mapping[str, str] | None = None,
@@ -132,6 +133,8 @@ def show_table(
       none, or one when an interval of shares in the table is narrower than a point;
     - `counts`: count columns shown whole as "12,345";
     - `changes`: relative changes (1.036 for +103.6%) shown as "+104%";
+    - `significant`: `{column: n}` counts not to be read to the unit (forecasts) to n significant
+      figures, whole ("7,100"), as the text gives them;
     - `intervals`: `{label: (low column, high column)}`, each pair shown as one column `label`
       ("87–89%" if the low column is in `percent`; "too few attacks to tell" when it spans about
       0-100%), in place of the low column;
@@ -143,6 +146,7 @@ def show_table(
     Other floats show to 3 significant digits, booleans as yes/no, missing values as "–".
     """
     percent, counts, changes = set(percent), set(counts), set(changes)
+    significant = dict(significant or {})
     intervals = dict(intervals or {})
     decimals, dates, rename = dict(decimals or {}), dict(dates or {}), dict(rename or {})
     table = frame.copy()
@@ -154,7 +158,7 @@ def show_table(
         table.columns.name = None
     if isinstance(table.columns, pd.MultiIndex):
         table.columns = [" ".join(str(p) for p in c if str(p)) for c in table.columns]
-    unknown = (percent | counts | changes | set(decimals) | set(dates)
+    unknown = (percent | counts | changes | set(significant) | set(decimals) | set(dates)
                | {c for pair in intervals.values() for c in pair}) - set(table.columns)
     if unknown:
         raise KeyError(f"show_table: no column(s) {sorted(unknown)} in the table")
@@ -168,6 +172,9 @@ def show_table(
             return lambda v: format_percent(v, percent_decimals)
         if column in changes:
             return format_signed_percent
+        if column in significant:
+            digits = significant[column]
+            return lambda v: words.significant_count(v, digits)
         if column in counts:
             return format_count
         if column in dates:

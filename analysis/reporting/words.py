@@ -231,6 +231,17 @@ def significant(value: Any, digits: int = 2, keep_zeros: bool = False) -> str:
     return text
 
 
+def significant_count(value: Any, digits: int = 2) -> str:
+    """A count a reader should not take to the unit (a forecast, an estimate), whole and to `digits`
+    significant figures: 7,112 as "7,100", 10,286 as "10,000", 97 as "97", 2.6 as "3"."""
+    if is_missing(value):
+        return MISSING
+    value = float(value)
+    if abs(value) < 10**digits:
+        return count(value)
+    return count(float(significant(value, digits).replace(",", "")))
+
+
 def percent(value: Any, decimals: int = 0) -> str:
     """A share (0.8778) as a percentage: "88%" (`decimals` more digits); never "-0%"."""
     if is_missing(value):
