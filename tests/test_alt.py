@@ -75,7 +75,7 @@ def test_the_alt_text_gives_the_chart_then_the_finding_within_its_limit():
     plain = alt_text(fig)
     assert plain.startswith("Chart: A line of launches (vertical axis")
     found = alt_text(describe(fig, "Chart: launches fell, then rose again."))
-    assert found.startswith(plain) and found.endswith(" launches fell, then rose again.")
+    assert found.startswith(plain) and found.endswith(" Launches fell, then rose again.")
     assert found.count("Chart:") == 1
     assert len(alt_text(describe(fig, "word " * 400))) <= 1200
     plt.close(fig)

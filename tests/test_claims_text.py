@@ -18,7 +18,7 @@ def test_the_article_is_named_with_what_the_file_records_and_says_what_it_does_n
     assert claims_text.article_line(full) == (
         "A report, 11 October 2025; outlet: The Daily; headline: \u201cDrones over Kyiv\u201d; <https://example.org/a>")
     bare = Source(article="A report", said_by="x")
-    assert claims_text.article_line(bare) == "A report (the claims file records no outlet, headline and link for it)"
+    assert claims_text.article_line(bare) == "A report (the claims file records no outlet, headline or link for it)"
 
 
 def test_each_claim_is_given_to_who_said_it():

@@ -59,29 +59,41 @@ def _clean(text: Any) -> str:
 
 
 def format_value(axis: Any, value: float) -> str:
-    """A data value as the axis would label it: a date, a category, a percentage, a number."""
+    """A data value as a reader would say it on this axis: a date, a category, a percentage or a
+    sum of money as the ticks write them, else a number (whole from 100 on, else 2 significant
+    figures), never rounded to the ticks' coarser steps."""
     import matplotlib.dates as mdates
-    import matplotlib.ticker as mticker
 
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if _is_date_axis(axis):
         return f"{mdates.num2date(value):%-d %b %Y}" if _daily(axis) else f"{mdates.num2date(value):%b %Y}"
     formatter = axis.get_major_formatter()
-    if isinstance(formatter, mticker.FixedFormatter):  # labels set by position: the nearest tick's
+    if _categorical(axis):  # the label of the nearest tick
         locations = list(axis.get_majorticklocs())
-        if locations and formatter.seq:
+        labels = formatter.format_ticks(locations) if locations else []
+        if labels:
             nearest = min(range(len(locations)), key=lambda i: abs(locations[i] - value))
-            return _clean(formatter.seq[nearest]) if nearest < len(formatter.seq) else _words().significant(value)
-    if isinstance(formatter, mticker.FuncFormatter | mticker.PercentFormatter | mticker.StrMethodFormatter) \
-            or type(formatter).__name__ == "StrCategoryFormatter":
-        try:
-            text = _clean(formatter(value, None))
-        except Exception:
-            text = ""
-        if text:
-            return _words().unsigned_zero(text)
-    return _words().significant(value, 3 if abs(value) >= 100 else 2)
+            return _clean(labels[nearest])
+    try:
+        text = _clean(formatter(value, None))
+    except Exception:
+        text = ""
+    if text and ("%" in text or "$" in text):
+        return _words().unsigned_zero(text)
+    return _words().number(value) if abs(value) >= 100 else _words().significant(value, 2)
+
+
+def _categorical(axis: Any) -> bool:
+    """An axis of named categories: a category axis, or ticks given their own labels."""
+    import matplotlib.ticker as mticker
+
+    if type(axis.get_major_formatter()).__name__ == "StrCategoryFormatter" or _fixed(axis):
+        return True
+    if not isinstance(axis.get_major_locator(), mticker.FixedLocator):
+        return False
+    labels = [_clean(label) for label in axis.get_major_formatter().format_ticks(list(axis.get_majorticklocs()))]
+    return any(label and not re.fullmatch(r"[-+$]?[\d,.]+[%M]?", label) for label in labels)
 
 
 def _daily(axis: Any) -> bool:
@@ -93,7 +105,7 @@ def _axis_phrase(axis: Any, direction: str) -> str:
     label = _clean(axis.get_label_text()) or _shared_label(axis)
     scale = axis.get_scale()
     labels = _tick_labels(axis)
-    if type(axis.get_major_formatter()).__name__ == "StrCategoryFormatter" or _fixed(axis):
+    if _categorical(axis):
         shown = labels[:LISTED_CATEGORIES]
         what = f"{len(labels)} categories: " + "; ".join(shown) + ("; ..." if len(labels) > len(shown) else "")
         return f"{label + ', ' if label else ''}{what} ({direction} axis)"
@@ -280,5 +292,6 @@ def chart_alt_text(figure: Any, finding: str = "") -> str:
     finding = " ".join(str(finding).split())
     if finding.lower().startswith("chart:"):
         finding = finding[len("chart:"):].strip()
+    finding = finding[:1].upper() + finding[1:]
     description = describe_chart(figure)
     return " ".join(p for p in (f"Chart: {description}" if description else "Chart", finding) if p)

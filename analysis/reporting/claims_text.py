@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from analysis.reporting.words import date, listed
+from analysis.reporting.words import date
 
 EXCERPT_WORDS = 8
 
@@ -39,7 +39,8 @@ def article_line(source: Any) -> str:
                if not _get(source, field)]
     line = "; ".join(parts)
     if unknown:
-        line += f" (the claims file records no {listed(unknown)} for it)"
+        missing = unknown[0] if len(unknown) == 1 else ", ".join(unknown[:-1]) + " or " + unknown[-1]
+        line += f" (the claims file records no {missing} for it)"
     return line
 
 
