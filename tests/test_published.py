@@ -98,6 +98,12 @@ def test_one_rule_for_every_row() -> None:
     assert set(table["status"].str.split(":").str[0]) <= {"matches", "differs", "not comparable"}
     assert (table["explanation"].str.len() > 0).all()
     assert describe_published(table).startswith(f"Of {len(table)} figures published in the press, ")
+    # each figure as its source wrote it, and the record's to the same precision
+    by_label = table.set_index("label")
+    assert by_label.loc["Shahed Jan-Jun 2024", "published_figure"] == "85.8%"
+    assert by_label.loc["ballistic Aug 2025", "published_figure"] == "37-40%"
+    assert by_label.loc["drones Oct 2025", ["published_figure", "record_figure"]].tolist() == ["79.9%", "83.8%"]
+    assert by_label.loc["missiles Oct 2025", ["published_figure", "record_figure"]].tolist() == ["54%", "47%"]
     assert "decoys" in describe_published(table)
 
 

@@ -81,6 +81,7 @@ def load_published_rates(path: Path = PUBLISHED_RATES_PATH) -> pd.DataFrame:
             raise PublishedRatesError(
                 f"{path.name}, line {line}, column convention: {row['convention']!r} is not destroyed or neutralised")
     half_units = [0.5 * 10 ** -len(text.partition(".")[2]) for text in table["rate"]]
+    table["rate_text"] = table["rate"]  # as written: its digits are the figure's precision
     for column in ("rate", "rate_low", "rate_high", "successes", "trials"):
         table[column] = pd.to_numeric(table.get(column, ""), errors="coerce")
     for column in ("period_start", "period_end"):
@@ -148,7 +149,7 @@ def _finite(value: object) -> bool:
     return isinstance(value, int | float) and math.isfinite(value)
 
 
-RECONCILE_COLUMNS = ["figure", "published_counts", "record_counts", "published_counted", "published_launched",
+RECONCILE_COLUMNS = ["figure", "published_figure", "record_figure", "published_counts", "record_counts", "published_counted", "published_launched",
                      "record_counted", "record_launched", "record_rate", "difference_points", "status",
                      "explained_by", "explained_rate", "explanation", "other_readings"]
 MATCHES, DIFFERS, NOT_COMPARABLE = "matches", "differs", "not comparable"
@@ -223,8 +224,8 @@ def reconcile_published(record: pd.DataFrame, published: pd.DataFrame | None = N
         agreeing = [(r, n, k) for r, n, k in found[1:] if reproduces(row, n, k)]
         others = "; ".join(f"{r.change}: {_pct(k / n)} of {n:,.0f}" if n > 0 else f"{r.change}: no launches"
                            for r, n, k in found[1:])
-        figure = _pct(row["rate"]) if pd.isna(row.get("rate_low")) else (
-            f"{100 * row['rate_low']:g}-{100 * row['rate_high']:g}%")
+        figure = as_written(row)
+        places = _places(row)  # the record's share to the figure's own precision
         in_record = f"{counted:,.0f} of {launched:,.0f} ({_pct(rate)})" if launched > 0 else ""
         explained, explained_rate = "", float("nan")
         if launched <= 0:
@@ -254,7 +255,8 @@ def reconcile_published(record: pd.DataFrame, published: pd.DataFrame | None = N
             explanation += ("; drones include decoys" + (", and drones lost to jamming count as stopped"
                                                          if row["convention"] == "neutralised" else ""))
         out.append({
-            "figure": figure_words(row),
+            "figure": figure_words(row), "published_figure": figure,
+            "record_figure": f"{100 * rate:.{places}f}%" if launched > 0 else "",
             "published_counts": (f"{row['successes']:,.0f} of {row['trials']:,.0f}"
                                  if _finite(row.get("successes")) and _finite(row.get("trials")) else ""),
             "record_counts": f"{counted:,.0f} of {launched:,.0f}",
@@ -290,6 +292,20 @@ def describe_published(table: pd.DataFrame) -> str:
         text += (" The drone figures count decoys as drones, and \"shot down or jammed\" includes drones lost "
                  "to electronic warfare: they are not shares of real Shaheds shot down.")
     return text
+
+
+def _places(row: pd.Series) -> int:
+    """Decimals of a published percentage: 0.858 was written "85.8%" (a range in whole percents)."""
+    if _finite(row.get("rate_low")) and _finite(row.get("rate_high")):
+        return 0
+    return max(0, len(str(row.get("rate_text", "")).partition(".")[2]) - 2)
+
+
+def as_written(row: pd.Series) -> str:
+    """The published figure as its source wrote it: "46%", "85.8%", "37-40%"."""
+    if _finite(row.get("rate_low")) and _finite(row.get("rate_high")):
+        return f"{100 * row['rate_low']:g}-{100 * row['rate_high']:g}%"
+    return f"{100 * row['rate']:.{_places(row)}f}%"
 
 
 def _pct(value: float) -> str:
