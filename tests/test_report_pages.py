@@ -61,8 +61,8 @@ PHASE_B = {
     ("period", "06"): "item 2: 06's backtest tables give coverage shares without the months they "
                       "cover (notebook 06, issue 20's forecasts)",
     ("minus-zero", "02"): "item 4: '-0 points' in 02's steps at the changes of counting "
-                          "(stats.changepoints, issue 20; words.points)",
-    ("minus-zero", "07"): "item 4: '-0.00' in 07's Sobol tables (explore_text, issue 21; words.number)",
+                          "(stats.changepoints.known_break_test, issue 20; words.points)",
+    ("minus-zero", "07"): "item 4: '-0.00' in 07's Sobol tables (notebook 07's f\"{s:.2f} ± {c:.2f}\"; words.number)",
     ("scenario-days", "04"): "item 1: 04 gives calendar dates, some already past, without the scenario "
                              "frame first (depletion_text)",
     ("scenario-days", "05"): "item 1: 05 gives calendar dates, some already past, without the scenario "
@@ -72,7 +72,7 @@ PHASE_B = {
     ("reference-day", "07"): "item 3: 07's reference day ('as assumed: day 196') is not 05's (one "
                              "computation: explore_text, notebook 07)",
     ("drone-share", "02"): "item 7: 02's first screen gives the drone share without saying it includes "
-                           "decoys and drones lost to jamming (stats.headlines.class_sentence, issue 20)",
+                           "decoys and drones lost to jamming (stats.headlines.headline_sentence, issue 20)",
 }
 
 
