@@ -9,18 +9,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from analysis.reporting.words import date
+from analysis.stats.claims.answers import excerpt
 
 EXCERPT_WORDS = 8
 
 
 def _get(source: Any, field: str) -> Any:
     return source.get(field) if isinstance(source, Mapping) else getattr(source, field, None)
-
-
-def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:
-    """A claim in its own words, in quotes, cut after `words` words: '"he accused Russia of ..."'."""
-    parts = " ".join(str(text).split()).split(" ")
-    return '"' + " ".join(parts[:words]) + (' ..."' if len(parts) > words else '"')
 
 
 def article_line(source: Any) -> str:
@@ -53,7 +48,7 @@ def sources_markdown(claims: Sequence[Any], sources: Mapping[str, Any]) -> str:
     speakers: dict[str, list[str]] = {}
     for claim in claims:
         if claim.source in sources:
-            speakers.setdefault(str(_get(sources[claim.source], "said_by")), []).append(excerpt(claim.text))
+            speakers.setdefault(str(_get(sources[claim.source], "said_by")), []).append(excerpt(claim.text, EXCERPT_WORDS))
     lines.append("**Who said what:** " + "; ".join(f"{who}: {', '.join(said)}" for who, said in speakers.items())
                  + ".")
     return "\n\n".join(lines)
