@@ -91,12 +91,8 @@ def format_interval(low: Any, high: Any, formatter: Callable[[Any], str], share:
     spanning about all of it reads "too few attacks to tell"."""
     if share and words.spans_everything(low, high):
         return words.TOO_FEW
-    if _missing(low) and _missing(high):
-        return MISSING
-    if _missing(low):
-        return f"up to {formatter(high)}"
-    if _missing(high):
-        return f"{formatter(low)} or more"
+    if _missing(low) or _missing(high):
+        return words.bounds(low, high, formatter)
     low_text, high_text = formatter(low), formatter(high)
     if high_text.startswith("-") or low_text.startswith("-"):
         return f"{low_text} to {high_text}"  # "-3.5–-0.5" would read as a typo

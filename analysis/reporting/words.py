@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -273,18 +273,23 @@ def percent_decimals(*intervals: tuple[Any, Any]) -> int:
     return 1 if any(width < 0.01 for width in widths) else 0
 
 
+def bounds(low: Any, high: Any, shown: Callable[[Any], str], join: str = " to ") -> str:
+    """Two bounds, each as `shown` writes it: "a to b"; one missing: "up to b", "a or more"; none: "–"."""
+    if is_missing(low) and is_missing(high):
+        return MISSING
+    if is_missing(low):
+        return f"up to {shown(high)}"
+    if is_missing(high):
+        return f"{shown(low)} or more"
+    return f"{shown(low)}{join}{shown(high)}"
+
+
 def percent_range(low: Any, high: Any, decimals: int = 0, join: str = " to ") -> str:
     """A share's interval: "87% to 89%", or "too few attacks to tell" when it spans about
     everything; one bound missing: "up to 89%", "87% or more"."""
     if spans_everything(low, high):
         return TOO_FEW
-    if is_missing(low) and is_missing(high):
-        return MISSING
-    if is_missing(low):
-        return f"up to {percent(high, decimals)}"
-    if is_missing(high):
-        return f"{percent(low, decimals)} or more"
-    return f"{percent(low, decimals)}{join}{percent(high, decimals)}"
+    return bounds(low, high, lambda share: percent(share, decimals), join)
 
 
 def percent_with_interval(value: Any, low: Any, high: Any, level: str = "95%", decimals: int = 0) -> str:
