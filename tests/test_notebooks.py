@@ -20,6 +20,7 @@ import pytest
 
 from analysis.paths import NOTEBOOK_DIR
 from analysis.record import SAMPLE_RECORD
+from analysis.record.weapons import MISSILE_CLASSES
 from analysis.reporting import jobs
 
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
@@ -152,7 +153,7 @@ def test_reports_state_one_set_of_shared_figures(ci_run):
     monthly = summaries["01"]["extra"]["national_launches_by_month"][month]
     latest = {f["name"]: f["value"] for f in summaries["08"]["figures"]}
     assert latest[f"drones launched, {summaries['08']['extra']['month_name']}"] == monthly["drone"]
-    missiles = sum(monthly.get(c, 0) for c in ("cruise", "ballistic", "mixed"))
+    missiles = sum(monthly.get(c, 0) for c in MISSILE_CLASSES)
     assert latest[f"missiles launched, {summaries['08']['extra']['month_name']}"] == missiles
 
     # 04 and 05: the reference scenario's days, equal and not just close

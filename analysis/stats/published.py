@@ -42,16 +42,17 @@ CLASS_SELECTORS: dict[str, dict[str, tuple[str, ...]]] = {
     "shahed": {"model": ("Shahed-136/131",)},
     "cruise": {"weapon_class": ("cruise",)},
     "ballistic": {"weapon_class": ("ballistic",)},
-    "missiles": {"weapon_class": ("cruise", "ballistic", "mixed")},
-    "all": {"weapon_class": ("drone", "cruise", "ballistic", "mixed", "other", "unknown")},
+    "missiles": {"weapon_class": ("cruise", "ballistic", "sam", "mixed")},
+    "all": {"weapon_class": ("drone", "cruise", "ballistic", "sam", "mixed", "other", "unknown")},
 }
 # Wider selections a writer may have meant, with the words for the reason.
 WIDER_CLASSES: dict[str, tuple[dict[str, tuple[str, ...]], str]] = {
-    "missiles": ({"weapon_class": ("cruise", "ballistic", "mixed", "other")},
+    "missiles": ({"weapon_class": ("cruise", "ballistic", "sam", "mixed", "other")},
                  "guided bombs and missiles of unreported type counted as missiles"),
     "shahed": ({"weapon_class": ("drone",)}, "every drone counted (decoys and other types too)"),
-    "ballistic": ({"weapon_class": ("ballistic", "mixed")},
-                  "rows mixing ballistic and cruise missiles counted as ballistic"),
+    "ballistic": ({"weapon_class": ("ballistic", "sam", "mixed")},
+                  "S-300/S-400 fired at ground targets and rows mixing ballistic and cruise missiles "
+                  "counted as ballistic"),
 }
 REQUIRED = ("label", "period_start", "period_end", "class", "convention", "rate", "source")
 COMPLETE_FROM = COMPLETE_COVERAGE_FROM  # the record covers every day from here (trap 9)

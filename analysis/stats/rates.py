@@ -75,6 +75,7 @@ COMMANDS: tuple[str, ...] = ("national", "all")
 # What `--by` accepts, and the record column (or period) each key groups on.
 GROUP_KEYS: dict[str, str] = {
     "class": "weapon_class",
+    "family": "family",
     "model": "model",
     "month": "M",
     "quarter": "Q",

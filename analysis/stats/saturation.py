@@ -49,13 +49,13 @@ from analysis.record.facts import format_date
 from analysis.stats.rates import CONVENTIONS, RateError
 from analysis.stats.size_check import QuartileComparison
 
-CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
-MISSILE_CLASSES = ("cruise", "ballistic", "mixed")
+CLASSES = ("drone", "cruise", "ballistic", "sam", "mixed", "other")
+MISSILE_CLASSES = ("cruise", "ballistic", "sam", "mixed")
 #: First report date of complete daily coverage of the record (README trap 9).
 COMPLETE_FROM = COMPLETE_COVERAGE_FROM
 #: Smallest wave, in munitions of the class, the default analysis keeps. Missile waves are small
 #: (median 5 cruise, 2 ballistic a wave since 2024-08), so their floor is lower than for drones.
-MIN_LAUNCHED: dict[str, int] = {"drone": 20, "cruise": 5, "ballistic": 3, "mixed": 3, "other": 3}
+MIN_LAUNCHED: dict[str, int] = {"drone": 20, "cruise": 5, "ballistic": 3, "sam": 3, "mixed": 3, "other": 3}
 TimeAdjust = Literal["month", "quarter", "linear", "none"]
 TIME_ADJUSTMENTS: tuple[str, ...] = ("month", "quarter", "linear", "none")
 SIZE_TERMS = {"class": "log2_class", "wave": "log2_size"}
@@ -303,7 +303,8 @@ def _verdict(table: pd.DataFrame, weapon_class: str, convention: str, waves: int
 
 def plural(weapon_class: str) -> str:
     return {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles",
-            "mixed": "missiles", "other": "other weapons"}.get(weapon_class, weapon_class)
+            "sam": "S-300/S-400 missiles", "mixed": "missiles",
+            "other": "other weapons"}.get(weapon_class, weapon_class)
 
 
 def predict_saturation(

@@ -26,7 +26,8 @@ from analysis.reporting.plots.style import (
 COUNTING_WORDS = {"neutralised": {"drone": "shot down or jammed", "default": "destroyed or failed to reach"},
                   "destroyed": {"drone": "shot down", "default": "destroyed"}}
 CLASS_WORDS = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles",
-               "mixed": "mixed missile rows", "other": "other weapons"}
+               "sam": "S-300/S-400 fired at ground targets", "mixed": "mixed missile rows",
+               "other": "other weapons"}
 
 
 def counting_words(weapon_class: str, convention: str) -> str:

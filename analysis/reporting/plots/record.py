@@ -36,11 +36,12 @@ CLASS_NAMES = {
     "drone": "drones",
     "cruise": "cruise missiles",
     "ballistic": "ballistic missiles",
+    "sam": "S-300/S-400 fired at ground targets",
     "mixed": "cruise and ballistic counted together",
     "other": "other (bombs, missiles of unknown type)",
     "unknown": "model not known to the project",
 }
-MISSILE_PANEL = ("cruise", "ballistic", "mixed", "other", "unknown")
+MISSILE_PANEL = ("cruise", "ballistic", "sam", "mixed", "other", "unknown")
 INCOMPLETE_SHADE = "0.93"
 # A month's real-Shahed share rests on few reports when they cover less than this share of its
 # Shahed-type launches: drawn open and named, not like a month the reports cover.

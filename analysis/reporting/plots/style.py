@@ -21,11 +21,12 @@ __all__ = ["CLASS_COLORS", "CLASS_ORDER", "HIGHLIGHT_COLOR", "LIGHT_COLOR", "MOD
            "NEUTRAL_COLOR", "PAIR_COLORS", "SERIES_COLORS", "VERDICT_COLORS", "alt_text", "apply_house_style", "describe",
            "layout_problems", "legend_below", "log_ticks", "mark_conventions", "number_ticks", "series_colors", "show"]
 
-CLASS_ORDER = ["drone", "cruise", "ballistic", "mixed", "other", "unknown"]
+CLASS_ORDER = ["drone", "cruise", "ballistic", "sam", "mixed", "other", "unknown"]
 CLASS_COLORS = {
     "drone": "#0072B2",  # blue
     "cruise": "#E69F00",  # orange
     "ballistic": "#882255",  # wine
+    "sam": "#665500",  # dark olive: S-300/S-400 fired at ground targets
     "mixed": "#56B4E9",  # sky blue
     "other": "#332288",  # indigo
     "unknown": "#BBBBBB",  # grey
@@ -42,7 +43,7 @@ PAIR_COLORS = ("#0072B2", "#E69F00")
 # The forecast's candidate models, the same in every figure (each with its own marker too).
 MODEL_COLORS = {"moving-average": "#AA4499", "nb-trend": "#117733", "ets": "#56B4E9", "combined": "#E69F00"}
 # Series without a meaning of their own (interceptors, scenarios), in order: the class palette.
-SERIES_COLORS = tuple(CLASS_COLORS[c] for c in CLASS_ORDER if c != "unknown")
+SERIES_COLORS = tuple(CLASS_COLORS[c] for c in CLASS_ORDER if c not in ("sam", "unknown"))
 
 # The changes of how the Air Force counted drones (trap 3 of the record's README), as the loader
 # dates them: the name of the new convention and its first day.

@@ -19,11 +19,11 @@ from pydantic import Field, field_validator
 from analysis.errors import AnalysisError
 from analysis.inputs import InputModel, YamlDocument, load_yaml, parse_model
 
-WAVE_CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
+WAVE_CLASSES = ("drone", "cruise", "ballistic", "sam", "mixed", "other")
 # Groups of weapon classes a claim can name. "missile" is everything that is not a drone.
 CLASS_GROUPS: dict[str, tuple[str, ...]] = {
     **{c: (c,) for c in WAVE_CLASSES},
-    "missile": ("cruise", "ballistic", "mixed", "other"),
+    "missile": ("cruise", "ballistic", "sam", "mixed", "other"),
     "all": WAVE_CLASSES,
 }
 # The quantities a wave claim can name: class group x (launched, destroyed, neutralised), and the
@@ -35,7 +35,7 @@ WAVE_QUANTITIES: tuple[str, ...] = (
 KINDS = ("wave", "rate", "period_change", "not_in_record")
 DEFAULT_WINDOW_DAYS = 2
 
-ClassGroup = Literal["drone", "cruise", "ballistic", "mixed", "other", "missile", "all"]
+ClassGroup = Literal["drone", "cruise", "ballistic", "sam", "mixed", "other", "missile", "all"]
 Convention = Literal["neutralised", "destroyed"]
 Quantity = Literal[WAVE_QUANTITIES]  # type: ignore[valid-type]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
