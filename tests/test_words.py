@@ -66,6 +66,8 @@ def test_shares_are_whole_percents_unless_an_interval_is_narrower_than_a_point()
 def test_an_interval_over_about_every_share_is_said_in_words():
     assert words.spans_everything(0.001, 1.0) and words.spans_everything(0.05, 0.95)
     assert not words.spans_everything(0.06, 1.0) and not words.spans_everything(None, 1.0)
+    assert words.spans_everything(0.052, 0.97)  # reads "5-97%": as little use as 0-100%
+    assert not words.spans_everything(0.056, 0.97)
     assert words.percent_range(0.001, 1.0) == "too few attacks to tell"
     assert words.percent_with_interval(0.635, 0.001, 1.0) == "64% (too few attacks to tell)"
     assert words.percent_range(0.2, None) == "20% or more" and words.percent_range(None, 0.3) == "up to 30%"

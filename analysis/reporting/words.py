@@ -259,10 +259,11 @@ def points(value: Any, decimals: int = 0) -> str:
 
 
 def spans_everything(low: Any, high: Any) -> bool:
-    """Whether an interval of a share runs from about 0 to about 100%: too few attacks to tell."""
+    """Whether an interval of a share runs from about 0 to about 100% (5% or less to 95% or more,
+    as whole percents read): too few attacks to tell."""
     if is_missing(low) or is_missing(high):
         return False
-    return float(low) <= SPANS_EVERYTHING[0] and float(high) >= SPANS_EVERYTHING[1]
+    return round(float(low) * 100) <= SPANS_EVERYTHING[0] * 100 and round(float(high) * 100) >= SPANS_EVERYTHING[1] * 100
 
 
 def percent_decimals(*intervals: tuple[Any, Any]) -> int:
