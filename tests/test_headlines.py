@@ -41,7 +41,7 @@ def test_an_order_of_magnitude_only_where_it_is_one() -> None:
     assert headlines.day(pd.Timestamp("2026-06-07")) == "7 June 2026"
 
 
-def test_trend_and_published_sentences_say_what_the_tables_say() -> None:
+def test_the_trend_sentence_says_what_the_table_says() -> None:
     trends = pd.DataFrame({"convention": ["neutralised"] * 3, "class": ["drone", "cruise", "ballistic"],
                            "direction": ["no clear trend", "no clear trend", "rising"],
                            "points_per_year": [-1.0, 2.0, 14.5], "points_low": [-5.0, -3.0, 0.4],
@@ -53,10 +53,6 @@ def test_trend_and_published_sentences_say_what_the_tables_say() -> None:
     trends.loc[2, "points_low"] = 3.2
     assert headlines.trend_sentence(trends, "neutralised", pd.Timestamp("2024-08-01")).endswith(
         "for ballistic missiles it was rising by about 14 points a year (95% interval +3 to +29).")
-    reconciled = pd.DataFrame({"status": ["same figure", "differs by definition", "differs",
-                                          "not comparable: days missing"]})
-    assert "1 match the record's own counts, 1 match once" in headlines.published_sentence(reconciled)
-    assert "1 differs and 1 cannot be compared" in headlines.published_sentence(reconciled)
     assert np.isnan(headlines.pooled_share(synthetic_record(), "cruise", "neutralised")["rate"])
 
 

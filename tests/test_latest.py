@@ -220,9 +220,16 @@ def test_decoys_and_the_range_of_real_shaheds_stopped_by_hand() -> None:
     assert found["real_stopped_low"] == pytest.approx(50 / 60)  # every decoy among the 90 stopped
     assert found["real_stopped_high"] == 1.0  # no decoy among them: at most all 60 real ones
     assert found["decoy_low"] < 0.4 < found["decoy_high"]
+    # both real counts are round tens: each may be off by 5, so the share by up to 10 of 100
+    assert found["rounding"] == pytest.approx(0.1)
     text = latest.describe_decoys(found, latest.months_period(pd.Timestamp("2026-01-01")))
-    assert "40% (95% interval" in text and "between 83% (if every decoy was among them) and 100%" in text
+    assert "about 40% (" in text and "widened for the posts' real counts in round tens" in text
+    assert "between 83% (if every decoy was among them) and 100%" in text
     assert "90% if decoys were stopped as often as real ones" in text
+    exact = latest.decoys(rows.assign(shahed_real=pd.array([41, 19, pd.NA], dtype="Int64")),
+                          latest.months_period(pd.Timestamp("2026-01-01")))
+    assert exact["rounding"] == 0 and found["decoy_low"] < exact["decoy_low"]
+    assert "40% (95% interval" in latest.describe_decoys(exact, latest.months_period(pd.Timestamp("2026-01-01")))
     none = latest.decoys(rows.iloc[2:], latest.months_period(pd.Timestamp("2026-01-01")))
     assert none["launched"] == 0
     assert "the record cannot tell" in latest.describe_decoys(none, latest.months_period(pd.Timestamp("2026-01-01")))

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.record.conventions import CONVENTIONS
+from analysis.reporting.words import TOO_FEW, spans_everything
 from analysis.stats.headlines import pct, span
 from analysis.stats.pooling import MIN_LAUNCHED
 
@@ -69,6 +70,8 @@ COUNTED_WORDS = {"neutralised": "stopped", "destroyed": "destroyed"}
 
 
 def _interval(low: float, high: float) -> str:
+    if spans_everything(low, high):  # over about every share: it tells nothing
+        return TOO_FEW
     return f"{pct(low)} to {pct(high)}" if np.isfinite(low) and np.isfinite(high) else "none"
 
 
@@ -96,9 +99,10 @@ def family_sentence(table: pd.DataFrame, since: str,
             parts.append(f"{FAMILY_WORDS.get(family, family)} {row[convention]:,.0f} of "
                          f"{row['launched']:,.0f} (too few for a share)")
             continue
-        text = (f"{FAMILY_WORDS.get(family, family)} {pct(row['rate'])} (95% interval "
-                f"{_interval(row['od_low'], row['od_high'])}; {row[convention]:,.0f} of "
-                f"{row['launched']:,.0f})")
+        interval = _interval(row["od_low"], row["od_high"])
+        text = (f"{FAMILY_WORDS.get(family, family)} {pct(row['rate'])} "
+                f"({interval if interval == TOO_FEW else '95% interval ' + interval}; "
+                f"{row[convention]:,.0f} of {row['launched']:,.0f})")
         if np.isfinite(row["pooled"]) and abs(row["moved_pp"]) >= 0.5:
             text += (f", {pct(row['pooled'])} pooled with its class "
                      f"({_interval(row['pooled_low'], row['pooled_high'])})")

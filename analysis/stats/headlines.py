@@ -156,19 +156,6 @@ def trend_sentence(trends: pd.DataFrame, convention: str, start: pd.Timestamp) -
     return f"Since {start:%B %Y} the monthly share {share} shows " + "; ".join(parts) + "."
 
 
-def published_sentence(reconciled: pd.DataFrame) -> str:
-    """How the published figures compare with the record's own counts."""
-    status = reconciled["status"].str.split(":").str[0]
-    same = int((status == "same figure").sum())
-    definition = int((status == "differs by definition").sum())
-    apart = int((status == "not comparable").sum())
-    differs = int((status == "differs").sum())
-    return (f"Of {len(reconciled)} figures published in the press, {same} match the record's own "
-            f"counts, {definition} match once the difference of definition is named, {differs} "
-            f"{'differs' if differs == 1 else 'differ'} and {apart} cannot be compared (days missing "
-            "from the record).")
-
-
 def _points(value: float) -> str:
     return f"{value:+.1f}" if abs(value) < 1.0 else f"{value:+.0f}"
 

@@ -351,6 +351,9 @@ def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, curren
 # --------------------------------------------------------------------------- decoys and tempo
 
 
+ROUNDED_TO = 10  # the posts give the number of real Shaheds in round tens ("about 250")
+
+
 def decoys(shahed: pd.DataFrame, period: Period) -> dict[str, float]:
     """Decoys among the Shahed-type drones of the reports that give the real count, and the share
     stopped with and without them.
@@ -362,13 +365,15 @@ def decoys(shahed: pd.DataFrame, period: Period) -> dict[str, float]:
     `stopped`, `waves`, `decoy_share` with `decoy_low`, `decoy_high` and `stopped_share` with
     `stopped_low`, `stopped_high` (95%, night-to-night spread), `real_stopped_low`,
     `real_stopped_high` (the range), `coverage` (share of the period's Shahed-type launches in
-    reports that give the real count).
+    reports that give the real count), `rounding`: the posts give the real count in round tens
+    ("about 250"), so each may be off by up to 5; the decoy share's bounds are widened by the most
+    that could move it (5 per report whose count is a multiple of 10, over the launches).
     """
     rows = shahed.loc[shahed["report_date"].between(period.start, period.end)]
     all_launched = float(pd.to_numeric(rows["launched"], errors="coerce").sum())
     given = usable_counts(rows.loc[rows["shahed_real"].notna()], "neutralised")
     result: dict[str, float] = {"launched": 0.0, "real": 0.0, "decoys": 0.0, "stopped": 0.0,
-                                "waves": 0, "coverage": 0.0}
+                                "waves": 0, "coverage": 0.0, "rounding": 0.0}
     nan = float("nan")
     result.update(dict.fromkeys(("decoy_share", "decoy_low", "decoy_high", "stopped_share",
                                  "stopped_low", "stopped_high", "real_stopped_low",
@@ -382,12 +387,15 @@ def decoys(shahed: pd.DataFrame, period: Period) -> dict[str, float]:
     n, k, real = per_wave["n"].to_numpy(), per_wave["k"].to_numpy(), per_wave["real"].to_numpy()
     launched, stopped, real_total = n.sum(), k.sum(), real.sum()
     decoy_low, decoy_high, _ = wave_interval(n - real, n)
+    round_tens = pd.to_numeric(given["shahed_real"], errors="coerce").fillna(1) % ROUNDED_TO == 0
+    rounding = ROUNDED_TO / 2 * float(round_tens.sum()) / n.sum()
+    decoy_low, decoy_high = max(0.0, decoy_low - rounding), min(1.0, decoy_high + rounding)
     stopped_low, stopped_high, _ = wave_interval(k, n)
     decoy_total = launched - real_total
     result.update(
         launched=launched, real=real_total, decoys=decoy_total, stopped=stopped, waves=len(n),
         coverage=launched / all_launched if all_launched else nan,
-        decoy_share=decoy_total / launched, decoy_low=decoy_low, decoy_high=decoy_high,
+        decoy_share=decoy_total / launched, decoy_low=decoy_low, decoy_high=decoy_high, rounding=rounding,
         stopped_share=stopped / launched, stopped_low=stopped_low, stopped_high=stopped_high,
     )
     if real_total > 0:
@@ -490,9 +498,12 @@ def describe_decoys(result: dict, period: Period) -> str:
         return (f"No post of {period.name} gives the number of real Shaheds among the Shahed-type "
                 "drones, so the record cannot tell how many were decoys or how many real ones were "
                 "stopped.")
+    share = format_share(result['decoy_share'], result['decoy_low'], result['decoy_high'])
+    if result.get("rounding", 0) >= 0.005:  # the posts' round tens move the share by half a point or more
+        share = (f"about {pct(result['decoy_share'])} ({span(result['decoy_low'], result['decoy_high'])}: the 95% "
+                 "interval over attacks, widened for the posts' real counts in round tens)")
     text = (f"Where the reports give it ({result['coverage']:.0%} of the Shahed-type launches of "
-            f"{period.name}), {format_share(result['decoy_share'], result['decoy_low'], result['decoy_high'])} "
-            "of the Shahed-type drones were decoys. With the decoys, "
+            f"{period.name}), {share} of the Shahed-type drones were decoys. With the decoys, "
             f"{format_share(result['stopped_share'], result['stopped_low'], result['stopped_high'])} "
             "were shot down or jammed")
     if np.isfinite(result["real_stopped_low"]):

@@ -52,12 +52,14 @@ class ClaimsError(AnalysisError):
 
 
 class Source(InputModel):
-    """Who said it, where: the article and the person or body quoted."""
+    """Who said it, where: the article (described, with its outlet, headline, date and link where
+    known) and the person or body quoted."""
 
     article: Text
     said_by: Text
     date: dt.date | None = None
     outlet: Name | None = None
+    title: Annotated[str, Field(min_length=1, max_length=300)] | None = None  # the headline
     url: Annotated[str, Field(max_length=500, pattern=r"^https?://\S+$")] | None = None
 
 
