@@ -73,6 +73,10 @@ def test_regions_only_where_enough_attacks_name_them() -> None:
     assert latest_text.regions_sentence(few, "hit", SPRING) == (
         "Only 3 of the 99 attacks of March–May 2026 name the regions hit: too few to tell which regions were "
         "hit most.")
+    few.attrs.update(named=1)
+    assert latest_text.regions_sentence(few, "hit", SPRING).startswith("Only 1 of the 99 attacks of March–May 2026 names")
+    few.attrs.update(named=0)
+    assert latest_text.regions_sentence(few, "hit", SPRING).startswith("None of the 99 attacks of March–May 2026 names")
     enough = pd.DataFrame({"place": ["Kyiv oblast", "Odesa oblast", "Sumy oblast", "Lviv oblast"],
                            "waves": [6, 3, 2, 1]})
     enough.attrs.update(named=10, waves_total=99)

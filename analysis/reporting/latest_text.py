@@ -262,7 +262,8 @@ def regions_sentence(table: pd.DataFrame, role: str, period: Period, top: int = 
     if not total:
         return ""
     if named < min_named:
-        return (f"Only {named:,} of the {total:,} attacks of {period.name} name the regions {role}: too few to "
+        who = ("None" if named == 0 else f"Only {named:,}") + f" of the {total:,} attacks of {period.name}"
+        return (f"{who} {'name' if named > 1 else 'names'} the regions {role}: too few to "
                 f"tell which regions were {role} most.")
     most = [f"{row['place']} ({int(row['waves']):,})" for _, row in table.head(top).iterrows()]
     return (f"{named:,} of the {total:,} attacks of {period.name} name the regions {role}; named most often: "
