@@ -53,15 +53,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("re
 # What phase B of issue 22 finishes once issues 19, 20 and 21 have landed: (check, report) and the
 # item it waits for. Strict: a check that starts to pass fails until its mark is taken off.
 PHASE_B = {
-    ("period", "02"): "item 2: 02's appendix tables (spread, saturation, trend) name no period in "
-                      "their captions (notebook 02, issue 20's new tables)",
     ("period", "04"): "item 2: 04's observed rates ('observed (record)', the calibration table) name "
                       "no period (depletion_text)",
     ("period", "05"): "item 2: 05's 'the same observed share' table names no period (sustainability_text)",
-    ("period", "06"): "item 2: 06's backtest tables give coverage shares without the months they "
-                      "cover (notebook 06, issue 20's forecasts)",
-    ("minus-zero", "02"): "item 4: '-0 points' in 02's steps at the changes of counting "
-                          "(stats.changepoints.known_break_test, issue 20; words.points)",
     ("minus-zero", "07"): "item 4: '-0.00' in 07's Sobol tables (notebook 07's f\"{s:.2f} ± {c:.2f}\"; words.number)",
     ("scenario-days", "04"): "item 1: 04 gives calendar dates, some already past, without the scenario "
                              "frame first (depletion_text)",
