@@ -128,4 +128,4 @@ def test_the_check_says_when_the_engine_contradicts_the_long_run(capsys, tmp_pat
     path = tmp_path / "waves.yaml"
     path.write_text(yaml.safe_dump(data))
     assert main(["sustain", str(path), "--runs", "100"]) == 0
-    assert "the engine contradicts the long-run figure (at 1.15 x it should drain" in capsys.readouterr().out
+    assert "the engine contradicts the long-run figure (a at 1.15 x should drain" in capsys.readouterr().out

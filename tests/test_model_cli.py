@@ -36,7 +36,8 @@ def test_sustain_prints_a_table_and_writes_the_json(tmp_path, capsys):
     assert b["used_per_day"] == pytest.approx(3.0) and b["delivered_per_day"] == pytest.approx(6.0)
     assert data["defense_multiple"] == pytest.approx(0.5)
     assert data["required_production"]["b"]["deliveries_per_month_alone"] == pytest.approx(11.5 * 365 / 12)
-    assert [row["factor"] for row in data["engine_check"]] == [0.9, 1.15]
+    assert [(row["interceptor"], row["factor"]) for row in data["engine_check"]] == [
+        ("a", 0.9), ("a", 1.15), ("b", 0.9), ("b", 1.15)]
 
 
 def test_simulate_without_attacker_costs_says_the_ratio_is_not_available(tmp_path, capsys):
@@ -126,7 +127,7 @@ def test_sustain_keeps_its_table_when_the_check_cannot_run(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "defense multiple: 10.00 x today's attack (first to drain: a)" in out
     note = [line for line in out.splitlines() if "the engine check could not run" in line]
-    assert len(note) == 1 and "0.9 x the defense multiple" in note[0] and "threats.drone.per_day" in note[0]
+    assert len(note) == 1 and "for a at 0.9 x its multiple" in note[0] and "threats.drone.per_day" in note[0]
     assert main(["sustain", str(path), "--runs", "10", "--json", "-"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["defense_multiple"] == pytest.approx(10.0) and figures["engine_check"] is None

@@ -107,23 +107,31 @@ def describe(data: dict) -> str:
 
 
 def describe_check(data: dict) -> str:
-    """The engine check in lines a person reads (or why there is none)."""
+    """The engine check of every interceptor in lines a person reads (or why there is none)."""
     from analysis.model.montecarlo import share_text
+    from analysis.model.sustainability import CHECK_SHARES
 
     lines = []
     rows = data.get("engine_check") or []
+    if rows:
+        first = rows[0]
+        lines.append(f"  check in the engine: each interceptor at 0.9 and 1.15 x its own multiple, {first['days']:,} "
+                     f"days, {first['runs']:,} runs, it starting at four months of deliveries and every other at "
+                     f"its reserve (agrees: runs short in at most {CHECK_SHARES[0]:.0%} below, at least "
+                     f"{CHECK_SHARES[1]:.0%} above)")
     for row in rows:
+        verdict = "agrees" if row.get("agrees", True) else "DISAGREES"
         lines.append(
-            f"  check, {row['factor']:.2f} x the defense multiple, {row['days']:,} days, "
-            f"from {row['start_stock']:,} {row['interceptor']} (four months of deliveries): runs short in "
-            f"{share_text(row['ran_out_count'], row['runs'])}")
+            f"    {row['interceptor']:<18} {row['factor']:.2f} x ({row['multiple']:,.3g} x today's attack), "
+            f"from {row['start_stock']:,}: runs short in {share_text(row['ran_out_count'], row['runs'])}: {verdict}")
     wrong = [row for row in rows if not row.get("agrees", True)]
     if wrong:
-        said = "; ".join(f"at {row['factor']:.2f} x it should {'drain' if row['long_run_says'] == 'drains' else 'keep up'}"
-                         f" but runs short in {row['ran_out_share']:.0%} of runs" for row in wrong)
+        said = "; ".join(f"{row['interceptor']} at {row['factor']:.2f} x should "
+                         f"{'drain' if row['long_run_says'] == 'drains' else 'keep up'} but runs short in "
+                         f"{row['ran_out_share']:.0%} of runs" for row in wrong)
         lines.append(f"  the engine contradicts the long-run figure ({said}): the long run follows mean "
-                     "flows, and day-to-day swings (waves against a daily capacity) can change what is "
-                     "fired; trust the simulation, not the defense multiple, here")
-    if data.get("engine_check_note") and not rows:
+                     "flows, and day-to-day swings (waves against a daily capacity or a small stock) can "
+                     "change what is fired; trust the simulation, not that multiple, here")
+    if data.get("engine_check_note"):
         lines.append(f"  note: {data['engine_check_note']}")
     return "\n".join(lines)

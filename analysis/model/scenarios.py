@@ -307,13 +307,30 @@ class Scenario:
     def on_day(self, day: int) -> Scenario:
         """The scenario with every value in force on `day`: each layer's and threat's changes and
         each interceptor's monthly flow of that day, no schedules (the stocks as they are). What
-        the long run takes: `on_day(horizon_days)` is where the scenario settles."""
-        from dataclasses import replace
-
-        threats = None if self.threats is None else {
-            name: threat.on_day(day) for name, threat in self.threats.items()}
-        return replace(self, threats=threats, layers=tuple(layer.on_day(day) for layer in self.layers),
-                       interceptors={n: i.on_day(day) for n, i in self.interceptors.items()})
+        the long run takes: `on_day(horizon_days)` is where the scenario settles. Built from the
+        normalised form, so overrides and calibration work on it as on any scenario."""
+        data = self.to_dict()
+        for name, raw in data["interceptors"].items():
+            raw["deliveries_per_month"] = self.interceptors[name].on_day(day).deliveries_per_month
+            raw["deliveries"] = []
+        if self.threats is not None:
+            for cls, raw in data["threats"].items():
+                now = self.threats[cls].on_day(day)
+                raw.update(per_day=now.per_day, dispersion=now.dispersion, changes=[])
+        for raw, layer in zip(data["layers"], self.layers, strict=True):
+            now = layer.on_day(day)
+            for cls, engagement in now.engages.items():
+                raw["engages"][cls].update(pk=engagement.pk, shots=engagement.shots)
+            for when, values in layer.changes:  # an engage probability a change sets is held
+                for key, value in values if when <= day else ():
+                    if key == "engage_probability":
+                        raw["engage_probability"] = dict.fromkeys(layer.engages, value)
+                    elif key.startswith("engage_probability."):
+                        raw["engage_probability"][key.split(".", 1)[1]] = value
+            raw["capacity_per_day"] = now.capacity_per_day
+            raw["changes"] = []
+        document = YamlDocument(data=data, source=f"{self.source} (values of day {day})", lines=self.lines)
+        return _replace_source(parse_scenario(document), self.source, self.lines)
 
     @property
     def settled(self) -> Scenario:
