@@ -48,9 +48,17 @@ def run(args: argparse.Namespace) -> int:
     record = sustainability.record_frame(scenario, args.record)
     solved, report = calibrate(scenario, record) if not args.no_calibrate else (scenario, {})
     calibration_warnings(report, scenario)
-    figures = long_run(solved, record)
+    figures = long_run(solved, record, per_class=True)
     data = figures.as_dict()
     data["source"] = scenario.source
+    data["period"] = scenario.period
+    data["latest_months"] = latest_attack(solved, record, args.record)
+    from analysis.model.backcast import backcast
+
+    consistency = backcast(scenario, record if record is not None else args.record)
+    data["backcast"] = consistency.as_dict()
+    for warning in consistency.warnings:
+        note(f"warning: {scenario.source}: back-cast: {warning}")
     data["required_production"] = {
         name: {"deliveries_per_month_now": item["deliveries_per_month"],
                "deliveries_per_month_together": item["needed_deliveries_per_month_together"],
@@ -69,14 +77,28 @@ def run(args: argparse.Namespace) -> int:
     else:
         data["engine_check_note"] = "the engine check was skipped (--runs 0)"
     if not to_terminal:
-        write_output(json.dumps(data, indent=2), "-")
+        write_output(json.dumps(data, indent=2, default=str), "-")
         return 0
     lines = describe_check(data)
     if lines:
         print(lines)
     if args.json:
-        note(write_output(json.dumps(data, indent=2) + "\n", args.json, "full figures"))
+        note(write_output(json.dumps(data, indent=2, default=str) + "\n", args.json, "full figures"))
     return 0
+
+
+def latest_attack(scenario: Any, record: Any, path: str | None) -> dict | None:
+    """The record's latest three whole months' mean arrivals a day, in the scenario's classes the
+    record counts (None without a record)."""
+    from analysis.model.backcast import RECORD_COUNTED, record_at_hand
+    from analysis.model.record_classes import latest_months
+
+    frame = record_at_hand(record if record is not None else path)
+    classes = [c for c in scenario.classes if c in RECORD_COUNTED]
+    if frame is None or not classes:
+        return None
+    start, end, arrivals = latest_months(frame, classes)
+    return {"start": str(start), "end": str(end), "arrivals_per_day": arrivals}
 
 
 def _figure(value: Any, digits: int = 2) -> str:
@@ -88,7 +110,15 @@ def _figure(value: Any, digits: int = 2) -> str:
 def describe(data: dict) -> str:
     """The long-run table and the check in lines a person reads."""
     lines = [f"{data['scenario']}: the long run, each interceptor limited by its own deliveries",
-             "  today's attack a day: " + ", ".join(f"{c} {v:,.2f}" for c, v in data["arrivals_per_day"].items())]
+             f"  today's attack a day ({data.get('period') or 'the scenario'}): "
+             + ", ".join(f"{c} {v:,.2f}" for c, v in data["arrivals_per_day"].items())]
+    latest = data.get("latest_months")
+    if latest:
+        lines.append(f"  the record's latest three months ({latest['start']} to {latest['end']}): "
+                     + ", ".join(f"{c} {v:,.2f}" for c, v in latest["arrivals_per_day"].items()))
+    if data.get("settled_on_day"):
+        lines.append(f"  values as they stand from day {data['settled_on_day']:,} on (the scenario's changes and "
+                     "deliveries settled)")
     header = (f"  {'interceptor':<18} {'engages':<18} {'fires now':>10} {'delivered':>10} "
               f"{'sustains (x today)':>19} {'threats a day':>14} {'needed a month (all / alone)':>29}")
     lines.append(header)
@@ -103,6 +133,27 @@ def describe(data: dict) -> str:
                  f"(first to drain: {data['limiting_interceptor'] or 'none'})")
     lines.append("  (fires now: a day at today's attack with every stock in hand; needed a month: to "
                  "sustain today's attack with every interceptor delivered that much / with the others as they are)")
+    if data.get("whole_missile_layers"):
+        lines.append(f"  drained layers followed in whole missiles: {', '.join(data['whole_missile_layers'])}")
+    classes = data.get("classes") or {}
+    if classes:
+        from analysis.model.longrun import ANSWERED
+
+        lines.append(f"  per class, the others at today's rate (kept up with: its layers answer every threat of it they "
+                     f"would engage in the long run; {ANSWERED:.0%} where whole missiles are followed):")
+        for name, by_class in classes.items():
+            for cls, item in by_class.items():
+                rate = "any rate" if item["per_day"] is None else f"{item['per_day']:,.2f} a day"
+                lines.append(f"    {name:<18} {cls:<10} keeps up with {rate} (today {item['today_per_day']:,.2f}; "
+                             f"answers {item['answered_today']:.0%} of them in the long run at today's attack)")
+    from analysis.model.backcast import Backcast
+    from analysis.model.backcast import describe as describe_backcast
+
+    if data.get("backcast"):
+        raw = data["backcast"]
+        lines += describe_backcast(Backcast(tuple(raw["period"]) if raw["period"] else None, raw["days"],
+                                            raw["arrivals_per_day"], raw["arrivals_from"], raw["interceptors"],
+                                            raw["note"]))
     return "\n".join(lines)
 
 

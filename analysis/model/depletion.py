@@ -225,23 +225,14 @@ def record_daily_counts(
 ) -> np.ndarray:
     """(day, class) launched per calendar day of [start, end] from the tidy record.
 
-    Uses `report_date`, `command`, `weapon_class` and `launched` (see CONTRIBUTING); days without
-    a wave count zero; rows of other classes (mixed, other, unknown) are left out.
+    Uses `report_date`, `command`, `weapon_class`, `model` and `launched` (see CONTRIBUTING);
+    days without a wave count zero; rows are put in the scenario's classes as
+    analysis.model.record_classes says (S-300/S-400 as `sam` where the scenario lists it); rows of
+    other classes (mixed, other, unknown) are left out.
     """
-    import pandas as pd
+    from analysis.model.record_classes import daily_counts
 
-    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
-    frame = record.loc[
-        (record["command"] == command) & record["weapon_class"].isin(list(classes)),
-        ["report_date", "weapon_class", "launched"],
-    ].copy()
-    frame["report_date"] = pd.to_datetime(frame["report_date"]).dt.normalize()
-    frame = frame[(frame["report_date"] >= days[0]) & (frame["report_date"] <= days[-1])]
-    frame["launched"] = pd.to_numeric(frame["launched"], errors="coerce").fillna(0).astype(float)
-    table = frame.pivot_table(index="report_date", columns="weapon_class", values="launched",
-                              aggfunc="sum", fill_value=0.0)
-    table = table.reindex(index=days, columns=list(classes), fill_value=0.0).fillna(0.0)
-    return table.to_numpy(dtype=float)
+    return daily_counts(record, start, end, classes, "launched", command).to_numpy(dtype=float)
 
 
 def resolve_record(record: Any, scenario: Scenario) -> Any:

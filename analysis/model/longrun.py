@@ -50,8 +50,9 @@ it settles: with the values in force on the horizon's last day (`Scenario.settle
 
 Per class (`class_rates`): besides the whole attack, the rate of one class the deliveries keep up
 with while the others stay at today's: the largest multiple of that class's arrivals at which the
-interceptor's layers still answer at least `ANSWERED` of the threats of it they would engage, in
-the long run (e.g. the ballistic missiles a day the PAC-3 MSE deliveries keep up with).
+interceptor's layers still answer every threat of it they would engage in the long run (followed in
+whole missiles, at least `ANSWERED` of them: with random days some always go unanswered), e.g.
+the ballistic missiles a day the PAC-3 MSE deliveries keep up with.
 """
 
 from __future__ import annotations
@@ -246,14 +247,18 @@ def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], inte
 def class_rate(scenario: Scenario, arrivals: Mapping[str, float], interceptor: str, cls: str,
                law: DailyLaw | None = None) -> float:
     """The largest multiple of `cls`'s arrivals, the other classes at today's, at which the layers
-    firing `interceptor` still answer at least `ANSWERED` of the threats of `cls` they would
-    engage in the long run (module doc); 0 when they answer fewer even at a trickle of it, inf
-    when they answer it at any rate."""
+    firing `interceptor` still answer the threats of `cls` they would engage in the long run (in
+    whole missiles, at least `ANSWERED` of them; module doc); 0 when they answer fewer even at a
+    trickle of it, inf when they answer it at any rate."""
     last = max(i for i, layer in enumerate(scenario.layers) if layer.interceptor == interceptor)
+
+    layers = {layer.name for layer in scenario.layers if layer.interceptor == interceptor}
 
     def falls_short(multiple: float) -> bool:
         flow = steady_state(scenario, arrivals, law=law, until=last, factors={cls: multiple})
-        return flow.answered.get((interceptor, cls), 1.0) < ANSWERED
+        # on mean flows a class is answered in full or not; in whole missiles, up to chance
+        least = ANSWERED if layers & set(flow.whole_layers) else 1.0 - 1e-9
+        return flow.answered.get((interceptor, cls), 1.0) < least
 
     low, high, factor = CLASS_SCAN
     if falls_short(low):

@@ -164,7 +164,8 @@ def engine_check(
     (so that a 15% shortfall empties it within three years) and every other at its reserve
     (`reserve_of`: what it holds once drained). The long run says: below the multiple it keeps up,
     above it drains; the engine agrees when it runs short (of any class it covers) in at most
-    `CHECK_SHARES[0]` of runs below and in at least `CHECK_SHARES[1]` above. Columns: interceptor,
+    `CHECK_SHARES[0]` of runs below and in at least `CHECK_SHARES[1]` above, as far as the runs can
+    tell (the 95% interval of the share reaches that side). Columns: interceptor,
     limiting, factor, multiple, ran_out_share and its mcse, count and interval, long_run_says,
     agrees, the mean change of its stock a day against what the long run expects (deliveries - use),
     runs, days, start_stock; `attrs["note"]` says which interceptors could not be checked and why.
@@ -204,14 +205,15 @@ def engine_check(
             start = stocks[f"interceptors.{name}.stock"]
             change = (result.run_final_stock[i] - start) / days
             share = float(ran_out.mean())
+            low, high = mc.share_interval(int(ran_out.sum()), runs)
             drains = factor > 1  # what the long run says: below the multiple it keeps up, above it drains
             rows.append({
                 "interceptor": name, "limiting": name == figures.limiting, "factor": factor,
                 "multiple": factor * multiple, "ran_out_share": share, "mcse": mc.proportion_se(share, runs),
                 "ran_out_count": int(ran_out.sum()),
-                "ran_out_interval": list(mc.share_interval(int(ran_out.sum()), runs)),
+                "ran_out_interval": [low, high],
                 "long_run_says": "drains" if drains else "keeps up",
-                "agrees": bool(share >= CHECK_SHARES[1] if drains else share <= CHECK_SHARES[0]),
+                "agrees": bool(high >= CHECK_SHARES[1] if drains else low <= CHECK_SHARES[0]),
                 "stock_change_per_day": float(change.mean()), "stock_change_mcse": mc.mean_se(change),
                 "expected_change_per_day": steady_delivery_gap(solved, name, factor * multiple,
                                                                figures.arrivals_per_day),
