@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.model.scenarios import Scenario
+from analysis.model.schema import RECORD_THREAT_CLASSES
 
-RECORD_COUNTED = ("drone", "cruise", "ballistic", "kinzhal", "sam")  # classes the record counts
+RECORD_COUNTED = RECORD_THREAT_CLASSES  # the classes the record counts apart
 
 
 @dataclass

@@ -49,11 +49,9 @@ MAX_SCALE = 1_000
 MAX_SEED = 2**128  # numpy's SeedSequence takes any non-negative integer; this is plenty
 MAX_SCHEDULE = 1_000  # dated deliveries or changes in one list
 RECORD_CLASSES = ("drone", "cruise", "ballistic")
-# classes a scenario may draw from the record: `sam` is S-300/S-400 fired at ground targets, a
-# class of the record where it sets them apart (rows of other classes are left out)
-RECORD_THREAT_CLASSES = ("drone", "cruise", "ballistic", "sam")
-SALVO_RULES = ("hold", "partial")
-HELD_RULES = ("share", "keep")
+# classes a scenario may draw from the record (analysis.model.record_classes: `kinzhal` where a row
+# names it alone, `sam` for S-300/S-400 fired at ground targets); rows of other classes are left out
+RECORD_THREAT_CLASSES = ("drone", "cruise", "ballistic", "kinzhal", "sam")
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 20251010
 
@@ -232,7 +230,7 @@ def _distinct(classes: list[str]) -> list[str]:
 
 
 # Classes the record counts, each at most once (arrivals from the record or from its forecast).
-RecordClassList = Annotated[list[Literal["drone", "cruise", "ballistic", "sam"]], AfterValidator(_distinct),
+RecordClassList = Annotated[list[Literal["drone", "cruise", "ballistic", "kinzhal", "sam"]], AfterValidator(_distinct),
                             Field(min_length=1)]
 Scale = _number_type(0.0, MAX_SCALE, "a scale cannot be negative")
 
