@@ -75,6 +75,7 @@ MAX_MULTIPLE = 2.0**40
 SCAN_FACTOR = 2.0**0.25
 SCAN_STEPS = 320  # MIN_MULTIPLE x SCAN_FACTOR**320 = MAX_MULTIPLE
 RELATIVE_TOLERANCE = 1e-12
+WHOLE_TOLERANCE = 1e-6  # relative, where an earlier layer is followed in whole missiles
 ANSWERED = 0.99  # a class is kept up with while its layers answer this share of what they would engage
 CLASS_SCAN = (2.0**-12, 2.0**12, 2.0**0.5)  # per-class multiples scanned: from, to, factor
 CLASS_TOLERANCE = 1e-4  # relative width of the per-class bisection
@@ -225,8 +226,11 @@ def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], inte
     delivered = scenario.interceptors[interceptor].deliveries_per_day
     last = max((i for i, layer in enumerate(scenario.layers) if layer.interceptor == interceptor), default=None)
 
+    whole: list[bool] = []
+
     def drains(multiple: float) -> bool:
         flow = steady_state(scenario, arrivals, multiple, law=law, until=last, mean_flows_for=interceptor)
+        whole.append(bool(flow.whole_layers))
         return flow.demand[interceptor] > delivered * (1 + 1e-12)
 
     if drains(MIN_MULTIPLE):
@@ -241,7 +245,9 @@ def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], inte
         low = high
     else:
         return math.inf
-    return bisect_boundary(drains, low, high, RELATIVE_TOLERANCE * low)[1]
+    # a chain of whole missiles is itself an approximation: bisected more coarsely
+    tolerance = WHOLE_TOLERANCE if whole[-1] else RELATIVE_TOLERANCE
+    return bisect_boundary(drains, low, high, tolerance * low)[1]
 
 
 def class_rate(scenario: Scenario, arrivals: Mapping[str, float], interceptor: str, cls: str,

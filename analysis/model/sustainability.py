@@ -117,7 +117,19 @@ def sustainable_rates(
     table = pd.DataFrame(rows)
     table.attrs["defense_multiple"] = figures.defense_multiple
     table.attrs["limiting"] = figures.limiting
+    table.attrs["arrivals_per_day"] = figures.arrivals_per_day
     return table
+
+
+def class_rates(scenario: Scenario, record: Any = None) -> pd.DataFrame:
+    """Per interceptor and class it answers, the rate of that class its deliveries keep up with,
+    the others at today's (analysis.model.longrun.class_rate), calibrated by the one rule.
+    Columns: interceptor, class, per_day (inf: any), multiple, today_per_day, answered_today."""
+    record = record_frame(scenario, record)
+    figures = long_run(calibrated(scenario, record), record, per_class=True)
+    rows = [{"interceptor": name, "class": cls, **item}
+            for name, by_class in (figures.classes or {}).items() for cls, item in by_class.items()]
+    return pd.DataFrame(rows, columns=["interceptor", "class", "multiple", "per_day", "today_per_day", "answered_today"])
 
 
 def defense_multiple_by_deliveries(

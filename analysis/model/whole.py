@@ -24,8 +24,8 @@ to the mean flow that reaches it (exact behind free layers, close behind others)
 independent (record blocks and forecast paths keep runs of days the chain does not); the stock is
 capped at S (an extra delivery at S is dropped: S is raised until the chain rarely reaches it, up
 to MAX_STATES); a wanted count above what the stock could ever pay for is counted at that cap
-(exact for `priority`; for `proportional`, whose shares depend on the counts, the cap is set far
-out in the tail).
+(exact for `priority`), and a count beyond its class's 1 - `TAIL` quantile at that quantile, a
+day's vector of counts less likely than `CELL` left out.
 """
 
 from __future__ import annotations
@@ -36,13 +36,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from analysis.model.allocation import Claim, allocate
 from analysis.model.scenarios import Layer
 
-MAX_STATES = 256  # stock levels of the chain, at most
-TAIL = 1e-7  # probability of the wanted counts left beyond the caps of `proportional`
-CAP_MASS = 1e-3  # stationary mass at the stock cap above which the cap is raised
+MAX_STATES = 128  # stock levels of the chain, at most
+TAIL = 1e-6  # probability of a class's wanted count beyond its cap (counted at the cap)
+CELL = 1e-12  # a day's wanted vector less likely than this is left out (the rest renormalised)
+CAP_MASS = 2e-3  # stationary mass at the stock cap above which the cap is raised
 MAX_COMBINATIONS = 400_000  # (stock, delivery, wanted vector) cases evaluated at once, at most
 WHOLE_LIMIT = 40.0  # interceptors delivered a day above which mean flows are close enough
 
@@ -134,7 +136,7 @@ def wanted_law(law: DailyLaw, classes: Sequence[str], thin: Mapping[str, float],
         grid /= weight.sum()
     index = np.indices(sizes).reshape(len(classes), -1).T
     prob = grid.reshape(-1)
-    keep = prob > 1e-15
+    keep = prob > CELL
     return index[keep], prob[keep] / prob[keep].sum()
 
 
@@ -168,26 +170,94 @@ def drained_flow(layer: Layer, law: DailyLaw, thin: Mapping[str, float], deliver
     shots = max(e.shots for e in layer.engages.values())
     means = {c: law.mean(c) * thin[c] for c in classes}
     states = min(MAX_STATES, max(4 * shots + sum(kept.values()), math.ceil(8 * deliveries) + 2 * shots, 16))
-    while True:
-        flow = _solve(layer, law, thin, claims, classes, low, frac, states, means)
-        if flow.cap_mass <= CAP_MASS or states >= MAX_STATES:
-            return flow
-        states = min(MAX_STATES, 2 * states)
+    # small matrices: one BLAS thread (several, on a busy machine, cost a hundred times more)
+    with threadpool_limits(limits=1, user_api="blas"):
+        while True:
+            flow = _solve(layer, law, thin, claims, classes, low, frac, states, means)
+            if flow.cap_mass <= CAP_MASS or states >= MAX_STATES:
+                return flow
+            states = min(MAX_STATES, 2 * states)
 
 
 def _solve(layer, law, thin, claims, classes, low, frac, states, means) -> ChainFlow:
+    if law.marginals is not None and layer.capacity_per_day is None and (
+            layer.allocation != "proportional" or len(classes) == 1):
+        return _solve_in_turn(layer, law, thin, claims, classes, low, frac, states, means)
+    return _solve_together(layer, law, thin, claims, classes, low, frac, states, means)
+
+
+def _caps(layer, law, thin, claims, classes, most) -> dict[str, int]:
+    """Per class, the count beyond which a day's wanted threats are counted at it."""
+    caps = {}
+    for c, claim in zip(classes, claims, strict=True):
+        cap = (_cap_for(*law.marginals[c], thin[c], TAIL) if law.marginals is not None
+               else int(np.ceil(law.days[:, law.classes.index(c)].max())) + 1)
+        if layer.allocation != "proportional" or len(classes) == 1:
+            cap = min(cap, most // claim.smallest + 1)  # beyond what the stock pays for, nothing changes
+        caps[c] = max(cap, 1)
+    return caps
+
+
+def _solve_in_turn(layer, law, thin, claims, classes, low, frac, states, means) -> ChainFlow:
+    """Priority without a capacity, classes independent: each class in turn moves the stock, so
+    the day's transition is the product of one matrix per class (exact, and far cheaper than
+    every vector of counts together)."""
+    top = states - 1
+    most = top + low + 1
+    caps = _caps(layer, law, thin, claims, classes, most)
+    size = most + 1
+    deliver = np.zeros((states, size))
+    levels = np.arange(states)
+    deliver[levels, levels + low] += 1 - frac
+    if frac > 1e-12:
+        deliver[levels, levels + low + 1] += frac
+    steps, expected = [], []
+    stock_in = np.arange(size)
+    for k, cls in enumerate(classes):
+        pmf = _arrival_pmf(*law.marginals[cls], thin[cls], caps[cls])
+        counts = np.arange(caps[cls] + 1)
+        s, w = np.meshgrid(stock_in, counts, indexing="ij")
+        s, w = s.ravel(), w.ravel()
+        weight = pmf[w]
+        wanted = np.zeros((len(classes), s.size), dtype=np.int64)
+        wanted[k] = w
+        stock = s.astype(np.int64).copy()
+        result = allocate("priority", wanted, stock, None, claims, lambda claim, eligible, engageable: eligible)
+        step = np.zeros((size, size))
+        np.add.at(step, (s, stock), weight)
+        full, part = result.engaged[k], result.partial[k]
+        engagement = layer.engages[cls]
+        count, spent, killed = full.astype(float), full * claims[k].shots, full * engagement.kill_probability
+        if part is not None:
+            count = count + (part > 0)
+            spent = spent + part
+            killed = killed + np.where(part > 0, 1.0 - (1.0 - engagement.pk) ** part, 0.0)
+        figures = np.zeros((size, 3))
+        for column, values in enumerate((count, spent, killed)):
+            np.add.at(figures[:, column], s, weight * values)
+        steps.append(step)
+        expected.append(figures)
+    cap = np.zeros((size, states))
+    cap[np.arange(size), np.minimum(np.arange(size), top)] = 1.0
+    transition = deliver
+    for step in steps:
+        transition = transition @ step
+    pi = _stationary(transition @ cap)
+    entering = pi @ deliver
+    engaged, fired, kills = {}, {}, {}
+    for cls, step, figures in zip(classes, steps, expected, strict=True):
+        engaged[cls], fired[cls], kills[cls] = (float(entering @ figures[:, column]) for column in range(3))
+        entering = entering @ step
+    return ChainFlow(engaged=engaged, fired=fired, kills=kills, wanted=dict(means), states=states,
+                     cap_mass=float(pi[-1]))
+
+
+def _solve_together(layer, law, thin, claims, classes, low, frac, states, means) -> ChainFlow:
+    """Every vector of the day's counts at once (proportional shares, a capacity the classes
+    share, or the record's days, whose classes come together)."""
     top = states - 1  # stock levels 0..top
     most = top + low + 1  # the most in hand after a delivery
-    if layer.allocation == "proportional" and len(classes) > 1:
-        caps = {}
-        for c in classes:
-            tail = (law.marginals[c] if law.marginals is not None else None)
-            caps[c] = (min(_cap_for(*tail, thin[c], TAIL), 20 * most) if tail is not None
-                       else int(np.ceil(law.days[:, law.classes.index(c)].max())) + 1)
-    else:  # beyond what the stock could pay for, a larger count changes nothing
-        caps = {c: most // claim.smallest + 1 for c, claim in zip(classes, claims, strict=True)}
-        if law.days is not None:
-            caps = {c: min(caps[c], int(np.ceil(law.days[:, law.classes.index(c)].max())) + 1) for c in classes}
+    caps = _caps(layer, law, thin, claims, classes, most)
     vectors, probs = wanted_law(law, classes, thin, caps)
     # every (stock, delivery, wanted vector) case, in slices that fit in memory
     deliveries = np.array([low, low + 1]) if frac > 1e-12 else np.array([low])

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.reporting.depletion_text import (
     NOT_MODELLED,
+    backcast_sentence,
     cost_sentence,
     key_pair_sentence,
     runs_words,
@@ -24,13 +25,24 @@ from analysis.reporting.words import (
     class_label,
     date,
     interceptor_label,
+    listed,
     parameter_label,
     parameter_value,
 )
 
 
+def latest_clause(latest: Mapping[str, Any] | None, arrivals: Mapping[str, float]) -> str:
+    """ " (the record's latest three months, Mar-May 2026: 230 drones, ... a day)" or ""."""
+    if not latest:
+        return ""
+    shown = ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
+                      for c, v in latest["arrivals_per_day"].items() if c in arrivals)
+    return f" (the record's latest three months, {date(latest['start'])} to {date(latest['end'])}: {shown} a day)"
+
+
 def long_run_sentence(long_run: pd.DataFrame, attack: str,
-                      by_deliveries: Mapping[float, float] | None = None) -> str:
+                      by_deliveries: Mapping[float, float] | None = None,
+                      latest: Mapping[str, Any] | None = None) -> str:
     """What today's deliveries keep up with once the stocks are spent, and whose deliveries fall
     furthest short ('' when none does). `attack` names today's attack ("December 2025 to May
     2026"); `by_deliveries`: the defense's multiple at other multiples of that interceptor's
@@ -47,26 +59,60 @@ def long_run_sentence(long_run: pd.DataFrame, attack: str,
                             f"{'half' if f == 0.5 else 'twice' if f == 2 else f'{f:g} times'} as many"
                             for f, m in sorted(by_deliveries.items()))
         spread = f" (the {label} deliveries are assumed: {shown})"
+    arrivals = long_run.attrs.get("arrivals_per_day") or {}
     return (f"**Once the stocks are spent, today's deliveries keep up with "
             f"{long_run.attrs['defense_multiple']:.2f} times today's attack**{spread}. With every interceptor "
-            f"limited by what is delivered, {label}'s deliveries fall furthest short: at the attack of {attack} "
+            f"limited by what is delivered, {label}'s deliveries fall furthest short: at the attack of "
+            f"{attack}{latest_clause(latest, arrivals)} "
             f"its layers fire about {row['used_per_day']:,.1f} a day against {row['delivered_per_day']:,.2f} "
             f"delivered (an assumed {row['deliveries_per_month']:,.0f} a month); keeping up would take about "
             f"{row['needed_deliveries_per_month_together']:,.0f} a month "
             f"({row['needed_deliveries_per_month_alone']:,.0f} with the other interceptors as they are).")
 
 
-def check_sentence(check: pd.DataFrame, limiting: str | None) -> str:
-    """The long-run figure against the simulation of three years ('' without a check)."""
-    if len(check) == 2 and limiting:
-        low, high = check.to_dict("records")
-        verdict = ("agrees" if low["agrees"] and high["agrees"]
-                   else "does not agree, so trust the simulation rather than this figure")
-        return (f"A simulation of three years {verdict}: at {low['factor']:.2f} times the attack the deliveries "
-                f"keep up with, {interceptor_label(limiting)} ran short in {low['ran_out_share']:.0%} of runs; at "
-                f"{high['factor']:.2f} times, in {high['ran_out_share']:.0%}.")
+def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
+    """Each interceptor's long-run figure against the simulation of three years ('' without a
+    check): whether it agrees for every interceptor, and where it does not."""
     note = check.attrs.get("note") if hasattr(check, "attrs") else None
-    return f"The simulation check of this figure: {note}." if note else ""
+    if not len(check):
+        return f"The simulation check of these figures: {note}." if note else ""
+    rows = check.to_dict("records")
+    names = list(dict.fromkeys(row["interceptor"] for row in rows))
+    wrong = [row for row in rows if not row["agrees"]]
+    low = min(row["factor"] for row in rows)
+    high = max(row["factor"] for row in rows)
+    runs_short = {(row["interceptor"], row["factor"]): row["ran_out_share"] for row in rows}
+    if not wrong:
+        worst_low = max(runs_short[(n, low)] for n in names if (n, low) in runs_short)
+        worst_high = min(runs_short[(n, high)] for n in names if (n, high) in runs_short)
+        text = (f"A simulation of three years agrees for each interceptor ({listed([interceptor_label(n) for n in names])}): "
+                f"at {low:.2f} times the attack its deliveries keep up with, it ran short in at most "
+                f"{worst_low:.0%} of runs; at {high:.2f} times, in at least {worst_high:.0%}.")
+    else:
+        text = ("A simulation of three years does not agree for " + listed(
+            [f"{interceptor_label(row['interceptor'])} (at {row['factor']:.2f} times its figure it ran short in "
+             f"{row['ran_out_share']:.0%} of runs)" for row in wrong])
+            + ": the attack comes in waves, which the long run's mean flows smooth over; trust the simulation "
+              "rather than that figure.")
+    return text + (f" {note[0].upper() + note[1:]}." if note else "")
+
+
+def class_rates_sentence(rates: pd.DataFrame, focus: str | None = None) -> str:
+    """Per class, the rate the deliveries keep up with while the other threats stay at today's
+    ('' without rates); `focus` first (e.g. the PAC-3 MSE and ballistic missiles)."""
+    if rates is None or not len(rates):
+        return ""
+    rows = rates.to_dict("records")
+    rows.sort(key=lambda row: (row["interceptor"] != focus,))
+    parts = []
+    for row in rows:
+        per_day = row["per_day"]
+        kept = ("any number" if per_day is None or math.isinf(per_day) else
+                "none" if per_day == 0 else f"{per_day:,.2f}" if per_day < 20 else f"{per_day:,.0f}")
+        parts.append(f"{interceptor_label(row['interceptor'])}, {kept} {class_label(row['class'])} a day "
+                     f"(today {row['today_per_day']:,.2f})")
+    return ("Per kind of threat, with the others at today's rate, the deliveries keep up with: "
+            + "; ".join(parts) + ". None means the other threats alone take every delivered interceptor.")
 
 
 def reference_day(briefing: Mapping[str, Any], interceptor: str, cls: str | None) -> float | None:
@@ -122,12 +168,15 @@ def tornado_sentence(tornado: pd.DataFrame, what: str, search_runs: int) -> str:
 def answer(*, long_run: pd.DataFrame, check: pd.DataFrame, reference_name: str,
            briefings: Mapping[str, Mapping[str, Any]], attack: str, record_text: str,
            tornado: pd.DataFrame, focus_what: str, search_runs: int,
-           by_deliveries: Mapping[float, float] | None = None) -> str:
+           by_deliveries: Mapping[float, float] | None = None, class_rates: pd.DataFrame | None = None,
+           focus: str | None = None) -> str:
     """Report 05's answer as Markdown: a line on the reference, then bullets: the long run and its
     check, when the reference's interceptors run short (as report 04 says it), each other
     scenario, the assumption that matters most, the cost, and what the figures are not."""
     reference = briefings[reference_name]
-    lines = [long_run_sentence(long_run, attack, by_deliveries), check_sentence(check, long_run.attrs.get("limiting"))]
+    lines = [long_run_sentence(long_run, attack, by_deliveries, reference.get("latest_months")),
+             check_sentence(check, long_run.attrs.get("limiting")), class_rates_sentence(class_rates, focus),
+             backcast_sentence(reference)]
     lines += [key_pair_sentence(reference, pair, index == 0) for index, pair in enumerate(reference["key_pairs"])]
     lines += [scenario_sentence(name, b, reference).removeprefix("- ")
               for name, b in briefings.items() if name != reference_name]
