@@ -55,6 +55,7 @@ CHECK_FACTORS = (0.9, 1.15)
 CHECK_DAYS = 3 * 365
 CHECK_STOCK_DAYS = 120  # the check starts the interceptor checked at four months of its deliveries
 CHECK_SHARES = (0.2, 0.8)  # agreement: runs short in at most 20% below its multiple, at least 80% above
+CHECK_RUNS = 200  # runs of each check simulation in report 05 (a share to about +-3 points)
 # half the spread of the record's monthly rates, December 2025 - May 2026 [record-2026-h1-monthly-rates]
 TARGET_SPREAD = {"drone": 0.053, "cruise": 0.137, "ballistic": 0.192}
 

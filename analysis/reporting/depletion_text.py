@@ -197,6 +197,9 @@ def attack_clause(b: Mapping[str, Any], period: str, record_date: str) -> str:
 def answer_one(b: Mapping[str, Any], period: str, record_date: str) -> str:
     """Three to five quotable sentences for one scenario (report 04), as Markdown bullets."""
     lines = [f"- {attack_clause(b, period, record_date)}, starting on {date(b['start'])}:"]
+    latest = attack_period_sentence(b, period)
+    if latest:
+        lines.append(f"- {latest}")
     for index, pair in enumerate(b["key_pairs"]):
         lines.append(f"- {key_pair_sentence(b, pair, index == 0)}")
     if not b["key_pairs"]:
@@ -210,6 +213,9 @@ def answer_one(b: Mapping[str, Any], period: str, record_date: str) -> str:
     lines.append(f"- **{over}** the defense stops {share(rate['mean'], 1)} of what is launched "
                  f"(80% of runs: {share(rate['p10'], 1)}–{share(rate['p90'], 1)}) and about "
                  f"{leak['mean']:,.0f} threats a day get through. " + cost_sentence(b))
+    checked = backcast_sentence(b)
+    if checked:
+        lines.append(f"- {checked}")
     lines.append(f"- These are consequences of the assumptions, not a forecast. {NOT_MODELLED}")
     return "\n".join(lines)
 
