@@ -63,7 +63,7 @@ def test_an_unreachable_target_in_a_file_is_said_at_its_line(tmp_path, capsys):
     path = tmp_path / "hopeful.yaml"
     path.write_text(source.replace("ballistic: 0.348}", "ballistic: 0.99}"))
     line = source.splitlines().index(next(x for x in source.splitlines() if x.startswith("  target:"))) + 1
-    assert main(["sustain", str(path)]) == 0
+    assert main(["sustain", str(path), "--runs", "0"]) == 0  # the warning comes before any check
     err = capsys.readouterr().err
     assert f"warning: hopeful.yaml:{line}: calibration: target 99.0% for ballistic is out of reach" in err
 
@@ -227,3 +227,48 @@ def test_sweep_help_names_the_module_that_describes_grid_files(capsys):
         main(["sweep", "--help"])
     named = capsys.readouterr().out.split("(see ")[1].split(")")[0]
     assert named == "analysis/model/sweep.py" and (PROJECT_ROOT / named).is_file()
+
+
+def test_sustain_states_the_attack_the_class_rates_and_the_back_cast(capsys, record_path):
+    assert main(["sustain", "baseline", "--runs", "0", "--record", str(record_path)]) == 0
+    out = capsys.readouterr().out
+    assert "today's attack a day (December 2025 to May 2026): drone 196.90, cruise 3.57, ballistic 2.20" in out
+    assert "the record's latest three months (2026-03-01 to 2026-05-31): drone 230.38" in out
+    assert "per class, the others at today's rate" in out
+    assert "pac3_mse           ballistic  keeps up with 0.85 a day" in out
+    assert "back-cast to 2025-12-01 (the calibration period's 182 days" in out
+    line = next(x for x in out.splitlines() if x.strip().startswith("pac3_mse") and "a year of world output" in x)
+    assert "300 +" in line and "= " in line and "600" in line
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_simulate_prints_the_back_cast_and_warns_when_a_stock_does_not_fit(capsys, record_path):
+    assert main(["simulate", "baseline", "--runs", "20", "--set", "horizon_days=10", "--record", str(record_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "back-cast to 2025-12-01" in out and "warning" not in err
+    assert main(["simulate", "baseline", "--runs", "20", "--set", "horizon_days=10", "--set",
+                 "interceptors.pac3_mse.stock=500", "--record", str(record_path), "--json", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert "warning: baseline.yaml: back-cast: pac3_mse: the assumptions imply" in err
+    assert "more than a year of the world's output (600)" in err
+    row = json.loads(out)["backcast"]["interceptors"][0]
+    assert row["interceptor"] == "pac3_mse" and not row["within"]
+
+
+@pytest.mark.record
+def test_the_baselines_figures_are_the_records(record_path):
+    # arrivals, dispersion and calibration targets of the shipped baseline, from the record itself
+    from analysis.model.record_classes import daily_counts, shares
+    from analysis.model.scenarios import load_scenario
+    from analysis.record import load_record
+
+    record = load_record(record_path)
+    baseline = load_scenario("baseline")
+    start, end = baseline.calibration.period
+    classes = list(baseline.classes)
+    counts = daily_counts(record, start, end, classes)
+    for cls in classes:
+        threat = baseline.threats[cls]
+        assert threat.per_day == pytest.approx(counts[cls].mean(), rel=5e-3), cls  # as written: three digits
+        assert threat.dispersion == pytest.approx(counts[cls].var() / counts[cls].mean(), abs=0.06), cls
+    assert baseline.calibration.target == pytest.approx(shares(record, start, end, classes), abs=0.0006)
