@@ -202,14 +202,13 @@ def test_the_back_cast_doctrine_and_attack_period_in_words(briefing):
     assert text.salvo_words("hold", "share", 1) == "–"
     choice = text.target_choice_sentence({"target_choice": [
         {"interceptor": "pac3_mse", "fired_destroyed": 1.63, "fired_neutralised": 1.67, "added": 0.0245}]})
-    assert choice.endswith("would have the layers fire more for the same record: PAC-3 MSE +2% (1.63 to 1.67 a day).")
+    assert choice.endswith("would change what the layers fire for the same record: PAC-3 MSE +2% (1.63 to 1.67 a day).")
     period = text.attack_period_sentence({"arrivals_per_day": {"drone": 196.9, "ballistic": 2.2},
                                           "latest_months": {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 5, 31),
                                                             "arrivals_per_day": {"drone": 230.4, "ballistic": 1.88}}},
                                          "December 2025 to May 2026")
-    assert period == ("Today's attack here is that of December 2025 to May 2026: 197 drones, 2.20 ballistic missiles "
-                      "a day; over the record's latest three months (1 March 2026 to 31 May 2026) it was 230 drones, "
-                      "1.88 ballistic missiles a day.")
+    assert period == ("Beside the attack of December 2025 to May 2026: over the record's latest three months "
+                      "(1 March 2026 to 31 May 2026) it was 230 drones, 1.88 ballistic missiles a day.")
 
 
 def test_per_class_rates_in_words():

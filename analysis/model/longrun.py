@@ -79,7 +79,7 @@ WHOLE_TOLERANCE = 1e-6  # relative, where an earlier layer is followed in whole 
 ANSWERED = 0.99  # a class is kept up with while its layers answer this share of what they would engage
 CLASS_SCAN = (2.0**-12, 2.0**12, 2.0**0.5)  # per-class multiples scanned: from, to, factor
 CLASS_TOLERANCE = 1e-4  # relative width of the per-class bisection
-FORECAST_LAW_DAYS = 20_000  # days of the forecast's sample paths behind its daily law
+FORECAST_LAW_DAYS = 5_000  # days of the forecast's sample paths behind its daily law
 
 
 @dataclass(frozen=True)

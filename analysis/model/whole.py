@@ -123,21 +123,26 @@ def wanted_law(law: DailyLaw, classes: Sequence[str], thin: Mapping[str, float],
         for cls in classes:
             mean, dispersion = law.marginals[cls]
             grid = np.multiply.outer(grid, _arrival_pmf(mean, dispersion, thin[cls], caps[cls]))
-    else:
-        grid = np.zeros(sizes)
+    else:  # the days' joint law: per day, each class thinned apart; summed over days at once
         columns = [law.classes.index(c) for c in classes]
-        counts = law.days[:, columns]
-        unique, weight = np.unique(np.round(counts, 6), axis=0, return_counts=True)
-        for row, times in zip(unique, weight, strict=True):
-            cell = np.ones(())
-            for value, cls in zip(row, classes, strict=True):
-                cell = np.multiply.outer(cell, _arrival_pmf(float(value), 0.0, thin[cls], caps[cls]))
-            grid += times * cell
-        grid /= weight.sum()
+        rows = [_day_pmfs(law.days[:, column], thin[cls], caps[cls]) for column, cls in zip(columns, classes, strict=True)]
+        letters = "abcdefgh"[: len(classes)]
+        grid = np.einsum(",".join(f"z{x}" for x in letters) + "->" + letters, *rows) / len(law.days)
     index = np.indices(sizes).reshape(len(classes), -1).T
     prob = grid.reshape(-1)
     keep = prob > CELL
     return index[keep], prob[keep] / prob[keep].sum()
+
+
+def _day_pmfs(counts: np.ndarray, thin: float, cap: int) -> np.ndarray:
+    """(day, 0..cap) the pmf of each day's count (floor or ceil of a fractional one, as the engine
+    rounds) thinned by `thin`, the tail beyond `cap` at the cap."""
+    k = np.arange(cap + 1)[None, :]
+    whole = np.floor(counts)[:, None]
+    frac = (counts - np.floor(counts))[:, None]
+    pmf = (1 - frac) * stats.binom.pmf(k, whole, thin) + frac * stats.binom.pmf(k, whole + 1, thin)
+    pmf[:, -1] += np.clip(1.0 - pmf.sum(axis=1), 0.0, None)
+    return pmf
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,10 @@ def glossary(horizon_days: int) -> str:
 - *Stopped*: shot down or jammed (drones), destroyed (missiles), as the Air Force counts them in the
   record. A missile that failed to reach its target on its own was not intercepted and spent no
   interceptor: the model counts it among those that got through.
-- *Runs short of* a class: the first day some of those threats reached the interceptor's layer and
-  went unanswered because too few interceptors were left for one more engagement. Deliveries go
-  on, so the layer keeps firing what arrives: it does not mean none are left.
+- *Runs short of* a class: the first day some of those threats that the interceptor's layer would
+  have engaged went unanswered because too few interceptors were left for one more engagement
+  (with a salvo that fires what is left: none were left). Deliveries go on, so the layer keeps
+  firing what arrives: it does not mean none are left.
 - *Run*: one simulated stretch of {run_length(horizon_days)} of attacks. The model draws thousands;
   "80% of runs" is the range from the 10th to the 90th percentile, the spread the attack's
   randomness alone gives. A day "after day {horizon_days:,}" lies beyond what was simulated.
@@ -187,7 +188,8 @@ def cost_sentence(b: Mapping[str, Any]) -> str:
 
 def attack_clause(b: Mapping[str, Any], period: str, record_date: str) -> str:
     arrivals = b["arrivals_per_day"]
-    shown = ", ".join(f"{value:,.0f} {CLASS_LABELS.get(c, c)}" if value >= 20 else f"{value:,.1f} {CLASS_LABELS.get(c, c)}"
+    shown = ", ".join(f"{value:,.0f} {CLASS_LABELS.get(c, c)}" if value >= 20 else
+                      f"{value:,.1f} {CLASS_LABELS.get(c, c)}" if value >= 1 else f"{value:,.2f} {CLASS_LABELS.get(c, c)}"
                       for c, value in arrivals.items())
     where = f"the attack of {period}" if period else "the scenario's attack"
     source = f"; record through {record_date}" if record_date else ""
@@ -345,8 +347,8 @@ def backcast_table(b: Mapping[str, Any]) -> pd.DataFrame:
     """The back-cast of each stock as a table (empty without one)."""
     cast = b.get("backcast") or {}
     rows = [{"interceptor": interceptor_label(row["interceptor"]), "stock now (assumed)": row["stock"],
-             "fired over the period": row["fired"], "delivered over the period": row["delivered"],
-             "stock at its start": row["implied_start"],
+             "fired over the period": round(row["fired"]), "delivered over the period": round(row["delivered"]),
+             "stock at its start": round(row["implied_start"]),
              "a year of world output": row.get("output_per_year"),
              "fits": "yes" if row["within"] else "no"} for row in cast.get("interceptors") or []]
     return pd.DataFrame(rows)
@@ -361,24 +363,19 @@ def target_choice_sentence(b: Mapping[str, Any]) -> str:
     parts = [f"{interceptor_label(row['interceptor'])} {row['added']:+.0%} ({row['fired_destroyed']:,.2f} to "
              f"{row['fired_neutralised']:,.2f} a day)" for row in rows]
     return ("Missiles are calibrated to the share the record says were destroyed. Counting also those that "
-            "failed to reach their target on their own, as the record's 'neutralised' does, would have the "
-            "layers fire more for the same record: " + listed(parts) + ".")
+            "failed to reach their target on their own, as the record's 'neutralised' does, would change what "
+            "the layers fire for the same record: " + listed(parts) + ".")
 
 
 def attack_period_sentence(b: Mapping[str, Any], period: str) -> str:
-    """Today's attack with its period, beside the record's latest three whole months ("" without
-    the record)."""
+    """The record's latest three whole months beside today's attack (stated with its period in the
+    line before): "" without the record."""
     latest = b.get("latest_months")
     arrivals = b["arrivals_per_day"]
     if not latest:
         return ""
-
-    def figures(values: Mapping[str, float]) -> str:
-        return ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
-                         for c, v in values.items())
-
-    start, end = latest["start"], latest["end"]
-    what = f"that of {period}" if period else "the scenario's own"
-    return (f"Today's attack here is {what}: {figures(arrivals)} a day; over the "
-            f"record's latest three months ({date(start)} to {date(end)}) it was "
-            f"{figures({c: v for c, v in latest['arrivals_per_day'].items() if c in arrivals})} a day.")
+    shown = ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
+                      for c, v in latest["arrivals_per_day"].items() if c in arrivals)
+    what = f"the attack of {period}" if period else "the scenario's attack"
+    return (f"Beside {what}: over the record's latest three months ({date(latest['start'])} to "
+            f"{date(latest['end'])}) it was {shown} a day.")
