@@ -162,14 +162,16 @@ def whole_matters(layer: Layer, wanted: Mapping[str, float]) -> bool:
 
 def steady_state(scenario: Scenario, arrivals: Mapping[str, float], multiple: float = 1.0,
                  limited: bool = True, law: DailyLaw | None = None, until: int | None = None,
-                 factors: Mapping[str, float] | None = None, mean_flows_for: str | None = None) -> Flow:
+                 factors: Mapping[str, float] | None = None, mean_flows_for: str | None = None,
+                 cache: dict | None = None) -> Flow:
     """The mean flow at `multiple` x `arrivals` with every interceptor limited by its deliveries
     a day (`limited=False`: unlimited stocks, the flow while everything is stocked). With `law`
     (the daily law of today's attack, `daily_law`), a drained layer with few missiles a day is
     followed in whole missiles (module doc). `until`: the last layer to follow (the later ones
     change no demand of the earlier); `factors`: per class, a multiple in place of `multiple`;
     `mean_flows_for`: an interceptor whose layers stay on mean flows (a search of its own demand,
-    which whole missiles do not change)."""
+    which whole missiles do not change); `cache`: a mapping that keeps each chain's result for
+    the searches of one long run (they meet the same multiples)."""
     factors = {cls: (multiple if factors is None else factors.get(cls, 1.0)) for cls in scenario.classes}
     flows = {cls: factors[cls] * float(arrivals.get(cls, 0.0)) for cls in scenario.classes}
     arrived = dict(flows)
@@ -199,7 +201,12 @@ def steady_state(scenario: Scenario, arrivals: Mapping[str, float], multiple: fl
                 base = {cls: float(arrivals.get(cls, 0.0)) * factors[cls] for cls in layer.engages}
                 thin = {cls: (incoming[cls] * layer.engage_probability[cls] / base[cls] if base[cls] > 0 else 0.0)
                         for cls in layer.engages}
-                chain = drained_flow(layer, _scaled(law, factors), thin, left)
+                key = (index, tuple(sorted(factors.items())), left, tuple(sorted(thin.items())))
+                chain = None if cache is None else cache.get(key)
+                if chain is None:
+                    chain = drained_flow(layer, _scaled(law, factors), thin, left)
+                    if cache is not None:
+                        cache[key] = chain
                 engaged, killed_by, spent = chain.engaged, chain.kills, sum(chain.fired.values())
                 whole.append(layer.name)
             else:
@@ -219,7 +226,7 @@ def steady_state(scenario: Scenario, arrivals: Mapping[str, float], multiple: fl
 
 
 def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], interceptor: str,
-                         law: DailyLaw | None = None) -> float:
+                         law: DailyLaw | None = None, cache: dict | None = None) -> float:
     """The smallest multiple of `arrivals` at which `interceptor` drains (module doc); inf when
     capacity or the flow keep its demand within its deliveries at any attack, 0 when it drains at
     any attack (e.g. nothing is delivered). Every search is bounded (SCAN_STEPS, flows.BISECTIONS)."""
@@ -229,7 +236,8 @@ def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], inte
     whole: list[bool] = []
 
     def drains(multiple: float) -> bool:
-        flow = steady_state(scenario, arrivals, multiple, law=law, until=last, mean_flows_for=interceptor)
+        flow = steady_state(scenario, arrivals, multiple, law=law, until=last, mean_flows_for=interceptor,
+                            cache=cache)
         whole.append(bool(flow.whole_layers))
         return flow.demand[interceptor] > delivered * (1 + 1e-12)
 
@@ -251,7 +259,7 @@ def sustainable_multiple(scenario: Scenario, arrivals: Mapping[str, float], inte
 
 
 def class_rate(scenario: Scenario, arrivals: Mapping[str, float], interceptor: str, cls: str,
-               law: DailyLaw | None = None) -> float:
+               law: DailyLaw | None = None, cache: dict | None = None) -> float:
     """The largest multiple of `cls`'s arrivals, the other classes at today's, at which the layers
     firing `interceptor` still answer the threats of `cls` they would engage in the long run (in
     whole missiles, at least `ANSWERED` of them; module doc); 0 when they answer fewer even at a
@@ -261,7 +269,7 @@ def class_rate(scenario: Scenario, arrivals: Mapping[str, float], interceptor: s
     layers = {layer.name for layer in scenario.layers if layer.interceptor == interceptor}
 
     def falls_short(multiple: float) -> bool:
-        flow = steady_state(scenario, arrivals, law=law, until=last, factors={cls: multiple})
+        flow = steady_state(scenario, arrivals, law=law, until=last, factors={cls: multiple}, cache=cache)
         # on mean flows a class is answered in full or not; in whole missiles, up to chance
         least = ANSWERED if layers & set(flow.whole_layers) else 1.0 - 1e-9
         return flow.answered.get((interceptor, cls), 1.0) < least
@@ -325,8 +333,9 @@ def long_run(scenario: Scenario, record: Any = None,
     law = daily_law(scenario, record) if arrivals_per_day is None else None
     if law is not None and law.marginals is None and arrivals_per_day is not None:
         law = None
+    cache: dict = {}  # chains met again by the searches of other interceptors
     stocked = steady_state(scenario, arrivals, 1.0, limited=False)
-    today = steady_state(scenario, arrivals, 1.0, law=law)
+    today = steady_state(scenario, arrivals, 1.0, law=law, cache=cache)
     figures: dict[str, dict[str, Any]] = {}
     by_class: dict[str, dict[str, dict[str, Any]]] = {}
     for name, interceptor in scenario.interceptors.items():
@@ -335,7 +344,7 @@ def long_run(scenario: Scenario, record: Any = None,
                          key=scenario.classes.index)
         if not engaged:
             continue
-        multiple = sustainable_multiple(scenario, arrivals, name, law)
+        multiple = sustainable_multiple(scenario, arrivals, name, law, cache)
         threats = sum(arrivals[cls] for cls in engaged)
         figures[name] = {
             "classes": engaged,
@@ -354,7 +363,7 @@ def long_run(scenario: Scenario, record: Any = None,
         if per_class:
             by_class[name] = {}
             for cls in engaged:
-                rate = class_rate(scenario, arrivals, name, cls, law)
+                rate = class_rate(scenario, arrivals, name, cls, law, cache)
                 by_class[name][cls] = {"multiple": rate, "per_day": rate * arrivals[cls],
                                        "today_per_day": arrivals[cls],
                                        "answered_today": today.answered.get((name, cls), 1.0)}

@@ -125,9 +125,13 @@ def wanted_law(law: DailyLaw, classes: Sequence[str], thin: Mapping[str, float],
             grid = np.multiply.outer(grid, _arrival_pmf(mean, dispersion, thin[cls], caps[cls]))
     else:  # the days' joint law: per day, each class thinned apart; summed over days at once
         columns = [law.classes.index(c) for c in classes]
-        rows = [_day_pmfs(law.days[:, column], thin[cls], caps[cls]) for column, cls in zip(columns, classes, strict=True)]
+        values, codes = zip(*(np.unique(law.days[:, column], return_inverse=True) for column in columns), strict=True)
+        pairs, weight = np.unique(np.column_stack(codes), axis=0, return_counts=True)  # days alike, once
+        rows = [_day_pmfs(value, thin[cls], caps[cls])[pairs[:, k]]
+                for k, (value, cls) in enumerate(zip(values, classes, strict=True))]
         letters = "abcdefgh"[: len(classes)]
-        grid = np.einsum(",".join(f"z{x}" for x in letters) + "->" + letters, *rows) / len(law.days)
+        grid = np.einsum("z," + ",".join(f"z{x}" for x in letters) + "->" + letters,
+                         weight.astype(float), *rows) / weight.sum()
     index = np.indices(sizes).reshape(len(classes), -1).T
     prob = grid.reshape(-1)
     keep = prob > CELL
