@@ -221,7 +221,8 @@ def test_per_class_rates_in_words():
         {"interceptor": "pac3_mse", "class": "ballistic", "per_day": 0.85, "today_per_day": 2.2},
         {"interceptor": "pac3_mse", "class": "kinzhal", "per_day": 0.0, "today_per_day": 0.137}])
     sentence = prose.class_rates_sentence(rates, "pac3_mse")
-    assert sentence.startswith("Per kind of threat, with the others at today's rate, the deliveries keep up with: "
-                               "PAC-3 MSE, 0.85 ballistic missiles a day (today 2.20); PAC-3 MSE, none Kinzhal "
-                               "missiles a day (today 0.14); medium-range SAM, 0.77 cruise missiles a day")
+    assert sentence == ("Per kind of threat, with the others at today's rate, the deliveries keep up with: "
+                        "PAC-3 MSE, 0.85 ballistic missiles a day (today 2.20) and no Kinzhal missiles a day "
+                        "(today 0.14); medium-range SAM, 0.77 cruise missiles a day (today 3.57). No means the other "
+                        "threats alone take every delivered interceptor.")
     assert prose.class_rates_sentence(rates.iloc[:0]) == ""

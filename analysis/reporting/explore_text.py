@@ -90,7 +90,9 @@ def robustness_rows(table: Any, labels: Mapping[str, str], value_text: Any = Non
     interval and change, the top three drivers (first-order index). `value_text(key, value)`
     writes a value (default: three significant digits)."""
     def value(key: str, number: float) -> str:
-        return value_text(key, number) if value_text else f"{number:,.3g}"
+        if value_text:
+            return value_text(key, number)
+        return f"{number:,.0f}" if abs(number) >= 100 else f"{number:,.1f}" if abs(number) >= 10 else f"{number:.2f}"
 
     rows = []
     for row in table.to_dict("records"):

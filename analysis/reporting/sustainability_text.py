@@ -32,12 +32,13 @@ from analysis.reporting.words import (
 
 
 def latest_clause(latest: Mapping[str, Any] | None, arrivals: Mapping[str, float]) -> str:
-    """ " (the record's latest three months, Mar-May 2026: 230 drones, ... a day)" or ""."""
+    """ " Over the record's latest three months (...) the attack was 230 drones, ... a day." or ""."""
     if not latest:
         return ""
     shown = ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
                       for c, v in latest["arrivals_per_day"].items() if c in arrivals)
-    return f" (the record's latest three months, {date(latest['start'])} to {date(latest['end'])}: {shown} a day)"
+    return (f" Over the record's latest three months ({date(latest['start'])} to {date(latest['end'])}) the attack "
+            f"was {shown} a day.")
 
 
 def long_run_sentence(long_run: pd.DataFrame, attack: str,
@@ -63,11 +64,12 @@ def long_run_sentence(long_run: pd.DataFrame, attack: str,
     return (f"**Once the stocks are spent, today's deliveries keep up with "
             f"{long_run.attrs['defense_multiple']:.2f} times today's attack**{spread}. With every interceptor "
             f"limited by what is delivered, {label}'s deliveries fall furthest short: at the attack of "
-            f"{attack}{latest_clause(latest, arrivals)} "
+            f"{attack} "
             f"its layers fire about {row['used_per_day']:,.1f} a day against {row['delivered_per_day']:,.2f} "
             f"delivered (an assumed {row['deliveries_per_month']:,.0f} a month); keeping up would take about "
             f"{row['needed_deliveries_per_month_together']:,.0f} a month "
-            f"({row['needed_deliveries_per_month_alone']:,.0f} with the other interceptors as they are).")
+            f"({row['needed_deliveries_per_month_alone']:,.0f} with the other interceptors as they are)."
+            + latest_clause(latest, arrivals))
 
 
 def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
@@ -103,16 +105,24 @@ def class_rates_sentence(rates: pd.DataFrame, focus: str | None = None) -> str:
     if rates is None or not len(rates):
         return ""
     rows = rates.to_dict("records")
-    rows.sort(key=lambda row: (row["interceptor"] != focus,))
-    parts = []
-    for row in rows:
-        per_day = row["per_day"]
-        kept = ("any number" if per_day is None or math.isinf(per_day) else
-                "none" if per_day == 0 else f"{per_day:,.2f}" if per_day < 20 else f"{per_day:,.0f}")
-        parts.append(f"{interceptor_label(row['interceptor'])}, {kept} {class_label(row['class'])} a day "
-                     f"(today {row['today_per_day']:,.2f})")
-    return ("Per kind of threat, with the others at today's rate, the deliveries keep up with: "
-            + "; ".join(parts) + ". None means the other threats alone take every delivered interceptor.")
+    order = list(dict.fromkeys([focus] * (focus in {r["interceptor"] for r in rows}) + [r["interceptor"] for r in rows]))
+    parts, none = [], False
+    for name in order:
+        kept = []
+        for row in (r for r in rows if r["interceptor"] == name):
+            per_day = row["per_day"]
+            if per_day is None or math.isinf(per_day):
+                amount = "any number of"
+            elif per_day == 0:
+                amount, none = "no", True
+            else:
+                amount = f"{per_day:,.2f}" if per_day < 20 else f"{per_day:,.0f}"
+            kept.append(f"{amount} {class_label(row['class'])} a day (today {row['today_per_day']:,.2f})")
+        parts.append(f"{interceptor_label(name)}, {listed(kept)}")
+    text = "Per kind of threat, with the others at today's rate, the deliveries keep up with: " + "; ".join(parts) + "."
+    if none:
+        text += " No means the other threats alone take every delivered interceptor."
+    return text
 
 
 def reference_day(briefing: Mapping[str, Any], interceptor: str, cls: str | None) -> float | None:
