@@ -427,9 +427,10 @@ def simulate(
             count: np.ndarray, p: Any, kind: int, layer: int, cls: int,
             blocks: list = blocks,
         ) -> np.ndarray:
-            if np.ndim(p) == 0 and p >= 1.0:
+            array = isinstance(p, np.ndarray)  # a partial salvo's chance per run
+            if not array and p >= 1.0:
                 return count.copy()
-            if np.ndim(p) == 0 and p <= 0.0:
+            if not array and p <= 0.0:
                 return np.zeros(count.shape, dtype=np.int64)
             if len(blocks) == 1:
                 # a block with nothing to draw for leaves its stream untouched
@@ -440,7 +441,7 @@ def simulate(
             for _, part, streams in blocks:
                 block = count[part]
                 if np.count_nonzero(block):
-                    out[part] = streams.get(kind, layer, cls).binomial(block, p if np.ndim(p) == 0 else p[part])
+                    out[part] = streams.get(kind, layer, cls).binomial(block, p[part] if array else p)
             return out
 
         stock = np.repeat(initial[:, None], n, axis=1)
