@@ -59,9 +59,9 @@ def test_an_unreachable_calibration_target_is_said_on_the_terminal(capsys):
 
 def test_an_unreachable_target_in_a_file_is_said_at_its_line(tmp_path, capsys):
     source = (PROJECT_ROOT / "data" / "scenarios" / "baseline.yaml").read_text()
-    assert "  target: {drone: 0.878, cruise: 0.811, ballistic: 0.348}" in source
+    assert "  target: {drone: 0.878, cruise: 0.798, ballistic: 0.338, kinzhal: 0.080}" in source
     path = tmp_path / "hopeful.yaml"
-    path.write_text(source.replace("ballistic: 0.348}", "ballistic: 0.99}"))
+    path.write_text(source.replace("ballistic: 0.338,", "ballistic: 0.99,"))
     line = source.splitlines().index(next(x for x in source.splitlines() if x.startswith("  target:"))) + 1
     assert main(["sustain", str(path), "--runs", "0"]) == 0  # the warning comes before any check
     err = capsys.readouterr().err
