@@ -52,8 +52,12 @@ def run(args: argparse.Namespace) -> int:
     data = figures.as_dict()
     data["source"] = scenario.source
     data["period"] = scenario.period
-    data["latest_months"] = latest_attack(solved, record, args.record)
-    from analysis.model.backcast import backcast
+    from analysis.model.backcast import backcast, record_at_hand
+    from analysis.model.record_classes import latest_attack
+
+    latest = latest_attack(record_at_hand(record if record is not None else args.record), solved.classes)
+    data["latest_months"] = None if latest is None else {**latest, "start": str(latest["start"]),
+                                                         "end": str(latest["end"])}
 
     consistency = backcast(scenario, record if record is not None else args.record)
     data["backcast"] = consistency.as_dict()
@@ -85,20 +89,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         note(write_output(json.dumps(data, indent=2, default=str) + "\n", args.json, "full figures"))
     return 0
-
-
-def latest_attack(scenario: Any, record: Any, path: str | None) -> dict | None:
-    """The record's latest three whole months' mean arrivals a day, in the scenario's classes the
-    record counts (None without a record)."""
-    from analysis.model.backcast import RECORD_COUNTED, record_at_hand
-    from analysis.model.record_classes import latest_months
-
-    frame = record_at_hand(record if record is not None else path)
-    classes = [c for c in scenario.classes if c in RECORD_COUNTED]
-    if frame is None or not classes:
-        return None
-    start, end, arrivals = latest_months(frame, classes)
-    return {"start": str(start), "end": str(end), "arrivals_per_day": arrivals}
 
 
 def _figure(value: Any, digits: int = 2) -> str:

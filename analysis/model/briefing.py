@@ -140,18 +140,14 @@ def depletion_briefing(
             stock_range[pair["interceptor"]].append(
                 {"factor": factor, "stock": stock, "runs": range_runs,
                  **_class_days(other, pair["interceptor"], pair["class"], start)})
-    from analysis.model.backcast import RECORD_COUNTED, backcast, record_at_hand
+    from analysis.model.backcast import backcast, record_at_hand
     from analysis.model.calibration import target_choice
-    from analysis.model.record_classes import latest_months
+    from analysis.model.record_classes import latest_attack
     from analysis.model.sustainability import expected_use
 
     frame = record_at_hand(record)
     consistency = backcast(scenario, frame)
-    counted = [c for c in scenario.classes if c in RECORD_COUNTED]
-    latest = None
-    if frame is not None and counted:
-        first_day, last_day, means = latest_months(frame, counted)
-        latest = {"start": first_day, "end": last_day, "arrivals_per_day": means}
+    latest = latest_attack(frame, scenario.classes)
     choice = target_choice(scenario, frame) if frame is not None else None
 
     by_class_use: dict[tuple[str, str], float] = {}  # interceptors a day by class, all stocked

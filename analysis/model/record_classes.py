@@ -95,3 +95,15 @@ def latest_months(record: Any, classes: Sequence[str], months: int = 3,
         start = start - pd.offsets.MonthBegin(1)
     table = daily_counts(record, start, end, classes, "launched", command)
     return start.date(), end.date(), {c: float(table[c].mean()) for c in classes}
+
+
+def latest_attack(record: Any, classes: Sequence[str]) -> dict[str, Any] | None:
+    """{start, end, arrivals_per_day} of the record's latest three whole months in those of
+    `classes` the record counts apart (None without a record or such a class)."""
+    from analysis.model.schema import RECORD_THREAT_CLASSES
+
+    counted = [c for c in classes if c in RECORD_THREAT_CLASSES]
+    if record is None or not counted:
+        return None
+    start, end, arrivals = latest_months(record, counted)
+    return {"start": start, "end": end, "arrivals_per_day": arrivals}

@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -207,6 +208,18 @@ def _caps(layer, law, thin, claims, classes, most) -> dict[str, int]:
     return caps
 
 
+def _outcome(result: Any, k: int, engagement: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per case, class k's engagements (a partial one counted), interceptors fired and expected
+    kills (a partial salvo of n: 1 - (1 - pk)^n) from an allocation's result."""
+    full, part = result.engaged[k], result.partial[k]
+    count, spent, killed = full.astype(float), full * engagement.shots, full * engagement.kill_probability
+    if part is not None:
+        count = count + (part > 0)
+        spent = spent + part
+        killed = killed + np.where(part > 0, 1.0 - (1.0 - engagement.pk) ** part, 0.0)
+    return count, spent, killed
+
+
 def _solve_in_turn(layer, law, thin, claims, classes, low, frac, states, means) -> ChainFlow:
     """Priority without a capacity, classes independent: each class in turn moves the stock, so
     the day's transition is the product of one matrix per class (exact, and far cheaper than
@@ -234,15 +247,8 @@ def _solve_in_turn(layer, law, thin, claims, classes, low, frac, states, means) 
         result = allocate("priority", wanted, stock, None, claims, lambda claim, eligible, engageable: eligible)
         step = np.zeros((size, size))
         np.add.at(step, (s, stock), weight)
-        full, part = result.engaged[k], result.partial[k]
-        engagement = layer.engages[cls]
-        count, spent, killed = full.astype(float), full * claims[k].shots, full * engagement.kill_probability
-        if part is not None:
-            count = count + (part > 0)
-            spent = spent + part
-            killed = killed + np.where(part > 0, 1.0 - (1.0 - engagement.pk) ** part, 0.0)
         figures = np.zeros((size, 3))
-        for column, values in enumerate((count, spent, killed)):
+        for column, values in enumerate(_outcome(result, k, layer.engages[cls])):
             np.add.at(figures[:, column], s, weight * values)
         steps.append(step)
         expected.append(figures)
@@ -275,8 +281,6 @@ def _solve_together(layer, law, thin, claims, classes, low, frac, states, means)
     engaged = np.zeros((states, len(classes)))
     fired = np.zeros((states, len(classes)))
     kills = np.zeros((states, len(classes)))
-    kill = [e.kill_probability for e in layer.engages.values()]
-    per_size = [np.array([e.kill_probability_of(n) for n in range(e.shots)]) for e in layer.engages.values()]
     step = max(1, MAX_COMBINATIONS // max(1, len(vectors) * len(deliveries)))
     for first in range(0, states, step):
         level = np.arange(first, min(states, first + step))
@@ -291,19 +295,9 @@ def _solve_together(layer, law, thin, claims, classes, low, frac, states, means)
                           lambda claim, eligible, engageable: eligible)
         after = np.minimum(stock, top)
         np.add.at(transition, (s, after), weight)
-        for k, claim in enumerate(claims):
-            full = result.engaged[k]
-            part = result.partial[k]
-            count = full.astype(float)
-            spent = full * claim.shots
-            kill_k = full * kill[k]
-            if part is not None:
-                count = count + (part > 0)
-                spent = spent + part
-                kill_k = kill_k + np.where(part > 0, per_size[k][part], 0.0)
-            np.add.at(engaged[:, k], s, weight * count)
-            np.add.at(fired[:, k], s, weight * spent)
-            np.add.at(kills[:, k], s, weight * kill_k)
+        for k, engagement in enumerate(layer.engages.values()):
+            for table, values in zip((engaged, fired, kills), _outcome(result, k, engagement), strict=True):
+                np.add.at(table[:, k], s, weight * values)
     pi = _stationary(transition)
     return ChainFlow(
         engaged={c: float(pi @ engaged[:, k]) for k, c in enumerate(classes)},
