@@ -27,8 +27,6 @@ from typing import Any
 from analysis.model.scenarios import Scenario
 from analysis.model.schema import RECORD_THREAT_CLASSES
 
-RECORD_COUNTED = RECORD_THREAT_CLASSES  # the classes the record counts apart
-
 
 @dataclass
 class Backcast:
@@ -61,7 +59,7 @@ def period_arrivals(scenario: Scenario, start: Any, end: Any, record: Any = None
         return own, "the scenario's own attack (no record at hand to read the period's)"
     from analysis.model.record_classes import daily_counts
 
-    counted = [c for c in scenario.classes if c in RECORD_COUNTED]
+    counted = [c for c in scenario.classes if c in RECORD_THREAT_CLASSES]
     table = daily_counts(record, start, end, counted)
     arrivals = {c: (float(table[c].mean()) if c in counted else own[c]) for c in scenario.classes}
     missing = [c for c in scenario.classes if c not in counted]
