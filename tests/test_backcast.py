@@ -61,3 +61,22 @@ def _record(per_day: float) -> pd.DataFrame:
     days = pd.date_range("2026-01-01", "2026-01-10")
     return pd.DataFrame({"report_date": days, "command": "national", "weapon_class": "ballistic",
                          "model": "Iskander-M", "launched": per_day, "destroyed": 0.0, "neutralised": 0.0})
+
+
+@pytest.mark.record
+def test_every_shipped_scenario_fits_the_record_it_is_calibrated_on(record_path):
+    # the shipped defaults pass the check: no stock back-cast below zero or above a year of output
+    from analysis.model.scenarios import load_scenario
+    from analysis.paths import SCENARIO_DIR
+    from analysis.record import load_record
+
+    record = load_record(record_path)
+    checked = 0
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        scenario = load_scenario(path)
+        if scenario.calibration is None or scenario.calibration.days is None:
+            continue
+        result = backcast(scenario, record)
+        assert result.rows and not result.warnings, (path.name, result.warnings)
+        checked += 1
+    assert checked >= 6

@@ -54,15 +54,15 @@ def period_arrivals(scenario: Scenario, start: Any, end: Any, record: Any = None
     else the scenario's own; and where they come from, in words."""
     from analysis.model.longrun import mean_arrivals
 
-    own = mean_arrivals(scenario, record)
     if record is None:
-        return own, "the scenario's own attack (no record at hand to read the period's)"
+        return mean_arrivals(scenario, record), "the scenario's own attack (no record at hand to read the period's)"
     from analysis.model.record_classes import daily_counts
 
     counted = [c for c in scenario.classes if c in RECORD_THREAT_CLASSES]
+    missing = [c for c in scenario.classes if c not in counted]
+    own = mean_arrivals(scenario, record) if missing else {}  # only for classes the record cannot count
     table = daily_counts(record, start, end, counted)
     arrivals = {c: (float(table[c].mean()) if c in counted else own[c]) for c in scenario.classes}
-    missing = [c for c in scenario.classes if c not in counted]
     words = f"the record's launches of {start} to {end}"
     if missing:
         words += f" ({', '.join(missing)}: the scenario's own, the record does not count them apart)"
