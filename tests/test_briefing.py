@@ -158,9 +158,16 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
     assert ("A simulation of three years agrees for each interceptor (PAC-3 MSE and medium-range SAM): at 0.90 "
             "times the attack its deliveries keep up with, it ran short in at most 14% of runs; at 1.15 times, in "
             "at least 87%.") in answer
-    wrong = check.assign(agrees=[True, False, True, True], ran_out_share=[0.14, 0.72, 0.05, 0.92])
-    assert ("does not agree for PAC-3 MSE (at 1.15 times its figure it ran short in 72% of runs): the attack comes "
-            "in waves") in prose.check_sentence(wrong)
+    wrong = check.assign(agrees=[True, False, True, True], ran_out_share=[0.14, 0.72, 0.05, 0.92],
+                         without_waves_share=[None, 0.6, None, None],
+                         verdict=["agrees", "disagrees", "agrees", "agrees"])
+    assert ("does not agree for PAC-3 MSE (at 1.15 times its figure it ran short in 72% of runs), with or "
+            "without the attack's waves") in prose.check_sentence(wrong)
+    # outside the band only with the waves: the figure holds on the same mean attack
+    waves = wrong.assign(without_waves_share=[None, 0.85, None, None], verdict=["agrees", "waves", "agrees", "agrees"])
+    assert ("agrees with each interceptor's figure on the same mean attack drawn without waves. With the waves, a "
+            "stock of four months' deliveries runs short in 72% of runs for PAC-3 MSE at 1.15 times its figure "
+            "(85% without waves)") in prose.check_sentence(waves)
     from analysis.reporting.words import runs_short
     assert runs_short("pac3_mse", "ballistic") == "PAC-3 MSE runs short of ballistic missiles"
     assert runs_short("interceptor_drone") == "interceptor drones run short"

@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     data["engine_check"], data["engine_check_note"] = None, None
     if runs > 0:
         check = sustainability.engine_check(scenario, runs=runs, seed=args.seed, record=record)
-        data["engine_check"] = check.to_dict("records") if len(check) else None
+        # figures not measured are null in the JSON, not NaN
+        data["engine_check"] = check.astype(object).where(check.notna(), None).to_dict("records") if len(check) else None
         data["engine_check_note"] = check.attrs.get("note")
     else:
         data["engine_check_note"] = "the engine check was skipped (--runs 0)"
@@ -147,6 +148,11 @@ def describe(data: dict) -> str:
     return "\n".join(lines)
 
 
+def _given(value: Any) -> bool:
+    """A figure that is there (not None, not a table's NaN)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
 def describe_check(data: dict) -> str:
     """The engine check of every interceptor in lines a person reads (or why there is none)."""
     from analysis.model.montecarlo import share_text
@@ -161,18 +167,30 @@ def describe_check(data: dict) -> str:
                      f"its reserve (agrees: runs short in at most {CHECK_SHARES[0]:.0%} below, at least "
                      f"{CHECK_SHARES[1]:.0%} above)")
     for row in rows:
-        verdict = "agrees" if row.get("agrees", True) else "DISAGREES"
+        verdict = row["verdict"]
+        shown = {"agrees": "agrees", "disagrees": "DISAGREES"}.get(verdict, "outside the band")
+        if verdict != "agrees" and _given(row.get("without_waves_count")):
+            shown += (f"; the same mean attack without waves (Poisson days): "
+                      f"{share_text(int(row['without_waves_count']), row['runs'])}: "
+                      f"{'agrees' if verdict == 'waves' else 'DISAGREES'}")
         lines.append(
             f"    {row['interceptor']:<18} {row['factor']:.2f} x ({row['multiple']:,.3g} x today's attack), "
-            f"from {row['start_stock']:,}: runs short in {share_text(row['ran_out_count'], row['runs'])}: {verdict}")
-    wrong = [row for row in rows if not row.get("agrees", True)]
+            f"from {row['start_stock']:,}: runs short in {share_text(row['ran_out_count'], row['runs'])}: {shown}")
+    waves = [row for row in rows if row.get("verdict") == "waves"]
+    if waves:
+        said = "; ".join(f"{row['interceptor']} at {row['factor']:.2f} x runs short in {row['ran_out_share']:.0%} "
+                         f"of runs, {row['without_waves_share']:.0%} without waves" for row in waves)
+        lines.append(f"  the long-run multiples hold on the same mean attack; the attack's waves change how often a "
+                     f"stock of four months runs short within three years ({said}): a multiple is what deliveries "
+                     "keep up with on average, and a stock must also ride out the waves")
+    wrong = [row for row in rows if row.get("verdict") == "disagrees"]
     if wrong:
         said = "; ".join(f"{row['interceptor']} at {row['factor']:.2f} x should "
                          f"{'drain' if row['long_run_says'] == 'drains' else 'keep up'} but runs short in "
                          f"{row['ran_out_share']:.0%} of runs" for row in wrong)
-        lines.append(f"  the engine contradicts the long-run figure ({said}): the long run follows mean "
-                     "flows, and day-to-day swings (waves against a daily capacity or a small stock) can "
-                     "change what is fired; trust the simulation, not that multiple, here")
+        lines.append(f"  the engine contradicts the long-run figure ({said}), waves or not: the long run follows "
+                     "mean flows, and a daily capacity or a small stock can change what is fired; trust the "
+                     "simulation, not that multiple, here")
     if data.get("engine_check_note"):
         lines.append(f"  note: {data['engine_check_note']}")
     return "\n".join(lines)

@@ -10,7 +10,10 @@ assumptions move the days the stocks last most.
 - `engine_check(scenario, ...)`: the long-run figures against the Monte Carlo: for every
   interceptor, at 0.9 and 1.15 times its own multiple, over three years, the share of runs in which
   it runs short (with its Monte Carlo error), it starting at four months of its deliveries and
-  every other interceptor at its reserve; it agrees at most 20% below, at least 80% above.
+  every other interceptor at its reserve; it agrees at most 20% below, at least 80% above. Where
+  it does not and the attack comes in waves, the same point is simulated again on the same mean
+  attack drawn as independent Poisson days (`without_waves`): if that agrees, the multiple holds
+  on average and the waves are what empty a stock of four months (verdict `waves`).
 - `tornado(scenario, ranges)`: one parameter at a time at its low and high value, the median day
   the interceptor (or one class of it) runs out, capped at the horizon, sorted by swing.
 - `depletion_grid(scenario, ...)`: the sweep (analysis.model.sweep) of days-to-depletion over attack
@@ -179,10 +182,14 @@ def engine_check(
     (`reserve_of`: what it holds once drained). The long run says: below the multiple it keeps up,
     above it drains; the engine agrees when it runs short (of any class it covers) in at most
     `CHECK_SHARES[0]` of runs below and in at least `CHECK_SHARES[1]` above, as far as the runs can
-    tell (the 95% interval of the share reaches that side). Columns: interceptor,
-    limiting, factor, multiple, ran_out_share and its mcse, count and interval, long_run_says,
-    agrees, the mean change of its stock a day against what the long run expects (deliveries - use),
-    runs, days, start_stock; `attrs["note"]` says which interceptors could not be checked and why.
+    tell (the 95% interval of the share reaches that side). Where it does not and the attack
+    comes in waves (`has_waves`), the point is simulated again without them (`without_waves`, same
+    runs and seed): `verdict` is `agrees`, `waves` (the multiple holds on the same mean attack;
+    the waves empty the stock) or `disagrees`. Columns: interceptor, limiting, factor, multiple,
+    ran_out_share and its mcse, count and interval, long_run_says, agrees, without_waves_share and
+    count (None where not run), verdict, the mean change of its stock a day against what the long
+    run expects (deliveries - use), runs, days, start_stock; `attrs["note"]` says which
+    interceptors could not be checked and why.
     A scenario whose values change is checked as it settles (its last day's values)."""
     from analysis.model.depletion import simulate
 
@@ -221,13 +228,23 @@ def engine_check(
             share = float(ran_out.mean())
             low, high = mc.share_interval(int(ran_out.sum()), runs)
             drains = factor > 1  # what the long run says: below the multiple it keeps up, above it drains
+            agrees = _agrees(low, high, drains)
+            smooth = None
+            if not agrees and has_waves(variant):
+                # the same mean attack without the waves: the multiple is a statement about means
+                calm = simulate(without_waves(variant, record), runs=runs, seed=seed, record=record, calibrate=False)
+                smooth = np.isfinite(calm.first_shortage_days(name))
             rows.append({
                 "interceptor": name, "limiting": name == figures.limiting, "factor": factor,
                 "multiple": factor * multiple, "ran_out_share": share, "mcse": mc.proportion_se(share, runs),
                 "ran_out_count": int(ran_out.sum()),
                 "ran_out_interval": [low, high],
                 "long_run_says": "drains" if drains else "keeps up",
-                "agrees": bool(high >= CHECK_SHARES[1] if drains else low <= CHECK_SHARES[0]),
+                "agrees": agrees,
+                "without_waves_share": None if smooth is None else float(smooth.mean()),
+                "without_waves_count": None if smooth is None else int(smooth.sum()),
+                "verdict": ("agrees" if agrees else "waves" if smooth is not None and _agrees(
+                    *mc.share_interval(int(smooth.sum()), runs), drains) else "disagrees"),
                 "stock_change_per_day": float(change.mean()), "stock_change_mcse": mc.mean_se(change),
                 "expected_change_per_day": steady_delivery_gap(solved, name, factor * multiple,
                                                                figures.arrivals_per_day),
@@ -238,6 +255,26 @@ def engine_check(
         notes = ["nothing to check: no interceptor drains at any attack"]
     table.attrs["note"] = "; ".join(notes)
     return table
+
+
+def _agrees(low: float, high: float, drains: bool) -> bool:
+    """Whether a share of runs short with this 95% interval agrees with what the long run says."""
+    return bool(high >= CHECK_SHARES[1] if drains else low <= CHECK_SHARES[0])
+
+
+def has_waves(scenario: Scenario) -> bool:
+    """Whether the scenario's days vary more than independent Poisson days: arrivals from the
+    record or the forecast, or a class with dispersion above 1."""
+    return scenario.threats is None or any(t.dispersion > 1 for t in scenario.threats.values())
+
+
+def without_waves(scenario: Scenario, record: Any = None) -> Scenario:
+    """The scenario with every class's mean arrivals a day (`longrun.mean_arrivals`) drawn as
+    independent Poisson days: the attack the long run's mean flows describe, without its waves."""
+    means = mean_arrivals(scenario, record)
+    return scenario.with_overrides(
+        {"threats": {cls: {"per_day": means[cls], "dispersion": 1.0} for cls in scenario.classes}},
+        origin="without waves")
 
 
 def steady_delivery_gap(scenario: Scenario, interceptor: str, multiple: float,
