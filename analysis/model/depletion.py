@@ -21,8 +21,10 @@ Within a day, in this order:
    (by report date, days without a wave count as zero, all classes of that day together) is drawn
    uniformly from the period and each class count is multiplied by `scale` (stochastic rounding);
    with `arrivals: record-blocks`, each run draws a block of `block_days` consecutive days of the
-   period (its first day uniform over the days a whole block fits in) and lives through them in
-   order, then draws the next block: lulls and the largest attacks come as they came. With
+   period (its first day uniform over the period; a block that passes the period's last day goes
+   on from its first, so every day of the period is as likely on every simulated day and the mean
+   a day is the period's) and lives through them in order, then draws the next block: lulls and
+   the largest attacks come as they came. With
    `threats.from_forecast`, each run's arrivals are one sample path of daily launches drawn
    from the tempo forecast fitted to the record (`analysis.model.forecast_threats`).
 3. **Layers**, in the order listed. A threat reaching a layer is "eligible" if the layer engages
@@ -484,9 +486,9 @@ def simulate(
                         pick = streams.get(RECORD_DAY).integers(0, day_table.shape[0], size)
                     else:  # a block of consecutive days of the record, a new one every block_days
                         if day % block_days == 0:
-                            block_starts[b] = streams.get(RECORD_DAY).integers(
-                                0, day_table.shape[0] - block_days + 1, size)
-                        pick = block_starts[b] + day % block_days
+                            block_starts[b] = streams.get(RECORD_DAY).integers(0, day_table.shape[0], size)
+                        # circular: past the period's last day a block goes on from its first
+                        pick = (block_starts[b] + day % block_days) % day_table.shape[0]
                     scaled = day_table[pick].T * scale  # (class, run)
                     whole = np.floor(scaled)
                     for k in range(n_cls):
