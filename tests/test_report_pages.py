@@ -71,8 +71,6 @@ PHASE_B = {
                           "(explore_text, notebook 07)",
     ("reference-day", "07"): "item 3: 07's reference day ('as assumed: day 196') is not 05's (one "
                              "computation: explore_text, notebook 07)",
-    ("drone-share", "02"): "item 7: 02's first screen gives the drone share without saying it includes "
-                           "decoys and drones lost to jamming (stats.headlines.headline_sentence, issue 20)",
 }
 
 
