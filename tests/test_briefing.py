@@ -161,13 +161,14 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
     wrong = check.assign(agrees=[True, False, True, True], ran_out_share=[0.14, 0.72, 0.05, 0.92],
                          without_waves_share=[None, 0.6, None, None],
                          verdict=["agrees", "disagrees", "agrees", "agrees"])
-    assert ("does not agree for PAC-3 MSE (at 1.15 times its figure it ran short in 72% of runs), with or "
-            "without the attack's waves") in prose.check_sentence(wrong)
+    assert ("does not agree for PAC-3 MSE (at 1.15 times its figure it ran short in 72% of runs), whether "
+            "launches come as the record's attacks or scattered at random") in prose.check_sentence(wrong)
     # outside the band only with the waves: the figure holds on the same mean attack
     waves = wrong.assign(without_waves_share=[None, 0.85, None, None], verdict=["agrees", "waves", "agrees", "agrees"])
-    assert ("agrees with each interceptor's figure on the same mean attack drawn without waves. With the waves, a "
-            "stock of four months' deliveries runs short in 72% of runs for PAC-3 MSE at 1.15 times its figure "
-            "(85% without waves)") in prose.check_sentence(waves)
+    assert ("agrees with each interceptor's figure on the same mean attack with launches scattered at random over "
+            "the days. With the quiet days and very large attacks of the record, a stock of four months' deliveries "
+            "runs short in 72% of runs for PAC-3 MSE at 1.15 times its figure (85% scattered at random)"
+            ) in prose.check_sentence(waves)
     from analysis.reporting.words import runs_short
     assert runs_short("pac3_mse", "ballistic") == "PAC-3 MSE runs short of ballistic missiles"
     assert runs_short("interceptor_drone") == "interceptor drones run short"

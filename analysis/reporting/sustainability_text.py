@@ -73,7 +73,7 @@ def long_run_sentence(long_run: pd.DataFrame, attack: str,
 
 
 # the engine check's verdicts as report 05's table says them
-CHECK_VERDICTS = {"agrees": "yes", "waves": "yes without waves; the waves empty the stock",
+CHECK_VERDICTS = {"agrees": "yes", "waves": "yes on the mean attack; the largest attacks empty the stock",
                   "disagrees": "no"}
 
 
@@ -100,10 +100,11 @@ def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
                 f"at {low:.2f} times the attack its deliveries keep up with, it ran short in at most "
                 f"{worst_low:.0%} of runs; at {high:.2f} times, in at least {worst_high:.0%}.")
     elif not wrong:
-        text = ("A simulation of three years agrees with each interceptor's figure on the same mean attack drawn "
-                "without waves. With the waves, a stock of four months' deliveries runs short "
+        text = ("A simulation of three years agrees with each interceptor's figure on the same mean attack with "
+                "launches scattered at random over the days. With the quiet days and very large attacks of the "
+                "record, a stock of four months' deliveries runs short "
                 + listed([f"in {row['ran_out_share']:.0%} of runs for {interceptor_label(row['interceptor'])} at "
-                          f"{row['factor']:.2f} times its figure ({row['without_waves_share']:.0%} without waves)"
+                          f"{row['factor']:.2f} times its figure ({row['without_waves_share']:.0%} scattered at random)"
                           for row in waves])
                 + ": the figure is what deliveries keep up with on average, and a stock must also ride out "
                   "the largest attacks.")
@@ -111,7 +112,8 @@ def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
         text = ("A simulation of three years does not agree for " + listed(
             [f"{interceptor_label(row['interceptor'])} (at {row['factor']:.2f} times its figure it ran short in "
              f"{row['ran_out_share']:.0%} of runs)" for row in wrong])
-            + ", with or without the attack's waves: trust the simulation rather than that figure.")
+            + ", whether launches come as the record's attacks or scattered at random: trust the simulation "
+              "rather than that figure.")
     return text + (f" {note[0].upper() + note[1:]}." if note else "")
 
 
