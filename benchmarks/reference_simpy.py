@@ -9,7 +9,11 @@ scenario is read by `reference_loop.reference_scenario`, nothing comes from the 
 Ordering matters only when a stock or a capacity binds: the engine's rule is "layers in order,
 classes within a layer in the order it lists them". Here each threat reaches layer k at
 day + (k + 1) / (L + 2) + rank / 1000, where rank is its class's position in the layer's list,
-so SimPy's time order reproduces that rule exactly.
+so SimPy's time order reproduces that rule exactly. A threat is wanted with the layer's engage
+probability; a wanted threat takes a full salvo from the stock the class may use (a partial one,
+of what is left, when the class fires partial salvos), else it goes unanswered. The values of
+each day (deliveries, changes of layers and threats) come from `reference_loop`'s reading of the
+scenario.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class _Run:
 
     def __init__(self, scenario: ReferenceScenario, rng: np.random.Generator, uniform) -> None:
         self.scenario, self.rng, self.uniform = scenario, rng, uniform
+        self.today = [scenario.on(day + 1) for day in range(scenario.horizon_days)]
         self.env = simpy.Environment()
         self.stocks = {
             i.name: simpy.Container(self.env, capacity=math.inf, init=i.stock)
@@ -55,67 +60,79 @@ class _Run:
         self.ran_out = dict.fromkeys(scenario.interceptor_names, NEVER)  # first day it engaged no class
         self.short_today = {i.name: {} for i in scenario.interceptors}  # class -> short today
         self.out_today = {i.name: {} for i in scenario.interceptors}  # class -> could engage none today
-        self.unengaged = [dict.fromkeys(plan, 0) for plan in self.plans]  # today, per layer and class
-        self.reached = [dict.fromkeys(plan, 0) for plan in self.plans]  # today, per layer and class
+        self.unengaged = [dict.fromkeys(plan, 0) for plan in self.plans]  # wanted, not engaged: today
+        self.wanted = [dict.fromkeys(plan, 0) for plan in self.plans]  # wanted today, per layer and class
 
     def threat(self, day: int, threat: str):
         """One threat visiting the layers in order until one kills it (or it leaks)."""
         env = self.env
-        for k, (layer, plan) in enumerate(zip(self.scenario.layers, self.plans, strict=True)):
-            if threat not in plan:
+        layers = self.today[day][1]
+        for k, layer in enumerate(layers):
+            if threat not in self.plans[k]:
                 continue
-            rank, engagement = plan[threat]
+            rank = self.plans[k][threat][0]
+            engagement = next(e for e in layer.engagements if e.threat == threat)
             yield env.timeout(day + (k + 1) / (self.n_layers + 2) + rank / 1000 - env.now)
-            self.reached[k][threat] += 1
-            if self.uniform() >= engagement.engage_probability or self.capacity_left[k] < 1:
+            if self.uniform() >= engagement.engage_probability:
+                continue
+            self.wanted[k][threat] += 1
+            if self.capacity_left[k] < 1:
                 self.unengaged[k][threat] += 1
                 continue
+            fired = engagement.shots
             if layer.interceptor is not None:
                 stock = self.stocks[layer.interceptor]
-                if stock.level < engagement.shots:
-                    self.unengaged[k][threat] += 1
-                    continue
+                left = layer.available(int(stock.level), threat)
+                if left < engagement.shots:
+                    if engagement.salvo != "partial" or left < 1:
+                        self.unengaged[k][threat] += 1
+                        continue
+                    fired = left  # a partial salvo: what is left
                 self.capacity_left[k] -= 1
                 self.engagements[k] += 1
-                self.fired[layer.interceptor] += engagement.shots
-                yield stock.get(engagement.shots)  # the level covers it: taken at once
+                self.fired[layer.interceptor] += fired
+                yield stock.get(fired)  # the level covers it: taken at once
             else:
                 self.capacity_left[k] -= 1
                 self.engagements[k] += 1
-            if self.uniform() < engagement.kill_probability:
+            if self.uniform() < 1.0 - (1.0 - engagement.pk) ** fired:
                 self.kills[day, self.class_index[threat]] += 1
                 return
 
-    def look(self, day: int, k: int, threat: str, rank: int, engagement):
-        """Just after layer k has engaged today's threats of a class: was any left unanswered
-        while the stock could not pay for one more engagement and the capacity had room?"""
-        env, layer = self.env, self.scenario.layers[k]
+    def look(self, day: int, k: int, threat: str, rank: int):
+        """Just after layer k has engaged today's threats of a class: was any wanted one left
+        unanswered while the stock could not pay for one more engagement and the capacity had room?"""
+        env = self.env
         yield env.timeout(day + (k + 1) / (self.n_layers + 2) + (rank + 0.5) / 1000 - env.now)
-        level = self.stocks[layer.interceptor].level
-        lacking = level < engagement.shots and self.capacity_left[k] >= 1  # capacity is no shortage
+        layer = self.today[day][1][k]
+        engagement = next(e for e in layer.engagements if e.threat == threat)
+        smallest = 1 if engagement.salvo == "partial" else engagement.shots
+        level = layer.available(int(self.stocks[layer.interceptor].level), threat)
+        lacking = level < smallest and self.capacity_left[k] >= 1  # capacity is no shortage
         if engagement.engage_probability > 0:
             left = self.unengaged[k][threat] > 0
             short, out = self.short_today[layer.interceptor], self.out_today[layer.interceptor]
             short[threat] = short.get(threat, False) or (left and lacking)
-            out[threat] = out.get(threat, True) and lacking and (left or self.reached[k][threat] == 0)
+            out[threat] = out.get(threat, True) and lacking and (left or self.wanted[k][threat] == 0)
 
     def days(self):
         """Each day: deliveries, fresh capacities, the day's threats, then a look at the stocks."""
         env, scenario = self.env, self.scenario
         for day in range(scenario.horizon_days):
+            threats, layers = self.today[day]
             for interceptor in scenario.interceptors:
                 delivered = interceptor.delivered_on(day + 1)
                 if delivered:
                     yield self.stocks[interceptor.name].put(delivered)
-            for k, layer in enumerate(scenario.layers):
+            for k, layer in enumerate(layers):
                 cap = layer.capacity_per_day
                 self.capacity_left[k] = math.inf if cap is None else cap
                 self.unengaged[k] = dict.fromkeys(self.plans[k], 0)
-                self.reached[k] = dict.fromkeys(self.plans[k], 0)
+                self.wanted[k] = dict.fromkeys(self.plans[k], 0)
                 if layer.interceptor is not None:
-                    for threat, (rank, engagement) in self.plans[k].items():
-                        env.process(self.look(day, k, threat, rank, engagement))
-            for threat in scenario.threats:
+                    for threat, (rank, _) in self.plans[k].items():
+                        env.process(self.look(day, k, threat, rank))
+            for threat in threats:
                 count = draw_arrivals(self.rng, threat)
                 self.arrivals[day, self.class_index[threat.name]] = count
                 for _ in range(count):
@@ -124,7 +141,7 @@ class _Run:
                 self.short_today[name], self.out_today[name] = {}, {}
             yield env.timeout(day + 1 - env.now)
             for name, day_seen in self.ran_out.items():
-                covered = scenario.covered(name)
+                covered = scenario.covered(name, layers)
                 if day_seen == NEVER and could_engage_none(self.short_today[name], self.out_today[name], covered):
                     self.ran_out[name] = day + 1
 

@@ -10,14 +10,14 @@ from analysis.model.depletion import simulate
 from analysis.model.scenarios import scenario_from_dict
 
 
-def _all_wanted(claim, eligible):
+def _all_wanted(claim, eligible, engageable):
     return eligible.copy()  # engage probability 1: every threat reaching the layer is wanted
 
 
 def _run(rule, remaining, stock, capacity, claims):
     stock = None if stock is None else np.array(stock, dtype=np.int64)
     capacity = None if capacity is None else np.array(capacity, dtype=np.int64)
-    engaged, short, _ = allocate(rule, np.array(remaining, dtype=np.int64), stock, capacity, claims, _all_wanted)
+    engaged, short, _, _ = allocate(rule, np.array(remaining, dtype=np.int64), stock, capacity, claims, _all_wanted)
     return [e.tolist() for e in engaged], stock, capacity, short
 
 

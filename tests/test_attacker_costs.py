@@ -25,8 +25,10 @@ def test_the_cruise_cost_by_hand():
     by_hand = (958 / 3 * 13 + 445 / 3 * 6.5 + 310 / 3 * 3 + 21 + 58) / 650 * 1e6
     assert mix_cost(counts, cruise_prices(PRICES)) == pytest.approx(by_hand)
     assert round(by_hand, -4) == 8.47e6  # the shipped figure; 9.3 million could not be reproduced
-    # the drone: (17,725 real Shaheds x 35,000 + 10,683 decoys x 3,000) / 28,408
-    assert mix_cost({"r": 17725, "d": 10683}, {"r": 35000, "d": 3000}) == pytest.approx(652_424_000 / 28408)
+    # the drone: (17,725 real Shaheds x 35,000 + 10,683 decoys x 10,000) / 28,408
+    assert mix_cost({"r": 17725, "d": 10683}, {"r": 35000, "d": 10000}) == pytest.approx(727_205_000 / 28408)
+    # ballistic missiles where the Kinzhal is not set apart: (25 x 10 + 400 x 3) / 425 million
+    assert mix_cost({"k": 25, "i": 400}, {"k": 10e6, "i": 3e6}) == pytest.approx(1450e6 / 425)
 
 
 @pytest.mark.parametrize(("model", "group"), [("X-101/X-555", "kh-101"), ("Kalibr", "kalibr"),
@@ -51,11 +53,18 @@ def test_rows_naming_several_models_are_split_evenly():
 
 def test_every_shipped_scenario_holds_the_costs_derived_from_the_sources_file():
     costs = shipped_costs(load_sources())
-    assert round(costs["drone"]) == 22966 and round(costs["cruise"], -4) == 8.47e6
+    assert round(costs["drone"]) == 25599 and round(costs["cruise"], -4) == 8.47e6
+    assert round(costs["ballistic_with_kinzhal"], -4) == 3.41e6
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
-        given = load_scenario(path).attacker_costs_usd
+        scenario = load_scenario(path)
+        given = scenario.attacker_costs_usd
         assert given["drone"] == round(costs["drone"]), path.name
         assert given["cruise"] == round(costs["cruise"], -4), path.name
+        # the Kinzhal at its own price where the scenario sets it apart, else in the ballistic mix
+        ballistic = costs["ballistic"] if "kinzhal" in scenario.classes else round(costs["ballistic_with_kinzhal"], -4)
+        assert given["ballistic"] == ballistic, path.name
+        for cls in ("kinzhal", "sam"):
+            assert given.get(cls, costs[cls]) == costs[cls], path.name
 
 
 @pytest.mark.record

@@ -39,14 +39,18 @@ def test_reports_04_and_05_compute_the_reference_figures_alike(set_name):
         assert "depletion_briefing(" in source and ("text.answer_one(" in source or "prose.answer(" in source)
 
 
+# half the shipped PAC-3 MSE stock, so that it runs short within the 200 days simulated
+SHORTER = {"horizon_days": 200, "interceptors.pac3_mse.stock": 150}
+
+
 @pytest.fixture(scope="module")
 def briefing():
-    scenario = load_scenario("baseline").with_overrides({"horizon_days": 200})
+    scenario = load_scenario("baseline").with_overrides(SHORTER)
     return depletion_briefing(scenario, runs=300, seed=1, start=dt.date(2026, 6, 8))
 
 
 def test_the_briefing_is_reproducible_and_dates_follow_the_days(briefing):
-    again = depletion_briefing(load_scenario("baseline").with_overrides({"horizon_days": 200}),
+    again = depletion_briefing(load_scenario("baseline").with_overrides(SHORTER),
                                runs=300, seed=1, start=dt.date(2026, 6, 8))
     assert again["run_out"] == briefing["run_out"] and again["stock_range"] == briefing["stock_range"]
     for pair in briefing["run_out"]:
@@ -66,7 +70,7 @@ def test_the_answer_states_assumptions_ranges_dates_and_what_is_left_out(briefin
     assert f"day {first['median']:,.0f}" in answer
     assert "assumed stock of" in answer and "half or twice the assumed stock" in answer
     assert "80% of runs" in answer and "2026" in answer and "record through 7 June 2026" in answer
-    assert "PAC-2 GEM-T" in answer and "not a forecast" in answer
+    assert "SAMP/T" in answer and "not a forecast" in answer
     for jargon in (" pk", "while stocked", "fluid", "leaker", "pac3_mse", "interceptor_drone"):
         assert jargon not in answer
 
@@ -129,8 +133,10 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
                               "deliveries_per_month": 20, "needed_deliveries_per_month_together": 83.7,
                               "needed_deliveries_per_month_alone": 105.2}])
     long_run.attrs = {"limiting": "pac3_mse", "defense_multiple": 0.239}
-    check = pd.DataFrame([{"factor": 0.9, "agrees": True, "ran_out_share": 0.14},
-                          {"factor": 1.15, "agrees": True, "ran_out_share": 0.77}])
+    check = pd.DataFrame([{"interceptor": "pac3_mse", "factor": 0.9, "agrees": True, "ran_out_share": 0.14},
+                          {"interceptor": "pac3_mse", "factor": 1.15, "agrees": True, "ran_out_share": 0.87},
+                          {"interceptor": "medium_sam", "factor": 0.9, "agrees": True, "ran_out_share": 0.05},
+                          {"interceptor": "medium_sam", "factor": 1.15, "agrees": True, "ran_out_share": 0.92}])
     tornado = pd.DataFrame([{"parameter": "interceptors.pac3_mse.stock", "low": 200, "high": 800,
                              "days_at_low": 100.0, "days_at_high": 351.0, "base_days": 192.0}])
     day = prose.reference_day(briefing, "pac3_mse", "ballistic")
@@ -149,8 +155,20 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
                           record_text="7 June 2026", tornado=shown, focus_what="PAC-3 MSE runs short",
                           search_runs=500)
     assert "keep up with 0.24 times today's attack" in answer and "about 84 a month" in answer
-    assert ("A simulation of three years agrees: at 0.90 times the attack the deliveries keep up with, PAC-3 MSE "
-            "ran short in 14% of runs; at 1.15 times, in 77%.") in answer
+    assert ("A simulation of three years agrees for each interceptor (PAC-3 MSE and medium-range SAM): at 0.90 "
+            "times the attack its deliveries keep up with, it ran short in at most 14% of runs; at 1.15 times, in "
+            "at least 87%.") in answer
+    wrong = check.assign(agrees=[True, False, True, True], ran_out_share=[0.14, 0.72, 0.05, 0.92],
+                         without_waves_share=[None, 0.6, None, None],
+                         verdict=["agrees", "disagrees", "agrees", "agrees"])
+    assert ("does not agree for PAC-3 MSE (at 1.15 times its figure it ran short in 72% of runs), whether "
+            "launches come as the record's attacks or scattered at random") in prose.check_sentence(wrong)
+    # outside the band only with the waves: the figure holds on the same mean attack
+    waves = wrong.assign(without_waves_share=[None, 0.85, None, None], verdict=["agrees", "waves", "agrees", "agrees"])
+    assert ("agrees with each interceptor's figure on the same mean attack with launches scattered at random over "
+            "the days. With the quiet days and very large attacks of the record, a stock of four months' deliveries "
+            "runs short in 72% of runs for PAC-3 MSE at 1.15 times its figure (85% scattered at random)"
+            ) in prose.check_sentence(waves)
     from analysis.reporting.words import runs_short
     assert runs_short("pac3_mse", "ballistic") == "PAC-3 MSE runs short of ballistic missiles"
     assert runs_short("interceptor_drone") == "interceptor drones run short"
@@ -170,3 +188,49 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
     heat = pd.DataFrame({"days": [97.0, 200.0, None]})
     assert prose.heat_alt(heat, "days", "it runs short", 365).endswith("from day 97 to after day 365.")
     assert prose.heat_alt(heat.dropna(), "days", "it runs short", 365).endswith("from day 97 to day 200.")
+
+
+def test_the_back_cast_doctrine_and_attack_period_in_words(briefing):
+    # the briefing's back-cast: PAC-3 MSE 150 now, about 300 fired and 120 delivered over the 182 days
+    cast = {row["interceptor"]: row for row in briefing["backcast"]["interceptors"]}
+    pac3 = cast["pac3_mse"]
+    assert pac3["implied_start"] == pytest.approx(pac3["stock"] + pac3["fired"] - pac3["delivered"])
+    sentence = text.backcast_sentence(briefing)
+    assert sentence.startswith("**Checked against the record.** The layers calibrated to the record's 182 days "
+                               "from 1 December 2025")
+    assert f"PAC-3 MSE: 150 now means about {pac3['implied_start']:,.0f} on 1 December 2025" in sentence
+    assert pac3["fired"] == pytest.approx(302, abs=3) and pac3["delivered"] == pytest.approx(119.7, abs=0.1)
+    assert "within a year of the world's output" in sentence and "does not fit" not in sentence
+    bad = {**briefing, "backcast": {**briefing["backcast"], "interceptors": [
+        {**pac3, "implied_start": 780.0, "within": False, "warning": "pac3_mse: more than a year of the world's output"}]}}
+    assert "This does not fit: pac3_mse: more than a year" in text.backcast_sentence(bad)
+    assert list(text.backcast_table(briefing).columns)[:2] == ["interceptor", "stock now (assumed)"]
+    assert text.salvo_words("partial", "share", 2) == "fires what is left"
+    assert text.salvo_words("hold", "keep", 2) == "holds them, kept from other threats"
+    assert text.salvo_words("hold", "share", 1) == "–"
+    choice = text.target_choice_sentence({"target_choice": [
+        {"interceptor": "pac3_mse", "fired_destroyed": 1.63, "fired_neutralised": 1.67, "added": 0.0245}]})
+    assert choice.endswith("would change what the layers fire for the same record: PAC-3 MSE +2% (1.63 to 1.67 a day).")
+    period = text.attack_period_sentence({"arrivals_per_day": {"drone": 196.9, "ballistic": 2.2},
+                                          "latest_months": {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 5, 31),
+                                                            "arrivals_per_day": {"drone": 230.4, "ballistic": 1.88}}},
+                                         "December 2025 to May 2026")
+    assert period == ("Beside the attack of December 2025 to May 2026: over the record's latest three months "
+                      "(1 March 2026 to 31 May 2026) it was 230 drones, 1.88 ballistic missiles a day.")
+
+
+def test_per_class_rates_in_words():
+    import pandas as pd
+
+    from analysis.reporting import sustainability_text as prose
+
+    rates = pd.DataFrame([
+        {"interceptor": "medium_sam", "class": "cruise", "per_day": 0.77, "today_per_day": 3.57},
+        {"interceptor": "pac3_mse", "class": "ballistic", "per_day": 0.85, "today_per_day": 2.2},
+        {"interceptor": "pac3_mse", "class": "kinzhal", "per_day": 0.0, "today_per_day": 0.137}])
+    sentence = prose.class_rates_sentence(rates, "pac3_mse")
+    assert sentence == ("Per kind of threat, with the others at today's rate, the deliveries keep up with: "
+                        "PAC-3 MSE, 0.85 ballistic missiles a day (today 2.20) and no Kinzhal missiles a day "
+                        "(today 0.14); medium-range SAM, 0.77 cruise missiles a day (today 3.57). No means the other "
+                        "threats alone take every delivered interceptor.")
+    assert prose.class_rates_sentence(rates.iloc[:0]) == ""

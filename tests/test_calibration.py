@@ -60,15 +60,25 @@ def test_calibrated_simulation_reproduces_the_target_while_stocked():
         assert summary["interception_rate_while_stocked"][cls] == pytest.approx(target, abs=0.01)
 
 
-def test_targets_from_the_record_are_neutralised_over_launched_of_national_rows():
+def test_targets_from_the_record_count_national_rows_destroyed_for_missiles_neutralised_for_drones():
     record = pd.DataFrame({
-        "report_date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-02", "2025-02-01"]),
-        "command": ["national", "national", "regional", "national"],
-        "weapon_class": ["drone", "drone", "drone", "drone"],
-        "launched": [100, 100, 50, 100],
-        "neutralised": [80, 60, 50, 0],
+        "report_date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-02", "2025-02-01", "2025-01-03",
+                                       "2025-01-04", "2025-01-05"]),
+        "command": ["national", "national", "regional", "national", "national", "national", "national"],
+        "weapon_class": ["drone", "drone", "drone", "drone", "ballistic", "ballistic", "ballistic"],
+        "model": ["Shahed-136/131"] * 4 + ["Iskander-M", "X-47 Kinzhal", "C-300"],
+        "launched": [100, 100, 50, 100, 10, 4, 6],
+        "destroyed": [70, 50, 50, 0, 3, 1, 0],
+        "neutralised": [80, 60, 50, 0, 5, 2, 0],
     })
+    # drones: neutralised (80 + 60) / 200; the regional row and February are left out
     assert record_rates(record, "2025-01-01", "2025-01-31", ("drone",)) == {"drone": 0.7}
+    # missiles: destroyed; a missile that failed on its own was not intercepted
+    assert record_rates(record, "2025-01-01", "2025-01-31", ("ballistic",)) == {"ballistic": 0.2}
+    assert record_rates(record, "2025-01-01", "2025-01-31", ("ballistic",), "neutralised") == {"ballistic": 0.35}
+    # a scenario that names Kinzhal and S-300/S-400 apart takes their rows out of ballistic
+    split = record_rates(record, "2025-01-01", "2025-01-31", ("ballistic", "kinzhal", "sam"))
+    assert split == {"ballistic": 0.3, "kinzhal": 0.25, "sam": 0.0}
     scenario = _scenario({"from_record": {"start": "2025-01-01", "end": "2025-01-31"}})
     _, report = calibrate(scenario, record=record)
     assert report["classes"]["drone"]["target"] == pytest.approx(0.7)

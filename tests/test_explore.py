@@ -344,3 +344,44 @@ def test_prim_figures_agree_with_the_workbench_and_find_a_two_input_box() -> Non
     # nothing fails, or failure everywhere: no box to find
     assert prim.find_boxes(x, np.zeros(len(x), bool)) == []
     assert prim.find_boxes(x, np.ones(len(x), bool)) == []
+
+
+def _probability_above(threshold: float, first: tuple[float, float], second: tuple[float, float]) -> float:
+    """P(x1 + 2 x2 > threshold) for x1, x2 uniform on the given ranges (midpoint rule, fine grid)."""
+    a = np.linspace(*first, 2001)[:-1] + (first[1] - first[0]) / 4000
+    b = np.linspace(*second, 2001)[:-1] + (second[1] - second[0]) / 4000
+    return float(((a[:, None] + 2 * b[None, :]) > threshold).mean())
+
+
+def test_robustness_halves_and_widens_each_range_against_the_closed_form(tmp_path: Path) -> None:
+    # x1 + 2 x2 > 1.5 with x1, x2 uniform on 0..1: halving a range keeps its centre (0.25..0.75),
+    # widening doubles its width, clipped at 0 (0..1.5); the halved share reweights the design's
+    # own experiments, the widened one runs new ones; both match the closed form
+    first, second = "interceptors.pac3.deliveries_per_month", "interceptors.spare.deliveries_per_month"
+    spec = {
+        "scenario": "one-input.yaml", "runs": 1, "seed": 5, "design": {"method": "sobol", "n": 512},
+        "inputs": {key: {"dist": "uniform", "low": 0, "high": 1, "source": "test"} for key in (first, second)},
+        "outcomes": ["toy.sum"], "failures": {"above": "toy.sum > 1.5"},
+    }
+    result = explore.run_explore(explore.load_experiment(write_experiment(tmp_path, spec)), workers=1,
+                                 progress=False, evaluator=toy_evaluator)
+    table = explore.robustness(result, m=400, workers=1, evaluator=toy_evaluator)
+    assert list(table["variant"]) == ["as given", "halved", "widened", "halved", "widened"]
+    ranges = {(None, "as given"): ((0, 1), (0, 1)), (first, "halved"): ((0.25, 0.75), (0, 1)),
+              (first, "widened"): ((0, 1.5), (0, 1)), (second, "halved"): ((0, 1), (0.25, 0.75)),
+              (second, "widened"): ((0, 1), (0, 1.5))}
+    for row in table.to_dict("records"):
+        key = None if not isinstance(row["input"], str) else row["input"]
+        expected = _probability_above(1.5, *ranges[(key, row["variant"])])
+        error = math.sqrt(expected * (1 - expected) / row["experiments"])
+        assert abs(row["share"] - expected) < 4 * error + 0.01, (row, expected)
+        assert row["share_low"] <= row["share"] <= row["share_high"]
+        if key is not None and row["variant"] != "as given":
+            assert (row["low"], row["high"]) == pytest.approx(ranges[(key, row["variant"])][0 if key == first else 1])
+    # as given, x2 drives x1 + 2 x2 (first-order 4/5 against 1/5); with x2's range halved, each has half
+    given = table.iloc[0]["drivers"]
+    assert [name for name, _ in given] == [second, first]
+    assert given[0][1] == pytest.approx(0.8, abs=0.08) and given[1][1] == pytest.approx(0.2, abs=0.08)
+    halved = dict(table.iloc[3]["drivers"])
+    assert halved[first] == pytest.approx(0.5, abs=0.1) and halved[second] == pytest.approx(0.5, abs=0.1)
+    assert table.iloc[0]["change"] == 0.0

@@ -28,7 +28,8 @@ def test_a_failure_share_with_its_interval_and_its_box_or_why_there_is_none():
     box = [{"sentence": "In 82% of the experiments where the stock is at most 300, it happens."}]
     text = prose.failure_sentence("PAC-3 MSE runs out within 180 days", share, box, "")
     assert text == ("Over the assumed ranges, PAC-3 MSE runs out within 180 days in 64% of the experiments "
-                    "(95% interval 56% to 72%). In 82% of the experiments where the stock is at most 300, it happens.")
+                    "(95% interval 56% to 72%, over the sampling of experiments within these ranges only). In 82% "
+                    "of the experiments where the stock is at most 300, it happens.")
     none = prose.failure_sentence("it fails", share, [], "no box of inputs reaches a density of 80%")
     assert none.endswith("No combination of assumptions stands out: no box of inputs reaches a density of 80%.")
     assert "cannot be told" in prose.failure_sentence("it fails", {"share": None}, [], "")
@@ -42,3 +43,35 @@ def test_the_scope_names_the_design_the_runs_and_the_horizon():
     assert "not chances in the real world" in text
     assert "over a year" in prose.scope_sentence(experiments=4, failed=0, runs=1, horizon_days=365,
                                                  scenario="s", method="lhs", n=4)
+
+
+def _robustness_table():
+    import pandas as pd
+
+    rows = [
+        {"input": None, "variant": "as given", "low": None, "high": None, "share": 0.66, "share_low": 0.6,
+         "share_high": 0.72, "experiments": 512.0, "drivers": [("stock", 0.5), ("rate", 0.2), ("pk", 0.01)]},
+        {"input": "stock", "variant": "halved", "low": 300.0, "high": 650.0, "share": 0.44, "share_low": 0.35,
+         "share_high": 0.53, "experiments": 120.4, "drivers": [("rate", 0.4), ("stock", 0.1), ("pk", 0.0)]},
+        {"input": "stock", "variant": "widened", "low": 0.0, "high": 1150.0, "share": 0.71, "share_low": 0.55,
+         "share_high": 0.83, "experiments": 32.0, "drivers": [("stock", 0.7), ("rate", 0.1), ("pk", 0.0)]},
+    ]
+    table = pd.DataFrame(rows)
+    table["change"] = table["share"] - 0.66
+    return table
+
+
+def test_the_robustness_table_in_words():
+    rows = prose.robustness_rows(_robustness_table(), LABELS, lambda key, value: f"{value:,.0f}")
+    assert rows[0]["ranges"] == "every range as the file gives it" and rows[0]["change"] == ""
+    assert rows[1]["ranges"] == "PAC-3 MSE stock, range halved" and rows[1]["range tested"] == "300 to 650"
+    assert rows[1]["headline share"] == "44% (35% to 53%)" and rows[1]["change"] == "-22 points"
+    assert rows[1]["top three drivers"] == "ballistic missiles a day (0.40), PAC-3 MSE stock (0.10), kill probability (0.00)"
+    text = prose.robustness_sentence(_robustness_table(), LABELS, "PAC-3 MSE runs out within 180 days")
+    assert text.startswith("How much the headline rests on its ranges: with one range halved or widened at a time, "
+                           "the share of experiments where PAC-3 MSE runs out within 180 days goes from 44% to 71% "
+                           "(as the file gives them: 66%); it moves most when the range of PAC-3 MSE stock is "
+                           "halved (44%).")
+    assert text.endswith("The first driver, PAC-3 MSE stock, stays first in 1 of the 2 changed ranges.")
+    assert "sampling of experiments within the ranges" in prose.interval_scope_sentence()
+    assert prose.robustness_sentence(None, LABELS, "x") == ""

@@ -4,6 +4,8 @@ scenario loads."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -91,10 +93,31 @@ def test_a_horizon_beyond_the_forecast_reach_is_a_scenario_error():
 def test_the_shipped_forecast_scenario_is_the_baseline_defense_against_the_forecast():
     forecast, baseline = load_scenario("forecast-from-record"), load_scenario("baseline")
     assert forecast.forecast_threats is not None and forecast.forecast_threats.model == "auto"
-    assert forecast.needs_record and forecast.classes == baseline.classes
-    assert forecast.interceptors == baseline.interceptors and forecast.layers == baseline.layers
-    assert forecast.calibration == baseline.calibration
-    assert forecast.attacker_costs_usd == baseline.attacker_costs_usd
+    # the forecast counts the record's classes: the Kinzhal, its own threat in the baseline, stays
+    # among ballistic missiles; everything else is the baseline's defense
+    assert forecast.needs_record
+    assert forecast.classes == tuple(c for c in baseline.classes if c != "kinzhal")
+    assert forecast.interceptors == baseline.interceptors
+    assert forecast.layers == tuple(_without(layer, "kinzhal") for layer in baseline.layers)
+    assert forecast.calibration.period == baseline.calibration.period
+    assert forecast.calibration.missiles == baseline.calibration.missiles == "destroyed"
+    # the ballistic target counts the Kinzhal in: 0.322 of all ballistic missiles destroyed against
+    # the baseline's 0.338 without it (data/sources.yaml, record-2026-h1-rates)
+    assert forecast.calibration.target == {**_without_key(baseline.calibration.target, "kinzhal"), "ballistic": 0.322}
+    # and a ballistic missile costs the record's mix: 25 Kinzhals at 10 million, 400 others at 3
+    mix = (25 * baseline.attacker_costs_usd["kinzhal"] + 400 * baseline.attacker_costs_usd["ballistic"]) / 425
+    assert forecast.attacker_costs_usd["ballistic"] == pytest.approx(mix, rel=1e-3)
+    assert _without_key(forecast.attacker_costs_usd, "ballistic") == _without_key(
+        baseline.attacker_costs_usd, "ballistic", "kinzhal")
+
+
+def _without_key(mapping, *keys):
+    return {k: v for k, v in mapping.items() if k not in keys}
+
+
+def _without(layer, cls: str):
+    return dataclasses.replace(layer, engages=_without_key(layer.engages, cls),
+                               engage_probability=_without_key(layer.engage_probability, cls))
 
 
 def test_the_attack_multiple_scales_the_forecast_and_the_long_run_uses_its_mean():

@@ -29,14 +29,21 @@ def test_sustain_prints_a_table_and_writes_the_json(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "defense multiple: 0.50" in text and "7.2" in text
     assert main(["sustain", str(path), "--runs", "100", "--json", "-"]) == 0
-    data = json.loads(capsys.readouterr().out)
+
+    def no_nan(constant):
+        raise AssertionError(f"{constant} in the JSON")
+
+    data = json.loads(capsys.readouterr().out, parse_constant=no_nan)
+    # Poisson days: no rerun without waves, so nothing measured there (null, not NaN)
+    assert all(row["without_waves_share"] is None and row["verdict"] == "agrees" for row in data["engine_check"])
     b = data["interceptors"]["b"]
     assert b["sustainable_threats_per_day"] == pytest.approx(7.25)
     assert b["sustainable_multiple"] == pytest.approx(0.725)
     assert b["used_per_day"] == pytest.approx(3.0) and b["delivered_per_day"] == pytest.approx(6.0)
     assert data["defense_multiple"] == pytest.approx(0.5)
     assert data["required_production"]["b"]["deliveries_per_month_alone"] == pytest.approx(11.5 * 365 / 12)
-    assert [row["factor"] for row in data["engine_check"]] == [0.9, 1.15]
+    assert [(row["interceptor"], row["factor"]) for row in data["engine_check"]] == [
+        ("a", 0.9), ("a", 1.15), ("b", 0.9), ("b", 1.15)]
 
 
 def test_simulate_without_attacker_costs_says_the_ratio_is_not_available(tmp_path, capsys):
@@ -58,11 +65,11 @@ def test_an_unreachable_calibration_target_is_said_on_the_terminal(capsys):
 
 def test_an_unreachable_target_in_a_file_is_said_at_its_line(tmp_path, capsys):
     source = (PROJECT_ROOT / "data" / "scenarios" / "baseline.yaml").read_text()
-    assert "  target: {drone: 0.878, cruise: 0.811, ballistic: 0.348}" in source
+    assert "  target: {drone: 0.878, cruise: 0.798, ballistic: 0.338, kinzhal: 0.080}" in source
     path = tmp_path / "hopeful.yaml"
-    path.write_text(source.replace("ballistic: 0.348}", "ballistic: 0.99}"))
+    path.write_text(source.replace("ballistic: 0.338,", "ballistic: 0.99,"))
     line = source.splitlines().index(next(x for x in source.splitlines() if x.startswith("  target:"))) + 1
-    assert main(["sustain", str(path)]) == 0
+    assert main(["sustain", str(path), "--runs", "0"]) == 0  # the warning comes before any check
     err = capsys.readouterr().err
     assert f"warning: hopeful.yaml:{line}: calibration: target 99.0% for ballistic is out of reach" in err
 
@@ -126,7 +133,7 @@ def test_sustain_keeps_its_table_when_the_check_cannot_run(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "defense multiple: 10.00 x today's attack (first to drain: a)" in out
     note = [line for line in out.splitlines() if "the engine check could not run" in line]
-    assert len(note) == 1 and "0.9 x the defense multiple" in note[0] and "threats.drone.per_day" in note[0]
+    assert len(note) == 1 and "for a at 0.9 x its multiple" in note[0] and "threats.drone.per_day" in note[0]
     assert main(["sustain", str(path), "--runs", "10", "--json", "-"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["defense_multiple"] == pytest.approx(10.0) and figures["engine_check"] is None
@@ -226,3 +233,48 @@ def test_sweep_help_names_the_module_that_describes_grid_files(capsys):
         main(["sweep", "--help"])
     named = capsys.readouterr().out.split("(see ")[1].split(")")[0]
     assert named == "analysis/model/sweep.py" and (PROJECT_ROOT / named).is_file()
+
+
+def test_sustain_states_the_attack_the_class_rates_and_the_back_cast(capsys, record_path):
+    assert main(["sustain", "baseline", "--runs", "0", "--record", str(record_path)]) == 0
+    out = capsys.readouterr().out
+    assert "today's attack a day (December 2025 to May 2026): drone 196.90, cruise 3.57, ballistic 2.20" in out
+    assert "the record's latest three months (2026-03-01 to 2026-05-31): drone 230.38" in out
+    assert "per class, the others at today's rate" in out
+    assert "pac3_mse           ballistic  keeps up with 0.85 a day" in out
+    assert "back-cast to 2025-12-01 (the calibration period's 182 days" in out
+    line = next(x for x in out.splitlines() if x.strip().startswith("pac3_mse") and "a year of world output" in x)
+    assert "300 +" in line and "= " in line and "600" in line
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_simulate_prints_the_back_cast_and_warns_when_a_stock_does_not_fit(capsys, record_path):
+    assert main(["simulate", "baseline", "--runs", "20", "--set", "horizon_days=10", "--record", str(record_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "back-cast to 2025-12-01" in out and "warning" not in err
+    assert main(["simulate", "baseline", "--runs", "20", "--set", "horizon_days=10", "--set",
+                 "interceptors.pac3_mse.stock=500", "--record", str(record_path), "--json", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert "warning: baseline.yaml: back-cast: pac3_mse: the assumptions imply" in err
+    assert "more than a year of the world's output (600)" in err
+    row = json.loads(out)["backcast"]["interceptors"][0]
+    assert row["interceptor"] == "pac3_mse" and not row["within"]
+
+
+@pytest.mark.record
+def test_the_baselines_figures_are_the_records(record_path):
+    # arrivals, dispersion and calibration targets of the shipped baseline, from the record itself
+    from analysis.model.record_classes import daily_counts, shares
+    from analysis.model.scenarios import load_scenario
+    from analysis.record import load_record
+
+    record = load_record(record_path)
+    baseline = load_scenario("baseline")
+    start, end = baseline.calibration.period
+    classes = list(baseline.classes)
+    counts = daily_counts(record, start, end, classes)
+    for cls in classes:
+        threat = baseline.threats[cls]
+        assert threat.per_day == pytest.approx(counts[cls].mean(), rel=5e-3), cls  # as written: three digits
+        assert threat.dispersion == pytest.approx(counts[cls].var() / counts[cls].mean(), abs=0.06), cls
+    assert baseline.calibration.target == pytest.approx(shares(record, start, end, classes), abs=0.0006)

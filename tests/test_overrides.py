@@ -94,7 +94,8 @@ def test_an_override_changes_its_key_and_nothing_else(data, choice):
     scenario = _valid(data)
     assume(scenario is not None)
     before = scenario.to_dict()
-    structural = {"from_record", "interceptor", "layers"}  # empty slots that do not hold a number
+    # empty slots that do not hold a number (a day 1, a period of days)
+    structural = {"from_record", "interceptor", "layers", "start_date", "period"}
     paths = [p for p, _ in leaves(before) if p[-1] not in structural
              and (p[0] != "calibration" or scenario.calibration is not None)]
     path = choice.draw(st.sampled_from(paths))

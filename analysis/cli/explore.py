@@ -27,6 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="OUT.parquet",
                         help="the table of experiments (written atomically at the end)")
     parser.add_argument("--json", metavar="SUMMARY", help="write the summary as JSON ('-': print it)")
+    parser.add_argument("--robustness", type=int, default=0, metavar="M",
+                        help="also redo the headline failure share and its top three drivers with each "
+                             "range halved (the design's experiments, reweighted) and widened (M new "
+                             "experiments each): the summary's 'robustness' (default 0: skip)")
     add_parallel_arguments(parser)
     add_record_arguments(parser, catalogue=False)
     parser.set_defaults(func=run)
@@ -42,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not str(args.output).endswith(".parquet"):
         raise ExperimentError(f"-o {args.output}: the output is a .parquet file")
+    if args.robustness < 0:
+        raise ExperimentError(f"--robustness {args.robustness}: the new experiments of each widened range, 0 to skip")
     workers = resolve_workers(args.workers)
     experiment = load_experiment(args.experiment, record=args.record)
     spec = experiment.spec
@@ -55,6 +61,14 @@ def run(args: argparse.Namespace) -> int:
     for row in result.failed.head(5).to_dict("records"):
         note(f"failed: experiment {row['experiment']}: {row['error']}")
     summary = summarise(result)
+    if args.robustness and experiment.failures:
+        from analysis.model.explore import robustness
+
+        table = robustness(result, m=args.robustness, scheduler=args.scheduler, workers=workers)
+        summary["robustness"] = {"failure": table.attrs["failure"], "outcome": table.attrs["outcome"],
+                                 "m": args.robustness,
+                                 "rows": [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+                                          for row in table.to_dict("records")]}
     if args.json:
         done = write_output(json.dumps(summary, indent=2) + "\n", args.json, "summary")
         if done:
@@ -88,4 +102,13 @@ def describe(summary: dict) -> list[str]:
             f"{failure['high']:.0%})")
         lines.append(f"  {failure['label']}:{share}" + (f"; {failure['note']}" if failure["note"] else ""))
         lines += [f"    {box['sentence']}" for box in boxes]
+    robust = summary.get("robustness")
+    if robust:
+        lines.append(f"  {robust['failure']} with each range halved or widened (the interval above covers the "
+                     "sampling of experiments only):")
+        for row in robust["rows"]:
+            what = "as given" if row["input"] is None else f"{summary['inputs'][row['input']]['label']}, {row['variant']}"
+            top = ", ".join(summary["inputs"][n]["label"] for n, _ in row["drivers"])
+            share = "-" if row["share"] is None else f"{row['share']:.0%}"
+            lines.append(f"    {what}: {share}; drivers: {top}")
     return lines

@@ -129,11 +129,19 @@ def run(args: argparse.Namespace) -> int:
                       workers=resolve_workers(args.workers))
     summary = result.summary()
     calibration_warnings(summary["calibration"], scenario)
-    text = json.dumps(summary, indent=2)
+    from analysis.model.backcast import backcast
+    from analysis.model.backcast import describe as describe_backcast
+
+    consistency = backcast(scenario, args.record)
+    summary["backcast"] = consistency.as_dict()
+    for warning in consistency.warnings:
+        note(f"warning: {scenario.source}: back-cast: {warning}")
+    text = json.dumps(summary, indent=2, default=str)
     if args.json == "-":
         write_output(text, "-")
         return 0
     print(describe(summary))
+    print("\n".join(describe_backcast(consistency)))
     if args.json:
         note(write_output(text + "\n", args.json, "full figures"))
     return 0

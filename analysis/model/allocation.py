@@ -18,16 +18,31 @@ classes it is not (available to class k = stock - the reserves of the other clas
   threats wait. Then each class with a reserve takes what it still wants from its reserve (and
   what is left of the pool), in list order, within the capacity left.
 
-A class is *short* on the day if some of its threats reached the layer and were not engaged while
-the stock available to it, after the layer's engagements of it, cannot pay for one more
-engagement and the layer's capacity could still have made one: those threats went unanswered for
-lack of interceptors (what the engine calls running out for that class). When the capacity is
-used up, the capacity left them unengaged, whatever the stock: that is not a shortage of
-interceptors. Under `priority` this is judged at the class's turn; under `proportional` after
-the whole layer. The layer is *out* of a class on the day if it could not engage it: the class
-was short, or none of it reached the layer while the interceptors left for it (judged the same
-way) could not have paid for one engagement. A class that reached the layer and was engaged in
-full is never out, even if the stock is empty afterwards.
+Salvos. A class with `partial` salvos fires what is left when fewer interceptors are available to
+it than one engagement needs: after its full engagements, if some of its wanted threats are still
+unanswered, the capacity has room and 0 < available < shots, one more engagement fires the
+available interceptors at one threat (`partial_shots`; its kill probability is that of that many
+shots). A class with `hold` salvos keeps them for the next full engagement (deliveries
+accumulate); `held: keep` (see `Layer.effective_reserve`) makes that a reserve of one salvo, which
+other classes may not use.
+
+A class is *short* on the day if some threats the layer would have engaged (its wanted ones)
+were not engaged while the stock available to it, after the layer's engagements of it, cannot
+pay for one more engagement (with `partial` salvos: nothing is left for it) and the layer's
+capacity could still have made one: those threats went unanswered for lack of interceptors (what
+the engine calls running out for that class). A threat the layer would not have engaged anyway
+(engage probability below 1) does not count. When the capacity is used up, the capacity left
+them unengaged, whatever the stock: that is not a shortage of interceptors. Under `priority`
+this is judged at the class's turn; under `proportional` after the whole layer. The layer is
+*out* of a class on the day if it could not engage it: the class was short, or it wanted none of
+it while the interceptors left for it (judged the same way) could not have paid for one
+engagement. A class whose wanted threats were all engaged, however few, is never out, even if
+the stock is empty afterwards.
+
+Wanted threats are drawn (`draw_wanted(claim, eligible, engageable)`) where the layer can make an
+engagement of the class (`engageable`); where it cannot, the caller may draw them or not (the
+engine draws them only while the day a run first runs short is still to be found: nothing else
+depends on them), and the judgement reads zero where nothing was drawn.
 
 Exact integer arithmetic throughout (no rounding of a float factor), so the rules can be tested
 by hand.
@@ -46,11 +61,18 @@ ALLOCATIONS = ("priority", "proportional")
 
 @dataclass(frozen=True)
 class Claim:
-    """One class a layer engages: its index, shots per engagement and reserve."""
+    """One class a layer engages: its index, shots per engagement, reserve (with `held: keep`, at
+    least one salvo) and whether it fires a partial salvo when fewer are left."""
 
     k: int
     shots: int
     reserve: int = 0
+    partial: bool = False
+
+    @property
+    def smallest(self) -> int:
+        """The fewest interceptors one engagement of this class fires."""
+        return 1 if self.partial else self.shots
 
 
 def available(stock: np.ndarray, claims: Sequence[Claim], claim: Claim) -> np.ndarray:
@@ -65,41 +87,60 @@ def allocate(
     stock: np.ndarray | None,
     capacity_left: np.ndarray | None,
     claims: Sequence[Claim],
-    draw_wanted: Callable[[Claim, np.ndarray], np.ndarray],
+    draw_wanted: Callable[[Claim, np.ndarray, np.ndarray | None], np.ndarray],
 ) -> Allocation:
     """Engagements per claim and, with a stock, whether each class was short and whether the
     layer was out of it (module doc).
 
     `remaining` (class, run) counts the threats reaching the layer; `stock` (run,) and
     `capacity_left` (run,) are updated in place (None: no interceptor / no capacity limit).
-    `draw_wanted(claim, eligible)` gives the engagements wanted of `eligible` threats; it is called
-    once per claim, with zero where nothing could be engaged.
+    `draw_wanted(claim, eligible, engageable)` gives the engagements wanted of `eligible` threats;
+    it is called once per claim; `engageable` (None: everywhere) marks the runs where the layer can
+    make one, and the draw must cover at least those.
     """
     if rule == "proportional" and len(claims) > 1:
-        engaged = _proportional(remaining, stock, capacity_left, claims, draw_wanted)
-        judged = [_judge(remaining, stock, capacity_left, claims, claim, count)
-                  for claim, count in zip(claims, engaged, strict=True)]
-        return Allocation(engaged, [j[0] for j in judged], [j[1] for j in judged])
+        engaged, partial, wanted = _proportional(remaining, stock, capacity_left, claims, draw_wanted)
+        judged = [_judge(stock, capacity_left, claims, claim, count, shots, want)
+                  for claim, count, shots, want in zip(claims, engaged, partial, wanted, strict=True)]
+        return Allocation(engaged, [j[0] for j in judged], [j[1] for j in judged], partial)
     return _priority(remaining, stock, capacity_left, claims, draw_wanted)
 
 
 class Allocation(NamedTuple):
-    """Per claim: engagements (run,); short and out (run,) bool, None without an interceptor."""
+    """Per claim: full engagements (run,); short and out (run,) bool, None without an
+    interceptor; interceptors fired in a partial engagement (run,), None where none can be."""
 
     engaged: list[np.ndarray]
     short: list[np.ndarray | None]
     out: list[np.ndarray | None]
+    partial: list[np.ndarray | None]
 
 
-def _judge(remaining, stock, capacity_left, claims, claim, count) -> tuple:
+def _judge(stock, capacity_left, claims, claim, count, partial, wanted) -> tuple:
     """(short, out) of `claim` after its engagements (module doc); (None, None) without a stock."""
     if stock is None:
         return None, None
-    lacking = available(stock, claims, claim) < claim.shots
+    lacking = available(stock, claims, claim) < claim.smallest
     if capacity_left is not None:
         lacking &= capacity_left >= 1  # capacity, not the stock, would have left them unengaged
-    left = remaining[claim.k] > count
-    return left & lacking, lacking & (left | (remaining[claim.k] == 0))
+    answered = count if partial is None else count + (partial > 0)
+    left = wanted > answered
+    return left & lacking, lacking & (left | (wanted == 0))
+
+
+def _partial(stock, capacity_left, claims, claim, wanted, count) -> np.ndarray | None:
+    """One partial engagement where wanted threats are left and 0 < available < shots (fired
+    from `stock` and `capacity_left` in place): the interceptors it fires (run,)."""
+    if not claim.partial or stock is None or claim.shots == 1:
+        return None
+    left = available(stock, claims, claim)
+    fire = (wanted > count) & (left > 0) & (left < claim.shots)
+    if capacity_left is not None:
+        fire &= capacity_left >= 1
+        capacity_left -= fire
+    shots = np.where(fire, left, 0)
+    stock -= shots
+    return shots
 
 
 def _limit(stock: np.ndarray | None, capacity_left: np.ndarray | None, claims: Sequence[Claim],
@@ -113,30 +154,38 @@ def _limit(stock: np.ndarray | None, capacity_left: np.ndarray | None, claims: S
 
 
 def _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted) -> tuple:
-    """The most `claim` could make now and the engagements it wants (drawn only where it could
-    make one)."""
+    """The most full engagements `claim` could make now, and the engagements it wants (drawn at
+    least where it could make one, a partial one included)."""
     limit = _limit(stock, capacity_left, claims, claim)
-    eligible = remaining[claim.k] if limit is None else np.where(limit > 0, remaining[claim.k], 0)
-    return limit, np.asarray(draw_wanted(claim, eligible), dtype=np.int64)
+    engageable = None
+    if limit is not None:
+        engageable = limit > 0
+        if claim.partial and stock is not None and claim.shots > 1:
+            room = available(stock, claims, claim) > 0
+            if capacity_left is not None:
+                room &= capacity_left >= 1
+            engageable |= room
+    return limit, np.asarray(draw_wanted(claim, remaining[claim.k], engageable), dtype=np.int64)
 
 
 def _priority(remaining, stock, capacity_left, claims, draw_wanted) -> Allocation:
     """Each class in list order; whether it was short is judged at its turn, right after its
     engagements (a later class using the capacity left does not make an earlier one short)."""
-    engaged, short, out = [], [], []
+    engaged, short, out, partial = [], [], [], []
     for claim in claims:
-        limit, count = _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted)
-        if limit is not None:
-            count = np.minimum(count, limit)
+        limit, wanted = _wanted(remaining, stock, capacity_left, claims, claim, draw_wanted)
+        count = wanted if limit is None else np.minimum(wanted, limit)
         if stock is not None:
             stock -= count * claim.shots
         if capacity_left is not None:
             capacity_left -= count
+        fired = _partial(stock, capacity_left, claims, claim, wanted, count)
         engaged.append(count)
-        judged = _judge(remaining, stock, capacity_left, claims, claim, count)
+        partial.append(fired)
+        judged = _judge(stock, capacity_left, claims, claim, count, fired, wanted)
         short.append(judged[0])
         out.append(judged[1])
-    return Allocation(engaged, short, out)
+    return Allocation(engaged, short, out, partial)
 
 
 def _grant(granted, ranked, runs, count, shots, pool_left, cap_left) -> None:
@@ -154,9 +203,12 @@ def _grant(granted, ranked, runs, count, shots, pool_left, cap_left) -> None:
         pool_left -= count * shots
 
 
-def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> list[np.ndarray]:
-    want = np.array([_wanted(remaining, stock, capacity_left, claims, claim, draw_wanted)[1]
-                     for claim in claims])  # (claim, run)
+def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> tuple[list, list, list]:
+    drawn = [_wanted(remaining, stock, capacity_left, claims, claim, draw_wanted) for claim in claims]
+    wanted = [w for _, w in drawn]
+    # the shares are cut from what each class could engage in full now (a class that can make no
+    # full engagement takes part only through a partial one, after the others)
+    want = np.array([w if limit is None else np.where(limit > 0, w, 0) for limit, w in drawn])  # (claim, run)
     shots = np.array([c.shots for c in claims], dtype=np.int64)[:, None]
     total = want.sum(axis=0)
     total_shots = (want * shots).sum(axis=0)
@@ -208,4 +260,7 @@ def _proportional(remaining, stock, capacity_left, claims, draw_wanted) -> list[
             capacity_left -= more
         stock -= more * claim.shots
         granted[index] += more
-    return list(granted)
+    engaged = list(granted)
+    partial = [_partial(stock, capacity_left, claims, claim, want_all, count)
+               for claim, want_all, count in zip(claims, wanted, engaged, strict=True)]
+    return engaged, partial, wanted

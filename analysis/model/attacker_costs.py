@@ -8,9 +8,12 @@ model (Zircon, Kh-59/Kh-69, Kh-31, Kh-35, ...) has no price there and is taken a
 the source gives (Kh-22, 1 million): a lower bound. `cruise_mix` counts launches by group from the
 record (a row naming several models split evenly between them), as [record-2026-h1-cruise-mix]
 reports them. The drone class mixes real Shaheds and decoys ([record-2026-h1-real-shahed-share],
-[shahed-cost], [decoy-cost]).
+[shahed-cost], [decoy-cost]). The Kinzhal has its own price ([kinzhal-cost]) where a scenario
+sets it apart; where it cannot, ballistic missiles cost the record's mix of Kinzhals and the
+rest at the Iskander price ([record-2026-h1-ballistic-mix]). S-300/S-400 fired at ground targets
+take the source's lowest price ([assumed-sam-cost]).
 
-`shipped_costs(sources)` gives both figures from the `values` of those entries of
+`shipped_costs(sources)` gives these figures from the `values` of those entries of
 data/sources.yaml; a test holds every shipped scenario's `attacker_costs_usd` to them.
 """
 
@@ -72,10 +75,17 @@ def cruise_prices(costs: Mapping[str, float]) -> dict[str, float]:
 
 
 def shipped_costs(sources: Mapping[str, Any]) -> dict[str, float]:
-    """Cost of one drone and one cruise missile to the attacker, from the sources file's entries."""
+    """Cost of one threat of each class to the attacker, from the sources file's entries: drone,
+    cruise, ballistic (without the Kinzhal), kinzhal, ballistic_with_kinzhal (the record's mix)
+    and sam."""
     shares = sources["record-2026-h1-real-shahed-share"].values
     drone = mix_cost({"real": shares["real"], "decoy": shares["decoy"]},
                      {"real": float(sources["shahed-cost"].value), "decoy": float(sources["decoy-cost"].value)})
+    prices = sources["russian-missile-costs"].values
     mix = sources["record-2026-h1-cruise-mix"].values
-    cruise = mix_cost(mix, cruise_prices(sources["russian-missile-costs"].values))
-    return {"drone": drone, "cruise": cruise}
+    cruise = mix_cost(mix, cruise_prices(prices))
+    kinzhal = float(sources["kinzhal-cost"].value)
+    ballistic_mix = mix_cost(sources["record-2026-h1-ballistic-mix"].values,
+                             {"kinzhal": kinzhal, "iskander": float(prices["Iskander"])})
+    return {"drone": drone, "cruise": cruise, "ballistic": float(prices["Iskander"]), "kinzhal": kinzhal,
+            "ballistic_with_kinzhal": ballistic_mix, "sam": float(sources["assumed-sam-cost"].value)}

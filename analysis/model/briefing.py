@@ -6,7 +6,10 @@ threat of that class (median, 10th-90th percentile of runs, Monte Carlo error, a
 `start`); the same day with the assumed stock halved and doubled (the range over the assumption
 beside the range over the attack's randomness); what it fires a day; the share of each class
 stopped before any shortage and over the last weeks of the horizon; spending, cost per threat
-stopped and the cost-exchange ratio, with the ratio the defense would have if no stock ran short.
+stopped and the cost-exchange ratio, with the ratio the defense would have if no stock ran short;
+whether the assumptions fit the record they are calibrated on (the back-cast of each stock,
+analysis.model.backcast); today's attack beside the record's latest three months; and what
+counting missiles that failed on their own as stopped would add to the interceptors fired.
 Same scenario, seed and runs give the same figures in every report.
 """
 
@@ -137,7 +140,15 @@ def depletion_briefing(
             stock_range[pair["interceptor"]].append(
                 {"factor": factor, "stock": stock, "runs": range_runs,
                  **_class_days(other, pair["interceptor"], pair["class"], start)})
+    from analysis.model.backcast import backcast, record_at_hand
+    from analysis.model.calibration import target_choice
+    from analysis.model.record_classes import latest_attack
     from analysis.model.sustainability import expected_use
+
+    frame = record_at_hand(record)
+    consistency = backcast(scenario, frame)
+    latest = latest_attack(frame, scenario.classes)
+    choice = target_choice(scenario, frame) if frame is not None else None
 
     by_class_use: dict[tuple[str, str], float] = {}  # interceptors a day by class, all stocked
     for row in expected_use(solved, figures.arrivals_per_day).to_dict("records"):
@@ -168,6 +179,12 @@ def depletion_briefing(
                   "mcse": summary["mcse"], "missing": summary["attacker_costs_missing"]},
         "costs_if_stocked": _stocked_costs(solved, figures),
         "long_run": figures.as_dict(),
+        "backcast": consistency.as_dict(),
+        "latest_months": latest,
+        "target_choice": None if choice is None else choice.to_dict("records"),
+        "doctrine": {layer.name: {cls: {"salvo": e.salvo, "held": e.held, "shots": e.shots}
+                                  for cls, e in layer.engages.items()}
+                     for layer in scenario.layers if layer.interceptor},
         "calibration": summary["calibration"],
         "summary": summary,
         "result": result,

@@ -2,7 +2,11 @@
 
 The rule (one for every command, grid and notebook): **a value the user sets is held;
 calibration solves the rest.** A scenario with a `calibration` block gives a target interception
-rate per class (a figure, or the record's neutralised / launched over a period). For each class
+rate per class (a figure, or the record's share stopped over a period: destroyed / launched for
+missiles, since a missile that failed to reach its target on its own was not intercepted and
+firing at it spent nothing; neutralised / launched for drones, whose jammed share is what the
+electronic-warfare layer stops; `missiles: neutralised` counts missiles' failures too, and
+`target_choice` shows what that choice does to the interceptors fired). For each class
 with a target, calibration solves one common engage probability c for the layers engaging the
 class whose engage probability the scenario does not set (restricted to `calibration.layers` when
 given); layers with a value keep it. With no layer left to adjust, the scenario is refused (with
@@ -44,21 +48,14 @@ def layered_leak(kill_probabilities: list[float], engage_probabilities: list[flo
     return leak
 
 
-def record_rates(record: Any, start: Any, end: Any, classes: tuple[str, ...]) -> dict[str, float]:
-    """Neutralised / launched per class over national rows with report dates in [start, end]."""
-    dates = pd.to_datetime(record["report_date"]).dt.normalize()
-    rows = record[
-        (record["command"] == "national")
-        & (dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))
-        & record["weapon_class"].isin(list(classes))
-    ]
-    rates = {}
-    for cls, group in rows.groupby("weapon_class"):
-        launched = pd.to_numeric(group["launched"], errors="coerce").fillna(0).sum()
-        neutralised = pd.to_numeric(group["neutralised"], errors="coerce").fillna(0).sum()
-        if launched > 0:
-            rates[str(cls)] = float(min(neutralised / launched, 1.0))
-    return rates
+def record_rates(record: Any, start: Any, end: Any, classes: tuple[str, ...],
+                 missiles: str = "destroyed") -> dict[str, float]:
+    """The share stopped per class over national rows with report dates in [start, end]: destroyed
+    / launched for missiles (or neutralised, with `missiles="neutralised"`), neutralised for drones
+    (analysis.model.record_classes)."""
+    from analysis.model.record_classes import shares
+
+    return shares(record, start, end, classes, missiles)
 
 
 def solve_engage_probability(
@@ -91,8 +88,10 @@ def targets_of(scenario: Scenario, record: Any = None) -> tuple[dict[str, float]
     if record is None:
         raise ScenarioError(f"{scenario.source}: calibration.from_record: needs the record")
     start, end = spec.from_record
-    return (record_rates(record, start, end, scenario.classes),
-            f"record, national rows reported {start} to {end} (neutralised / launched)")
+    counted = ("destroyed / launched for missiles" if spec.missiles == "destroyed"
+               else "neutralised / launched for missiles")
+    return (record_rates(record, start, end, scenario.classes, spec.missiles),
+            f"record, national rows reported {start} to {end} ({counted}, neutralised / launched for drones)")
 
 
 def calibrate(scenario: Scenario, record: Any = None) -> tuple[Scenario, dict[str, Any]]:
@@ -195,4 +194,31 @@ def split_consumption(scenario: Scenario, layer: str, cls: str, pks: list[float]
             * chosen.engages[cls].shots,
             "reachable": report.get("classes", {}).get(cls, {}).get("reachable", True),
         })
+    return pd.DataFrame(rows)
+
+
+def target_choice(scenario: Scenario, record: Any) -> pd.DataFrame | None:
+    """What counting missiles that failed on their own as stopped does to consumption: the
+    interceptors each fires a day, every stock in hand, calibrated to the record's destroyed share
+    of missiles and to its neutralised share (drones neutralised in both), over the scenario's
+    calibration period. None without a calibration period or a record. Columns: interceptor,
+    fired_destroyed, fired_neutralised, added (the share the neutralised target adds)."""
+    from analysis.model.longrun import mean_arrivals, steady_state
+
+    spec = scenario.calibration
+    if spec is None or spec.days is None or record is None:
+        return None
+    start, end = spec.days
+    fired = {}
+    for rule in ("destroyed", "neutralised"):
+        targets = record_rates(record, start, end, scenario.classes, rule)
+        chosen = {cls: targets[cls] for cls in scenario.classes
+                  if cls in targets and (spec.target is None or cls in spec.target)}
+        variant = scenario.with_overrides({"calibration": {"target": chosen}}, origin=f"{rule} targets")
+        solved, _ = calibrate(variant, record)
+        fired[rule] = steady_state(solved, mean_arrivals(solved, record), 1.0, limited=False).demand
+    rows = [{"interceptor": name, "fired_destroyed": fired["destroyed"][name],
+             "fired_neutralised": fired["neutralised"][name],
+             "added": (fired["neutralised"][name] / fired["destroyed"][name] - 1.0) if fired["destroyed"][name] else None}
+            for name in scenario.interceptors if any(layer.interceptor == name for layer in scenario.layers)]
     return pd.DataFrame(rows)

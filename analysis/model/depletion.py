@@ -2,20 +2,30 @@
 
 Semantics (the benchmarks' reference implementations follow exactly this)
 --------------------------------------------------------------------------
-Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
+Each run simulates days 1..H (H = `horizon_days`). A layer's or a threat's `changes` set new
+values from their day on (`Scenario.on_day`); every rule below reads the values of the day.
+Within a day, in this order:
 
-1. **Deliveries.** Each interceptor's deliveries arrive at the start of the day, evenly and in
-   whole missiles: with r = deliveries_per_month x 12 / 365 per day, day t brings
-   floor(t r) - floor((t - 1) r) interceptors (so after t days exactly floor(t r) have arrived).
-   The schedule is deterministic and the same in every run.
+1. **Deliveries.** Each interceptor's deliveries arrive at the start of the day, in whole
+   missiles: with R(t) the interceptors the monthly flow has brought by the end of day t (the
+   flow in force each day: `deliveries_per_month` x 12 / 365 a day from day 1, then each
+   `{from_day, per_month}` of its `deliveries`; one flow r from day 1 gives R(t) = t r), day t
+   brings floor(R(t)) - floor(R(t - 1)) interceptors (so after t days exactly floor(R(t)) have
+   arrived), plus the dated lumps `{day, count}` of that day. The schedule is deterministic and
+   the same in every run.
 2. **Arrivals.** Threats of each class arrive, drawn independently per class and day:
    dispersion D = variance / mean. D = 0: fixed, `per_day` itself when whole, else floor(m) plus
    one with probability frac(m) (stochastic rounding). D = 1: Poisson(m). D > 1: negative
    binomial with mean m and variance D m. 0 < D < 1: binomial(N, m / N) with N = ceil(m / (1 - D))
    (variance close to D m). With `threats.from_record`, a whole day of the record's national waves
    (by report date, days without a wave count as zero, all classes of that day together) is drawn
-   uniformly from the period and each class count is multiplied by `scale` (stochastic rounding).
-   With `threats.from_forecast`, each run's arrivals are one sample path of daily launches drawn
+   uniformly from the period and each class count is multiplied by `scale` (stochastic rounding);
+   with `arrivals: record-blocks`, each run draws a block of `block_days` consecutive days of the
+   period (its first day uniform over the period; a block that passes the period's last day goes
+   on from its first, so every day of the period is as likely on every simulated day and the mean
+   a day is the period's) and lives through them in order, then draws the next block: lulls and
+   the largest attacks come as they came. With
+   `threats.from_forecast`, each run's arrivals are one sample path of daily launches drawn
    from the tempo forecast fitted to the record (`analysis.model.forecast_threats`).
 3. **Layers**, in the order listed. A threat reaching a layer is "eligible" if the layer engages
    its class. Each eligible threat is wanted for an engagement with probability c
@@ -24,29 +34,39 @@ Each run simulates days 1..H (H = `horizon_days`). Within a day, in this order:
    interceptor's stock limit how many are made, shared between the classes by the layer's
    `allocation` rule and `reserve` (analysis.model.allocation: `priority` serves the classes in
    the order `engages` lists them; `proportional` cuts every class by one factor; a reserve keeps
-   interceptors for one class). The stock falls by engaged x shots ("shots fired"), spent
-   whether or not they kill; killed = binomial(engaged, 1 - (1 - pk)^shots); every threat not
-   killed goes on to the next layer. A layer without an `interceptor` is limited only by capacity.
+   interceptors for one class). **Salvo doctrine**, per layer and class, when fewer interceptors
+   are left for the class than one engagement needs: `salvo: hold` (the default) keeps them for
+   the next full engagement (deliveries accumulate), and with `held: keep` the class keeps one
+   full salvo from the layer's other classes (a reserve of `shots`); `salvo: partial` fires what
+   is left at one more wanted threat, with the kill probability of that many shots. The stock
+   falls by the interceptors fired ("shots fired"), spent whether or not they kill; killed =
+   binomial(engaged, 1 - (1 - pk)^shots) (a partial engagement of n: a Bernoulli of
+   1 - (1 - pk)^n); every threat not killed goes on to the next layer. A layer without an
+   `interceptor` is limited only by capacity.
    How the engine draws this (exact, the same distribution): a *free* layer (no interceptor, no
    capacity limit, no `cost_per_engagement_usd`) counts no engagements, so its kills are one
    binomial(eligible, c x (1 - (1 - pk)^shots)) (a binomial thinned by a binomial is a binomial);
-   a run that can make no engagement of a class today draws nothing for it, and a block of runs
-   in which no run has anything to draw leaves that stream untouched.
+   a run that can make no engagement of a class today draws its wanted threats only while the day
+   it first runs short is still to come (nothing else depends on them), and a block of runs in
+   which no run has anything to draw leaves that stream untouched.
 4. **Leakers** (threats that got through) are the threats still alive after the last layer.
+   A class no layer engages (S-300/S-400 fired at ground targets, `sam`) is launched and gets
+   through.
 5. **Running out.** An interceptor *runs out for a class* on the first day some threats of that
-   class reached a layer firing it and were not engaged, while the interceptors left for that
-   class (the stock less other classes' reserves) after the layer's engagements of it could not
-   pay for one more engagement and the layer's capacity had room for one: threats went
-   unanswered for lack of interceptors. A day on which the capacity was used up is not a
-   shortage of interceptors, whatever the stock. It is a first passage: deliveries may let the
-   layer engage again later (it then fires what is delivered), and the day stays.
+   class that a layer firing it wanted to engage (point 3: a threat it would not have engaged
+   anyway does not count) were not engaged, while the interceptors left for that class (the
+   stock less other classes' reserves) after the layer's engagements of it could not pay for one
+   more engagement (with partial salvos: none were left) and the layer's capacity had room for
+   one: threats went unanswered for lack of interceptors. A day on which the capacity was used
+   up is not a shortage of interceptors, whatever the stock. It is a first passage: deliveries
+   may let the layer engage again later (it then fires what is delivered), and the day stays.
    An interceptor *runs out* on the first day it can engage no class it covers (engages with a
    probability above 0): on that day some threats went unanswered for lack of it (a shortage
    above), and for every class it covers, in every layer firing it at that class, either threats
-   of the class went unanswered that way, or none reached the layer while the interceptors left
+   of the class went unanswered that way, or it wanted none of them while the interceptors left
    for the class after the layer's turn (stock less other classes' reserves) could not have paid
    for one engagement (with capacity to spare). A day on which it engaged every threat of some
-   class that reached it, however few, does not count. So an interceptor that can still answer
+   class it wanted to, however few, does not count. So an interceptor that can still answer
    one class every day never runs out, though it ran out for another class long ago; with one
    class, its day is that class's day. A stock of 0 whose deliveries keep up with use never runs
    out; a run that does not run out within the horizon is censored.
@@ -66,8 +86,9 @@ Random numbers and reproducibility
 Runs are grouped in fixed blocks of `BLOCK_RUNS`. Every (block, stream) pair has its own
 `numpy.random.Generator` from `SeedSequence(seed, spawn_key=(block, kind, layer, class))`,
 kind 0 = arrivals, 1 = engagement, 2 = kills (a free layer's single draw included), 3 = record
-day, 4 = record rounding, 5 = the forecast's sample paths (each run's daily arrivals for the whole
-horizon, drawn when its block starts). Whether a block draws at all depends only on that block's runs. So the same seed
+day (or block), 4 = record rounding, 5 = the forecast's sample paths (each run's daily arrivals
+for the whole horizon, drawn when its block starts), 6 = the kills of partial salvos. Whether a
+block draws at all depends only on that block's runs. So the same seed
 gives the same numbers whatever `chunk_runs` (a chunk is a whole number of blocks), and the
 arrival draws do not depend on stocks, deliveries or layers at all (common random numbers for
 searches over deliveries); engagement and kill draws of one layer and class stay in their own
@@ -78,11 +99,12 @@ come from the first `band_runs` runs (kept whole), per-day means and every summa
 anything is allocated.
 
 Assumptions and limits in plain words: threats of a day arrive together and are independent
-across classes and days (unless resampled from the record, which keeps each day's mix); a layer's
-engagement chance and kill probability do not change with saturation or time except through the
-explicit capacity and stock limits; all shots at one threat are fired together (no
-shoot-look-shoot); layers share an interceptor in their order; the defended value of what gets
-through is not modelled; stocks are not public (the shipped values are labelled assumptions).
+across classes and days (unless resampled from the record, which keeps each day's mix, and in
+blocks its runs of days); a layer's engagement chance and kill probability do not change with
+saturation, and change with time only on the days the scenario states; all shots at one threat
+are fired together (no shoot-look-shoot); layers share an interceptor in their order; the
+defended value of what gets through is not modelled; stocks are not public (the shipped values
+are labelled assumptions).
 
 The summary (`SimulationResult.summary()`, what `python -m analysis simulate` prints) is described
 in analysis.model.results.
@@ -99,7 +121,7 @@ import numpy as np
 
 from analysis.errors import ScenarioError
 from analysis.model.allocation import Claim, allocate
-from analysis.model.flows import delivery_schedule, deterministic
+from analysis.model.flows import cumulative_flow, delivery_schedule, deterministic
 from analysis.model.forecast_threats import draw_paths, fit_forecast
 from analysis.model.results import NEVER, QUANTILES, SimulationResult
 from analysis.model.scenarios import Scenario
@@ -117,7 +139,7 @@ DEFAULT_MEMORY_LIMIT_GB = 4.0
 BAND_BYTES = 256 * 2**20  # per-day bands of the first runs: fewer runs when days are many
 INT32_MAX = np.iinfo(np.int32).max
 
-ARRIVALS, ENGAGE, KILL, RECORD_DAY, RECORD_ROUND, FORECAST_PATHS = range(6)
+ARRIVALS, ENGAGE, KILL, RECORD_DAY, RECORD_ROUND, FORECAST_PATHS, PARTIAL_KILL = range(7)
 
 
 # --- size limits ---------------------------------------------------------------------------------
@@ -152,7 +174,8 @@ def check_size(scenario: Scenario, runs: int, seed: int, chunk_runs: int, band_r
             f"the limit of {MAX_RUN_DAYS:,} (hours of computing): use fewer runs or a shorter horizon, "
             "or split the runs over several seeds and pool them")
     for name, interceptor in scenario.interceptors.items():
-        most = interceptor.stock + interceptor.deliveries_per_day * horizon
+        most = (interceptor.stock + float(cumulative_flow(interceptor, horizon)[-1])
+                + sum(count for _, count in interceptor.lumps()))
         if most > INT32_MAX:
             raise ScenarioError(
                 f"{where}: interceptors.{name}: stock {interceptor.stock:,} plus deliveries over "
@@ -204,23 +227,14 @@ def record_daily_counts(
 ) -> np.ndarray:
     """(day, class) launched per calendar day of [start, end] from the tidy record.
 
-    Uses `report_date`, `command`, `weapon_class` and `launched` (see CONTRIBUTING); days without
-    a wave count zero; rows of other classes (mixed, other, unknown) are left out.
+    Uses `report_date`, `command`, `weapon_class`, `model` and `launched` (see CONTRIBUTING);
+    days without a wave count zero; rows are put in the scenario's classes as
+    analysis.model.record_classes says (S-300/S-400 as `sam` where the scenario lists it); rows of
+    other classes (mixed, other, unknown) are left out.
     """
-    import pandas as pd
+    from analysis.model.record_classes import daily_counts
 
-    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
-    frame = record.loc[
-        (record["command"] == command) & record["weapon_class"].isin(list(classes)),
-        ["report_date", "weapon_class", "launched"],
-    ].copy()
-    frame["report_date"] = pd.to_datetime(frame["report_date"]).dt.normalize()
-    frame = frame[(frame["report_date"] >= days[0]) & (frame["report_date"] <= days[-1])]
-    frame["launched"] = pd.to_numeric(frame["launched"], errors="coerce").fillna(0).astype(float)
-    table = frame.pivot_table(index="report_date", columns="weapon_class", values="launched",
-                              aggfunc="sum", fill_value=0.0)
-    table = table.reindex(index=days, columns=list(classes), fill_value=0.0).fillna(0.0)
-    return table.to_numpy(dtype=float)
+    return daily_counts(record, start, end, classes, "launched", command).to_numpy(dtype=float)
 
 
 def resolve_record(record: Any, scenario: Scenario) -> Any:
@@ -254,15 +268,17 @@ class _Streams:
         return rng
 
 
-def _plan(scenario: Scenario, names: list[str], classes: list[str]) -> tuple[list, list, list]:
-    """Per layer: (index, interceptor index, capacity, cost, rule, free, claims with their
-    engage and kill probabilities and pair index); the (interceptor, class) pairs; which are covered."""
+def _plan(layers: tuple, names: list[str], classes: list[str], pairs: list[tuple[str, str]]) -> tuple[list, list]:
+    """Per layer: (index, interceptor index, capacity, cost, rule, free, claims with their engage
+    and kill probabilities, pair index and the kill probability of each partial salvo's size);
+    which (interceptor, class) pairs are covered (engaged with a probability above 0). `pairs` is
+    extended with any pair not yet listed."""
     class_index = {c: k for k, c in enumerate(classes)}
-    pairs: list[tuple[str, str]] = []
-    covered: list[bool] = []
+    covered = [False] * len(pairs)
     plan = []
-    for j, layer in enumerate(scenario.layers):
+    for j, layer in enumerate(layers):
         i = None if layer.interceptor is None else names.index(layer.interceptor)
+        kept = layer.effective_reserve
         claims = []
         for cls, engagement in layer.engages.items():
             c = layer.engage_probability[cls]
@@ -273,12 +289,44 @@ def _plan(scenario: Scenario, names: list[str], classes: list[str]) -> tuple[lis
                     covered.append(False)
                 pair = pairs.index((layer.interceptor, cls))
                 covered[pair] = covered[pair] or c > 0
-            claim = Claim(class_index[cls], engagement.shots, layer.reserve.get(cls, 0))
-            claims.append((claim, c, engagement.kill_probability, pair))
+            partial = engagement.salvo == "partial" and engagement.shots > 1 and i is not None
+            claim = Claim(class_index[cls], engagement.shots, kept.get(cls, 0), partial)
+            by_size = (np.array([engagement.kill_probability_of(n) for n in range(engagement.shots)])
+                       if partial else None)
+            claims.append((claim, c, engagement.kill_probability, pair, by_size))
         free = i is None and layer.capacity_per_day is None and not layer.cost_per_engagement_usd
         plan.append((j, i, layer.capacity_per_day, layer.cost_per_engagement_usd, layer.allocation,
                      free, claims))
-    return plan, pairs, covered
+    return plan, covered
+
+
+def _plans(scenario: Scenario, names: list[str], classes: list[str]) -> tuple[dict[int, tuple], list]:
+    """The plan of day 1 and of every day a layer changes ({day index: (plan, covered pairs per
+    interceptor)}), and the (interceptor, class) pairs of all of them."""
+    pairs: list[tuple[str, str]] = []
+    days = [1, *[d for d in scenario.change_days if d <= scenario.horizon_days
+                 and any(day == d for layer in scenario.layers for day, _ in layer.changes)]]
+    built = {}
+    for day in days:
+        layers = tuple(layer.on_day(day) for layer in scenario.layers) if day > 1 or any(
+            layer.changes for layer in scenario.layers) else scenario.layers
+        built[day - 1] = _plan(layers, names, classes, pairs)
+    out = {}
+    for index, (plan, covered) in built.items():
+        covered = covered + [False] * (len(pairs) - len(covered))
+        mine = [[p for p in range(len(pairs)) if pairs[p][0] == name and covered[p]] for name in names]
+        out[index] = (plan, mine)
+    return out, pairs
+
+
+def _threat_days(scenario: Scenario, horizon: int) -> dict[int, list[tuple[float, float]]] | None:
+    """{day index: [(per_day, dispersion) per class]} for day 1 and every day a threat changes;
+    None without parametric threats."""
+    if scenario.threats is None:
+        return None
+    days = [1, *[d for d in scenario.change_days if d <= horizon]]
+    return {day - 1: [(t.per_day, t.dispersion) for t in (scenario.threats[c].on_day(day) for c in scenario.classes)]
+            for day in days}
 
 
 def simulate(
@@ -326,22 +374,25 @@ def simulate(
     classes = list(scenario.classes)
     n_int, n_cls = len(names), len(classes)
     deliveries = delivery_schedule(scenario)
-    plan, pairs, covered = _plan(scenario, names, classes)
+    plans, pairs = _plans(scenario, names, classes)
+    threat_days = _threat_days(scenario, horizon)
     n_pairs = len(pairs)
     initial = np.array([scenario.interceptors[n].stock for n in names], dtype=np.int64)
     unit_cost = np.array([scenario.interceptors[n].unit_cost_usd for n in names])
     attacker_cost = np.array([scenario.attacker_costs_usd.get(c) or 0.0 for c in classes])
     day_table = None
+    block_days = None
     if scenario.record_threats is not None:
         rt = scenario.record_threats
         day_table = record_daily_counts(record_frame, rt.start, rt.end, rt.classes, rt.command)
+        block_days = rt.block_days if rt.arrivals == "record-blocks" else None
     forecast = None
     if scenario.forecast_threats is not None:
         forecast = fit_forecast(scenario.forecast_threats, record_frame, seed, scenario.source)
 
     class_out_day = np.full((n_pairs, runs), NEVER, dtype=np.int32)
     depletion_day = np.full((n_int, runs), NEVER, dtype=np.int32)
-    covered_pairs = [[p for p in range(n_pairs) if pairs[p][0] == name and covered[p]] for name in names]
+    pair_interceptor = [names.index(name) for name, _ in pairs]
     run_arrivals = np.zeros((n_cls, runs), dtype=np.int64)
     run_kills = np.zeros((n_cls, runs), dtype=np.int64)
     run_shots = np.zeros((n_int, runs), dtype=np.int64)
@@ -375,12 +426,13 @@ def simulate(
         ]
 
         def draw_binomial(
-            count: np.ndarray, p: float, kind: int, layer: int, cls: int,
+            count: np.ndarray, p: Any, kind: int, layer: int, cls: int,
             blocks: list = blocks,
         ) -> np.ndarray:
-            if p >= 1.0:
+            array = isinstance(p, np.ndarray)  # a partial salvo's chance per run
+            if not array and p >= 1.0:
                 return count.copy()
-            if p <= 0.0:
+            if not array and p <= 0.0:
                 return np.zeros(count.shape, dtype=np.int64)
             if len(blocks) == 1:
                 # a block with nothing to draw for leaves its stream untouched
@@ -391,7 +443,7 @@ def simulate(
             for _, part, streams in blocks:
                 block = count[part]
                 if np.count_nonzero(block):
-                    out[part] = streams.get(kind, layer, cls).binomial(block, p)
+                    out[part] = streams.get(kind, layer, cls).binomial(block, p[part] if array else p)
             return out
 
         stock = np.repeat(initial[:, None], n, axis=1)
@@ -409,25 +461,34 @@ def simulate(
         forecast_paths = None if forecast is None else [
             draw_paths(forecast, scenario.forecast_threats, part.stop - part.start, horizon,
                        streams.get(FORECAST_PATHS), scenario.source) for _, part, streams in blocks]
+        block_starts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(blocks)
 
         for day in range(horizon):
+            if day in plans:
+                plan, covered_pairs = plans[day]
+            if threat_days is not None and day in threat_days:
+                threat_values = threat_days[day]
             stock += deliveries[:, day][:, None]
             if forecast_paths is not None:
                 for (_, part, _), paths in zip(blocks, forecast_paths, strict=True):
                     arrivals[:, part] = paths[:, day]
             elif day_table is None:
-                for k, cls in enumerate(classes):
-                    threat = scenario.threats[cls]
+                for k, (mean, dispersion) in enumerate(threat_values):
                     for _, part, streams in blocks:
                         arrivals[k, part] = draw_arrivals(
-                            streams.get(ARRIVALS, 0, k), threat.per_day, threat.dispersion,
-                            part.stop - part.start,
+                            streams.get(ARRIVALS, 0, k), mean, dispersion, part.stop - part.start,
                         )
             else:
                 scale = scenario.record_threats.scale
-                for _, part, streams in blocks:
+                for b, (_, part, streams) in enumerate(blocks):
                     size = part.stop - part.start
-                    pick = streams.get(RECORD_DAY).integers(0, day_table.shape[0], size)
+                    if block_days is None:
+                        pick = streams.get(RECORD_DAY).integers(0, day_table.shape[0], size)
+                    else:  # a block of consecutive days of the record, a new one every block_days
+                        if day % block_days == 0:
+                            block_starts[b] = streams.get(RECORD_DAY).integers(0, day_table.shape[0], size)
+                        # circular: past the period's last day a block goes on from its first
+                        pick = (block_starts[b] + day % block_days) % day_table.shape[0]
                     scaled = day_table[pick].T * scale  # (class, run)
                     whole = np.floor(scaled)
                     for k in range(n_cls):
@@ -442,29 +503,46 @@ def simulate(
             for j, i, capacity, cost_per_engagement, rule, free, claims in plan:
                 if free:
                     # nothing counts engagements here: the kills alone, one binomial
-                    for claim, c, q, _ in claims:
+                    for claim, c, q, _, _ in claims:
                         killed = draw_binomial(remaining[claim.k], c * q, KILL, j, claim.k)
                         remaining[claim.k] -= killed
                         kills_today[claim.k] += killed
                     continue
-                engage = {claim.k: c for claim, c, _, _ in claims}
-                engaged, short, out = allocate(
+                engage = {claim.k: (c, pair) for claim, c, _, pair, _ in claims}
+
+                def wanted(claim, eligible, engageable, j=j, engage=engage, out_day=out_day,
+                           interceptor_day=interceptor_day):
+                    c, pair = engage[claim.k]
+                    if engageable is not None and pair is not None and not engageable.all():
+                        # where the layer cannot engage, the wanted threats only tell whether the
+                        # run runs short today: drawn while its first shortage is still to come
+                        pending = (out_day[pair] == NEVER) | (interceptor_day[pair_interceptor[pair]] == NEVER)
+                        eligible = np.where(engageable | pending, eligible, 0)
+                    elif engageable is not None and not engageable.all():
+                        eligible = np.where(engageable, eligible, 0)
+                    return draw_binomial(eligible, c, ENGAGE, j, claim.k)
+
+                engaged, short, out, partial = allocate(
                     rule, remaining, None if i is None else stock[i],
                     None if capacity is None else np.full(n, capacity, dtype=np.int64),
-                    [claim for claim, _, _, _ in claims],
-                    lambda claim, eligible, j=j, engage=engage: draw_binomial(
-                        eligible, engage[claim.k], ENGAGE, j, claim.k),
+                    [claim for claim, _, _, _, _ in claims], wanted,
                 )
-                for (claim, c, q, pair), count, lacking, none_left in zip(claims, engaged, short, out,
-                                                                          strict=True):
+                for (claim, c, q, pair, by_size), count, lacking, none_left, fired in zip(
+                        claims, engaged, short, out, partial, strict=True):
+                    killed = draw_binomial(count, q, KILL, j, claim.k)
                     if i is not None:
                         shots_today[i] += count * claim.shots
                         if c > 0:
                             short_today[pair] |= lacking
                             out_today[pair] &= none_left
+                    if fired is not None and fired.any():
+                        # a partial salvo: as many shots as were left, the kill chance of that many
+                        shots_today[i] += fired
+                        killed = killed + draw_binomial((fired > 0).astype(np.int64), by_size[fired],
+                                                        PARTIAL_KILL, j, claim.k)
+                        count = count + (fired > 0)
                     if cost_per_engagement:
                         def_cost += count * cost_per_engagement
-                    killed = draw_binomial(count, q, KILL, j, claim.k)
                     remaining[claim.k] -= killed
                     kills_today[claim.k] += killed
             # running out: first day each (interceptor, class) left threats unanswered

@@ -1,6 +1,7 @@
 """Expected-value versions of the model: every draw replaced by its mean.
 
-- `delivery_schedule`: the whole interceptors arriving each morning (the engine uses it too).
+- `delivery_schedule`: the whole interceptors arriving each morning (the engine uses it too): the
+  monthly flow in force each day, in whole missiles, plus the dated lumps.
 - `deterministic`: day by day with stocks (fractional engagements), the mean path the Monte Carlo
   approaches as arrivals become fixed.
 - `layer_flow`: one layer on mean flows with a stock in hand, used by `deterministic`.
@@ -36,21 +37,38 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from analysis.errors import ScenarioError
-from analysis.model.scenarios import Layer, Scenario
+from analysis.model.scenarios import Interceptor, Layer, Scenario
 
 STOCK_SCAN = 64  # stock levels scanned for where a reserved layer's use meets its deliveries
 BISECTIONS = 200
 
 
-def delivery_schedule(scenario: Scenario, horizon_days: int | None = None) -> np.ndarray:
-    """(interceptor, day) whole interceptors arriving on the morning of each day 1..H."""
-    horizon = horizon_days or scenario.horizon_days
+def cumulative_flow(interceptor: Interceptor, horizon: int) -> np.ndarray:
+    """(H + 1,) interceptors the monthly flow has brought by the end of days 0..H, as a fraction:
+    R(t) = the sum of each day's rate (a stretch from day f at rate r adds (t - f + 1) r)."""
     t = np.arange(horizon + 1, dtype=float)
+    stretches = interceptor.flows()
+    total = np.zeros(horizon + 1)
+    for index, (first, rate) in enumerate(stretches):
+        last = stretches[index + 1][0] - 1 if index + 1 < len(stretches) else math.inf
+        # days of this stretch up to t: min(t, last) - first + 1, at least 0
+        total += rate * np.clip(np.minimum(t, last) - first + 1, 0, None)
+    return total
+
+
+def delivery_schedule(scenario: Scenario, horizon_days: int | None = None) -> np.ndarray:
+    """(interceptor, day) whole interceptors arriving on the morning of each day 1..H: the flow
+    in whole missiles, floor(R(t)) - floor(R(t - 1)) with R the cumulative flow (after t days
+    exactly floor(R(t)) have arrived), plus the dated lumps of that day."""
+    horizon = horizon_days or scenario.horizon_days
     rows = []
     for interceptor in scenario.interceptors.values():
-        # a small tolerance keeps t x r exact when r is a whole number per day
-        cumulative = np.floor(t * interceptor.deliveries_per_day + 1e-9)
-        rows.append(np.diff(cumulative))
+        # a small tolerance keeps R(t) exact when the rate is a whole number per day
+        row = np.diff(np.floor(cumulative_flow(interceptor, horizon) + 1e-9))
+        for day, count in interceptor.lumps():
+            if day <= horizon:
+                row[day - 1] += count
+        rows.append(row)
     return np.array(rows, dtype=np.int64).reshape(len(scenario.interceptors), horizon)
 
 

@@ -56,14 +56,26 @@ def share_text(count: int, runs: int) -> str:
     (200 of 200 runs)', '43% (95%: 36-50%, 87 of 200 runs)'."""
     low, high = share_interval(count, runs)
     if count <= 0:
-        return f"under {_percent(high)} (0 of {runs:,} runs)"
+        return f"under {_bound(high, up=True)} (0 of {runs:,} runs)"
     if count >= runs:
-        return f"over {_percent(low)} ({runs:,} of {runs:,} runs)"
+        return f"over {_bound(low, up=False)} ({runs:,} of {runs:,} runs)"
     return f"{_percent(count / runs)} (95%: {_percent(low)} to {_percent(high)}, {count:,} of {runs:,} runs)"
 
 
 def _percent(share: float) -> str:
     return "100%" if share >= 1 else f"{share:.1%}"
+
+
+def _bound(share: float, up: bool) -> str:
+    """A one-sided bound in words, rounded away from the runs seen so that it still holds ('under'
+    rounds up, 'over' down), with as many decimals as keep it off 0% and 100%: 10,000 of 10,000
+    runs give 'over 99.9%', never 'over 100.0%'."""
+    for digits in range(1, 6):
+        scale = 10.0 ** (digits + 2)
+        shown = math.ceil(share * scale) / scale if up else math.floor(share * scale) / scale
+        if 0 < shown < 1:
+            return f"{shown:.{digits}%}"
+    return f"{share:.5%}"
 
 
 def ratio_se(numerator: np.ndarray, denominator: np.ndarray) -> float | None:

@@ -15,6 +15,7 @@ Monte Carlo standard error beside it under `mcse` (analysis.model.montecarlo)::
      "arrivals_per_day": {class: mean},
      "cost_per_day_usd", "attacker_cost_per_day_usd", "cost_per_kill_usd", "cost_exchange_ratio",
      "attacker_costs_missing": [classes without a cost],
+     "backcast" (added by the `simulate` command: analysis.model.backcast's figures),
      "mcse": {the four costs, "interception_rate_while_stocked": {class: se},
               "leakers_per_day_by_class": {class: se}}}
 

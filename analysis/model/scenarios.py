@@ -10,32 +10,59 @@ munitions cost. The file format, with the meaning of every key::
     horizon_days: 365
     runs: 10000
     seed: 20251010
+    start_date: 2026-06-08                 # optional: day 1; schedules may then give dates
     threats:                               # arrivals per day by class, in this order
       drone:     {per_day: 180, dispersion: 2.0}  # variance/mean: 0 fixed, 1 Poisson, >1 neg. binomial
-      cruise:    {per_day: 4,   dispersion: 3.0}
-    # or resample whole days of the record's national waves (all classes of one day together):
+      cruise:
+        per_day: 4
+        dispersion: 3.0
+        changes:                           # optional, in day order: values from a day on
+          - {from_day: 91, set: {per_day: 6}}
+      sam: {per_day: 0.3, dispersion: 5}   # a class no layer engages: launched, and gets through
+    # or resample the record's national waves (all classes of one day together), day by day or
+    # in blocks of consecutive days (lulls and the largest attacks come as they came):
     # threats: {from_record: {start: 2025-07-01, end: 2025-12-31}, scale: 1.5,
-    #           classes: [drone, cruise, ballistic]}
+    #           classes: [drone, cruise, ballistic, sam], arrivals: record-blocks, block_days: 14}
     # or draw each run's daily arrivals from the tempo forecast (analysis.model.forecast_threats):
     # threats: {from_forecast: {start: 2026-06-08, classes: [drone], model: auto, by: week}}
     interceptors:
-      pac3_mse: {stock: 400, deliveries_per_month: 40, unit_cost_usd: 4.0e6}
+      pac3_mse:
+        stock: 400
+        deliveries_per_month: 20
+        unit_cost_usd: 4.0e6
+        deliveries:                        # optional, in day order
+          - {day: 45, count: 120}          # a dated lump (a donation), on top of the monthly flow
+          - {from_day: 181, per_month: 40} # from this day the monthly flow is 40
+        output_per_year: 600               # optional: world output a year, for the back-cast check
     layers:                                # tried in order; a threat not killed goes on
       - name: patriot
         interceptor: pac3_mse              # omit for a layer that spends no interceptors (guns, EW)
-        engages: {ballistic: {shots: 2, pk: 0.7}, cruise: {shots: 1, pk: 0.9}}
+        engages:
+          ballistic: {shots: 2, pk: 0.7, salvo: partial}  # fewer left than shots: fire them
+          cruise: {shots: 1, pk: 0.9}      # salvo: hold (default) keeps them for a full salvo;
+                                           # held: keep (with hold) keeps them from other classes
         engage_probability: 0.9            # or per class: {ballistic: 0.9, cruise: 0.6}; omitted:
                                            # solved by calibration, else 1
         capacity_per_day: null             # most engagements a day, all classes together
         cost_per_engagement_usd: 0         # optional: spending per engagement (on top of interceptors)
         allocation: priority               # or proportional: who gets a shared stock and capacity
         reserve: {ballistic: 40}           # optional: interceptors only this class may use
+        changes:                           # optional, in day order: values from a day on
+          - {from_day: 91, set: {engages.ballistic.pk: 0.4}}
     attacker_costs_usd: {drone: 50000, cruise: 6.5e6}   # optional
     calibration:                           # optional: solve engage probabilities for these rates
       target: {ballistic: 0.4}             # a figure per class, or one number for every class
+      period: {start: 2025-12-01, end: 2026-05-31}  # optional: the days the targets describe
       # from_record: {start: 2025-07-01, end: 2025-12-31}   # or the record's rate over a period
+      missiles: destroyed                  # or neutralised: what a missile "stopped" counts
       layers: [patriot]                    # optional: which layers to adjust (default: all)
     # calibration: off                     # the same as no calibration block
+
+What a layer's `changes` may set: `engages.CLASS.pk`, `engages.CLASS.shots`,
+`engage_probability` (every class) or `engage_probability.CLASS`, `capacity_per_day`. A change
+holds from its day to the next change of the same value; calibration solves the engage
+probabilities of day 1, and a change of a kill probability keeps them (the layer engages as many
+and stops fewer). `Scenario.on_day(day)` is the scenario with every value in force on that day.
 
 The schema is `analysis.model.schema.ScenarioFile`. `load_scenario(path)` reads a file through
 `analysis.inputs.load_yaml` and `scenario_from_dict(data)` validates a mapping; both raise
@@ -63,12 +90,17 @@ from analysis.inputs import YamlDocument, load_yaml, parse_model, shown
 from analysis.model.schema import (
     DEFAULT_RUNS,
     DEFAULT_SEED,
+    LAYER_CHANGE_KEYS,
     RECORD_CLASSES,
+    DeliveryLump,
     ForecastSpec,
     ForecastThreatsSpec,
     RecordThreatsSpec,
     ScenarioFile,
+    change_key,
+    change_value,
     reference_problems,
+    resolve_day,
 )
 
 __all__ = [
@@ -78,50 +110,104 @@ __all__ = [
 ]
 
 
+DAYS_PER_MONTH_FACTOR = 12.0 / 365.0  # a monthly figure as a daily one
+
+
 @dataclass(frozen=True)
 class ThreatClass:
-    """Arrivals of one class: mean per day and dispersion (variance / mean)."""
+    """Arrivals of one class: mean per day and dispersion (variance / mean), and from which day
+    on other values hold (`changes`: (day, per_day or None, dispersion or None), in day order)."""
 
     name: str
     per_day: float
     dispersion: float
+    changes: tuple[tuple[int, float | None, float | None], ...] = ()
+
+    def on_day(self, day: int) -> ThreatClass:
+        """The values in force on `day` (no changes left)."""
+        per_day, dispersion = self.per_day, self.dispersion
+        for when, new_mean, new_dispersion in self.changes:
+            if when <= day:
+                per_day = per_day if new_mean is None else new_mean
+                dispersion = dispersion if new_dispersion is None else new_dispersion
+        return ThreatClass(self.name, per_day, dispersion)
 
 
 @dataclass(frozen=True)
 class RecordThreats:
-    """Arrivals resampled from whole days of the record's national waves in a period."""
+    """Arrivals resampled from the record's national waves in a period: whole days one at a time
+    (`record-days`) or blocks of `block_days` consecutive days (`record-blocks`)."""
 
     start: dt.date
     end: dt.date
     scale: float
     classes: tuple[str, ...]
     command: str = "national"
+    arrivals: str = "record-days"
+    block_days: int | None = None
 
 
 @dataclass(frozen=True)
 class Interceptor:
+    """Stock on day 1, the monthly flow of deliveries, and `schedule`: dated lumps (day, count,
+    None) and changes of the flow (day, None, per_month), in day order."""
+
     name: str
     stock: int
     deliveries_per_month: float
     unit_cost_usd: float
+    schedule: tuple[tuple[int, int | None, float | None], ...] = ()
+    output_per_year: float | None = None  # the world's output a year (sourced), for the back-cast
 
     @property
     def deliveries_per_day(self) -> float:
-        """Deliveries arrive evenly: the monthly figure x 12 / 365 per day."""
-        return self.deliveries_per_month * 12.0 / 365.0
+        """Deliveries arrive evenly: the monthly figure x 12 / 365 per day (the flow of day 1)."""
+        return self.deliveries_per_month * DAYS_PER_MONTH_FACTOR
+
+    def flows(self) -> list[tuple[int, float]]:
+        """(first day, deliveries a day) of each stretch of the monthly flow, from day 1."""
+        stretches = [(1, self.deliveries_per_day)]
+        for day, _, per_month in self.schedule:
+            if per_month is None:
+                continue
+            rate = per_month * DAYS_PER_MONTH_FACTOR
+            if day <= stretches[-1][0]:
+                stretches[-1] = (stretches[-1][0], rate)
+            else:
+                stretches.append((day, rate))
+        return stretches
+
+    def lumps(self) -> list[tuple[int, int]]:
+        """(day, count) of the dated lumps."""
+        return [(day, count) for day, count, _ in self.schedule if count is not None]
+
+    def on_day(self, day: int) -> Interceptor:
+        """The monthly flow in force on `day`, without the schedule (the stock as it is)."""
+        rate = [r for first, r in self.flows() if first <= day][-1]
+        return Interceptor(self.name, self.stock, rate / DAYS_PER_MONTH_FACTOR, self.unit_cost_usd,
+                           (), self.output_per_year)
 
 
 @dataclass(frozen=True)
 class Engagement:
-    """How a layer engages one class: interceptors per threat and single-shot kill probability."""
+    """How a layer engages one class: interceptors per threat and single-shot kill probability;
+    with fewer left than `shots`, `salvo` says whether the layer holds them for a full engagement
+    (`hold`) or fires what is left (`partial`), and `held` whether other classes of the layer may
+    use a held stock (`share`) or not (`keep`: the class keeps one full salvo for itself)."""
 
     shots: int
     pk: float
+    salvo: str = "hold"
+    held: str = "share"
 
     @property
     def kill_probability(self) -> float:
         """Chance an engagement kills: 1 - (1 - pk)^shots."""
         return 1.0 - (1.0 - self.pk) ** self.shots
+
+    def kill_probability_of(self, fired: int) -> float:
+        """Chance an engagement of `fired` interceptors kills (a partial salvo fires fewer)."""
+        return 1.0 - (1.0 - self.pk) ** fired
 
 
 @dataclass(frozen=True)
@@ -135,6 +221,42 @@ class Layer:
     engage_given: frozenset[str] = frozenset()  # classes whose engage probability the file sets
     allocation: str = "priority"  # who gets a shared stock and capacity (analysis.model.allocation)
     reserve: dict[str, int] = field(default_factory=dict)  # interceptors kept for one class
+    changes: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...] = ()  # (day, ((key, value), ...))
+
+    @property
+    def effective_reserve(self) -> dict[str, int]:
+        """Interceptors kept for each class: its `reserve`, and at least one full salvo for a class
+        whose held stock others may not use (`held: keep`)."""
+        kept = dict(self.reserve)
+        for cls, engagement in self.engages.items():
+            if engagement.held == "keep":
+                kept[cls] = max(kept.get(cls, 0), engagement.shots)
+        return {cls: count for cls, count in kept.items() if count}
+
+    def on_day(self, day: int) -> Layer:
+        """The layer with the values of its changes in force on `day` (no changes left)."""
+        from dataclasses import replace
+
+        engages = dict(self.engages)
+        engage = dict(self.engage_probability)
+        capacity = self.capacity_per_day
+        for when, values in self.changes:
+            if when > day:
+                continue
+            for key, value in values:
+                pattern, cls = change_key(key, list(self.engages))
+                value = change_value(LAYER_CHANGE_KEYS[pattern], value)
+                if pattern == "engages.X.pk":
+                    engages[cls] = replace(engages[cls], pk=value)
+                elif pattern == "engages.X.shots":
+                    engages[cls] = replace(engages[cls], shots=value)
+                elif pattern == "engage_probability":
+                    engage = dict.fromkeys(engage, value)
+                elif pattern == "engage_probability.X":
+                    engage[cls] = value
+                else:
+                    capacity = value
+        return replace(self, engages=engages, engage_probability=engage, capacity_per_day=capacity, changes=())
 
 
 @dataclass(frozen=True)
@@ -142,6 +264,13 @@ class Calibration:
     target: dict[str, float] | None  # class -> interception rate; None when from the record
     from_record: tuple[dt.date, dt.date] | None
     layers: tuple[str, ...] | None
+    period: tuple[dt.date, dt.date] | None = None  # the days given targets describe
+    missiles: str = "destroyed"  # what a missile "stopped" counts (destroyed or neutralised)
+
+    @property
+    def days(self) -> tuple[dt.date, dt.date] | None:
+        """The period the targets describe: the record's period, or the one stated with them."""
+        return self.from_record or self.period
 
 
 @dataclass(frozen=True)
@@ -165,6 +294,50 @@ class Scenario:
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     lines: Mapping[tuple, int] = field(default_factory=dict, repr=False, compare=False)
     forecast_threats: ForecastSpec | None = None  # arrivals drawn from the tempo forecast
+    start_date: dt.date | None = None  # day 1, when the scenario gives it
+
+    @property
+    def change_days(self) -> tuple[int, ...]:
+        """Days (after day 1) on which a layer's or a threat's values change, in order."""
+        days = {day for layer in self.layers for day, _ in layer.changes}
+        if self.threats is not None:
+            days |= {day for threat in self.threats.values() for day, _, _ in threat.changes}
+        return tuple(sorted(day for day in days if day > 1))
+
+    def on_day(self, day: int) -> Scenario:
+        """The scenario with every value in force on `day`: each layer's and threat's changes and
+        each interceptor's monthly flow of that day, no schedules (the stocks as they are). What
+        the long run takes: `on_day(horizon_days)` is where the scenario settles. Built from the
+        normalised form, so overrides and calibration work on it as on any scenario."""
+        data = self.to_dict()
+        for name, raw in data["interceptors"].items():
+            raw["deliveries_per_month"] = self.interceptors[name].on_day(day).deliveries_per_month
+            raw["deliveries"] = []
+        if self.threats is not None:
+            for cls, raw in data["threats"].items():
+                now = self.threats[cls].on_day(day)
+                raw.update(per_day=now.per_day, dispersion=now.dispersion, changes=[])
+        for raw, layer in zip(data["layers"], self.layers, strict=True):
+            now = layer.on_day(day)
+            for cls, engagement in now.engages.items():
+                raw["engages"][cls].update(pk=engagement.pk, shots=engagement.shots)
+            for when, values in layer.changes:  # an engage probability a change sets is held
+                for key, value in values if when <= day else ():
+                    if key == "engage_probability":
+                        raw["engage_probability"] = dict.fromkeys(layer.engages, value)
+                    elif key.startswith("engage_probability."):
+                        raw["engage_probability"][key.split(".", 1)[1]] = value
+            raw["capacity_per_day"] = now.capacity_per_day
+            raw["changes"] = []
+        document = YamlDocument(data=data, source=f"{self.source} (values of day {day})", lines=self.lines)
+        return _replace_source(parse_scenario(document), self.source, self.lines)
+
+    @property
+    def settled(self) -> Scenario:
+        """The values in force on the horizon's last day (`on_day`): the long run's scenario."""
+        if not self.change_days and not any(i.schedule for i in self.interceptors.values()):
+            return self
+        return self.on_day(self.horizon_days)
 
     @property
     def needs_record(self) -> bool:
@@ -250,17 +423,22 @@ def _build(model: ScenarioFile, document: YamlDocument) -> Scenario:
     data = normalised(model)
     classes = model.classes
     threats = record = forecast = None
+    start = model.start_date
     if isinstance(model.threats, RecordThreatsSpec):
         spec = model.threats
         record = RecordThreats(spec.from_record.start, spec.from_record.end, spec.scale,
-                               tuple(spec.classes), spec.command)
+                               tuple(spec.classes), spec.command, spec.arrivals, spec.block_days)
     elif isinstance(model.threats, ForecastThreatsSpec):
         forecast = model.threats.from_forecast
     else:
-        threats = {name: ThreatClass(name, spec.per_day, spec.dispersion)
+        threats = {name: ThreatClass(name, spec.per_day, spec.dispersion, tuple(
+                       (resolve_day(c.from_day, start), c.set.per_day, c.set.dispersion) for c in spec.changes))
                    for name, spec in model.threats.items()}
     interceptors = {
-        name: Interceptor(name, spec.stock, spec.deliveries_per_month, spec.unit_cost_usd)
+        name: Interceptor(name, spec.stock, spec.deliveries_per_month, spec.unit_cost_usd, tuple(
+            (resolve_day(step.day, start), step.count, None) if isinstance(step, DeliveryLump)
+            else (resolve_day(step.from_day, start), None, step.per_month) for step in spec.deliveries),
+            spec.output_per_year)
         for name, spec in model.interceptors.items()
     }
     layers = []
@@ -269,13 +447,15 @@ def _build(model: ScenarioFile, document: YamlDocument) -> Scenario:
         layers.append(Layer(
             name=raw["name"],
             interceptor=layer.interceptor,
-            engages={cls: Engagement(spec.shots, spec.pk) for cls, spec in layer.engages.items()},
+            engages={cls: Engagement(spec.shots, spec.pk, spec.salvo, spec.held) for cls, spec in layer.engages.items()},
             engage_probability={cls: given.get(cls, 1.0) for cls in layer.engages},
             capacity_per_day=layer.capacity_per_day,
             cost_per_engagement_usd=layer.cost_per_engagement_usd,
             engage_given=frozenset(given),
             allocation=layer.allocation,
             reserve={cls: count for cls, count in raw["reserve"].items() if count},
+            changes=tuple((resolve_day(change.from_day, start), tuple(change.set.items()))
+                          for change in layer.changes),
         ))
     calibration = None
     if model.calibration is not None:
@@ -285,6 +465,8 @@ def _build(model: ScenarioFile, document: YamlDocument) -> Scenario:
             target=None if target is None else {c: v for c, v in target.items() if v is not None},
             from_record=None if spec.from_record is None else (spec.from_record.start, spec.from_record.end),
             layers=None if spec.layers is None else tuple(spec.layers),
+            period=None if spec.period is None else (spec.period.start, spec.period.end),
+            missiles=spec.missiles,
         )
     return Scenario(
         name=model.name, horizon_days=model.horizon_days, runs=model.runs, seed=model.seed,
@@ -292,7 +474,7 @@ def _build(model: ScenarioFile, document: YamlDocument) -> Scenario:
         layers=tuple(layers), attacker_costs_usd=dict(data["attacker_costs_usd"]),
         calibration=calibration, description=model.description, period=model.period,
         source=document.source,
-        data=data, lines=dict(document.lines), forecast_threats=forecast,
+        data=data, lines=dict(document.lines), forecast_threats=forecast, start_date=start,
     )
 
 

@@ -10,6 +10,11 @@ are far beyond any real attack or stock, and an error names the limit.
 
 A new kind of `threats` (for example `from_forecast`) is added by a model and an entry in
 `THREAT_KINDS` (the key that marks it -> the model).
+
+Time: a day in a schedule (`deliveries`, `changes`) is a day number (1 = the first simulated day)
+or a date when the scenario has a `start_date`; `resolve_day` turns either into a day number and
+`reference_problems` checks that a date has a start to count from and that each list is in day
+order. What a layer's `changes` may set is listed in `LAYER_CHANGE_KEYS`.
 """
 
 from __future__ import annotations
@@ -42,7 +47,11 @@ MAX_CAPACITY = 1_000_000_000
 MAX_USD = 1e12
 MAX_SCALE = 1_000
 MAX_SEED = 2**128  # numpy's SeedSequence takes any non-negative integer; this is plenty
+MAX_SCHEDULE = 1_000  # dated deliveries or changes in one list
 RECORD_CLASSES = ("drone", "cruise", "ballistic")
+# classes a scenario may draw from the record (analysis.model.record_classes: `kinzhal` where a row
+# names it alone, `sam` for S-300/S-400 fired at ground targets); rows of other classes are left out
+RECORD_THREAT_CLASSES = ("drone", "cruise", "ballistic", "kinzhal", "sam")
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 20251010
 
@@ -128,6 +137,46 @@ def _period_date(value: Any) -> dt.date:
 Date = Annotated[dt.date, BeforeValidator(_period_date)]
 
 
+def _day_ref(value: Any) -> int | dt.date:
+    """A day of the simulation: a whole number from 1, or a date (YYYY-MM-DD)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and not value.strip().lstrip("+-").isdigit():
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("must be a day number from 1 or a date YYYY-MM-DD") from None
+    try:
+        day = _whole(value)
+    except ValueError:
+        raise ValueError("must be a day number from 1 or a date YYYY-MM-DD") from None
+    if not 1 <= day <= MAX_HORIZON_DAYS:
+        raise ValueError(f"a day number lies in 1..{MAX_HORIZON_DAYS:,} (day 1 is the first simulated day)")
+    return day
+
+
+# A day in a schedule: day 1 is the first simulated day; a date counts from the scenario's start_date.
+Day = Annotated[int | dt.date, BeforeValidator(_day_ref)]
+
+
+def resolve_day(value: int | dt.date | str, start: dt.date | None) -> int:
+    """The day number of a schedule's day (a date counts from `start`, day 1); ValueError when a
+    date has no start to count from or falls before it."""
+    if isinstance(value, str):
+        value = _day_ref(value)
+    if isinstance(value, dt.date):
+        if start is None:
+            raise ValueError("a date needs the scenario's start_date (day 1) to count from; "
+                             "give start_date or a day number")
+        day = (value - start).days + 1
+        if day < 1:
+            raise ValueError(f"falls before the scenario's start_date ({start})")
+        return day
+    return int(value)
+
+
 # --- scenario ------------------------------------------------------------------------------------
 
 
@@ -142,11 +191,36 @@ class Period(InputModel):
         return self
 
 
-class ThreatSpec(InputModel):
-    """Arrivals of one class: mean per day and dispersion (variance / mean)."""
+PerDay = _number_type(0.0, MAX_PER_DAY, "arrivals per day cannot be negative")
+Dispersion = _number_type(0.0, MAX_DISPERSION, "dispersion (variance / mean) cannot be negative")
 
-    per_day: _number_type(0.0, MAX_PER_DAY, "arrivals per day cannot be negative")
-    dispersion: _number_type(0.0, MAX_DISPERSION, "dispersion (variance / mean) cannot be negative") = 1.0
+
+class ThreatValues(InputModel):
+    """What a threat's change sets from its day on."""
+
+    per_day: PerDay | None = None
+    dispersion: Dispersion | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ThreatValues:
+        if self.per_day is None and self.dispersion is None:
+            raise ValueError("set per_day, dispersion or both")
+        return self
+
+
+class ThreatChange(InputModel):
+    """`{from_day: 91, set: {per_day: 4}}`: from this day on, these values."""
+
+    from_day: Day
+    set: ThreatValues
+
+
+class ThreatSpec(InputModel):
+    """Arrivals of one class: mean per day and dispersion (variance / mean), and their changes."""
+
+    per_day: PerDay
+    dispersion: Dispersion = 1.0
+    changes: list[ThreatChange] = Field(default_factory=list, max_length=MAX_SCHEDULE)
 
 
 def _distinct(classes: list[str]) -> list[str]:
@@ -156,18 +230,32 @@ def _distinct(classes: list[str]) -> list[str]:
 
 
 # Classes the record counts, each at most once (arrivals from the record or from its forecast).
-RecordClassList = Annotated[list[Literal["drone", "cruise", "ballistic"]], AfterValidator(_distinct),
+RecordClassList = Annotated[list[Literal["drone", "cruise", "ballistic", "kinzhal", "sam"]], AfterValidator(_distinct),
                             Field(min_length=1)]
 Scale = _number_type(0.0, MAX_SCALE, "a scale cannot be negative")
 
 
 class RecordThreatsSpec(InputModel):
-    """Whole days of the record's waves in a period, resampled and scaled."""
+    """Whole days of the record's waves in a period, resampled and scaled: one day at a time
+    (`record-days`) or blocks of `block_days` consecutive days (`record-blocks`)."""
 
     from_record: Period
     scale: Scale = 1.0
     classes: RecordClassList = Field(default_factory=lambda: list(RECORD_CLASSES))
     command: Literal["national", "regional"] = "national"
+    arrivals: Literal["record-days", "record-blocks"] = "record-days"
+    block_days: _whole_type(1, MAX_HORIZON_DAYS, "a block is at least one day") | None = None
+
+    @model_validator(mode="after")
+    def _blocks(self) -> RecordThreatsSpec:
+        if self.arrivals == "record-blocks" and self.block_days is None:
+            raise ValueError("arrivals: record-blocks needs block_days (how many consecutive days a block holds)")
+        if self.arrivals != "record-blocks" and self.block_days is not None:
+            raise ValueError("block_days goes with arrivals: record-blocks")
+        days = (self.from_record.end - self.from_record.start).days + 1
+        if self.block_days is not None and self.block_days > days:
+            raise ValueError(f"block_days {self.block_days} is longer than the period's {days} days")
+        return self
 
 
 class ForecastSpec(InputModel):
@@ -206,15 +294,63 @@ Threats = Annotated[
 ]
 
 
+PerMonth = _number_type(0.0, MAX_DELIVERIES_PER_MONTH, "deliveries cannot be negative")
+
+
+class DeliveryLump(InputModel):
+    """`{day: 45, count: 120}`: a dated lump (a donation) on top of the monthly flow."""
+
+    day: Day
+    count: _whole_type(0, MAX_STOCK, "a delivery cannot be negative")
+
+
+class DeliveryFlow(InputModel):
+    """`{from_day: 181, per_month: 40}`: from this day on, the monthly flow is this."""
+
+    from_day: Day
+    per_month: PerMonth
+
+
+def _delivery_kind(value: Any) -> str:
+    flow = isinstance(value, DeliveryFlow) or (isinstance(value, Mapping) and "from_day" in value)
+    return "[monthly flow]" if flow else "[dated lump]"
+
+
+DeliveryStep = Annotated[
+    Annotated[DeliveryLump, Tag("[dated lump]")] | Annotated[DeliveryFlow, Tag("[monthly flow]")],
+    Discriminator(_delivery_kind),
+]
+
+
 class InterceptorSpec(InputModel):
     stock: _whole_type(0, MAX_STOCK, "a stock cannot be negative")
-    deliveries_per_month: _number_type(0.0, MAX_DELIVERIES_PER_MONTH, "deliveries cannot be negative") = 0.0
+    deliveries_per_month: PerMonth = 0.0
     unit_cost_usd: Money = 0.0
+    deliveries: list[DeliveryStep] = Field(default_factory=list, max_length=MAX_SCHEDULE)
+    # the world's output a year (sourced), against which the back-cast stock is checked
+    output_per_year: _number_type(0.0, MAX_STOCK, "an output cannot be negative") | None = None
 
 
 class EngagementSpec(InputModel):
     shots: _whole_type(1, MAX_SHOTS, "shots per engagement must be at least 1") = 1
     pk: Probability
+    salvo: Literal["hold", "partial"] = "hold"  # fewer left than `shots`: keep them, or fire them
+    held: Literal["share", "keep"] = "share"  # salvo: hold: may other classes use a held stock?
+
+    @model_validator(mode="after")
+    def _held_with_hold(self) -> EngagementSpec:
+        if self.held == "keep" and self.salvo != "hold":
+            raise ValueError("held: keep goes with salvo: hold (a partial salvo fires what is left "
+                             "and holds nothing back)")
+        return self
+
+
+class LayerChange(InputModel):
+    """`{from_day: 91, set: {engages.ballistic.pk: 0.4}}`: from this day on, these values
+    (the keys `LAYER_CHANGE_KEYS` lists; checked by `reference_problems`)."""
+
+    from_day: Day
+    set: dict[str, Any] = Field(min_length=1, max_length=100)
 
 
 class LayerSpec(InputModel):
@@ -226,17 +362,25 @@ class LayerSpec(InputModel):
     cost_per_engagement_usd: Money = 0.0
     allocation: Literal["priority", "proportional"] = "priority"
     reserve: dict[Name, _whole_type(0, MAX_STOCK, "a reserve cannot be negative")] = Field(default_factory=dict)
+    changes: list[LayerChange] = Field(default_factory=list, max_length=MAX_SCHEDULE)
 
 
 class CalibrationSpec(InputModel):
     target: _per_class(Probability | None) | None = None
     from_record: Period | None = None
     layers: list[Name] | None = None
+    # the days given targets describe (from_record is its own period): the back-cast's period
+    period: Period | None = None
+    # what a missile "stopped" counts: destroyed (default: those that failed on their own were
+    # not intercepted) or neutralised (destroyed or failed to reach the target)
+    missiles: Literal["destroyed", "neutralised"] = "destroyed"
 
     @model_validator(mode="after")
     def _one_source(self) -> CalibrationSpec:
         if (self.target is None) == (self.from_record is None):
             raise ValueError("give exactly one of target or from_record")
+        if self.period is not None and self.from_record is not None:
+            raise ValueError("period goes with target (from_record is its own period)")
         return self
 
 
@@ -258,6 +402,7 @@ class ScenarioFile(InputModel):
     horizon_days: _whole_type(1, MAX_HORIZON_DAYS, "at least one day")
     runs: _whole_type(1, MAX_RUNS, "at least one run") = DEFAULT_RUNS
     seed: _whole_type(0, MAX_SEED, "a seed cannot be negative") = DEFAULT_SEED
+    start_date: Date | None = None  # day 1 of the simulation: schedules may then give dates
     threats: Threats
     interceptors: dict[Name, InterceptorSpec] = Field(default_factory=dict)
     layers: list[LayerSpec] = Field(min_length=1)
@@ -323,6 +468,91 @@ def reference_problems(model: ScenarioFile) -> list[tuple[tuple, Any, str]]:
                 problems.append((("calibration", "layers", i), name,
                                  f"no such layer (defined: {', '.join(names)})"))
     problems += _calibration_problems(model)
+    problems += _schedule_problems(model)
+    return problems
+
+
+# What a layer's change may set: (dotted key pattern, kind of value). `X` is a class the layer engages.
+LAYER_CHANGE_KEYS = {
+    "engages.X.pk": "probability",
+    "engages.X.shots": "shots",
+    "engage_probability": "probability",
+    "engage_probability.X": "probability",
+    "capacity_per_day": "capacity",
+}
+
+
+def change_key(key: str, classes: Mapping[str, Any] | list[str]) -> tuple[str, str | None] | str:
+    """(pattern of LAYER_CHANGE_KEYS, class or None) of a change's key, or the problem with it."""
+    parts = str(key).split(".")
+    if len(parts) == 3 and parts[0] == "engages" and parts[2] in ("pk", "shots"):
+        if parts[1] not in classes:
+            return f"this layer does not engage {parts[1]} (engages: {', '.join(classes)})"
+        return f"engages.X.{parts[2]}", parts[1]
+    if parts == ["engage_probability"] or parts == ["capacity_per_day"]:
+        return parts[0], None
+    if len(parts) == 2 and parts[0] == "engage_probability":
+        if parts[1] not in classes:
+            return f"this layer does not engage {parts[1]} (engages: {', '.join(classes)})"
+        return "engage_probability.X", parts[1]
+    return ("not a value a change can set (these can: engages.CLASS.pk, engages.CLASS.shots, "
+            "engage_probability, engage_probability.CLASS, capacity_per_day)")
+
+
+def change_value(kind: str, value: Any) -> Any:
+    """A change's value checked as its key needs; ValueError with the reason."""
+    if kind == "probability":
+        return _bounded(0.0, 1.0, "a probability must lie in 0..1")(float(_number(value)))
+    if kind == "shots":
+        return _bounded(1, MAX_SHOTS, "shots per engagement must be at least 1")(_whole(value))
+    if value is None:
+        return None  # capacity: no daily limit
+    return _bounded(0, MAX_CAPACITY, "a capacity cannot be negative")(_whole(value))
+
+
+def _in_order(items: list[tuple[tuple, Any]], start: dt.date | None) -> list[tuple[tuple, Any, str]]:
+    """Problems of a schedule's days: dates without a start, dates before it, days out of order."""
+    problems = []
+    last = None
+    for keys, value in items:
+        try:
+            day = resolve_day(value, start)
+        except ValueError as reason:
+            problems.append((keys, value.isoformat() if isinstance(value, dt.date) else value, str(reason)))
+            continue
+        if last is not None and day < last:
+            problems.append((keys, value, f"out of day order: day {day} comes after day {last} "
+                                          "(list a schedule in day order)"))
+        last = day if last is None else max(last, day)
+    return problems
+
+
+def _schedule_problems(model: ScenarioFile) -> list[tuple[tuple, Any, str]]:
+    """Deliveries and changes: days resolvable and in order, and what a layer's change sets."""
+    problems: list[tuple[tuple, Any, str]] = []
+    start = model.start_date
+    for name, interceptor in model.interceptors.items():
+        problems += _in_order([(("interceptors", name, "deliveries", j, "day" if isinstance(step, DeliveryLump)
+                                 else "from_day"), step.day if isinstance(step, DeliveryLump) else step.from_day)
+                               for j, step in enumerate(interceptor.deliveries)], start)
+    if not isinstance(model.threats, RecordThreatsSpec | ForecastThreatsSpec):
+        for cls, spec in model.threats.items():
+            problems += _in_order([(("threats", cls, "changes", j, "from_day"), change.from_day)
+                                   for j, change in enumerate(spec.changes)], start)
+    for i, layer in enumerate(model.layers):
+        problems += _in_order([(("layers", i, "changes", j, "from_day"), change.from_day)
+                               for j, change in enumerate(layer.changes)], start)
+        for j, change in enumerate(layer.changes):
+            for key, value in change.set.items():
+                where = ("layers", i, "changes", j, "set", key)
+                found = change_key(key, layer.engages)
+                if isinstance(found, str):
+                    problems.append((where, key, found))
+                    continue
+                try:
+                    change_value(LAYER_CHANGE_KEYS[found[0]], value)
+                except ValueError as reason:
+                    problems.append((where, value, str(reason)))
     return problems
 
 

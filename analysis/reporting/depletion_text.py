@@ -24,16 +24,17 @@ from analysis.reporting.words import (
     day_and_date,
     interceptor_label,
     is_plural,
+    listed,
     money,
     over_horizon,
     share,
 )
 
 NOT_MODELLED = (
-    "What the model leaves out: PAC-2 GEM-T, SAMP/T, fighter aircraft and helicopters, where "
-    "batteries stand and what they defend, weather, and any change of tactics; every threat that "
-    "gets through counts the same. Stocks, deliveries and kill probabilities are not public: the "
-    "figures used are labelled assumptions, each with its source in `data/sources.yaml`."
+    "What the model leaves out: SAMP/T, fighter aircraft and helicopters, where batteries stand and "
+    "what they defend, weather, and any change of tactics the scenario does not state; every threat "
+    "that gets through counts the same. Stocks, deliveries and kill probabilities are not public: "
+    "the figures used are labelled assumptions, each with its source in `data/sources.yaml`."
 )
 
 def run_length(horizon_days: int) -> str:
@@ -50,11 +51,13 @@ def glossary(horizon_days: int) -> str:
     """The words of reports 04 and 05, for the horizon the report simulates."""
     return f"""**Words used in this report**
 
-- *Stopped*: destroyed, or (drones) shot down or jammed, or (missiles) failed to reach the target,
-  as the Air Force counts them in the record.
-- *Runs short of* a class: the first day some of those threats reached the interceptor's layer and
-  went unanswered because too few interceptors were left for one more engagement. Deliveries go
-  on, so the layer keeps firing what arrives: it does not mean none are left.
+- *Stopped*: shot down or jammed (drones), destroyed (missiles), as the Air Force counts them in the
+  record. A missile that failed to reach its target on its own was not intercepted and spent no
+  interceptor: the model counts it among those that got through.
+- *Runs short of* a class: the first day some of those threats that the interceptor's layer would
+  have engaged went unanswered because too few interceptors were left for one more engagement
+  (with a salvo that fires what is left: none were left). Deliveries go on, so the layer keeps
+  firing what arrives: it does not mean none are left.
 - *Run*: one simulated stretch of {run_length(horizon_days)} of attacks. The model draws thousands;
   "80% of runs" is the range from the 10th to the 90th percentile, the spread the attack's
   randomness alone gives. A day "after day {horizon_days:,}" lies beyond what was simulated.
@@ -185,7 +188,8 @@ def cost_sentence(b: Mapping[str, Any]) -> str:
 
 def attack_clause(b: Mapping[str, Any], period: str, record_date: str) -> str:
     arrivals = b["arrivals_per_day"]
-    shown = ", ".join(f"{value:,.0f} {CLASS_LABELS.get(c, c)}" if value >= 20 else f"{value:,.1f} {CLASS_LABELS.get(c, c)}"
+    shown = ", ".join(f"{value:,.0f} {CLASS_LABELS.get(c, c)}" if value >= 20 else
+                      f"{value:,.1f} {CLASS_LABELS.get(c, c)}" if value >= 1 else f"{value:,.2f} {CLASS_LABELS.get(c, c)}"
                       for c, value in arrivals.items())
     where = f"the attack of {period}" if period else "the scenario's attack"
     source = f"; record through {record_date}" if record_date else ""
@@ -195,6 +199,9 @@ def attack_clause(b: Mapping[str, Any], period: str, record_date: str) -> str:
 def answer_one(b: Mapping[str, Any], period: str, record_date: str) -> str:
     """Three to five quotable sentences for one scenario (report 04), as Markdown bullets."""
     lines = [f"- {attack_clause(b, period, record_date)}, starting on {date(b['start'])}:"]
+    latest = attack_period_sentence(b, period)
+    if latest:
+        lines.append(f"- {latest}")
     for index, pair in enumerate(b["key_pairs"]):
         lines.append(f"- {key_pair_sentence(b, pair, index == 0)}")
     if not b["key_pairs"]:
@@ -208,6 +215,9 @@ def answer_one(b: Mapping[str, Any], period: str, record_date: str) -> str:
     lines.append(f"- **{over}** the defense stops {share(rate['mean'], 1)} of what is launched "
                  f"(80% of runs: {share(rate['p10'], 1)}–{share(rate['p90'], 1)}) and about "
                  f"{leak['mean']:,.0f} threats a day get through. " + cost_sentence(b))
+    checked = backcast_sentence(b)
+    if checked:
+        lines.append(f"- {checked}")
     lines.append(f"- These are consequences of the assumptions, not a forecast. {NOT_MODELLED}")
     return "\n".join(lines)
 
@@ -276,14 +286,96 @@ def record_date() -> tuple[dt.date, str]:
     return when, date(when)
 
 
-def start_date(text: str, notebook: str) -> dt.date:
-    """Day 1 of a simulation: a date parameter (YYYY-MM-DD), or "" for the day after the record."""
+def start_date(text: str, notebook: str, scenario: Any = None) -> dt.date:
+    """Day 1 of a simulation: a date parameter (YYYY-MM-DD), or "" for the scenario's own start
+    date when it gives one (its dated deliveries and changes count from it), else the day after
+    the record."""
     from analysis.errors import ParameterError
 
     if not text.strip():
+        if scenario is not None and getattr(scenario, "start_date", None) is not None:
+            return scenario.start_date
         return record_date()[0] + dt.timedelta(days=1)
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ParameterError(f"{notebook}: parameter 'start_date': value {text!r}: a date YYYY-MM-DD, "
                              "or empty for the day after the record") from None
+
+
+# --- consistency with the record, doctrine, time ----------------------------------------------------
+
+
+def salvo_words(salvo: str, held: str, shots: int) -> str:
+    """What a layer does with fewer interceptors left than one engagement of a class needs."""
+    if shots == 1:
+        return "–"
+    if salvo == "partial":
+        return "fires what is left"
+    return "holds them, kept from other threats" if held == "keep" else "holds them for a full salvo"
+
+
+def backcast_sentence(b: Mapping[str, Any]) -> str:
+    """Whether the assumed stocks fit the record the scenario is calibrated on (the back-cast of
+    each stock to the start of the calibration period), in one paragraph; "" without one."""
+    cast = b.get("backcast") or {}
+    rows = cast.get("interceptors") or []
+    if not cast.get("period") or not rows:
+        note = cast.get("note")
+        return f"**Checked against the record.** No back-cast: {note}." if note else ""
+    start = dt.date.fromisoformat(str(cast["period"][0]))
+    parts = []
+    for row in rows:
+        label = interceptor_label(row["interceptor"])
+        parts.append(f"{label}: {row['stock']:,} now means about {row['implied_start']:,.0f} on {date(start)} "
+                     f"({row['fired']:,.0f} fired, {row['delivered']:,.0f} delivered over the period)")
+    text = (f"**Checked against the record.** The layers calibrated to the record's {cast['days']} days from "
+            f"{date(start)} fired what they stop; with the assumed deliveries, the assumed stocks imply at the start "
+            "of that period: " + "; ".join(parts) + ".")
+    problems = [row for row in rows if not row["within"]]
+    if problems:
+        text += " " + " ".join(f"This does not fit: {row['warning']}." for row in problems)
+    else:
+        capped = [interceptor_label(row["interceptor"]) for row in rows if row.get("output_per_year") is not None]
+        text += " None is negative"
+        text += (f", and {listed(capped)} stay{'s' if len(capped) == 1 and not is_plural(capped[0]) else ''} within "
+                 "a year of the world's output." if capped else ".")
+    return text
+
+
+def backcast_table(b: Mapping[str, Any]) -> pd.DataFrame:
+    """The back-cast of each stock as a table (empty without one)."""
+    cast = b.get("backcast") or {}
+    rows = [{"interceptor": interceptor_label(row["interceptor"]), "stock now (assumed)": row["stock"],
+             "fired over the period": round(row["fired"]), "delivered over the period": round(row["delivered"]),
+             "stock at its start": round(row["implied_start"]),
+             "a year of world output": row.get("output_per_year"),
+             "fits": "yes" if row["within"] else "no"} for row in cast.get("interceptors") or []]
+    return pd.DataFrame(rows)
+
+
+def target_choice_sentence(b: Mapping[str, Any]) -> str:
+    """What counting missiles that failed on their own as stopped would add to the interceptors
+    fired ("" without the record's figures)."""
+    rows = [row for row in b.get("target_choice") or [] if row.get("added")]
+    if not rows:
+        return ""
+    parts = [f"{interceptor_label(row['interceptor'])} {row['added']:+.0%} ({row['fired_destroyed']:,.2f} to "
+             f"{row['fired_neutralised']:,.2f} a day)" for row in rows]
+    return ("Missiles are calibrated to the share the record says were destroyed. Counting also those that "
+            "failed to reach their target on their own, as the record's 'neutralised' does, would change what "
+            "the layers fire for the same record: " + listed(parts) + ".")
+
+
+def attack_period_sentence(b: Mapping[str, Any], period: str) -> str:
+    """The record's latest three whole months beside today's attack (stated with its period in the
+    line before): "" without the record."""
+    latest = b.get("latest_months")
+    arrivals = b["arrivals_per_day"]
+    if not latest:
+        return ""
+    shown = ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
+                      for c, v in latest["arrivals_per_day"].items() if c in arrivals)
+    what = f"the attack of {period}" if period else "the scenario's attack"
+    return (f"Beside {what}: over the record's latest three months ({date(latest['start'])} to "
+            f"{date(latest['end'])}) it was {shown} a day.")

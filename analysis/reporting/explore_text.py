@@ -2,7 +2,8 @@
 
 The indices, failure shares and boxes come from `analysis.model.explore` as computed; this module
 words them: which assumptions drive an outcome (total Sobol index with its interval, against the
-noise floor of the runs), how often a stated failure happens over the assumed ranges, and where.
+noise floor of the runs), how often a stated failure happens over the assumed ranges, and where,
+and how that headline moves when a range is halved or widened (the robustness table).
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def failure_sentence(label: str, share: Mapping[str, Any], boxes: Sequence[Mappi
     if share.get("share") is None:
         return f"Whether {label} cannot be told: no experiment of the design could be counted."
     text = (f"Over the assumed ranges, {label} in {share['share']:.0%} of the experiments (95% interval "
-            f"{share['low']:.0%} to {share['high']:.0%}).")
+            f"{share['low']:.0%} to {share['high']:.0%}, over the sampling of experiments within these ranges "
+            "only).")
     if boxes:
         text += f" {boxes[0]['sentence']}"
     elif note:
@@ -70,3 +72,66 @@ def scope_sentence(*, experiments: int, failed: int, runs: int, horizon_days: in
     return (f"{experiments:,} experiments{lost} of the scenario {scenario}, each simulated {runs:,} times over "
             f"{days} ({method} design, n = {n:,}). Shares count experiments drawn from the assumed ranges, not "
             "chances in the real world.")
+
+
+def interval_scope_sentence() -> str:
+    """What the failure share's interval covers, and what it does not."""
+    return ("The interval of a failure share covers only the sampling of experiments within the ranges "
+            "given; the ranges themselves are assumptions, and the robustness table shows how far the "
+            "share moves when each range is halved or widened.")
+
+
+def _drivers_text(drivers: Sequence[tuple[str, float]], labels: Mapping[str, str]) -> str:
+    return ", ".join(f"{labels.get(name, name)} ({value:.2f})" for name, value in drivers) or "–"
+
+
+def robustness_rows(table: Any, labels: Mapping[str, str], value_text: Any = None) -> list[dict[str, Any]]:
+    """The robustness table's rows in words: the range tested, the headline share with its
+    interval and change, the top three drivers (first-order index). `value_text(key, value)`
+    writes a value (default: three significant digits)."""
+    def value(key: str, number: float) -> str:
+        if value_text:
+            return value_text(key, number)
+        return f"{number:,.0f}" if abs(number) >= 100 else f"{number:,.1f}" if abs(number) >= 10 else f"{number:.2f}"
+
+    rows = []
+    for row in table.to_dict("records"):
+        key = row["input"]
+        if key is None or (isinstance(key, float) and key != key):
+            what, tested = "every range as the file gives it", "–"
+        else:
+            what = f"{labels.get(key, key)}, range {row['variant']}"
+            tested = f"{value(key, row['low'])} to {value(key, row['high'])}"
+        share = row["share"]
+        rows.append({
+            "ranges": what, "range tested": tested,
+            "headline share": "–" if share != share else f"{share:.0%} ({row['share_low']:.0%} to {row['share_high']:.0%})",
+            "change": "" if key is None or (isinstance(key, float) and key != key) or share != share
+            else f"{row['change'] * 100:+.0f} points",
+            "experiments": row["experiments"],
+            "top three drivers": _drivers_text(row["drivers"], labels),
+        })
+    return rows
+
+
+def robustness_sentence(table: Any, labels: Mapping[str, str], failure_label: str) -> str:
+    """Which range moves the headline share most when halved or widened, how far, and whether the
+    top driver stays the same ('' without a table)."""
+    if table is None or not len(table):
+        return ""
+    base = table.iloc[0]
+    others = table.iloc[1:].dropna(subset=["share"])
+    if not len(others) or base["share"] != base["share"]:
+        return ""
+    low, high = others["share"].min(), others["share"].max()
+    moved = others.loc[others["change"].abs().idxmax()]
+    top = base["drivers"][0][0] if base["drivers"] else None
+    kept = sum(1 for drivers in others["drivers"] if drivers and drivers[0][0] == top)
+    text = (f"How much the headline rests on its ranges: with one range halved or widened at a time, the share "
+            f"of experiments where {failure_label} goes from {low:.0%} to {high:.0%} (as the file gives them: "
+            f"{base['share']:.0%}); it moves most when the range of {labels.get(moved['input'], moved['input'])} "
+            f"is {moved['variant']} ({moved['share']:.0%}).")
+    if top is not None:
+        text += (f" The first driver, {labels.get(top, top)}, stays first in {kept} of the {len(others)} "
+                 "changed ranges.")
+    return text

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.reporting.depletion_text import (
     NOT_MODELLED,
+    backcast_sentence,
     cost_sentence,
     key_pair_sentence,
     runs_words,
@@ -24,13 +25,25 @@ from analysis.reporting.words import (
     class_label,
     date,
     interceptor_label,
+    listed,
     parameter_label,
     parameter_value,
 )
 
 
+def latest_clause(latest: Mapping[str, Any] | None, arrivals: Mapping[str, float]) -> str:
+    """ " Over the record's latest three months (...) the attack was 230 drones, ... a day." or ""."""
+    if not latest:
+        return ""
+    shown = ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
+                      for c, v in latest["arrivals_per_day"].items() if c in arrivals)
+    return (f" Over the record's latest three months ({date(latest['start'])} to {date(latest['end'])}) the attack "
+            f"was {shown} a day.")
+
+
 def long_run_sentence(long_run: pd.DataFrame, attack: str,
-                      by_deliveries: Mapping[float, float] | None = None) -> str:
+                      by_deliveries: Mapping[float, float] | None = None,
+                      latest: Mapping[str, Any] | None = None) -> str:
     """What today's deliveries keep up with once the stocks are spent, and whose deliveries fall
     furthest short ('' when none does). `attack` names today's attack ("December 2025 to May
     2026"); `by_deliveries`: the defense's multiple at other multiples of that interceptor's
@@ -47,26 +60,87 @@ def long_run_sentence(long_run: pd.DataFrame, attack: str,
                             f"{'half' if f == 0.5 else 'twice' if f == 2 else f'{f:g} times'} as many"
                             for f, m in sorted(by_deliveries.items()))
         spread = f" (the {label} deliveries are assumed: {shown})"
+    arrivals = long_run.attrs.get("arrivals_per_day") or {}
     return (f"**Once the stocks are spent, today's deliveries keep up with "
             f"{long_run.attrs['defense_multiple']:.2f} times today's attack**{spread}. With every interceptor "
-            f"limited by what is delivered, {label}'s deliveries fall furthest short: at the attack of {attack} "
+            f"limited by what is delivered, {label}'s deliveries fall furthest short: at the attack of "
+            f"{attack} "
             f"its layers fire about {row['used_per_day']:,.1f} a day against {row['delivered_per_day']:,.2f} "
             f"delivered (an assumed {row['deliveries_per_month']:,.0f} a month); keeping up would take about "
             f"{row['needed_deliveries_per_month_together']:,.0f} a month "
-            f"({row['needed_deliveries_per_month_alone']:,.0f} with the other interceptors as they are).")
+            f"({row['needed_deliveries_per_month_alone']:,.0f} with the other interceptors as they are)."
+            + latest_clause(latest, arrivals))
 
 
-def check_sentence(check: pd.DataFrame, limiting: str | None) -> str:
-    """The long-run figure against the simulation of three years ('' without a check)."""
-    if len(check) == 2 and limiting:
-        low, high = check.to_dict("records")
-        verdict = ("agrees" if low["agrees"] and high["agrees"]
-                   else "does not agree, so trust the simulation rather than this figure")
-        return (f"A simulation of three years {verdict}: at {low['factor']:.2f} times the attack the deliveries "
-                f"keep up with, {interceptor_label(limiting)} ran short in {low['ran_out_share']:.0%} of runs; at "
-                f"{high['factor']:.2f} times, in {high['ran_out_share']:.0%}.")
+# the engine check's verdicts as report 05's table says them
+CHECK_VERDICTS = {"agrees": "yes", "waves": "yes on the mean attack; the largest attacks empty the stock",
+                  "disagrees": "no"}
+
+
+def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
+    """Each interceptor's long-run figure against the simulation of three years ('' without a
+    check): whether it agrees for every interceptor; where the waves alone make it run short more
+    or less often than the band (verdict `waves`), that the figure holds on the same mean attack
+    and what the waves do to a stock of four months; where it does not agree even so."""
     note = check.attrs.get("note") if hasattr(check, "attrs") else None
-    return f"The simulation check of this figure: {note}." if note else ""
+    if not len(check):
+        return f"The simulation check of these figures: {note}." if note else ""
+    rows = check.to_dict("records")
+    names = list(dict.fromkeys(row["interceptor"] for row in rows))
+    verdict = {id(row): row.get("verdict") or ("agrees" if row["agrees"] else "disagrees") for row in rows}
+    wrong = [row for row in rows if verdict[id(row)] == "disagrees"]
+    waves = [row for row in rows if verdict[id(row)] == "waves"]
+    low = min(row["factor"] for row in rows)
+    high = max(row["factor"] for row in rows)
+    runs_short = {(row["interceptor"], row["factor"]): row["ran_out_share"] for row in rows}
+    if not wrong and not waves:
+        worst_low = max(runs_short[(n, low)] for n in names if (n, low) in runs_short)
+        worst_high = min(runs_short[(n, high)] for n in names if (n, high) in runs_short)
+        text = (f"A simulation of three years agrees for each interceptor ({listed([interceptor_label(n) for n in names])}): "
+                f"at {low:.2f} times the attack its deliveries keep up with, it ran short in at most "
+                f"{worst_low:.0%} of runs; at {high:.2f} times, in at least {worst_high:.0%}.")
+    elif not wrong:
+        text = ("A simulation of three years agrees with each interceptor's figure on the same mean attack with "
+                "launches scattered at random over the days. With the quiet days and very large attacks of the "
+                "record, a stock of four months' deliveries runs short "
+                + listed([f"in {row['ran_out_share']:.0%} of runs for {interceptor_label(row['interceptor'])} at "
+                          f"{row['factor']:.2f} times its figure ({row['without_waves_share']:.0%} scattered at random)"
+                          for row in waves])
+                + ": the figure is what deliveries keep up with on average, and a stock must also ride out "
+                  "the largest attacks.")
+    else:
+        text = ("A simulation of three years does not agree for " + listed(
+            [f"{interceptor_label(row['interceptor'])} (at {row['factor']:.2f} times its figure it ran short in "
+             f"{row['ran_out_share']:.0%} of runs)" for row in wrong])
+            + ", whether launches come as the record's attacks or scattered at random: trust the simulation "
+              "rather than that figure.")
+    return text + (f" {note[0].upper() + note[1:]}." if note else "")
+
+
+def class_rates_sentence(rates: pd.DataFrame, focus: str | None = None) -> str:
+    """Per class, the rate the deliveries keep up with while the other threats stay at today's
+    ('' without rates); `focus` first (e.g. the PAC-3 MSE and ballistic missiles)."""
+    if rates is None or not len(rates):
+        return ""
+    rows = rates.to_dict("records")
+    order = list(dict.fromkeys([focus] * (focus in {r["interceptor"] for r in rows}) + [r["interceptor"] for r in rows]))
+    parts, none = [], False
+    for name in order:
+        kept = []
+        for row in (r for r in rows if r["interceptor"] == name):
+            per_day = row["per_day"]
+            if per_day is None or math.isinf(per_day):
+                amount = "any number of"
+            elif per_day == 0:
+                amount, none = "no", True
+            else:
+                amount = f"{per_day:,.2f}" if per_day < 20 else f"{per_day:,.0f}"
+            kept.append(f"{amount} {class_label(row['class'])} a day (today {row['today_per_day']:,.2f})")
+        parts.append(f"{interceptor_label(name)}, {listed(kept)}")
+    text = "Per kind of threat, with the others at today's rate, the deliveries keep up with: " + "; ".join(parts) + "."
+    if none:
+        text += " No means the other threats alone take every delivered interceptor."
+    return text
 
 
 def reference_day(briefing: Mapping[str, Any], interceptor: str, cls: str | None) -> float | None:
@@ -122,12 +196,15 @@ def tornado_sentence(tornado: pd.DataFrame, what: str, search_runs: int) -> str:
 def answer(*, long_run: pd.DataFrame, check: pd.DataFrame, reference_name: str,
            briefings: Mapping[str, Mapping[str, Any]], attack: str, record_text: str,
            tornado: pd.DataFrame, focus_what: str, search_runs: int,
-           by_deliveries: Mapping[float, float] | None = None) -> str:
+           by_deliveries: Mapping[float, float] | None = None, class_rates: pd.DataFrame | None = None,
+           focus: str | None = None) -> str:
     """Report 05's answer as Markdown: a line on the reference, then bullets: the long run and its
     check, when the reference's interceptors run short (as report 04 says it), each other
     scenario, the assumption that matters most, the cost, and what the figures are not."""
     reference = briefings[reference_name]
-    lines = [long_run_sentence(long_run, attack, by_deliveries), check_sentence(check, long_run.attrs.get("limiting"))]
+    lines = [long_run_sentence(long_run, attack, by_deliveries, reference.get("latest_months")),
+             check_sentence(check, long_run.attrs.get("limiting")), class_rates_sentence(class_rates, focus),
+             backcast_sentence(reference)]
     lines += [key_pair_sentence(reference, pair, index == 0) for index, pair in enumerate(reference["key_pairs"])]
     lines += [scenario_sentence(name, b, reference).removeprefix("- ")
               for name, b in briefings.items() if name != reference_name]

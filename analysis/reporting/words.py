@@ -34,25 +34,30 @@ from analysis.record.facts import format_date
 
 INTERCEPTOR_LABELS = {
     "pac3_mse": "PAC-3 MSE",
+    "pac2_gemt": "PAC-2 GEM-T",
     "medium_sam": "medium-range SAM",
     "interceptor_drone": "interceptor drones",
 }
 LAYER_LABELS = {
     "patriot": "Patriot",
+    "patriot_gem_t": "Patriot (GEM-T)",
     "medium_sam": "medium-range SAM (NASAMS, IRIS-T)",
     "interceptor_drones": "interceptor drones",
     "electronic_warfare": "electronic warfare",
     "mobile_fire_groups": "mobile fire groups",
 }
-CLASS_LABELS = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles"}
-CLASS_SINGULAR = {"drone": "drone", "cruise": "cruise missile", "ballistic": "ballistic missile"}
+CLASS_LABELS = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles",
+                "kinzhal": "Kinzhal missiles", "sam": "S-300/S-400 missiles at ground targets"}
+CLASS_SINGULAR = {"drone": "drone", "cruise": "cruise missile", "ballistic": "ballistic missile",
+                  "kinzhal": "Kinzhal missile", "sam": "S-300/S-400 missile at a ground target"}
 # One definition of an attack for every report's glossary and the index (a test holds them to it).
 ATTACK_DEFINITION = ("**attack**: the drones and missiles one post of the Air Force reports for one "
                      "night or day of strikes (the rows of the post whose time windows overlap); "
                      "national and regional posts are counted apart.")
 # what "stopped" means in the record for each class (the Air Force's counts)
 STOPPED = {"drone": "shot down or jammed", "cruise": "destroyed or failed to reach their target",
-           "ballistic": "destroyed or failed to reach their target"}
+           "ballistic": "destroyed or failed to reach their target",
+           "kinzhal": "destroyed or failed to reach their target", "sam": "destroyed or failed to reach their target"}
 
 
 def interceptor_label(name: str) -> str:

@@ -7,7 +7,8 @@ Sobol' or Latin hypercube designs, common random numbers); `run.py` simulates ev
 every core or a Dask cluster, resumably; `analyse.py` measures which assumptions drive each
 outcome (Sobol indices with bootstrap intervals, and the Monte Carlo noise floor) and `prim.py`
 finds the combinations of assumptions under which a stated failure happens (PRIM boxes, with
-coverage, density and a sentence).
+coverage, density and a sentence); `robustness.py` redoes the headline failure share and its
+drivers with each range halved and widened.
 
     from analysis.model.explore import load_experiment, run_explore, summarise
     result = run_explore(load_experiment("data/experiments/pac3-baseline.yaml"))
@@ -25,6 +26,7 @@ from analysis.model.explore.analyse import (
     summarise,
     tornado_ranges,
 )
+from analysis.model.explore.robustness import robustness
 from analysis.model.explore.run import ExploreResult, run_explore
 from analysis.model.explore.spec import (
     NOISE_INPUT,
@@ -39,6 +41,6 @@ from analysis.model.explore.spec import (
 __all__ = [
     "NOISE_INPUT", "Experiment", "ExperimentError", "ExperimentFile", "ExploreResult",
     "experiment_from_spec", "failure_flags", "failure_share", "input_frame", "load_experiment",
-    "outcome_values", "prim_boxes", "ranked_inputs", "resolve_experiment_path", "run_explore",
+    "outcome_values", "prim_boxes", "ranked_inputs", "resolve_experiment_path", "robustness", "run_explore",
     "sobol_indices", "summarise", "tornado_ranges",
 ]

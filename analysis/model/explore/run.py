@@ -112,17 +112,19 @@ def run_explore(
     progress: bool | None = None,
     evaluator: Evaluator | None = None,
     on_dashboard: Callable[[str], None] | None = None,
+    design: Design | None = None,
 ) -> ExploreResult:
     """Simulate every experiment of the design (see the module docstring).
 
     `workers`: processes (None: every core; 1 with 'local': in this process). `evaluator`
     replaces the engine: a module-level function of (scenario mapping, runs, seed) returning a
     nested summary. With `output`, finished batches are kept and the table is written at the end.
+    `design`: experiments other than the file's (e.g. the robustness study's), run the same way.
     """
     if output is not None and not str(output).endswith(".parquet"):
         raise ExperimentError(f"{output}: the output is a .parquet file")
     workers = resolve_workers(workers)
-    design = build_design(experiment)
+    design = build_design(experiment) if design is None else design
     check_outcomes(experiment, evaluator)
     evaluator = evaluator or functools.partial(simulate_figures, record=experiment.record)
     values = [experiment_values(design, i) for i in range(design.size)]
