@@ -216,7 +216,7 @@ def test_the_back_cast_doctrine_and_attack_period_in_words(briefing):
                                                             "arrivals_per_day": {"drone": 230.4, "ballistic": 1.88}}},
                                          "December 2025 to May 2026")
     assert period == ("Beside the attack of December 2025 to May 2026: over the record's latest three months "
-                      "(1 March 2026 to 31 May 2026) it was 230 drones, 1.88 ballistic missiles a day.")
+                      "(1 March 2026 to 31 May 2026) it was 230 drones, 1.9 ballistic missiles a day.")
 
 
 def test_per_class_rates_in_words():
@@ -230,7 +230,7 @@ def test_per_class_rates_in_words():
         {"interceptor": "pac3_mse", "class": "kinzhal", "per_day": 0.0, "today_per_day": 0.137}])
     sentence = prose.class_rates_sentence(rates, "pac3_mse")
     assert sentence == ("Per kind of threat, with the others at today's rate, the deliveries keep up with: "
-                        "PAC-3 MSE, 0.85 ballistic missiles a day (today 2.20) and no Kinzhal missiles a day "
-                        "(today 0.14); medium-range SAM, 0.77 cruise missiles a day (today 3.57). No means the other "
+                        "PAC-3 MSE, 0.85 ballistic missiles a day (today 2.2) and no Kinzhal missiles a day "
+                        "(today 0.14); medium-range SAM, 0.77 cruise missiles a day (today 3.6). No means the other "
                         "threats alone take every delivered interceptor.")
     assert prose.class_rates_sentence(rates.iloc[:0]) == ""

@@ -212,7 +212,7 @@ def test_scenario_days_read_as_days_of_a_scenario(pages, key, set_name):
     """Item 1: the frame first; "day N of the scenario" before any date; no date already past
     unless the page says the scenario starts on the record's last day."""
     page = pages[key, set_name]
-    opening = " ".join(page["blocks"][1:3]).lower()  # under the title
+    opening = " ".join(page["blocks"][:2]).lower()  # under the title (the header, title and intro, is not a block)
     assert "scenario" in opening and "not a forecast" in opening, f"no frame first: {opening[:300]}"
     text = "\n".join(_blocks(page))
     dated_first = re.findall(rf"{DATE},? \(?day \d+", text)

@@ -7,6 +7,7 @@ it; this module only words them, so the notebook stays thin.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from analysis.reporting.depletion_text import (
     backcast_sentence,
     cost_sentence,
     key_pair_sentence,
+    opening,
     runs_words,
     scenario_sentence,
 )
@@ -29,13 +31,14 @@ from analysis.reporting.words import (
     parameter_label,
     parameter_value,
 )
+from analysis.reporting.words import per_day as per_day_words  # `per_day` names the figures below
 
 
 def latest_clause(latest: Mapping[str, Any] | None, arrivals: Mapping[str, float]) -> str:
     """ " Over the record's latest three months (...) the attack was 230 drones, ... a day." or ""."""
     if not latest:
         return ""
-    shown = ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
+    shown = ", ".join(f"{per_day_words(v)} {class_label(c)}"
                       for c, v in latest["arrivals_per_day"].items() if c in arrivals)
     return (f" Over the record's latest three months ({date(latest['start'])} to {date(latest['end'])}) the attack "
             f"was {shown} a day.")
@@ -134,8 +137,8 @@ def class_rates_sentence(rates: pd.DataFrame, focus: str | None = None) -> str:
             elif per_day == 0:
                 amount, none = "no", True
             else:
-                amount = f"{per_day:,.2f}" if per_day < 20 else f"{per_day:,.0f}"
-            kept.append(f"{amount} {class_label(row['class'])} a day (today {row['today_per_day']:,.2f})")
+                amount = per_day_words(per_day)
+            kept.append(f"{amount} {class_label(row['class'])} a day (today {per_day_words(row['today_per_day'])})")
         parts.append(f"{interceptor_label(name)}, {listed(kept)}")
     text = "Per kind of threat, with the others at today's rate, the deliveries keep up with: " + "; ".join(parts) + "."
     if none:
@@ -197,8 +200,9 @@ def answer(*, long_run: pd.DataFrame, check: pd.DataFrame, reference_name: str,
            briefings: Mapping[str, Mapping[str, Any]], attack: str, record_text: str,
            tornado: pd.DataFrame, focus_what: str, search_runs: int,
            by_deliveries: Mapping[float, float] | None = None, class_rates: pd.DataFrame | None = None,
-           focus: str | None = None) -> str:
-    """Report 05's answer as Markdown: a line on the reference, then bullets: the long run and its
+           focus: str | None = None, record_end: dt.date | None = None) -> str:
+    """Report 05's answer as Markdown: the scenario frame (with `record_end`, the record's last
+    day: where day 1 sits), a line on the reference, then bullets: the long run and its
     check, when the reference's interceptors run short (as report 04 says it), each other
     scenario, the assumption that matters most, the cost, and what the figures are not."""
     reference = briefings[reference_name]
@@ -210,8 +214,9 @@ def answer(*, long_run: pd.DataFrame, check: pd.DataFrame, reference_name: str,
               for name, b in briefings.items() if name != reference_name]
     lines += [tornado_sentence(tornado, focus_what, search_runs), cost_sentence(reference),
               f"These are consequences of the assumptions, not a forecast. {NOT_MODELLED}"]
-    head = (f"Reference: **{reference['scenario']}**, {runs_words(reference['runs'], reference['horizon_days'])} "
-            f"from {date(reference['start'])}; record through {record_text}.")
+    head = (opening(reference["start"], record_end) + "\n\n" if record_end else "") + (
+        f"Reference: **{reference['scenario']}**, {runs_words(reference['runs'], reference['horizon_days'])} "
+        f"from {date(reference['start'])}; record through {record_text}.")
     return head + "\n\n" + "\n".join(f"- {line}" for line in lines if line)
 
 

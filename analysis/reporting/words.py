@@ -177,11 +177,41 @@ def date(value: dt.date | None) -> str:
     return format_date(value)
 
 
-def day_and_date(day: float | None, when: dt.date | None, horizon: int) -> str:
-    """"day 190, 14 December 2026", or "after day 365" when later than the horizon."""
+def day_and_date(day: float | None, when: dt.date | None, horizon: int, of_scenario: bool = False) -> str:
+    """The day of a scenario first, its calendar date only beside it: "day 190 (14 December 2026)",
+    "day 190 of the scenario (14 December 2026)" with `of_scenario`; "after day 365" when later
+    than the horizon."""
+    named = " of the scenario" if of_scenario else ""
     if day is None:
-        return f"after day {horizon}"
-    return f"day {day:,.0f}, {date(when)}"
+        return f"after day {horizon}{named}"
+    return f"day {day:,.0f}{named} ({date(when)})"
+
+
+def per_day(value: Any) -> str:
+    """A rate a day as a paper prints it: whole from 20 ("197"), else two significant figures
+    ("3.6", "0.85", "0.14"); never "-0"."""
+    if is_missing(value):
+        return MISSING
+    return number(value) if abs(float(value)) >= 20 else significant(value, 2)
+
+
+#: Said first on every page of a scenario (reports 04, 05, 07).
+SCENARIO_FRAME = "**A scenario: what follows if these assumptions held, not a forecast of events.**"
+
+
+def scenario_start(start: dt.date, record_end: dt.date, built: dt.date | None = None) -> str:
+    """Where a scenario's days sit in the calendar, said before any of its dates: day 1, how it
+    stands to the record's last day, and that dates before the build date are days of the
+    scenario, not events that happened."""
+    gap = (start - record_end).days
+    where = ("the day after the record's last day" if gap == 1 else "the record's last day" if gap == 0 else
+             f"{gap:,} days after the record's last day" if gap > 1 else f"{-gap:,} days before the record's last day")
+    text = f"Day 1 of the scenario is {date(start)}: it starts on {where} ({date(record_end)})"
+    built = built or dt.date.today()
+    if start <= built:
+        text += (f", so its dates up to {date(built)}, when this report was built, are days of the scenario, "
+                 "not what happened")
+    return text + "."
 
 
 def share(value: Any, digits: int = 0) -> str:
