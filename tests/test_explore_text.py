@@ -26,7 +26,8 @@ def test_drivers_are_ranked_by_total_index_with_intervals_inside_zero_to_one():
     # the third driver near zero: a noise that reads "under 1%" is not called "not small" (07's "0.00 ... not small")
     tiny = {"stock": {"ST": 0.5, "ST_conf": 0.1}, "pk": {"ST": 0.003, "ST_conf": 0.01},
             "random_numbers": {"ST": 0.004, "ST_conf": 0.002}}
-    assert "under 1%: small against these" in prose.drivers_sentence(tiny, "x", LABELS, "random_numbers")
+    tiny_text = prose.drivers_sentence(tiny, "x", LABELS, "random_numbers")
+    assert "under 1%: small against these" in tiny_text and "kill probability (under 1%;" in tiny_text
     assert prose.drivers_sentence(None, "x", LABELS, "random_numbers") == ""
     assert prose.index_with_error(-0.0004, 0.0123) == "0.00 ± 0.01"  # never "-0.00"
 

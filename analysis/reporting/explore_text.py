@@ -59,7 +59,9 @@ def drivers_sentence(indices: Mapping[str, Mapping[str, Any]] | None, outcome: s
         uncertain = uncertain or low <= 0 or high - low > 0.5
         what = " of its spread over the experiments, alone or with others" if rank == 0 else ""
         # an index lies in [0, 1]: its interval is shown inside it
-        parts.append(f"{labels.get(name, name)} (about {_share_of_spread(st)}{what}; 95% interval "
+        shown = _share_of_spread(st)
+        about = "" if shown.startswith(("under", "over")) else "about "
+        parts.append(f"{labels.get(name, name)} ({about}{shown}{what}; 95% interval "
                      f"{percent(min(max(low, 0.0), 1.0))} to {percent(min(max(high, 0.0), 1.0))})")
     text = f"What matters most for {outcome}, over the assumed ranges: {listed(parts)}."
     if uncertain:
