@@ -153,7 +153,9 @@ def key_pair_sentence(b: Mapping[str, Any], pair: Mapping[str, Any], first: bool
         low, high = ranges
         text += (f"; with half or twice the assumed stock, {day_and_date(low['median'], low['median_date'], horizon)}"
                  f" or {day_and_date(high['median'], high['median_date'], horizon)}")
-    if pair["p90_date"]:
+    if pair.get("p10") is None:
+        return text + "."
+    if pair.get("p90") is not None:
         spread = (f"in 80% of runs between day {pair['p10']:,.0f} and day {pair['p90']:,.0f} "
                   f"({date(pair['p10_date'])} to {date(pair['p90_date'])})")
     else:
