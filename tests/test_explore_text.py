@@ -28,6 +28,9 @@ def test_drivers_are_ranked_by_total_index_with_intervals_inside_zero_to_one():
             "random_numbers": {"ST": 0.004, "ST_conf": 0.002}}
     tiny_text = prose.drivers_sentence(tiny, "x", LABELS, "random_numbers")
     assert "under 1%: small against these" in tiny_text and "kill probability (under 1%;" in tiny_text
+    everything = {"stock": {"ST": 0.34, "ST_conf": 2.0}, "random_numbers": {"ST": 0.0, "ST_conf": 0.0}}
+    assert "95% interval too wide to tell at this design's size" in prose.drivers_sentence(
+        everything, "x", LABELS, "random_numbers")
     assert prose.drivers_sentence(None, "x", LABELS, "random_numbers") == ""
     assert prose.index_with_error(-0.0004, 0.0123) == "0.00 ± 0.01"  # never "-0.00"
 
@@ -75,6 +78,10 @@ def test_the_robustness_table_in_words():
     assert rows[0]["ranges"] == "every range as the file gives it" and rows[0]["change"] == ""
     assert rows[1]["ranges"] == "PAC-3 MSE stock, range halved" and rows[1]["range tested"] == "300 to 650"
     assert rows[1]["headline share"] == "44% (35% to 53%)" and rows[1]["change"] == "-22 points"
+    table = _robustness_table()
+    table.loc[1, ["change", "share_low", "share_high"]] = [-0.004, 0.01, 0.97]  # ci-sized: no "-0", no "0-100%"
+    row = prose.robustness_rows(table, LABELS, lambda key, value: f"{value:,.0f}")[1]
+    assert row["change"] == "0 points" and row["headline share"].endswith("(too few experiments to tell)")
     assert rows[1]["top three drivers"] == "ballistic missiles a day (0.40), PAC-3 MSE stock (0.10), kill probability (0.00)"
     text = prose.robustness_sentence(_robustness_table(), LABELS, "PAC-3 MSE runs out within 180 days")
     assert text.startswith("How much the headline rests on its ranges: with one range halved or widened at a time, "

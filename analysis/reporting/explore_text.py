@@ -18,6 +18,8 @@ from analysis.reporting.words import (
     number,
     percent,
     percent_text,
+    points,
+    spans_everything,
 )
 
 
@@ -61,8 +63,10 @@ def drivers_sentence(indices: Mapping[str, Mapping[str, Any]] | None, outcome: s
         # an index lies in [0, 1]: its interval is shown inside it
         shown = _share_of_spread(st)
         about = "" if shown.startswith(("under", "over")) else "about "
-        parts.append(f"{labels.get(name, name)} ({about}{shown}{what}; 95% interval "
-                     f"{percent(min(max(low, 0.0), 1.0))} to {percent(min(max(high, 0.0), 1.0))})")
+        low, high = min(max(low, 0.0), 1.0), min(max(high, 0.0), 1.0)
+        interval = ("95% interval too wide to tell at this design's size" if spans_everything(low, high)
+                    else f"95% interval {percent(low)} to {percent(high)}")
+        parts.append(f"{labels.get(name, name)} ({about}{shown}{what}; {interval})")
     text = f"What matters most for {outcome}, over the assumed ranges: {listed(parts)}."
     if uncertain:
         text += (" Some of these intervals are wide or reach 0%: at this design's size the ranking is rough, "
@@ -115,6 +119,13 @@ def _drivers_text(drivers: Sequence[tuple[str, float]], labels: Mapping[str, str
     return ", ".join(f"{labels.get(name, name)} ({value:.2f})" for name, value in drivers) or "–"
 
 
+def _experiments_share(share: float, low: float, high: float) -> str:
+    """"62% (24% to 90%)"; an interval over about every share: "too few experiments to tell"."""
+    if spans_everything(low, high):
+        return f"{percent(share)} (too few experiments to tell)"
+    return f"{percent(share)} ({percent(low)} to {percent(high)})"
+
+
 def robustness_rows(table: Any, labels: Mapping[str, str], value_text: Any = None) -> list[dict[str, Any]]:
     """The robustness table's rows in words: the range tested, the headline share with its
     interval and change, the top three drivers (first-order index). `value_text(key, value)`
@@ -135,9 +146,9 @@ def robustness_rows(table: Any, labels: Mapping[str, str], value_text: Any = Non
         share = row["share"]
         rows.append({
             "ranges": what, "range tested": tested,
-            "headline share": "–" if share != share else f"{share:.0%} ({row['share_low']:.0%} to {row['share_high']:.0%})",
+            "headline share": "–" if share != share else _experiments_share(share, row["share_low"], row["share_high"]),
             "change": "" if key is None or (isinstance(key, float) and key != key) or share != share
-            else f"{row['change'] * 100:+.0f} points",
+            else points(row["change"]),
             "experiments": row["experiments"],
             "top three drivers": _drivers_text(row["drivers"], labels),
         })
