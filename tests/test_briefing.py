@@ -169,6 +169,9 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
             "the days. With the quiet days and very large attacks of the record, a stock of four months' deliveries "
             "runs short in 72% of runs for PAC-3 MSE at 1.15 times its figure (85% scattered at random)"
             ) in prose.check_sentence(waves)
+    # the record's attacks come with their months, as every observed figure does
+    assert "very large attacks of the record (December 2025 to May 2026), a stock" in prose.check_sentence(
+        waves, period="December 2025 to May 2026")
     from analysis.reporting.words import runs_short
     assert runs_short("pac3_mse", "ballistic") == "PAC-3 MSE runs short of ballistic missiles"
     assert runs_short("interceptor_drone") == "interceptor drones run short"

@@ -75,16 +75,20 @@ def long_run_sentence(long_run: pd.DataFrame, attack: str,
             + latest_clause(latest, arrivals))
 
 
+#: What report 05 calls today's attack when the reference scenario names no period.
+REFERENCE_ATTACK = "the reference scenario"
+
 # the engine check's verdicts as report 05's table says them
 CHECK_VERDICTS = {"agrees": "yes", "waves": "yes on the mean attack; the largest attacks empty the stock",
                   "disagrees": "no"}
 
 
-def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
+def check_sentence(check: pd.DataFrame, limiting: str | None = None, period: str = "") -> str:
     """Each interceptor's long-run figure against the simulation of three years ('' without a
     check): whether it agrees for every interceptor; where the waves alone make it run short more
     or less often than the band (verdict `waves`), that the figure holds on the same mean attack
-    and what the waves do to a stock of four months; where it does not agree even so."""
+    and what the waves do to a stock of four months; where it does not agree even so. `period`: the
+    months of the record whose attacks the simulation draws ("December 2025 to May 2026")."""
     note = check.attrs.get("note") if hasattr(check, "attrs") else None
     if not len(check):
         return f"The simulation check of these figures: {note}." if note else ""
@@ -105,7 +109,7 @@ def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
     elif not wrong:
         text = ("A simulation of three years agrees with each interceptor's figure on the same mean attack with "
                 "launches scattered at random over the days. With the quiet days and very large attacks of the "
-                "record, a stock of four months' deliveries runs short "
+                f"record{f' ({period})' if period else ''}, a stock of four months' deliveries runs short "
                 + listed([f"in {row['ran_out_share']:.0%} of runs for {interceptor_label(row['interceptor'])} at "
                           f"{row['factor']:.2f} times its figure ({row['without_waves_share']:.0%} scattered at random)"
                           for row in waves])
@@ -207,7 +211,8 @@ def answer(*, long_run: pd.DataFrame, check: pd.DataFrame, reference_name: str,
     scenario, the assumption that matters most, the cost, and what the figures are not."""
     reference = briefings[reference_name]
     lines = [long_run_sentence(long_run, attack, by_deliveries, reference.get("latest_months")),
-             check_sentence(check, long_run.attrs.get("limiting")), class_rates_sentence(class_rates, focus),
+             check_sentence(check, long_run.attrs.get("limiting"), attack if attack != REFERENCE_ATTACK else ""),
+             class_rates_sentence(class_rates, focus),
              backcast_sentence(reference)]
     lines += [key_pair_sentence(reference, pair, index == 0) for index, pair in enumerate(reference["key_pairs"])]
     lines += [scenario_sentence(name, b, reference).removeprefix("- ")
