@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.common import add_parallel_arguments, add_record_arguments
+from analysis.cli.common import UsageError, add_parallel_arguments, add_record_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,13 +35,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import note, write_output
+    from analysis.cli.common import (
+        check_destination,
+        check_resumable_destination,
+        note,
+        write_output,
+    )
     from analysis.model.explore import load_experiment, run_explore, summarise
-    from analysis.model.explore.spec import ExperimentError
     from analysis.model.parallel import resolve_workers
 
     if not str(args.output).endswith(".parquet"):
-        raise ExperimentError(f"-o {args.output}: the output is a .parquet file")
+        raise UsageError(f"-o {args.output}: the output is a .parquet file")
+    check_resumable_destination(args.output, "-o")  # before any work
+    check_destination(args.json, "--json")
     workers = resolve_workers(args.workers)
     experiment = load_experiment(args.experiment, record=args.record)
     spec = experiment.spec

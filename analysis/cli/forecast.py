@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.common import UsageError
+    from analysis.cli.common import UsageError, check_destination
     from analysis.record import load_record
     from analysis.stats.forecast import ForecastError
     from analysis.stats.forecast.launches import check_paths, check_seed
@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.json and args.json == args.output:
         raise UsageError("--json and -o name the same destination")
+    check_destination(args.json, "--json")  # before any work
+    check_destination(args.output, "-o")
     record = load_record(args.record, args.catalogue)
     if args.backtest:
         return _backtest(args, record, classes, resolutions, horizon)

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from analysis.cli.common import UsageError, add_record_arguments
+from analysis.cli.common import UsageError, add_record_arguments, check_output_folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("name a notebook (e.g. 01-explore-strike-record) or pass --all")
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: must be at least 1")
+    if args.output_dir:
+        check_output_folder(args.output_dir, "--output-dir")
     try:
         outcome = run_reports(
             args.notebooks,

@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from analysis.cli.common import UsageError
-from analysis.errors import AnalysisError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.common import check_destination
+    from analysis.cli.common import check_resumable_destination
     from analysis.model.parallel import resolve_workers
     from analysis.model.sweep import describe_failures, load_grid, run_sweep
 
@@ -48,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("-o -: a sweep writes a .parquet file and keeps finished points beside it "
                          "to resume; name a file")
     if not str(args.output).endswith(".parquet"):
-        raise AnalysisError(f"-o {args.output}: the output is a .parquet file")
-    check_destination(args.output, "-o")
+        raise UsageError(f"-o {args.output}: the output is a .parquet file")
+    check_resumable_destination(args.output, "-o")
     grid = load_grid(args.grid, {"calibration": None} if args.no_calibrate else None)
     print(f"sweep: {grid.size} points of {grid.source} on scheduler {args.scheduler}", file=sys.stderr)
     result = run_sweep(

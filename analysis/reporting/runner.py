@@ -8,14 +8,11 @@ processes (`execute.py`) and rebuilds the index (`index.py`).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +38,7 @@ from analysis.reporting.jobs import (
 )
 from analysis.reporting.parameters import resolve_notebook
 from analysis.reporting.sanitize import short_message
+from analysis.stopping import children_born_deaf, stops_deferred
 
 STOP_GRACE_S = 5.0  # a worker told to stop has this long before it is killed
 
@@ -82,8 +80,8 @@ class RunOutcome:
 class _Progress:
     """tqdm on a terminal; one line per report otherwise; only problems when CI=true."""
 
-    def __init__(self, total: int, stream: Any = sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, total: int, stream: Any = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
         self.quiet = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
         self.bar = None
         if not self.quiet and total and hasattr(stream, "isatty") and stream.isatty():
@@ -123,9 +121,10 @@ def run_reports(
     jobs: int = 1,
     force: bool = False,
     output_dir: Path | str = REPORT_DIR,
-    stream: Any = sys.stderr,
+    stream: Any = None,
 ) -> RunOutcome:
     """Run reports (all numbered notebooks when `notebooks` is empty) and rebuild the index."""
+    stream = stream if stream is not None else sys.stderr
     output_dir = Path(output_dir).resolve()
     chosen = list(notebooks) if notebooks else numbered_notebooks()
     if not chosen:
@@ -179,7 +178,7 @@ def run_reports(
         else:
             _run_in_workers(to_run, force, workers, outcome, progress)
     except KeyboardInterrupt:
-        with _ctrl_c_ignored():
+        with stops_deferred():
             progress.close()
             interrupted, not_run = _account_for_interruption(to_run, outcome, run_started)
             write_last_run(output_dir, {"at": now(), "interrupted": True,
@@ -209,19 +208,6 @@ class ReportsInterrupted(AnalysisError):
                          + "; earlier good reports are kept")
 
 
-@contextlib.contextmanager
-def _ctrl_c_ignored() -> Iterator[None]:
-    """A second Ctrl-C while cleaning up would leave half a cleanup and a traceback: wait."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def _run_here(to_run: Sequence[ReportJob], force: bool, outcome: RunOutcome, progress: _Progress) -> None:
     """One report after another in this process (Ctrl-C stops the kernel; see execute.run_job)."""
     if to_run:
@@ -246,7 +232,8 @@ def _run_in_workers(to_run: Sequence[ReportJob], force: bool, workers: int, outc
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init,
                                initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(run_job, job, force): job for job in to_run}
+        with children_born_deaf():  # a Ctrl-C while the workers start reaches only this process
+            futures = {pool.submit(run_job, job, force): job for job in to_run}
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -257,7 +244,7 @@ def _run_in_workers(to_run: Sequence[ReportJob], force: bool, workers: int, outc
             outcome.results.append(result)
             progress.done(result)
     except KeyboardInterrupt:
-        with _ctrl_c_ignored():
+        with stops_deferred():
             pool.shutdown(wait=False, cancel_futures=True)
             _stop_workers([p for p in multiprocessing.active_children() if p not in before])
         raise
