@@ -20,14 +20,14 @@ import contextlib
 import math
 import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, UsageError
+from analysis.stopping import children_born_deaf, ignore_interrupts_in_worker
 
 PARTS_PER_WORKER = 4
 
@@ -48,7 +48,7 @@ def resolve_workers(workers: int | None) -> int:
     if workers is None or workers == 0:
         return available_cores()
     if workers < 0:
-        raise AnalysisError(f"--workers {workers}: must be at least 1 (0: every core)")
+        raise UsageError(f"--workers {workers}: must be at least 1 (0: every core)")
     return int(workers)
 
 
@@ -64,10 +64,6 @@ def progress_bar(total: int, initial: int, show: bool | None, unit: str, desc: s
         yield bar
     finally:
         bar.close()
-
-
-def _ignore_interrupt() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(function: Callable[[Any], Any], index: int, task: Any) -> tuple[int, bool, Any]:
@@ -195,10 +191,12 @@ def _run_local(
     # a broken worker (it could not start, or died) fails its tasks instead of hanging the pool
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
                                mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_interrupt)
+                               initializer=ignore_interrupts_in_worker)
     finished = False
     try:
-        pending = {pool.submit(_call, function, index, task): index for index, task in enumerate(tasks)}
+        with children_born_deaf():  # a Ctrl-C while the workers start reaches only this process
+            pending = {pool.submit(_call, function, index, task): index
+                       for index, task in enumerate(tasks)}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

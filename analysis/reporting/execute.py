@@ -46,6 +46,7 @@ from analysis.reporting.sanitize import (
     shareable_outputs,
     short_message,
 )
+from analysis.stopping import ignore_interrupts_in_worker
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 EXECUTION_TIMEOUT_S = 900
@@ -323,7 +324,7 @@ def worker_init(parent: int | None = None) -> None:
 
     keep_runtime_state_in_project()
     if parent is not None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ignore_interrupts_in_worker()
         signal.signal(signal.SIGTERM, _stop_worker)
         _die_with_parent(parent)
     # Kernels import `analysis` from this checkout, even when another one is installed in the venv.

@@ -1,0 +1,103 @@
+"""How a command stops: Ctrl-C, `kill` (SIGTERM) and a closed terminal (SIGHUP) all end it the
+same way.
+
+`stop_on_signals()` makes SIGTERM and SIGHUP raise `Interrupted` (a KeyboardInterrupt) in the main
+thread, as SIGINT does, so every path written for Ctrl-C (worker pools stopped, Dask clusters
+closed, temporary files removed, the index written) runs for them too; the exit code is 128 plus
+the signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+
+Worker processes must not see a Ctrl-C meant for their parent while they are still starting (a
+KeyboardInterrupt in a child's imports prints a traceback into the terminal): `children_born_deaf()`
+blocks SIGINT in the calling thread while pools start their processes, and they inherit the mask;
+`ignore_interrupts_in_worker()` then ignores SIGINT in the worker for good (its children, notebook
+kernels included, inherit an ignored SIGINT, which they may handle as they please).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+
+#: Signals that stop a command as Ctrl-C does.
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop signal other than Ctrl-C (SIGTERM, SIGHUP), raised where Ctrl-C would be."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = int(signum)
+
+
+def exit_code_of(interruption: BaseException) -> int:
+    """128 + the signal's number: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
+    return 128 + int(getattr(interruption, "signum", signal.SIGINT))
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def stop_on_signals() -> dict[int, object]:
+    """SIGTERM and SIGHUP raise `Interrupted` from now on (main thread only; elsewhere nothing
+    changes). Returns the previous handlers for `restore_signals`. A signal its parent ignored
+    (`nohup`) stays ignored."""
+    previous: dict[int, object] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for signum in STOP_SIGNALS:
+        if signum == signal.SIGINT:
+            continue
+        current = signal.getsignal(signum)
+        if current == signal.SIG_IGN:
+            continue
+        previous[signum] = current
+        signal.signal(signum, _raise_interrupted)
+    return previous
+
+
+def restore_signals(previous: dict[int, object]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def stops_deferred() -> Iterator[None]:
+    """While cleaning up after a stop, a second Ctrl-C or SIGTERM would leave half a cleanup and a
+    traceback: the stop signals are ignored for the block (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in STOP_SIGNALS
+                if signal.getsignal(signum) != signal.SIG_IGN}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def children_born_deaf() -> Iterator[None]:
+    """Processes (and threads) started in the block are born with SIGINT blocked, so a Ctrl-C
+    cannot reach their start-up; in this thread it waits until the block ends, then acts."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def ignore_interrupts_in_worker() -> None:
+    """In a worker process: Ctrl-C is for the parent, which stops the workers; ignore it, and
+    unblock it so that the processes this worker starts inherit 'ignored', not 'blocked'."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
