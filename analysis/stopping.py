@@ -18,7 +18,10 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: Signals that stop a command as Ctrl-C does.
 STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
@@ -88,6 +91,11 @@ def children_born_deaf() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
+    # multiprocessing starts its resource tracker with the first process and then *unblocks*
+    # SIGINT in the thread that started it: start it first, so that it leaves this block alone
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
@@ -101,3 +109,25 @@ def ignore_interrupts_in_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def call_in_deaf_thread(function: Callable[[], T], name: str = "airdef-start") -> T:
+    """`function()` in a thread born with SIGINT blocked, so that every thread and process it
+    starts (a Dask cluster's event loop, its workers) is born deaf too; this thread waits for it
+    and still takes Ctrl-C at once (the helper is left to the cleanup that follows)."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller
+            outcome["error"] = error
+
+    with children_born_deaf():
+        helper = threading.Thread(target=target, name=name, daemon=True)
+        helper.start()
+    while helper.is_alive():
+        helper.join(0.05)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from analysis.errors import AnalysisError, UsageError
-from analysis.stopping import children_born_deaf, ignore_interrupts_in_worker
+from analysis.stopping import call_in_deaf_thread, children_born_deaf, ignore_interrupts_in_worker
 
 PARTS_PER_WORKER = 4
 
@@ -83,12 +83,15 @@ def local_cluster(workers: int) -> Any:
 
     The workers log nothing below CRITICAL: on Ctrl-C the scheduler goes first and busy workers
     would print tracebacks of failed heartbeats into the terminal; a task's own failure still
-    comes back to the caller."""
+    comes back to the caller. The cluster is made in a thread born deaf to Ctrl-C, so that its
+    event loop and every worker process are too: a Ctrl-C from a terminal (which reaches the
+    whole process group) stops only this process, which stops them; a worker still importing
+    printed a traceback before."""
     import logging
 
     from dask.distributed import LocalCluster
 
-    return LocalCluster(
+    return call_in_deaf_thread(lambda: LocalCluster(
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
@@ -96,7 +99,7 @@ def local_cluster(workers: int) -> Any:
         dashboard_address="127.0.0.1:0",
         scheduler_port=0,
         silence_logs=logging.CRITICAL,
-    )
+    ), name="airdef-dask-start")
 
 
 @contextlib.contextmanager

@@ -1,0 +1,119 @@
+"""SIGTERM and SIGHUP end a command as Ctrl-C does: its workers, the Dask cluster and the
+resource tracker stopped, temporary files removed, exit 128 + the signal (143, 129), one line and
+no traceback. A Ctrl-C from a terminal reaches the whole process group, workers still starting
+included: they print nothing. (`benchmarks/interrupts.py` runs 50 of these at random moments.)"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis.paths import PROJECT_ROOT
+
+
+def _descendants(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def _alive(pids: list[int]) -> list[int]:
+    import psutil
+
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.Error:
+            pass
+    return alive
+
+
+def _grid(tmp_path: Path) -> Path:
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("scenario: baseline\nruns: 20000\ngrid:\n"
+                    "  threats.ballistic.per_day: [1.0, 2.0, 3.0, 4.0]\n"
+                    "  interceptors.pac3_mse.deliveries_per_month: [10, 20, 40, 80]\n")
+    return grid
+
+
+def _command(what: str, tmp_path: Path) -> tuple[list[str], Path | None]:
+    if what == "simulate":
+        out = tmp_path / "simulate.json"
+        return ["simulate", "baseline", "--runs", "400000", "--workers", "2", "--json", str(out)], out
+    if what == "sweep":
+        out = tmp_path / "sweep.parquet"
+        return ["sweep", str(_grid(tmp_path)), "-o", str(out), "--workers", "2"], out
+    if what == "sweep-dask":
+        out = tmp_path / "sweep.parquet"
+        return ["sweep", str(_grid(tmp_path)), "-o", str(out), "--scheduler", "processes",
+                "--workers", "2"], out
+    out = tmp_path / "explore.parquet"
+    return ["explore", "baseline-assumptions", "-o", str(out), "--workers", "2"], out
+
+
+def _stop(what: str, tmp_path: Path, signum: int, *, group: bool, processes_up: int, after_s: float):
+    """Start `what`, wait until `processes_up` children run and `after_s` more, signal it (or its
+    whole group, as a terminal does), and return (exit code, stdout, stderr, children seen)."""
+    command, _ = _command(what, tmp_path)
+    run = subprocess.Popen([sys.executable, "-m", "analysis", *command], cwd=PROJECT_ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(_descendants(run.pid)) < processes_up:
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        time.sleep(0.05)
+    time.sleep(after_s)
+    seen = _descendants(run.pid)
+    if group:
+        os.killpg(run.pid, signum)
+    else:
+        run.send_signal(signum)
+    started = time.monotonic()
+    stdout, stderr = run.communicate(timeout=60)
+    stopped_after = time.monotonic() - started
+    time.sleep(1.0)
+    seen += _descendants(run.pid)
+    return run.returncode, stdout, stderr, seen, stopped_after
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("what", "signum", "code"), [
+    ("simulate", signal.SIGTERM, 143),
+    ("sweep", signal.SIGHUP, 129),
+    ("sweep-dask", signal.SIGTERM, 143),
+])
+def test_kill_stops_workers_and_the_resource_tracker_like_ctrl_c(tmp_path, what, signum, code):
+    """`kill -TERM PID` reaches the parent only: before, it died at once and left its workers and
+    the resource tracker running under init."""
+    returncode, stdout, stderr, seen, stopped_after = _stop(what, tmp_path, signum, group=False,
+                                                           processes_up=2, after_s=2.0)
+    assert returncode == code and stopped_after < 15, (returncode, stderr)
+    assert "Traceback" not in stderr + stdout
+    assert stderr.strip().splitlines()[-1] == "interrupted", stderr
+    assert _alive(seen) == [], "a worker or the resource tracker outlived the command"
+    _, output = _command(what, tmp_path)
+    assert not output.exists()  # no half table
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("what", ["sweep", "sweep-dask"])
+def test_a_terminal_ctrl_c_while_workers_start_prints_no_traceback(tmp_path, what):
+    """The whole process group gets SIGINT (as from a terminal) while the workers are still
+    importing: each ignores it from birth, the parent stops them."""
+    returncode, stdout, stderr, seen, _ = _stop(what, tmp_path, signal.SIGINT, group=True,
+                                                processes_up=1, after_s=0.3)
+    assert returncode == 130, stderr
+    assert "Traceback" not in stderr + stdout and "KeyboardInterrupt" not in stderr, stderr
+    assert _alive(seen) == []
