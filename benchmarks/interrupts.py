@@ -16,6 +16,7 @@ kernels, the resource tracker), no temporary file, and no half-written output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import random
@@ -117,10 +118,8 @@ def trial(name: str, command: list[str], output: Path, stop: str, delay: float, 
         problems.append(f"{len(left)} process(es) outlived it: "
                         + ", ".join(" ".join(psutil.Process(p).cmdline()[-2:])[-60:] for p in left[:3]))
         for pid in left:
-            try:
+            with contextlib.suppress(psutil.Error):
                 psutil.Process(pid).kill()
-            except psutil.Error:
-                pass
     temporary = [p.name for p in work.rglob(".*") if p.name.endswith(TEMPORARY_ENDINGS)]
     if temporary:
         problems.append(f"temporary files left: {temporary[:3]}")
