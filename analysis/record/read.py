@@ -79,10 +79,13 @@ def check_header(path: Path, header: list[str], required: tuple[str, ...] = REQU
             if delimiter in header[0]:
                 hint = f" The header seems to be separated by {label}: the file must use commas."
                 break
-    shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+    # Nothing of the file is quoted: a wrong file (a .env, another table) may hold secrets, and
+    # errors reach shared pages. The required columns it does have are ours to name.
+    found = [name for name in required if name in header]
+    has = (f"it has {', '.join(found)} of them" if found else "it has none of them")
     raise RecordError(
-        f"{path}: line 1: required column(s) missing: {', '.join(missing)} "
-        f"(the header has: {shown}).{hint}"
+        f"{path}: line 1: not a record file of the expected kind: required column(s) missing: "
+        f"{', '.join(missing)} (its first line has {len(header)} field(s); {has}).{hint}"
     )
 
 
