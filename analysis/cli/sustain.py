@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from analysis.model.longrun import long_run
 
     check_destination(args.json, "--json")
-    scenario = scenario_from_args(args)
+    scenario = scenario_from_args(args, min_runs=0)  # --runs 0 skips the check
     record = sustainability.record_frame(scenario, args.record)
     solved, report = calibrate(scenario, record) if not args.no_calibrate else (scenario, {})
     calibration_warnings(report, scenario)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import AnalysisError, ParameterError
-from analysis.inputs import load_yaml
+from analysis.errors import AnalysisError, ParameterError, ParameterUsageError
+from analysis.inputs import load_yaml, shown
 from analysis.io import atomic_write_text, read_json
 from analysis.paths import NOTEBOOK_DIR, REPORT_DIR
 from analysis.provenance import file_provenance, sha256_of
@@ -127,20 +127,25 @@ def parameter_sets(notebook: str | Path) -> dict[str, dict[str, Any]]:
 
 
 def parse_overrides(notebook: Path, pairs: Sequence[str]) -> dict[str, Any]:
-    """`-p NAME=VALUE` pairs as typed values checked against the notebook."""
+    """`-p NAME=VALUE` pairs as typed values checked against the notebook. Anything wrong with
+    one (no '=', a parameter the notebook does not declare, a value of the wrong type or out of
+    range) is a usage error: the user typed it (exit 2)."""
     specs = notebook_parameters(notebook)
     values: dict[str, Any] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise ParameterError(f"-p {pair!r}: expected NAME=VALUE")
+            raise ParameterUsageError(f"-p {shown(pair)}: expected NAME=VALUE")
         if name not in specs:
             known = ", ".join(specs) or "none"
-            raise ParameterError(
-                f"{notebook.stem} (-p): unknown parameter {name} (the notebook declares: {known})"
-            )
-        values[name] = parse_value(specs[name], text, f"{notebook.stem} (-p)")
+            raise ParameterUsageError(
+                f"{notebook.stem} (-p): unknown parameter {shown(name)[1:-1]} (the notebook "
+                f"declares: {known})")
+        try:
+            values[name] = parse_value(specs[name], text, f"{notebook.stem} (-p)")
+        except ParameterError as error:
+            raise ParameterUsageError(str(error)) from None
     return values
 
 
@@ -324,7 +329,7 @@ def plan_jobs(
         package = package_fingerprint(code)
         if set_name is not None:
             if set_name not in sets:
-                raise ParameterError(
+                raise ParameterUsageError(
                     f"{path.stem}: no parameter set {set_name!r} in {path.with_suffix('.yaml').name} "
                     f"(it has: {', '.join(sets)})"
                 )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, ParameterUsageError
 from analysis.io import read_json
 from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
 from analysis.record.locate import find_record
@@ -36,7 +36,7 @@ from analysis.reporting.jobs import (
     shorten,
     write_status,
 )
-from analysis.reporting.parameters import resolve_notebook
+from analysis.reporting.parameters import notebook_parameters, resolve_notebook
 from analysis.reporting.sanitize import short_message
 from analysis.stopping import children_born_deaf, stops_deferred
 
@@ -129,6 +129,7 @@ def run_reports(
     chosen = list(notebooks) if notebooks else numbered_notebooks()
     if not chosen:
         raise AnalysisError(f"no notebooks to run ({NOTEBOOK_DIR.name}/{NOTEBOOK_GLOB} is empty)")
+    overrides, record = record_from_overrides(chosen, overrides, record)
     record_path = find_record(record)
     fetch_problem = ""
     if record_path is None and fetch_if_missing:
@@ -191,6 +192,26 @@ def run_reports(
                                 "reports": [f"{r.name}/{r.set_name}" for r in outcome.results]})
     outcome.index_path = write_index(output_dir)
     return outcome
+
+
+def record_from_overrides(notebooks: Sequence[str | Path], overrides: Sequence[str],
+                          record: str | Path | None) -> tuple[list[str], str | Path | None]:
+    """`-p record=PATH` is the record, as `--record PATH` is: found, checksummed and handed to
+    the kernel the same way (its path never written into the shared notebook). Refused for a
+    notebook that declares no `record`, and when `--record` names another file."""
+    given = [pair for pair in overrides if pair.partition("=")[0].strip() == "record" and "=" in pair]
+    if not given:
+        return list(overrides), record
+    value = given[-1].partition("=")[2].strip()
+    for notebook in notebooks:
+        path = resolve_notebook(notebook)
+        if "record" not in notebook_parameters(path):
+            raise ParameterUsageError(f"{path.stem} (-p): unknown parameter record (the notebook "
+                                      "reads no record)")
+    if record not in (None, "") and value and Path(record).expanduser().resolve() != Path(value).expanduser().resolve():
+        raise ParameterUsageError(f"-p record={value} and --record {record} name different files; give one")
+    rest = [pair for pair in overrides if pair not in given]
+    return rest, (value or record or None)
 
 
 class ReportsInterrupted(AnalysisError):
