@@ -74,6 +74,7 @@ class _KeepEpilogFormatter(argparse.HelpFormatter):
 def main(argv: list[str] | None = None) -> int:
     from analysis.cli.common import exit_status
     from analysis.paths import keep_runtime_state_in_project
+    from analysis.record.validate import DEDUPE_ENV
     from analysis.stopping import restore_signals, stop_on_signals
 
     keep_runtime_state_in_project()
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     shown_before = warnings.showwarning
     warnings.showwarning = show_warning  # one line each: "warning: FILE:LINE: message"
     signals_before = stop_on_signals()  # SIGTERM and SIGHUP stop a command as Ctrl-C does
+    dedupe_before = os.environ.get(DEDUPE_ENV)
+    if getattr(args, "dedupe", False):  # read by every load of the record, report kernels included
+        os.environ[DEDUPE_ENV] = "1"
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:
@@ -101,5 +105,9 @@ def main(argv: list[str] | None = None) -> int:
             print(printable(line), file=sys.stderr, flush=True)
         return code
     finally:
+        if dedupe_before is None:
+            os.environ.pop(DEDUPE_ENV, None)
+        else:
+            os.environ[DEDUPE_ENV] = dedupe_before
         restore_signals(signals_before)
         warnings.showwarning = shown_before

@@ -88,9 +88,19 @@ def add_catalogue_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalogue", metavar="PATH", help=CATALOGUE_HELP)
 
 
+DEDUPE_HELP = ("leave out rows that repeat an earlier row exactly, with a warning naming them "
+               "(default: such a record is refused; `data check` lists them)")
+
+
+def add_dedupe_argument(parser: argparse.ArgumentParser) -> None:
+    """`--dedupe`: exact duplicate rows of the record left out, not refused ($AIRDEF_DEDUPE=1)."""
+    parser.add_argument("--dedupe", action="store_true", help=DEDUPE_HELP)
+
+
 def add_record_arguments(parser: argparse.ArgumentParser, *, catalogue: bool = True) -> None:
-    """`--record PATH` and, unless `catalogue` is false, `--catalogue PATH`."""
+    """`--record PATH`, `--dedupe` and, unless `catalogue` is false, `--catalogue PATH`."""
     parser.add_argument("--record", metavar="PATH", help=RECORD_HELP)
+    add_dedupe_argument(parser)
     if catalogue:
         add_catalogue_argument(parser)
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def add_scenario_arguments(parser: argparse.ArgumentParser, *, runs_help: str) -> None:
     """SCENARIO, --runs, --seed, --set, --no-calibrate, --record, --json."""
-    from analysis.cli.common import RECORD_HELP
+    from analysis.cli.common import RECORD_HELP, add_dedupe_argument
 
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file, or a name in data/scenarios/")
     parser.add_argument("--runs", type=int, metavar="N", help=runs_help)
@@ -30,6 +30,7 @@ def add_scenario_arguments(parser: argparse.ArgumentParser, *, runs_help: str) -
                         help="ignore the scenario's calibration block: engage probabilities it leaves "
                              "unset are then 1 (the same as --set calibration=off)")
     parser.add_argument("--record", metavar="PATH", help=RECORD_HELP)
+    add_dedupe_argument(parser)
     parser.add_argument("--json", metavar="FILE",
                         help="write every figure as JSON to FILE ('-': standard output, no text)")
 

@@ -134,6 +134,33 @@ def _short(error: Exception) -> str:
     return " ".join(str(error).split())[:300]
 
 
+@dataclass(frozen=True)
+class FileEnd:
+    """How the attack file ends. A download cut short ends mid-line: without the newline every
+    other line has, and often without the row's last fields (`...,810.0,7`)."""
+
+    newline: bool  # the last line ends with a newline
+    fields: int | None  # fields of an unterminated last line (None: it ends with a newline, or is blank)
+
+
+def file_end(path: Path) -> FileEnd:
+    """Read the file's last line (from its end, whatever its size)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - _SNIFF_BYTES))
+        tail = handle.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return FileEnd(newline=True, fields=None)
+    last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    if not last.strip():
+        return FileEnd(newline=True, fields=None)
+    try:
+        fields = len(next(csv.reader([last])))
+    except (csv.Error, StopIteration):
+        fields = None
+    return FileEnd(newline=False, fields=fields)
+
+
 # --------------------------------------------------------------------------- parsing the values
 
 

@@ -29,6 +29,7 @@ from analysis.io import atomic_write_text, read_json
 from analysis.paths import NOTEBOOK_DIR, REPORT_DIR
 from analysis.provenance import file_provenance, sha256_of
 from analysis.record.locate import resolve_catalogue_path
+from analysis.record.validate import dedupe_requested
 from analysis.reporting.dependencies import (
     CodeDependencies,
     clear_import_cache,
@@ -351,7 +352,7 @@ def plan_jobs(
                 parameters["record"] = str(record)
             # The record enters the key by checksum, not by path: moving the file reruns nothing.
             keyed = {k: v for k, v in parameters.items() if k != "record"}
-            data = ({"record": record_sha, "catalogue": catalogue_sha}
+            data = ({"record": record_sha, "catalogue": catalogue_sha, "dedupe": dedupe_requested()}
                     if (uses_record or needs_record) else {})
             data["inputs"] = inputs
             jobs.append(ReportJob(
