@@ -34,6 +34,7 @@ from analysis.reporting.dependencies import (
     CodeDependencies,
     clear_import_cache,
     code_dependencies,
+    input_file_digests,
     inputs_fingerprint,
     package_fingerprint,
 )
@@ -355,6 +356,7 @@ def plan_jobs(
             data = ({"record": record_sha, "catalogue": catalogue_sha, "dedupe": dedupe_requested()}
                     if (uses_record or needs_record) else {})
             data["inputs"] = inputs
+            data["files"] = input_file_digests(parameters, path.parent)  # -p claims=, scenario=, ...
             jobs.append(ReportJob(
                 notebook=str(path), name=path.stem, set_name=label, parameters=parameters,
                 injected=injected, needs_record=needs_record, uses_record=uses_record,
