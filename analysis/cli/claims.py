@@ -56,7 +56,7 @@ def format_table(results: list, width: int = 100) -> str:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import check_destination, note, write_output
+    from analysis.cli.common import check_destination, note, say, write_output
     from analysis.record import load_record, waves
     from analysis.stats.claims import check_claims, default_claims_path, load_claims
 
@@ -70,5 +70,5 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False)
         note(write_output(text + "\n", args.json, f"{len(results)} claims"))
     else:
-        print(format_table(results))
+        say(format_table(results))
     return 0

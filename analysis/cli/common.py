@@ -251,6 +251,12 @@ def write_output(text: str, destination: str, what: str = "output") -> str | Non
     return f"wrote {what}: {destination}"
 
 
+def say(text: str) -> None:
+    """A line (or block) for the person at the terminal, on standard output: what came from an
+    input file (a claim, a scenario's name, a file name) shown, never obeyed (`printable`)."""
+    print(printable(text), flush=True)
+
+
 def note(message: str | None) -> None:
     """A line for the person at the terminal: on standard error, so standard output stays data.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.cli.common import UsageError, add_catalogue_argument, add_dedupe_argument
+from analysis.cli.common import UsageError, add_catalogue_argument, add_dedupe_argument, say
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -67,7 +67,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.max_errors < 1:
         raise UsageError(f"--max-errors {args.max_errors}: must be at least 1")
     report = check_file(args.path or args.record, args.catalogue)
-    print(summarise(report, args.max_errors))
+    say(summarise(report, args.max_errors))
     return 0 if report.ok else 1
 
 
@@ -77,5 +77,5 @@ def run_fetch(args: argparse.Namespace) -> int:
     from analysis.record.fetch import describe, fetch_record
 
     result = fetch_record(Path(args.dest) if args.dest else None)
-    print(describe(result))
+    say(describe(result))
     return 0

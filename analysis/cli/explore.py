@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         check_destination,
         check_resumable_destination,
         note,
+        say,
         write_output,
     )
     from analysis.model.explore import load_experiment, run_explore, summarise
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             note(done)
     if args.json != "-":
         for line in describe(summary):
-            print(line)
+            say(line)
     return 1 if len(result.failed) else 0
 
 

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
 def _forecast(args, record, classes, by, horizon, level) -> int:
     import json
 
-    from analysis.cli.common import STDOUT, note, write_output
+    from analysis.cli.common import STDOUT, note, say, write_output
     from analysis.stats.forecast import forecast_launches
 
     result = forecast_launches(record, by=by, horizon=horizon, level=level, classes=classes,
@@ -115,7 +115,7 @@ def _forecast(args, record, classes, by, horizon, level) -> int:
     if data_on_stdout:
         note(text)
     else:
-        print(text)
+        say(text)
     return 0
 
 
@@ -124,7 +124,7 @@ def _backtest(args, record, classes, resolutions, horizon) -> int:
 
     import pandas as pd
 
-    from analysis.cli.common import STDOUT, note, write_output
+    from analysis.cli.common import STDOUT, note, say, write_output
     from analysis.stats.forecast import backtest, choose_models, daily_launches, summarise
 
     daily = daily_launches(record, classes)
@@ -155,7 +155,7 @@ def _backtest(args, record, classes, resolutions, horizon) -> int:
     if STDOUT in (args.json, args.output):
         note(text)
     else:
-        print(text)
+        say(text)
     return 0
 
 

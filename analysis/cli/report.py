@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
-from analysis.cli.common import UsageError, add_record_arguments, check_output_folder
+from analysis.cli.common import UsageError, add_record_arguments, check_output_folder, note, say
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,13 +59,13 @@ def run(args: argparse.Namespace) -> int:
         )
     except ReportsInterrupted as stopped:  # Ctrl-C: one line, the index says the rest
         index = stopped.outcome.index_path
-        print(f"{stopped}; index: {_shown(index) if index else 'not written'}", file=sys.stderr)
+        note(f"{stopped}; index: {_shown(index) if index else 'not written'}")
         return stopped.exit_code
     counts = result_table(outcome.results)
     tally = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
     index = outcome.index_path
     where = _shown(index) if index else "no index"
-    print(f"reports: {tally}; index: {where}")
+    say(f"reports: {tally}; index: {where}")
     if outcome.failed:
         return 1
     if outcome.skipped and not args.fetch_if_missing:

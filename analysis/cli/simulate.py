@@ -121,7 +121,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import UsageError, check_destination, note, write_output
+    from analysis.cli.common import UsageError, check_destination, note, say, write_output
     from analysis.model.parallel import resolve_workers, simulate
 
     check_destination(args.json, "--json")
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json == "-":
         write_output(text, "-")
         return 0
-    print(describe(summary))
+    say(describe(summary))
     if args.json:
         note(write_output(text + "\n", args.json, "full figures"))
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from analysis.cli.common import UsageError
 
@@ -38,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.common import check_resumable_destination
+    from analysis.cli.common import check_resumable_destination, note
     from analysis.model.parallel import resolve_workers
     from analysis.model.sweep import describe_failures, load_grid, run_sweep
 
@@ -50,23 +49,20 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"-o {args.output}: the output is a .parquet file")
     check_resumable_destination(args.output, "-o")
     grid = load_grid(args.grid, {"calibration": None} if args.no_calibrate else None)
-    print(f"sweep: {grid.size} points of {grid.source} on scheduler {args.scheduler}", file=sys.stderr)
+    note(f"sweep: {grid.size} points of {grid.source} on scheduler {args.scheduler}")
     result = run_sweep(
         grid,
         scheduler=args.scheduler,
         output=args.output,
         runs=args.runs,
         workers=workers,
-        on_dashboard=lambda link: print(f"Dask dashboard: {link}", file=sys.stderr),
+        on_dashboard=lambda link: note(f"Dask dashboard: {link}"),
     )
     resumed = grid.size - result.computed
-    print(
-        f"wrote {args.output}: {len(result.table)} points "
-        f"({result.computed} simulated, {resumed} resumed), {len(result.failures)} failed",
-        file=sys.stderr,
-    )
+    note(f"wrote {args.output}: {len(result.table)} points "
+         f"({result.computed} simulated, {resumed} resumed), {len(result.failures)} failed")
     if len(result.failures):
         for line in describe_failures(result, grid.axes):
-            print(f"failed: {line}", file=sys.stderr)
+            note(f"failed: {line}")
         return 1
     return 0

@@ -39,6 +39,7 @@ from analysis.reporting.jobs import (
 from analysis.reporting.parameters import notebook_parameters, resolve_notebook
 from analysis.reporting.sanitize import short_message
 from analysis.stopping import children_born_deaf, stops_deferred
+from analysis.terminal import printable
 
 STOP_GRACE_S = 5.0  # a worker told to stop has this long before it is killed
 
@@ -99,6 +100,7 @@ class _Progress:
             line += f"  ({result.seconds:.1f} s)"
         if result.message:
             line += f"\n         {result.message}"
+        line = printable(line)  # a report's message may quote an input's text
         if self.bar is not None:
             self.bar.write(line, file=self.stream)
             self.bar.update(1)
