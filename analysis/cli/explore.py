@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from analysis.cli.common import UsageError, add_parallel_arguments, add_record_arguments
+from analysis.model.limits import MAX_RUN_DAYS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="OUT.parquet",
                         help="the table of experiments (written atomically at the end)")
     parser.add_argument("--json", metavar="SUMMARY", help="write the summary as JSON ('-': print it)")
+    parser.add_argument("--max-run-days", type=float, metavar="N",
+                        help=f"refuse a study of more experiments x runs x days (default "
+                             f"{MAX_RUN_DAYS:.0e}, about a day of two cores)")
     add_parallel_arguments(parser)
     add_record_arguments(parser, catalogue=False)
     parser.set_defaults(func=run)
@@ -50,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
     check_resumable_destination(args.output, "-o")  # before any work
     check_destination(args.json, "--json")
     workers = resolve_workers(args.workers)
-    experiment = load_experiment(args.experiment, record=args.record)
+    if args.max_run_days is not None and not args.max_run_days >= 1:
+        raise UsageError(f"--max-run-days {args.max_run_days:g}: at least 1")
+    experiment = load_experiment(args.experiment, record=args.record,
+                                 max_run_days=args.max_run_days or MAX_RUN_DAYS)
     spec = experiment.spec
     note(f"explore: {experiment.source}: {spec.design.method} design, n = {spec.design.n}, "
          f"{len(spec.inputs)} inputs, {spec.runs:,} runs per experiment, on scheduler "

@@ -50,10 +50,25 @@ from analysis.stopping import ignore_interrupts_in_worker
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 EXECUTION_TIMEOUT_S = 900
+# Every kernel: figures get their alt text, and warnings are one line each (never the source line
+# Python's formatter would quote: for a RecordWarning, a raw line of the record).
 ALT_TEXT_HOOK = ("--IPKernelApp.exec_lines=from analysis.reporting.summary import "
-                 "describe_displayed_figures as _alt; _alt(); del _alt")
+                 "describe_displayed_figures as _alt; _alt(); del _alt; "
+                 "from analysis.reporting.execute import one_line_warnings as _w; _w(); del _w")
 INTERRUPTED_MESSAGE = ("interrupted before it finished (Ctrl-C, or the runner was stopped); the "
                        "previous report, if any, is kept")
+
+def one_line_warnings() -> None:
+    """In a report's kernel: each warning one line, `warning: FILE:LINE: message`, as on the
+    command line. Python's own formatter adds the source line at FILE:LINE, which for a warning
+    about the record (raised at the record's file and line) is a raw line of the record; a
+    report quotes none."""
+    import warnings
+
+    from analysis.cli.common import show_warning
+
+    warnings.showwarning = show_warning
+
 
 # The job this process is running and its temporary notebook, for a stop signal to clean up.
 _CURRENT: dict[str, Any] = {}
