@@ -43,6 +43,15 @@ class RecordWarning(UserWarning):
     """
 
 
+class ImmutableItems(list):
+    """A list of immutable items (strings, tuples of them) for a frame's attrs: pandas deep-copies
+    attrs on every operation, item by item; a copy of the list is already a deep copy, done in
+    C (a large record's notes made deepcopy a tenth of the time of `rates`)."""
+
+    def __deepcopy__(self, memo: dict) -> ImmutableItems:
+        return ImmutableItems(self)
+
+
 def warn_at(message: str, path: str | os.PathLike[str], line: int) -> None:
     """Warn (RecordWarning) about `line` of the record file `path`."""
     warnings.warn_explicit(message, RecordWarning, filename=str(path), lineno=int(line),
@@ -102,7 +111,7 @@ def load_record(
         for message, line in cached.attrs.get("warnings", []):
             warn_at(message, record_path, line)
     result = cached.copy()
-    result.attrs = {k: (list(v) if isinstance(v, list) else v) for k, v in cached.attrs.items()}
+    result.attrs = {k: (ImmutableItems(v) if isinstance(v, list) else v) for k, v in cached.attrs.items()}
     return result
 
 
@@ -179,8 +188,8 @@ def _load(record_path: Path, catalogue_path: Path, dedupe: bool = False) -> pd.D
     tidy.attrs = {
         "record_path": str(record_path),
         "catalogue_path": str(catalogue_path),
-        "notes": notes + [f"{record_path}:{line}: {message}" for message, line in messages],
-        "warnings": messages,
+        "notes": ImmutableItems(notes + [f"{record_path}:{line}: {message}" for message, line in messages]),
+        "warnings": ImmutableItems(messages),
     }
     return tidy
 
