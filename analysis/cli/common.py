@@ -21,9 +21,9 @@ EXIT_CODES: dict[int, str] = {
     3: "no record: none given and none fetched (`data fetch`, --record or $AIRDEF_RECORD)",
     4: "the download of the record failed (offline, or the source refused)",
     129: "stopped by SIGHUP (the terminal closed); as for Ctrl-C",
-    130: "interrupted (Ctrl-C); nothing already written was removed",
-    143: "stopped by SIGTERM (`kill`); as for Ctrl-C: workers stopped, temporary files removed",
+    130: "interrupted (Ctrl-C): workers stopped, temporary files removed, nothing already written removed",
     141: "standard output closed before everything was written (e.g. piped into head)",
+    143: "stopped by SIGTERM (`kill`); as for Ctrl-C",
 }
 
 EPILOG = (
