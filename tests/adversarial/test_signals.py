@@ -6,6 +6,7 @@ included: they print nothing. (`benchmarks/interrupts.py` runs 50 of these at ra
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from analysis.paths import PROJECT_ROOT
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "notebooks"
 
 
 def _descendants(pid: int) -> list[int]:
@@ -58,6 +61,13 @@ def _command(what: str, tmp_path: Path) -> tuple[list[str], Path | None]:
         out = tmp_path / "sweep.parquet"
         return ["sweep", str(_grid(tmp_path)), "-o", str(out), "--scheduler", "processes",
                 "--workers", "2"], out
+    if what == "report":
+        notebooks = tmp_path / "notebooks"
+        if not notebooks.exists():
+            shutil.copytree(FIXTURES, notebooks)
+        out = tmp_path / "reports"
+        return ["report", str(notebooks / "93-slow-fixture.ipynb"), str(notebooks / "91-runner-fixture.ipynb"),
+                "--all", "--jobs", "2", "--force", "--output-dir", str(out)], out / "index.html"
     out = tmp_path / "explore.parquet"
     return ["explore", "baseline-assumptions", "-o", str(out), "--workers", "2"], out
 
@@ -108,7 +118,7 @@ def test_kill_stops_workers_and_the_resource_tracker_like_ctrl_c(tmp_path, what,
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("what", ["sweep", "sweep-dask"])
+@pytest.mark.parametrize("what", ["sweep", "sweep-dask", "report"])
 def test_a_terminal_ctrl_c_while_workers_start_prints_no_traceback(tmp_path, what):
     """The whole process group gets SIGINT (as from a terminal) while the workers are still
     importing: each ignores it from birth, the parent stops them."""
