@@ -14,32 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import alive, descendants
 
 from analysis.paths import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "notebooks"
-
-
-def _descendants(pid: int) -> list[int]:
-    import psutil
-
-    try:
-        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
-def _alive(pids: list[int]) -> list[int]:
-    import psutil
-
-    alive = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                alive.append(pid)
-        except psutil.Error:
-            pass
-    return alive
 
 
 def _grid(tmp_path: Path) -> Path:
@@ -80,11 +59,11 @@ def _stop(what: str, tmp_path: Path, signum: int, *, group: bool, processes_up: 
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            start_new_session=True)
     deadline = time.monotonic() + 120
-    while len(_descendants(run.pid)) < processes_up:
+    while len(descendants(run.pid)) < processes_up:
         assert run.poll() is None and time.monotonic() < deadline, run.communicate()
         time.sleep(0.05)
     time.sleep(after_s)
-    seen = _descendants(run.pid)
+    seen = descendants(run.pid)
     if group:
         os.killpg(run.pid, signum)
     else:
@@ -93,7 +72,7 @@ def _stop(what: str, tmp_path: Path, signum: int, *, group: bool, processes_up: 
     stdout, stderr = run.communicate(timeout=60)
     stopped_after = time.monotonic() - started
     time.sleep(1.0)
-    seen += _descendants(run.pid)
+    seen += descendants(run.pid)
     return run.returncode, stdout, stderr, seen, stopped_after
 
 
@@ -111,7 +90,7 @@ def test_kill_stops_workers_and_the_resource_tracker_like_ctrl_c(tmp_path, what,
     assert returncode == code and stopped_after < 15, (returncode, stderr)
     assert "Traceback" not in stderr + stdout
     assert stderr.strip().splitlines()[-1] == "interrupted", stderr
-    assert _alive(seen) == [], "a worker or the resource tracker outlived the command"
+    assert alive(seen) == [], "a worker or the resource tracker outlived the command"
     _, output = _command(what, tmp_path)
     assert not output.exists()  # no half table
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
@@ -126,4 +105,4 @@ def test_a_terminal_ctrl_c_while_workers_start_prints_no_traceback(tmp_path, wha
                                                 processes_up=1, after_s=0.3)
     assert returncode == 130, stderr
     assert "Traceback" not in stderr + stdout and "KeyboardInterrupt" not in stderr, stderr
-    assert _alive(seen) == []
+    assert alive(seen) == []
