@@ -138,3 +138,31 @@ def test_a_memory_limit_that_is_not_a_number_of_gigabytes_is_a_usage_error(monke
     assert main(["simulate", "baseline", "--runs", "10"]) == 2
     line = _one_line(capsys)
     assert "AIRDEF_MEMORY_LIMIT_GB" in line and "gigabytes" in line, line
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("runner")
+def test_a_wrong_file_never_reaches_a_shared_page(tmp_path, monkeypatch):
+    """A .env given as the record had its first line (a secret) quoted into index.html and
+    failed.html; a scenario path showed the file's first 60 characters."""
+    import shutil
+
+    from analysis.record import SAMPLE_CATALOGUE
+    from analysis.reporting import runner
+
+    monkeypatch.delenv("AIRDEF_RECORD", raising=False)
+    files = _secret_files(tmp_path)
+    record = tmp_path / "missile_attacks_daily_x.csv"
+    shutil.copy(files["env"], record)
+    shutil.copy(SAMPLE_CATALOGUE, tmp_path / "missiles_and_uavs_x.csv")
+    out = tmp_path / "reports"
+    first = runner.run_reports(["01-explore-strike-record"], set_name="ci", record=record, output_dir=out)
+    second = runner.run_reports(["04-model-interceptor-depletion"], set_name="ci", output_dir=out,
+                                overrides=[f"scenario={files['env']}"])
+    assert [r.status for r in first.results + second.results] == ["failed", "failed"]
+    shared = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert any(p.name.endswith(".failed.html") for p in shared) and (out / "index.html") in shared
+    for page in shared:
+        assert SECRET not in page.read_text(errors="replace"), page.name
+    index = (out / "index.html").read_text()
+    assert "not a record file of the expected kind" in index and "not a scenario file" in index
