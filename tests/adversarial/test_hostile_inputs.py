@@ -103,7 +103,7 @@ def _secret_files(tmp_path: Path) -> dict[str, Path]:
     env = tmp_path / "settings.env"
     env.write_text(f"API_TOKEN={SECRET}\nDB_PASSWORD={SECRET}\n")
     other_yaml = tmp_path / "compose.yaml"
-    other_yaml.write_text(f"services:\n  db:\n    password: {SECRET}\ntoken: {SECRET}\n")
+    other_yaml.write_text(f"services:\n  db:\n    password: {SECRET}\n{SECRET}: token\n")  # a key is content too
     listing = tmp_path / "list.yaml"
     listing.write_text(f"- {SECRET}\n- {SECRET}\n")
     return {"env": env, "yaml": other_yaml, "list": listing}
