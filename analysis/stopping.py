@@ -6,11 +6,13 @@ thread, as SIGINT does, so every path written for Ctrl-C (worker pools stopped, 
 closed, temporary files removed, the index written) runs for them too; the exit code is 128 plus
 the signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
 
-Worker processes must not see a Ctrl-C meant for their parent while they are still starting (a
-KeyboardInterrupt in a child's imports prints a traceback into the terminal): `children_born_deaf()`
-blocks SIGINT in the calling thread while pools start their processes, and they inherit the mask;
-`ignore_interrupts_in_worker()` then ignores SIGINT in the worker for good (its children, notebook
-kernels included, inherit an ignored SIGINT, which they may handle as they please).
+Worker processes must not see a Ctrl-C or a hangup meant for their parent while they are still
+starting (a KeyboardInterrupt in a child's imports prints a traceback into the terminal):
+`children_born_deaf()` blocks SIGINT and SIGHUP in the calling thread while pools start their
+processes, and they inherit the mask; `ignore_interrupts_in_worker()` then ignores both in the
+worker for good (its children, notebook kernels included, inherit them ignored, which they may
+handle as they please). The parent stops its workers. The resource tracker is started first,
+deaf to a hangup (`start_resource_tracker`).
 """
 
 from __future__ import annotations
@@ -84,19 +86,41 @@ def stops_deferred() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+# What a worker leaves to its parent: Ctrl-C and a closed terminal reach the whole process group,
+# and the parent stops its workers (SIGTERM still ends a worker at once, without a traceback).
+_DEAF_TO = tuple(getattr(signal, name) for name in ("SIGINT", "SIGHUP") if hasattr(signal, name))
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker now, deaf to a closed terminal.
+
+    It ignores SIGINT and SIGTERM but not SIGHUP: a hangup of the process group killed it, and
+    the one started in its place printed KeyErrors for the semaphores it had never seen. Started
+    here with SIGHUP ignored (inherited through exec) it lives until its parent ends. Started
+    first also because starting it *unblocks* SIGINT in the thread that starts it."""
+    from multiprocessing import resource_tracker
+
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is None or threading.current_thread() is not threading.main_thread():
+        resource_tracker.ensure_running()
+        return
+    previous = signal.signal(hangup, signal.SIG_IGN)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.signal(hangup, previous)
+
+
 @contextlib.contextmanager
 def children_born_deaf() -> Iterator[None]:
-    """Processes (and threads) started in the block are born with SIGINT blocked, so a Ctrl-C
-    cannot reach their start-up; in this thread it waits until the block ends, then acts."""
+    """Processes (and threads) started in the block are born with SIGINT and SIGHUP blocked, so
+    a Ctrl-C or hangup cannot reach their start-up; in this thread it waits until the block ends,
+    then acts."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    # multiprocessing starts its resource tracker with the first process and then *unblocks*
-    # SIGINT in the thread that started it: start it first, so that it leaves this block alone
-    from multiprocessing import resource_tracker
-
-    resource_tracker.ensure_running()
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    start_resource_tracker()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(_DEAF_TO))
     try:
         yield
     finally:
@@ -104,15 +128,17 @@ def children_born_deaf() -> Iterator[None]:
 
 
 def ignore_interrupts_in_worker() -> None:
-    """In a worker process: Ctrl-C is for the parent, which stops the workers; ignore it, and
-    unblock it so that the processes this worker starts inherit 'ignored', not 'blocked'."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """In a worker process: Ctrl-C and a closed terminal are for the parent, which stops the
+    workers; ignore them, and unblock them so that the processes this worker starts inherit
+    'ignored', not 'blocked'."""
+    for signum in _DEAF_TO:
+        signal.signal(signum, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, set(_DEAF_TO))
 
 
 def call_in_deaf_thread(function: Callable[[], T], name: str = "airdef-start") -> T:
-    """`function()` in a thread born with SIGINT blocked, so that every thread and process it
+    """`function()` in a thread born with SIGINT and SIGHUP blocked, so that every thread and process it
     starts (a Dask cluster's event loop, its workers) is born deaf too; this thread waits for it
     and still takes Ctrl-C at once (the helper is left to the cleanup that follows)."""
     outcome: dict[str, object] = {}

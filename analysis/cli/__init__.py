@@ -72,10 +72,24 @@ class _KeepEpilogFormatter(argparse.HelpFormatter):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from analysis.stopping import restore_signals, stop_on_signals
+
+    signals_before = stop_on_signals()  # first: SIGTERM and SIGHUP stop a command as Ctrl-C does
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as stop:  # while the command's modules were still importing
+        from analysis.stopping import exit_code_of
+
+        print("interrupted", file=sys.stderr, flush=True)
+        return exit_code_of(stop)
+    finally:
+        restore_signals(signals_before)
+
+
+def _main(argv: list[str] | None) -> int:
     from analysis.cli.common import exit_status
     from analysis.paths import keep_runtime_state_in_project
     from analysis.record.validate import DEDUPE_ENV
-    from analysis.stopping import restore_signals, stop_on_signals
 
     keep_runtime_state_in_project()
     parser = build_parser()
@@ -85,7 +99,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     shown_before = warnings.showwarning
     warnings.showwarning = show_warning  # one line each: "warning: FILE:LINE: message"
-    signals_before = stop_on_signals()  # SIGTERM and SIGHUP stop a command as Ctrl-C does
     dedupe_before = os.environ.get(DEDUPE_ENV)
     if getattr(args, "dedupe", False):  # read by every load of the record, report kernels included
         os.environ[DEDUPE_ENV] = "1"
@@ -109,5 +122,4 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.pop(DEDUPE_ENV, None)
         else:
             os.environ[DEDUPE_ENV] = dedupe_before
-        restore_signals(signals_before)
         warnings.showwarning = shown_before

@@ -27,7 +27,12 @@ from typing import Any
 import numpy as np
 
 from analysis.errors import AnalysisError, UsageError
-from analysis.stopping import call_in_deaf_thread, children_born_deaf, ignore_interrupts_in_worker
+from analysis.stopping import (
+    call_in_deaf_thread,
+    children_born_deaf,
+    ignore_interrupts_in_worker,
+    start_resource_tracker,
+)
 
 PARTS_PER_WORKER = 4
 
@@ -192,6 +197,7 @@ def _run_local(
             deliver(*_call(function, index, task))
         return
     # a broken worker (it could not start, or died) fails its tasks instead of hanging the pool
+    start_resource_tracker()  # before the pool's queues register with it: deaf to a hangup
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
                                mp_context=multiprocessing.get_context("spawn"),
                                initializer=ignore_interrupts_in_worker)

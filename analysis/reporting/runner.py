@@ -38,7 +38,12 @@ from analysis.reporting.jobs import (
 )
 from analysis.reporting.parameters import notebook_parameters, resolve_notebook
 from analysis.reporting.sanitize import short_message
-from analysis.stopping import children_born_deaf, stops_deferred
+from analysis.stopping import (
+    children_born_deaf,
+    exit_code_of,
+    start_resource_tracker,
+    stops_deferred,
+)
 from analysis.terminal import printable
 
 STOP_GRACE_S = 5.0  # a worker told to stop has this long before it is killed
@@ -180,14 +185,14 @@ def run_reports(
             _run_here(to_run, force, outcome, progress)
         else:
             _run_in_workers(to_run, force, workers, outcome, progress)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         with stops_deferred():
             progress.close()
             interrupted, not_run = _account_for_interruption(to_run, outcome, run_started)
             write_last_run(output_dir, {"at": now(), "interrupted": True,
                                         "interrupted_reports": interrupted, "not_run": not_run})
             outcome.index_path = write_index(output_dir)
-        raise ReportsInterrupted(interrupted, not_run, outcome) from None
+        raise ReportsInterrupted(interrupted, not_run, outcome, exit_code_of(stop)) from None
     finally:
         progress.close()
     write_last_run(output_dir, {"at": now(), "interrupted": False,
@@ -221,8 +226,10 @@ class ReportsInterrupted(AnalysisError):
 
     exit_code = 130
 
-    def __init__(self, interrupted: list[str], not_run: list[str], outcome: RunOutcome) -> None:
+    def __init__(self, interrupted: list[str], not_run: list[str], outcome: RunOutcome,
+                 exit_code: int = 130) -> None:
         self.outcome = outcome
+        self.exit_code = exit_code  # 128 + the signal: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
         parts = [f"stopped {', '.join(interrupted)}" if interrupted else "",
                  f"{len(not_run)} report{'s' if len(not_run) != 1 else ''} not run" if not_run else ""]
         done = sum(r.status in {"ok", "cached", "failed", "skipped"} for r in outcome.results)
@@ -252,6 +259,7 @@ def _run_in_workers(to_run: Sequence[ReportJob], force: bool, workers: int, outc
 
     context = multiprocessing.get_context("spawn")  # no forked copies of locks or threads
     before = set(multiprocessing.active_children())
+    start_resource_tracker()  # before the pool's queues register with it: deaf to a hangup
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init,
                                initargs=(os.getpid(),))
     try:

@@ -81,6 +81,7 @@ def _stop(what: str, tmp_path: Path, signum: int, *, group: bool, processes_up: 
     ("simulate", signal.SIGTERM, 143),
     ("sweep", signal.SIGHUP, 129),
     ("sweep-dask", signal.SIGTERM, 143),
+    ("report", signal.SIGTERM, 143),
 ])
 def test_kill_stops_workers_and_the_resource_tracker_like_ctrl_c(tmp_path, what, signum, code):
     """`kill -TERM PID` reaches the parent only: before, it died at once and left its workers and
@@ -89,20 +90,23 @@ def test_kill_stops_workers_and_the_resource_tracker_like_ctrl_c(tmp_path, what,
                                                            processes_up=2, after_s=2.0)
     assert returncode == code and stopped_after < 15, (returncode, stderr)
     assert "Traceback" not in stderr + stdout
-    assert stderr.strip().splitlines()[-1] == "interrupted", stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last == "interrupted" or (what == "report" and last.startswith("interrupted: ")), stderr
     assert alive(seen) == [], "a worker or the resource tracker outlived the command"
     _, output = _command(what, tmp_path)
-    assert not output.exists()  # no half table
+    assert what == "report" or not output.exists()  # no half table (a report run writes its index)
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("what", ["sweep", "sweep-dask", "report"])
-def test_a_terminal_ctrl_c_while_workers_start_prints_no_traceback(tmp_path, what):
-    """The whole process group gets SIGINT (as from a terminal) while the workers are still
-    importing: each ignores it from birth, the parent stops them."""
-    returncode, stdout, stderr, seen, _ = _stop(what, tmp_path, signal.SIGINT, group=True,
+@pytest.mark.parametrize(("what", "signum"), [("sweep", signal.SIGINT), ("sweep-dask", signal.SIGINT),
+                                              ("report", signal.SIGINT), ("simulate", signal.SIGHUP)])
+def test_a_terminal_ctrl_c_or_hangup_while_workers_start_prints_no_traceback(tmp_path, what, signum):
+    """The whole process group gets SIGINT or SIGHUP (as from a terminal) while the workers are
+    still importing: each ignores it from birth, the parent stops them; the resource tracker
+    survives a hangup (one started in its place printed KeyErrors)."""
+    returncode, stdout, stderr, seen, _ = _stop(what, tmp_path, signum, group=True,
                                                 processes_up=1, after_s=0.3)
-    assert returncode == 130, stderr
+    assert returncode == 128 + signum, stderr
     assert "Traceback" not in stderr + stdout and "KeyboardInterrupt" not in stderr, stderr
     assert alive(seen) == []
