@@ -114,7 +114,8 @@ def trial(name: str, command: list[str], output: Path, stop: str, delay: float, 
     # only when it had started no process
     before_start = run.returncode == -signum and not seen
     if run.returncode not in (0, 128 + signum) and not before_start:
-        problems.append(f"exit {run.returncode}, expected {128 + signum}")
+        said = " | ".join(stderr.strip().splitlines()[-2:])
+        problems.append(f"exit {run.returncode}, expected {128 + signum} ({said[:200]})")
     if "Traceback" in stdout + stderr or "KeyboardInterrupt" in stderr:
         problems.append("traceback: " + " | ".join((stdout + stderr).strip().splitlines()[-3:]))
     left = alive(seen)

@@ -48,8 +48,9 @@ def exit_status(error: BaseException) -> tuple[int, str | None]:
 
     from analysis.stopping import exit_code_of
 
-    if isinstance(error, KeyboardInterrupt):
-        return exit_code_of(error), "interrupted"
+    stop = _interruption(error)
+    if stop is not None:  # a stop, or an error raised while a stop was being handled
+        return exit_code_of(stop), "interrupted"
     if isinstance(error, AnalysisError):
         return error.exit_code, f"error: {error}"
     if isinstance(error, MemoryError):
@@ -63,6 +64,19 @@ def exit_status(error: BaseException) -> tuple[int, str | None]:
     first = str(error).splitlines()[0] if str(error).strip() else ""
     return 1, (f"error: unexpected {type(error).__name__}: {first[:300]} (a bug: please report it "
                "with the command; AIRDEF_DEBUG=1 shows the traceback)")
+
+
+def _interruption(error: BaseException) -> BaseException | None:
+    """The stop (KeyboardInterrupt or a stop signal) behind `error`: itself, or one it was raised
+    while handling (a stop cutting a library's import short breaks the code that cleans up)."""
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None:
+            return None
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__context__
+    return None
 
 
 def _shown_name(name: str, limit: int = 120) -> str:

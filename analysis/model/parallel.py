@@ -114,21 +114,29 @@ def quiet_when_interrupted() -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        import atexit
-        import logging
-
-        from distributed.deploy import spec
-
-        for logger in ("asyncio", "distributed", "tornado"):
-            logging.getLogger(logger).setLevel(logging.CRITICAL + 1)
-        atexit.unregister(spec.close_clusters)  # its worker processes end with this one anyway
-        for cluster in list(spec.SpecCluster._instances):  # noqa: SLF001 - no cluster starts a worker again
-            with contextlib.suppress(Exception):
-                loop = cluster.loop
-                if loop is not None:
-                    loop.add_callback(loop.stop)
+        # A stop during Dask's own imports leaves them half done: quieting Dask may then fail,
+        # and must not replace the stop (it printed "module 'dask' has no attribute 'utils'").
+        with contextlib.suppress(Exception):
+            _quiet_dask()
         _stop_children()
         raise
+
+
+def _quiet_dask() -> None:
+    """No Dask logger speaks, no cluster starts a worker again, no exit hook closes clusters."""
+    import atexit
+    import logging
+
+    from distributed.deploy import spec
+
+    for logger in ("asyncio", "distributed", "tornado"):
+        logging.getLogger(logger).setLevel(logging.CRITICAL + 1)
+    atexit.unregister(spec.close_clusters)  # its worker processes end with this one anyway
+    for cluster in list(spec.SpecCluster._instances):  # noqa: SLF001 - no cluster starts a worker again
+        with contextlib.suppress(Exception):
+            loop = cluster.loop
+            if loop is not None:
+                loop.add_callback(loop.stop)
 
 
 def _stop_children(quiet_for: float = 0.5, at_most: float = 3.0) -> None:

@@ -89,3 +89,25 @@ def test_p_record_is_the_record_as_record_is(tmp_path, monkeypatch):
     assert summary["report"]["data"]["record"]["file"] == record.name
     with pytest.raises(Exception, match="name different files"):
         runner.record_from_overrides([path], [f"record={record}"], SAMPLE)
+
+
+def test_one_place_maps_every_exception_to_a_code_and_a_line():
+    """An error raised while a stop was handled (a stop that cut a library's import short broke
+    the cleanup: "module 'dask' has no attribute 'utils'") is still the stop."""
+    import signal
+
+    from analysis.cli.common import exit_status
+    from analysis.stopping import Interrupted
+
+    try:
+        try:
+            raise Interrupted(signal.SIGTERM)
+        except KeyboardInterrupt:
+            raise AttributeError("module 'dask' has no attribute 'utils'") from None
+    except AttributeError as error:
+        assert exit_status(error) == (143, "interrupted")
+    assert exit_status(KeyboardInterrupt()) == (130, "interrupted")
+    assert exit_status(FileNotFoundError(2, "No such file or directory", "x.csv")) == (
+        1, "error: x.csv: No such file or directory")
+    code, line = exit_status(ValueError("boom"))
+    assert code == 1 and line.startswith("error: unexpected ValueError: boom") and "\n" not in line
