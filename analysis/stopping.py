@@ -13,13 +13,21 @@ processes, and they inherit the mask; `ignore_interrupts_in_worker()` then ignor
 worker for good (its children, notebook kernels included, inherit them ignored, which they may
 handle as they please). The parent stops its workers. The resource tracker is started first,
 deaf to a hangup (`start_resource_tracker`).
+
+A worker must not outlive its command even when the command cannot stop it (SIGKILL, the
+out-of-memory killer, a notebook kernel that exits at once when its runner dies):
+`end_with_parent(parent)` watches the worker's parent and ends the worker with SIGTERM when it is
+gone. Left waiting on its task queue, an orphaned pool worker slept for ever, and kept the
+resource tracker alive with it. `start_worker(parent)` is the pool initializer that does both.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -135,6 +143,36 @@ def ignore_interrupts_in_worker() -> None:
         signal.signal(signum, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, set(_DEAF_TO))
+
+
+#: How often a worker looks whether its parent is still there.
+PARENT_POLL_S = 0.2
+
+
+def end_with_parent(parent: int, poll_s: float = PARENT_POLL_S) -> threading.Thread:
+    """In a worker process: when `parent` (the process that started it) is gone, SIGTERM this
+    process, which ends it (or runs its SIGTERM handler: a report worker stops its kernel first).
+
+    Started with the parent's pid, not read here: a parent that died before this runs is seen at
+    once. The watch is a thread polling `getppid()` (an orphan is re-parented), which works
+    whatever thread started the worker (Linux's PR_SET_PDEATHSIG fires when the starting
+    *thread* ends)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    watcher = threading.Thread(target=watch, name="airdef-parent-watch", daemon=True)
+    watcher.start()
+    return watcher
+
+
+def start_worker(parent: int) -> None:
+    """A pool's initializer: Ctrl-C and a hangup left to the parent, and the worker ends when
+    the parent does (pass `os.getpid()` of the parent)."""
+    ignore_interrupts_in_worker()
+    end_with_parent(parent)
 
 
 def call_in_deaf_thread(function: Callable[[], T], name: str = "airdef-start") -> T:

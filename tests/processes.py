@@ -24,3 +24,18 @@ def alive(pids: list[int]) -> list[int]:
         except psutil.Error:
             pass
     return running
+
+
+def end_group(run) -> None:
+    """Kill what is left of a command started with `start_new_session=True` (its process group:
+    the command, its workers and their trackers), so that a test that fails leaves nothing
+    running; a test that passed has nothing left to kill."""
+    import contextlib
+    import os
+    import signal
+
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(run.pid, signal.SIGKILL)
+    if run.returncode is None:
+        run.kill()
+    run.communicate()

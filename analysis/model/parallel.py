@@ -11,7 +11,8 @@
   behind the means are whole numbers, recovered exactly from each part and added.
 
 Worker processes are started with `spawn` (no state inherited from a notebook kernel or a thread)
-and ignore Ctrl-C: the parent stops them and keeps what finished.
+and ignore Ctrl-C: the parent stops them and keeps what finished. A worker whose parent is gone
+(killed, or a kernel that exited) ends itself.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from analysis.errors import AnalysisError, UsageError
 from analysis.stopping import (
     call_in_deaf_thread,
     children_born_deaf,
-    ignore_interrupts_in_worker,
     start_resource_tracker,
+    start_worker,
 )
 
 PARTS_PER_WORKER = 4
@@ -208,7 +209,7 @@ def _run_local(
     start_resource_tracker()  # before the pool's queues register with it: deaf to a hangup
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
                                mp_context=multiprocessing.get_context("spawn"),
-                               initializer=ignore_interrupts_in_worker)
+                               initializer=start_worker, initargs=(os.getpid(),))
     finished = False
     try:
         with children_born_deaf():  # a Ctrl-C while the workers start reaches only this process

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import AnalysisError, ParameterUsageError
-from analysis.io import read_json
+from analysis.io import file_lock, read_json
 from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
 from analysis.record.locate import find_record
-from analysis.reporting.execute import INTERRUPTED_MESSAGE, run_job, worker_init
+from analysis.reporting.execute import INTERRUPTED_MESSAGE, remove_leftovers, run_job, worker_init
 from analysis.reporting.index import write_index, write_last_run
 from analysis.reporting.jobs import (
     NOTEBOOK_GLOB,
@@ -269,9 +269,10 @@ def _run_in_workers(to_run: Sequence[ReportJob], force: bool, workers: int, outc
             job = futures[future]
             try:
                 result = future.result()
-            except Exception as error:  # a worker that died: report it, keep going
+            except Exception as error:  # a worker that died: report it, clean up after it, keep going
                 result = JobResult(job.name, job.set_name, "failed",
                                    f"{job.name}/{job.set_name}: worker failed: {short_message(str(error))}")
+                _clean_up_after_a_dead_worker(job, result.message)
             outcome.results.append(result)
             progress.done(result)
     except KeyboardInterrupt:
@@ -280,6 +281,15 @@ def _run_in_workers(to_run: Sequence[ReportJob], force: bool, workers: int, outc
             _stop_workers([p for p in multiprocessing.active_children() if p not in before])
         raise
     pool.shutdown(wait=True)
+
+
+def _clean_up_after_a_dead_worker(job: ReportJob, message: str) -> None:
+    """A worker killed mid-report (out of memory, `kill -9`) left its running notebook and
+    perhaps half an output: remove them under the report's lock, and say why this attempt failed
+    (the previous good report stays)."""
+    with file_lock(job.report_dir / f".{job.set_name}.lock"):
+        remove_leftovers(job)
+        write_status(job, "failed", message)
 
 
 def _stop_workers(processes: Sequence[Any], grace_s: float = STOP_GRACE_S) -> None:

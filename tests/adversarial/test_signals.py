@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from processes import alive, descendants
+from processes import alive, descendants, end_group
 
 from analysis.paths import PROJECT_ROOT
 
@@ -54,26 +54,41 @@ def _command(what: str, tmp_path: Path) -> tuple[list[str], Path | None]:
 def _stop(what: str, tmp_path: Path, signum: int, *, group: bool, processes_up: int, after_s: float):
     """Start `what`, wait until `processes_up` children run and `after_s` more, signal it (or its
     whole group, as a terminal does), and return (exit code, stdout, stderr, children seen)."""
+    run = _start(what, tmp_path, processes_up)
+    try:
+        time.sleep(after_s)
+        seen = descendants(run.pid)
+        if group:
+            os.killpg(run.pid, signum)
+        else:
+            run.send_signal(signum)
+        started = time.monotonic()
+        stdout, stderr = run.communicate(timeout=60)
+        stopped_after = time.monotonic() - started
+        time.sleep(1.0)
+        seen += descendants(run.pid)
+    except BaseException:
+        end_group(run)  # a command that did not stop, or left its workers, fails the test alone
+        raise
+    return run.returncode, stdout, stderr, seen, stopped_after
+
+
+def _start(what: str, tmp_path: Path, processes_up: int) -> subprocess.Popen:
+    """`what` started in a session of its own (its workers in its process group), once
+    `processes_up` of its children run."""
     command, _ = _command(what, tmp_path)
     run = subprocess.Popen([sys.executable, "-m", "analysis", *command], cwd=PROJECT_ROOT,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            start_new_session=True)
     deadline = time.monotonic() + 120
-    while len(descendants(run.pid)) < processes_up:
-        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
-        time.sleep(0.05)
-    time.sleep(after_s)
-    seen = descendants(run.pid)
-    if group:
-        os.killpg(run.pid, signum)
-    else:
-        run.send_signal(signum)
-    started = time.monotonic()
-    stdout, stderr = run.communicate(timeout=60)
-    stopped_after = time.monotonic() - started
-    time.sleep(1.0)
-    seen += descendants(run.pid)
-    return run.returncode, stdout, stderr, seen, stopped_after
+    try:
+        while len(descendants(run.pid)) < processes_up:
+            assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+            time.sleep(0.05)
+    except BaseException:
+        end_group(run)
+        raise
+    return run
 
 
 @pytest.mark.slow
@@ -110,3 +125,55 @@ def test_a_terminal_ctrl_c_or_hangup_while_workers_start_prints_no_traceback(tmp
     assert returncode == 128 + signum, stderr
     assert "Traceback" not in stderr + stdout and "KeyboardInterrupt" not in stderr, stderr
     assert alive(seen) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("what", ["simulate", "sweep", "sweep-dask"])
+def test_no_worker_outlives_a_command_killed_outright(tmp_path, what):
+    """SIGKILL (or the out-of-memory killer) gives the command no chance to stop its workers:
+    each notices its parent is gone and ends, and the resource tracker with them. Before, the
+    local pool's workers finished their task and then slept for ever under init, holding the
+    tracker (and the caller's pipes) open."""
+    run = _start(what, tmp_path, processes_up=3)
+    try:
+        time.sleep(1.0)
+        seen = descendants(run.pid)
+        run.kill()
+        run.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while alive(seen) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert alive(seen) == [], "a worker or the resource tracker outlived the killed command"
+    finally:
+        end_group(run)
+
+
+@pytest.mark.slow
+def test_a_report_worker_killed_mid_report_leaves_no_temporary_file(tmp_path):
+    """A report worker killed outright (out of memory, `kill -9`) cannot remove its running
+    notebook: the runner does, under the report's lock, says the report failed and why, and
+    stops the rest; nothing of the run keeps running."""
+    run = _start("report", tmp_path, processes_up=4)  # the tracker, two workers, a kernel
+    try:
+        reports = tmp_path / "reports"
+        deadline = time.monotonic() + 120
+        while not list(reports.rglob(".*.running.ipynb")):
+            assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+            time.sleep(0.1)
+        import psutil
+
+        seen = descendants(run.pid)
+        workers = [p for p in psutil.Process(run.pid).children()
+                   if "spawn_main" in " ".join(p.cmdline()) and p.children()]
+        assert workers, "no worker runs a kernel"
+        workers[0].kill()
+        stdout, stderr = run.communicate(timeout=120)
+        assert run.returncode == 1 and "Traceback" not in stdout + stderr, stderr
+        assert "worker failed" in stdout + stderr
+        time.sleep(2.0)  # a kernel notices its dead worker within a second
+        assert alive(seen) == []
+        assert [p.name for p in reports.rglob(".*") if p.name.endswith((".running.ipynb", ".tmp"))] == []
+        statuses = [p.read_text() for p in reports.rglob("*.status.json")]
+        assert any("worker failed" in status for status in statuses)
+    finally:
+        end_group(run)
