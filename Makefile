@@ -87,10 +87,11 @@ lab: setup ## open JupyterLab on the notebooks
 bench: setup ## benchmarks of the engine and of report regeneration, not part of the tests (BENCH_ARGS=--quick)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
-validate: setup ## the simulation studies behind the intervals and verdicts: coverage, claim rules, false breaks, forecast intervals (VALIDATE_ARGS=--quick)
+validate: setup ## the simulation studies behind the intervals and verdicts: coverage, claim rules, false breaks, forecast intervals, pooled family shares (VALIDATE_ARGS=--quick)
 	$(PY) benchmarks/coverage.py $(VALIDATE_ARGS)
 	$(PY) benchmarks/calibration.py $(VALIDATE_ARGS)
 	$(PY) benchmarks/forecast_study.py $(VALIDATE_ARGS)
+	$(PY) benchmarks/pooling.py $(VALIDATE_ARGS)
 
 clean-reports: ## delete generated reports
 	rm -rf reports/*/ reports/index.html reports/.index.lock

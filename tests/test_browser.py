@@ -14,28 +14,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import NEEDS_CHROMIUM
 from html_checks import inert_problems
 
 from analysis.paths import PROJECT_ROOT, SCENARIO_DIR
 from analysis.reporting import runner
 
-CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 CLAIMS = PROJECT_ROOT / "data" / "claims" / "article-2025-10-11.yaml"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND",  # any remote request fails fast, and is recorded
-]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="headless Chromium not found at /usr/bin/chromium "
-                              "(apt-get install chromium; .ci/run installs it)"),
-]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("browser"), NEEDS_CHROMIUM]
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +38,6 @@ def reports_dir(notebook_record_path, tmp_path_factory) -> Path:
     (notebooks / "91-runner-fixture.yaml").write_text("default: {}\nci:\n  fail: true\n")
     runner.run_reports([notebooks / "91-runner-fixture.ipynb"], set_name="ci", output_dir=out)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-        )
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, path: Path, width: int = 1200) -> dict:
@@ -155,7 +132,7 @@ PATHS = ("claims-title", "claims-text", "claims-source", "scenario-name", "scena
 # The inputs the reports show today (the others are fed in too, and must not run if a report ever
 # shows them). Names the schemas refuse (claim ids, interceptor and layer names) fail at loading,
 # and an error that quotes a payload is tested with the echo fixture below, as parameter values are.
-SHOWN = {"claims-text", "scenario-name", "record-model", "catalogue"}  # one at least of each kind
+SHOWN = {"claims-text", "claims-source", "scenario-name", "record-model", "catalogue"}  # one at least of each kind
 PASSWD_ENTRY = r"\b\w[\w-]*:x:\d+:\d+:"
 
 
@@ -207,6 +184,8 @@ def _hostile_inputs(directory: Path, record_path: Path, catalogue_path: Path) ->
     for source in (claims.get("sources") or {}).values():
         if isinstance(source, dict):
             source["said_by"] = _payload("claims-source")
+            source["title"] = _payload("claims-source")
+            source["url"] = "https://a.b/x<img/src=x/onerror=alert(6)>[l](javascript:alert(7))"
     inputs["claims"] = _write_yaml(directory / "hostile-claims.yaml", claims)
     scenario = yaml.safe_load((SCENARIO_DIR / "baseline.yaml").read_text(encoding="utf-8"))
     scenario["name"] = _payload("scenario-name")

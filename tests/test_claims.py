@@ -9,6 +9,7 @@ import json
 import textwrap
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
@@ -16,6 +17,7 @@ from statsmodels.stats.proportion import proportion_confint
 from analysis.stats import claims as cl
 from analysis.stats.claims import (
     CANNOT_CHECK,
+    CANNOT_TELL,
     DOES_NOT_HOLD,
     HOLDS,
     NOT_CONFIRMED,
@@ -24,9 +26,10 @@ from analysis.stats.claims import (
     check_claims,
     load_claims,
 )
+from analysis.stats.claims.rate_claims import rate_rule
 from analysis.stats.claims.schema import Period
 from analysis.stats.claims.wave_claims import DAY_PENALTY
-from analysis.stats.intervals import cluster_interval
+from analysis.stats.intervals import night_interval, share_interval
 from tests.test_claims_schema import WAVE_CLAIM, write
 
 CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
@@ -159,7 +162,8 @@ def test_a_missing_shahed_count_cannot_be_checked(tmp_path):
 # --------------------------------------------------------------------------- rate claims
 
 
-def _rate_claim(tmp_path, claimed: float = 0.74, unstated: str = "[]") -> cl.RateClaim:
+def _rate_claim(tmp_path, claimed: float = 0.74, unstated: str = "[]",
+                precision: float | None = None) -> cl.RateClaim:
     text = f"""\
         claims:
           - id: r
@@ -176,6 +180,7 @@ def _rate_claim(tmp_path, claimed: float = 0.74, unstated: str = "[]") -> cl.Rat
             conventions: [neutralised, destroyed]
             primary: {{period: week, classes: all, convention: neutralised}}
             unstated: {unstated}
+            {f"precision: {precision}" if precision is not None else ""}
     """
     (claim,) = load_claims(write(tmp_path, text))
     return claim
@@ -196,17 +201,16 @@ def test_period_rates_pool_national_waves_with_the_interval_over_waves():
     period = Period("week", dt.date(2025, 10, 5), dt.date(2025, 10, 11))
     result = cl.period_rate(waves, period, "all", "neutralised")
     assert (result["launched"], result["successes"]) == (800, 600)
-    # the interval over the two national waves of the week (260/360 and 340/440)
-    low, high, _df = cluster_interval([260, 340], [360, 440])
+    # the interval over the two national waves of the week (260/360 and 340/440), in time order
+    low, high, _df = share_interval([260, 340], [360, 440])
     assert (result["ci_low"], result["ci_high"]) == pytest.approx((low[0], high[0]))
     assert "interval over attacks" in result["interval"] and result["waves"] == 2
     assert "only 2 attacks" in result["note"]
-    # one wave: no wave-to-wave variation to measure, the plain Wilson interval of that wave
+    # one wave, and too few attacks around it to measure the spread between nights: no interval
     night = cl.period_rate(waves, Period("night", dt.date(2025, 10, 11), dt.date(2025, 10, 11)),
                            "all", "neutralised")
-    assert (night["ci_low"], night["ci_high"]) == pytest.approx(
-        proportion_confint(340, 440, method="wilson"))
-    assert "one attack" in night["interval"]
+    assert night["rate"] == pytest.approx(340 / 440) and night["ci_low"] is None
+    assert "too few attacks of its size" in night["note"]
     destroyed = cl.period_rate(waves, period, "drone", "destroyed")
     assert destroyed["rate"] == pytest.approx(500 / 700)
     missiles = cl.period_rate(waves, period, "missile", "neutralised")
@@ -228,36 +232,65 @@ def steady_waves(share: float, waves: int = 200, size: int = 1000) -> list[dict]
             for i in range(waves)]
 
 
-def test_a_rate_claim_holds_only_when_the_interval_lies_inside_its_band(tmp_path):
+def test_a_single_night_is_read_with_the_spread_of_nights_of_its_size_around_it():
+    rng = np.random.default_rng(6)
+    days = pd.date_range("2025-08-01", "2025-10-10", freq="D")
+    shares = np.clip(0.8 + rng.normal(0, 0.08, len(days)), 0.3, 1.0)
+    rows = [wave(f"{d:%Y-%m-%d}", drone=(100, int(round(100 * p)), 0)) for d, p in zip(days, shares, strict=True)]
+    rows.append(wave("2025-10-11", drone=(100, 70, 0)))
+    waves = table(*rows)
+    night = cl.period_rate(waves, Period("night", dt.date(2025, 10, 11), dt.date(2025, 10, 11)),
+                           "drone", "neutralised")
+    k = np.array([r["drone_destroyed"] for r in rows[:-1]], dtype=float)
+    assert (night["ci_low"], night["ci_high"]) == pytest.approx(night_interval(70, 100, k, np.full(len(k), 100.0))[:2])
+    assert night["ci_low"] < 0.7 < night["ci_high"] and "spread between attacks" in night["interval"]
+    # wider than the binomial interval of the night's own drones: nights differ by more than chance
+    wilson = proportion_confint(70, 100, method="wilson")
+    assert night["ci_high"] - night["ci_low"] > wilson[1] - wilson[0]
+
+
+def test_the_rate_rule_reads_only_the_informative_readings():
+    band, precision = (0.735, 0.745), 0.12
+    narrow_in, narrow_out, wide = (0.70, 0.78), (0.80, 0.86), (0.50, 0.90)
+    assert rate_rule([narrow_in, wide], band, precision) == HOLDS
+    assert rate_rule([narrow_out, wide], band, precision) == DOES_NOT_HOLD
+    assert rate_rule([narrow_in, narrow_out], band, precision) == NOT_CONFIRMED
+    assert rate_rule([wide, (None, None)], band, precision) == CANNOT_TELL
+    # at a precision of 45 points the wide reading decides too, and reaches the claim
+    assert rate_rule([narrow_out, wide], band, 0.45) == NOT_CONFIRMED
+
+
+def test_a_rate_claim_holds_when_a_precise_reading_reaches_it(tmp_path):
     (result,) = check_claims([_rate_claim(tmp_path)], table(*steady_waves(0.74)))
     assert result.verdict == HOLDS
-    assert 0.735 <= result.headline["low"] < result.headline["high"] <= 0.745
-    # 75% over two waves: the interval includes 74% but is far too wide to confirm it
+    assert result.headline["low"] < 0.745 and result.headline["high"] > 0.735
+    assert result.headline["high"] - result.headline["low"] <= 0.12
+    # 75% over two waves: the interval includes 74% but is far wider than 12 points
     (wide,) = check_claims([_rate_claim(tmp_path)], table(*RATE_WAVES))
-    assert wide.verdict == NOT_SHOWN and "too wide to confirm" in wide.reason
+    assert wide.verdict == CANNOT_TELL and "none is precise enough" in wide.reason
     assert wide.headline["low"] < 0.74 < wide.headline["high"]
+    # the claims file can ask for less precision: then the two waves decide
+    (loose,) = check_claims([_rate_claim(tmp_path, precision=1.0)], table(*RATE_WAVES))
+    assert loose.verdict == HOLDS and loose.record["precision"] == 1.0
 
 
-def test_a_rate_claim_the_main_reading_excludes_does_not_hold_though_another_fits(tmp_path):
-    # 74% fits the night (one wave of 78%, interval 73-82%) but not the steady week (80%)
+def test_a_rate_claim_a_precise_reading_excludes_does_not_hold(tmp_path):
     rows = steady_waves(0.80, waves=100)
     (result,) = check_claims([_rate_claim(tmp_path)], table(*rows))
-    assert result.verdict == DOES_NOT_HOLD and "main reading excludes 74%" in result.reason
-    fitting = [d for d in result.details if d["fits_claim"]]
-    assert all(not d["primary"] for d in fitting)
+    assert result.verdict == DOES_NOT_HOLD and "every reading precise enough to decide excludes 74%" in result.reason
+    assert result.record["readings_counted"] == 1  # the claim says its period: its one reading counts
 
 
-def test_a_rate_claim_that_leaves_its_period_unsaid_is_not_confirmed_when_other_readings_fit(tmp_path):
-    # the week's missiles (40 of 100) fit 40%; the main reading (all weapons, 75%) does not
-    rows = table(*steady_waves(0.75, waves=50), wave("2025-10-09", cruise=(50, 20, 0)) | {"wave_id": "m1"},
-                 wave("2025-10-10", cruise=(50, 20, 0)) | {"wave_id": "m2"})
+def test_a_rate_claim_that_leaves_its_period_unsaid_is_not_confirmed_when_precise_readings_disagree(tmp_path):
+    # all weapons over the week: 75%; the week's missiles (30 waves at 40%): 40%
+    missiles = [wave(f"2025-10-{5 + i % 7:02d}", cruise=(50, 20, 0)) | {"wave_id": f"m{i}"} for i in range(30)]
+    rows = table(*steady_waves(0.75, waves=50), *missiles)
     (result,) = check_claims([_rate_claim(tmp_path, 0.40)], rows)
-    assert result.verdict == DOES_NOT_HOLD
+    assert result.verdict == DOES_NOT_HOLD  # the claim says its period and weapons: one reading
     (unsaid,) = check_claims([_rate_claim(tmp_path, 0.40, "[period, weapons]")], rows)
     assert unsaid.verdict == NOT_CONFIRMED
-    assert "does not say its period or weapons" in unsaid.reason
-    assert "Other plausible readings fit" in unsaid.reason and "they do not" in unsaid.reason
-    # no reading fits at all: does not hold, whatever is unsaid
+    assert "does not say its period or weapons" in unsaid.reason and "disagree" in unsaid.reason
+    # no reading reaches it at all: does not hold, whatever is unsaid
     (none,) = check_claims([_rate_claim(tmp_path, 0.99, "[period]")], rows)
     assert none.verdict == DOES_NOT_HOLD
 
@@ -462,12 +495,16 @@ def test_the_74_percent_against_independent_sums(real_waves, record_path):
     low, high = proportion_confint(neutralised, launched, method="wilson")
     assert result.record["ci_low"] < low and result.record["ci_high"] > high
     assert "interval over attacks" in result.record["interval"]
-    # the overall month is well above 74% even so: the main reading excludes the claim; the claim
-    # says neither period nor weapons, and other readings fit: not confirmed, with both lists
-    assert result.record["ci_low"] > 0.745
-    assert result.verdict == NOT_CONFIRMED
-    assert "Other plausible readings fit" in result.reason and "by chance" in result.reason
+    # the natural reading (30 days, 83%) excludes 74% but is wider than 12 points; the readings
+    # precise enough to decide (September 2025) exclude it too: does not hold
+    assert result.record["ci_low"] > 0.745 and result.record["ci_high"] - result.record["ci_low"] > 0.12
+    assert result.verdict == DOES_NOT_HOLD and result.record["informative_readings"] >= 1
+    decisive = [d for d in result.details if d["informative"]]
+    assert all(d["ci_low"] > 0.745 for d in decisive)
     assert all(not d["fits_claim"] for d in result.details if d["mixes_conventions"])
+    # single nights are read with the spread between nights of their size: none is precise
+    nights = [d for d in result.details if d["waves"] == 1 and d["ci_low"] is not None]
+    assert nights and all(d["ci_high"] - d["ci_low"] > 0.2 for d in nights)
 
 
 @pytest.mark.record
@@ -478,7 +515,7 @@ def test_every_claim_of_the_article_gets_a_verdict_on_the_snapshot(real_waves):
     verdicts = {r.id: r.verdict for r in results}
     assert verdicts == {
         "wave-drones": PARTLY, "wave-shaheds": PARTLY, "wave-ballistic": DOES_NOT_HOLD,
-        "effectiveness-74": NOT_CONFIRMED,
+        "effectiveness-74": DOES_NOT_HOLD,
         # both changes go the claimed way but their intervals include no change
         "attacks-intensify": NOT_SHOWN, "protection-harder-to-sustain": NOT_SHOWN,
         "wave-targets": CANNOT_CHECK,
@@ -549,10 +586,10 @@ def test_summary_figures_carry_the_record_figure_interval_and_verdict(tmp_path):
         summary.add(**figure)
     first, *rest = summary.to_dict()["figures"]
     assert first["value"] == pytest.approx(0.75) and first["low"] < 0.75 < first["high"]
-    assert first["note"].startswith("not shown: ")
+    assert first["note"].startswith("the record cannot tell: ")
     assert "interval over attacks" in first["interval"]
     assert all(f["value"] == CANNOT_CHECK and f["low"] is None for f in rest)
-    assert cl.labelled_name(results[0]) == "r (not shown)"
+    assert cl.labelled_name(results[0]) == "r (the record cannot tell)"
 
 
 def test_a_wider_window_does_not_trade_a_close_night_for_an_exact_figure_a_week_away(tmp_path):

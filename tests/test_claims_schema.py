@@ -156,3 +156,34 @@ def test_huge_and_hostile_values_are_refused_with_their_key(tmp_path):
         load_claims(write(tmp_path, WAVE_CLAIM.replace("date: 2025-10-11", "date: 2025-10-11\n        window_days: 100000")))
     with pytest.raises(ClaimsError, match=r"claims\.0\.id: .*should match pattern"):
         load_claims(write(tmp_path, WAVE_CLAIM.replace("id: big-wave", "id: '<script>'")))
+
+
+RATE_CLAIM = """\
+    claims:
+      - id: r
+        text: rate
+        source: t
+        kind: rate
+        date: 2025-10-11
+        claimed: 0.74
+        tolerance: {below: 0.005, above: 0.005, relative: false}
+        periods: [{name: week, last_days: 7}]
+        classes: [all]
+        conventions: [neutralised]
+        primary: {period: week, classes: all, convention: neutralised}
+"""
+
+
+def test_a_rate_claim_takes_the_files_precision_unless_it_states_its_own(tmp_path):
+    (claim,) = load_claims(write(tmp_path, RATE_CLAIM))
+    assert claim.precision == pytest.approx(cl.DEFAULT_PRECISION) == pytest.approx(0.12)
+    (claim,) = load_claims(write(tmp_path, "precision: 0.2\n" + textwrap.dedent(RATE_CLAIM)))
+    assert claim.precision == pytest.approx(0.2)
+    (claim,) = load_claims(write(tmp_path, "precision: 0.2\n" + textwrap.dedent(RATE_CLAIM) + "    precision: 0.05\n"))
+    assert claim.precision == pytest.approx(0.05)
+    path = write(tmp_path, textwrap.dedent(RATE_CLAIM) + "    precision: 0\n")
+    with pytest.raises(ClaimsError) as error:
+        load_claims(path)
+    assert f"line {line_of(path, 'precision')}" in str(error.value) and "claims.0.precision" in str(error.value)
+    with pytest.raises(ClaimsError, match=r"precision: 2: input should be less than or equal to 1"):
+        load_claims(write(tmp_path, "precision: 2\n" + textwrap.dedent(RATE_CLAIM)))

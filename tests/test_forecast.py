@@ -17,6 +17,7 @@ from analysis.stats.forecast import (
     daily_launches,
     forecast_launches,
 )
+from analysis.stats.forecast.backtest import Choice, diebold_mariano, interval_scales
 from analysis.stats.forecast.models import (
     MODEL_NAMES,
     fit_model,
@@ -208,9 +209,52 @@ def _detail(scores: dict[str, float]) -> pd.DataFrame:
 
 def test_the_choice_is_the_lowest_crps_and_the_naive_forecast_unless_another_beats_it():
     chosen = choose_models(_detail({"naive": 10.0, "ets": 8.0, "nb-trend": 9.0}), "month")["drone"]
-    assert chosen.model == "ets" and chosen.reason.startswith("ets: lowest mean CRPS")
+    assert chosen.model == "ets" and chosen.reason.startswith("ets: beats the naive forecast")
+    assert chosen.p_value < 0.1
     kept = choose_models(_detail({"naive": 10.0, "ets": 10.5, "nb-trend": 12.0}), "month")["drone"]
     assert kept.model == "naive" and "no candidate beat the naive forecast" in kept.reason
+
+
+def test_a_lower_mean_crps_by_chance_does_not_replace_the_naive_forecast():
+    rng = np.random.default_rng(3)
+    cuts = 16
+    noise = rng.normal(0, 80, cuts)  # cut to cut, the candidate is sometimes better, sometimes worse
+    rows = [{"by": "month", "class": "drone", "model": model, "cut": cut, "horizon": 1, "crps": value}
+            for cut in range(cuts)
+            for model, value in (("naive", 800.0), ("combined", 790.0 + noise[cut]))]
+    choice = choose_models(pd.DataFrame(rows), "month")["drone"]
+    assert choice.model == "naive" and "not by more than chance allows" in choice.reason
+    assert choice.mean_crps["combined"] < choice.mean_crps["naive"] and choice.p_value >= 0.1
+
+
+def test_diebold_mariano_by_hand():
+    d = np.array([-3.0, -1.0, -2.0, 0.5, -2.5, -1.0])
+    mean, count = d.mean(), len(d)
+    gamma0 = ((d - mean) ** 2).sum() / count
+    gamma1 = ((d[1:] - mean) * (d[:-1] - mean)).sum() / count
+    variance = gamma0 + 2 * 0.5 * gamma1  # Bartlett weight 1 - 1/2 at lag 1
+    correction = np.sqrt((count + 1 - 4 + 2 / count) / count)  # Harvey-Leybourne-Newbold, h = 2
+    statistic = correction * mean / np.sqrt(variance / count)
+    assert diebold_mariano(d, lags=1) == pytest.approx((statistic, stats.t.cdf(statistic, count - 1)))
+    assert np.isnan(diebold_mariano(d[:2])[1])
+
+
+def test_interval_scales_narrow_intervals_that_are_too_wide_and_check_themselves_on_left_out_cuts():
+    rng = np.random.default_rng(5)
+    rows = []
+    for cut in range(15):
+        for horizon in (1, 2, 3):
+            median = 100.0
+            actual = float(np.expm1(np.log1p(median) + rng.normal(0, 0.1)))
+            # the model's 90% interval spans +-0.5 on log(1 + x): five times the outcomes' spread
+            rows.append({"by": "month", "class": "drone", "model": "naive", "cut": cut, "horizon": horizon,
+                         "median": median, "actual": actual,
+                         "low_90": float(np.expm1(np.log1p(median) - 0.5)),
+                         "high_90": float(np.expm1(np.log1p(median) + 0.5))})
+    scale = interval_scales(pd.DataFrame(rows), "month", {"drone": Choice("naive", "", {})})["drone"]
+    assert scale.raw_coverage == 1.0 and scale.low < 0.5 and scale.high < 0.5
+    # about 0.1 x 1.64 / 0.5 = 0.33 each side; left out one cut at a time they hold about 90%
+    assert 0.25 <= scale.low <= 0.5 and 0.8 <= scale.left_out_coverage <= 1.0 and scale.forecasts == 45
 
 
 # --- bad input ------------------------------------------------------------------------------------
@@ -250,3 +294,34 @@ def test_the_forecast_study_of_make_validate_runs_and_reports_every_cell():
                                                       ("naive", "month")}
     assert all(0.0 <= r["coverage_mean"] <= 1.0 for r in rows)
     assert "cells hold the 90% interval" in forecast_study.verdicts(rows)[0]
+
+
+def test_a_lower_bound_below_two_years_of_months_comes_with_its_reason():
+    from analysis.stats.forecast.launches import ScaledFit, lower_bound_notes
+    from analysis.stats.forecast.series import Periods
+
+    starts = pd.date_range("2024-06-01", periods=24, freq="MS")
+    counts = pd.DataFrame({"ballistic": np.r_[np.full(12, 60.0), 21.0, np.full(11, 80.0)],
+                           "drone": np.r_[np.full(20, 5000.0), 2500.0, np.full(3, 5000.0)]}, index=starts)
+    history = Periods("month", starts, counts, starts.days_in_month.to_numpy(float), starts.days_in_month.to_numpy(float))
+    table = pd.DataFrame([
+        {"class": "ballistic", "period": "2026-06", "median": 70.0, "low": 5.0, "high": 200.0, "observed_days": 0},
+        {"class": "drone", "period": "2026-06", "median": 5000.0, "low": 3000.0, "high": 7000.0, "observed_days": 0},
+    ])
+    (note,) = lower_bound_notes(table, history, "month", 0.9)
+    assert note.startswith("ballistic: the 90% interval's lower end (5 in 2026-06)")
+    assert "fewest launched in any month of the last 24 months (21, 2025-06)" in note
+    assert "nothing in those months fell so far" in note  # 60 to 21 is a fall to 35%, not to 7%
+    table.loc[0, "low"] = 30.0
+    assert lower_bound_notes(table, history, "month", 0.9) == []
+    # the calibration maps each quantile of the paths, below and above the median apart
+
+    class Fixed:
+        def simulate(self, starts, days, paths, rng):
+            return np.tile(np.array([[10.0], [100.0], [1000.0]]), (1, 2))
+
+    scaled = ScaledFit(name="naive", by="month", inner=Fixed(), low=0.5, high=2.0)
+    drawn = scaled.simulate(None, np.ones(2), 3, None)
+    assert drawn[1, 0] == pytest.approx(100.0)
+    assert drawn[0, 0] == pytest.approx(np.expm1(np.log1p(100) - 0.5 * (np.log1p(100) - np.log1p(10))))
+    assert drawn[2, 0] == pytest.approx(np.expm1(np.log1p(100) + 2.0 * (np.log1p(1000) - np.log1p(100))))

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.stats import headlines
-from analysis.stats.intervals import cluster_interval
+from analysis.stats.intervals import share_interval
 from tests.test_rates import synthetic_record
 
 
@@ -22,7 +22,8 @@ def test_headlines_start_at_complete_coverage_with_the_whole_record_beside() -> 
     rows = record[(record["weapon_class"] == "drone") & (record["command"] == "national")
                   & (record["report_date"] >= pd.Timestamp("2024-08-01"))]
     assert complete["launched"] == rows["launched"].sum() and complete["counted"] == rows["neutralised"].sum()
-    low, high, _ = cluster_interval(rows["neutralised"].astype(float), rows["launched"].astype(float))
+    rows = rows.sort_values("report_date")  # the interval reads the attacks in time order
+    low, high, _ = share_interval(rows["neutralised"].astype(float), rows["launched"].astype(float))
     assert (complete["low"], complete["high"]) == pytest.approx((low[0], high[0]))
     ballistic = table[table["class"] == "ballistic"]
     assert list(ballistic["counting"])[:2] == ["destroyed", "destroyed"]  # destroyed first
@@ -40,7 +41,7 @@ def test_an_order_of_magnitude_only_where_it_is_one() -> None:
     assert headlines.day(pd.Timestamp("2026-06-07")) == "7 June 2026"
 
 
-def test_trend_and_published_sentences_say_what_the_tables_say() -> None:
+def test_the_trend_sentence_says_what_the_table_says() -> None:
     trends = pd.DataFrame({"convention": ["neutralised"] * 3, "class": ["drone", "cruise", "ballistic"],
                            "direction": ["no clear trend", "no clear trend", "rising"],
                            "points_per_year": [-1.0, 2.0, 14.5], "points_low": [-5.0, -3.0, 0.4],
@@ -52,8 +53,17 @@ def test_trend_and_published_sentences_say_what_the_tables_say() -> None:
     trends.loc[2, "points_low"] = 3.2
     assert headlines.trend_sentence(trends, "neutralised", pd.Timestamp("2024-08-01")).endswith(
         "for ballistic missiles it was rising by about 14 points a year (95% interval +3 to +29).")
-    reconciled = pd.DataFrame({"status": ["same figure", "differs by definition", "differs",
-                                          "not comparable: days missing"]})
-    assert "1 match the record's own counts, 1 match once" in headlines.published_sentence(reconciled)
-    assert "1 differs and 1 cannot be compared" in headlines.published_sentence(reconciled)
     assert np.isnan(headlines.pooled_share(synthetic_record(), "cruise", "neutralised")["rate"])
+
+
+def test_interval_words_name_the_note_beside_the_interval() -> None:
+    import numpy as np
+
+    from analysis.stats.intervals import few_waves_note, interval_note
+
+    few = pd.Series({"low": 0.8, "high": 0.9, "waves": 12, "note": few_waves_note(12)})
+    assert headlines.interval_words(few) == "95% interval 80% to 90%; only 12 attacks, a rough guide"
+    streaky = np.r_[np.full(25, 92.0), np.full(25, 70.0)]
+    row = pd.Series({"low": 0.8, "high": 0.9, "waves": 50, "note": interval_note(streaky, np.full(50, 100.0))})
+    assert headlines.interval_words(row).endswith("50 attacks that run in long streaks, a rough guide")
+    assert headlines.interval_words(pd.Series({**row, "note": ""})) == "95% interval 80% to 90%"

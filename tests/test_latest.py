@@ -131,28 +131,30 @@ def test_a_clear_change_is_up_or_down_and_noise_is_no_clear_change() -> None:
 def _waves(**columns) -> pd.DataFrame:
     base = {"wave_id": ["a", "b", "c"], "report_date": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-02-02"]),
             "regional": [False, False, False]}
-    for weapon_class in ("drone", "cruise", "ballistic", "mixed"):
+    for weapon_class in ("drone", "cruise", "ballistic", "sam", "mixed"):
         for count in ("launched", "destroyed", "not_reached"):
             base[f"{weapon_class}_{count}"] = pd.array(columns.get(f"{weapon_class}_{count}", [0, 0, 0]),
                                                        dtype="Int64")
-    base["total_launched"] = sum(base[f"{c}_launched"] for c in ("drone", "cruise", "ballistic", "mixed"))
+    base["total_launched"] = sum(base[f"{c}_launched"] for c in ("drone", "cruise", "ballistic", "sam", "mixed"))
     return pd.DataFrame(base)
 
 
 def test_not_stopped_is_launched_minus_stopped_and_what_cannot_be_true_is_left_out() -> None:
     table = _waves(drone_launched=[100, 40, 300], drone_destroyed=[60, 31, 250], drone_not_reached=[30, 12, 20],
                    cruise_launched=[10, 0, 5], cruise_destroyed=[7, 0, None],
-                   ballistic_launched=[4, 0, 0], ballistic_destroyed=[1, 0, 0])
+                   ballistic_launched=[4, 0, 0], ballistic_destroyed=[1, 0, 0],
+                   sam_launched=[2, 0, 0])
     by_wave = latest.got_through_by_wave(table)
     assert by_wave["drone_not_stopped"][0] == 10 and by_wave["drone_not_stopped"][2] == 30
     assert pd.isna(by_wave["drone_not_stopped"][1])  # 43 stopped of 40 cannot be true: left out
-    assert list(by_wave["missile_not_stopped"][:2]) == [6, 0] and pd.isna(by_wave["missile_not_stopped"][2])
+    # S-300/S-400 fired at the ground are missiles that got through (none stopped here)
+    assert list(by_wave["missile_not_stopped"][:2]) == [8, 0] and pd.isna(by_wave["missile_not_stopped"][2])
     by_month = latest.got_through_by_month(by_wave)
     assert list(by_month["waves"]) == [2, 1]
     assert by_month.loc["2026-01-01", "drone_not_stopped"] == 10
-    assert by_month.loc["2026-01-01", "launched"] == 154
+    assert by_month.loc["2026-01-01", "launched"] == 156
     large = latest.large_attacks(by_wave, 100, [latest.months_period(pd.Timestamp("2026-01-01"))])
-    assert large.loc["January 2026", "attacks"] == 1 and large.loc["January 2026", "mean"] == 16
+    assert large.loc["January 2026", "attacks"] == 1 and large.loc["January 2026", "mean"] == 18
 
 
 def test_not_stopped_on_the_sample_against_the_raw_csv(sample) -> None:
@@ -218,6 +220,16 @@ def test_decoys_and_the_range_of_real_shaheds_stopped_by_hand() -> None:
     assert found["real_stopped_low"] == pytest.approx(50 / 60)  # every decoy among the 90 stopped
     assert found["real_stopped_high"] == 1.0  # no decoy among them: at most all 60 real ones
     assert found["decoy_low"] < 0.4 < found["decoy_high"]
+    # both real counts are round tens: each may be off by 5, so the share by up to 10 of 100
+    assert found["rounding"] == pytest.approx(0.1)
     text = latest.describe_decoys(found, latest.months_period(pd.Timestamp("2026-01-01")))
-    assert "40% (95% interval" in text and "between 83% (if every decoy was among them) and 100%" in text
-    assert latest.decoys(rows.iloc[2:], latest.months_period(pd.Timestamp("2026-01-01")))["launched"] == 0
+    assert "about 40% (" in text and "widened for the posts' real counts in round tens" in text
+    assert "between 83% (if every decoy was among them) and 100%" in text
+    assert "90% if decoys were stopped as often as real ones" in text
+    exact = latest.decoys(rows.assign(shahed_real=pd.array([41, 19, pd.NA], dtype="Int64")),
+                          latest.months_period(pd.Timestamp("2026-01-01")))
+    assert exact["rounding"] == 0 and found["decoy_low"] < exact["decoy_low"]
+    assert "40% (95% interval" in latest.describe_decoys(exact, latest.months_period(pd.Timestamp("2026-01-01")))
+    none = latest.decoys(rows.iloc[2:], latest.months_period(pd.Timestamp("2026-01-01")))
+    assert none["launched"] == 0
+    assert "the record cannot tell" in latest.describe_decoys(none, latest.months_period(pd.Timestamp("2026-01-01")))

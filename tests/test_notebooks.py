@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -19,10 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.io import file_lock
 from analysis.paths import NOTEBOOK_DIR
 from analysis.record import SAMPLE_RECORD
-from analysis.reporting import jobs, runner
+from analysis.record.weapons import MISSILE_CLASSES
+from analysis.reporting import jobs
 
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
 
@@ -71,44 +70,19 @@ def test_reports_speak_of_attacks_defined_in_one_way_and_spell_defense_one_way(p
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", _per_notebook())
-def test_notebook_runs_as_committed_from_another_directory(path: Path, tmp_path, notebook_record_path,
-                                                           monkeypatch):
-    from nbclient import NotebookClient
-
-    monkeypatch.setenv("AIRDEF_RECORD", str(notebook_record_path))
-    monkeypatch.chdir(tmp_path)
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook, timeout=600, kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},  # the kernel starts in tmp_path
-    )
-    client.execute()
-    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
+def test_notebook_runs_as_committed_from_another_directory(path: Path, committed_run):
+    """Top to bottom with its defaults, by nbclient, its kernel in an empty directory (the run is
+    shared with the page tests, which export it as the default set's report)."""
     from analysis.reporting.summary import extract_summary
 
+    run = committed_run(path)
+    assert not run.error, run.error
+    notebook = nbformat.read(run.executed, as_version=4)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
     summary = extract_summary(notebook)
     assert summary and summary["figures"], f"{path.name}: the last output should be a Summary"
-    assert not list(tmp_path.iterdir()), f"{path.name} wrote into the working directory"
-
-
-@pytest.fixture(scope="session")
-def ci_run(tmp_path_factory):
-    """`ci_run(path, kind)`: the notebook's ci set through the runner on the snapshot, the sample
-    or no record, once per test session: a later call, from this or another xdist worker (their
-    temporary folders share a parent), finds the report the runner keeps and does not run it
-    again. So the consistency test below shares the runs of the test after this one."""
-    base = tmp_path_factory.getbasetemp()
-    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "ci-runs"
-
-    def run(path: Path, kind: str, record: Path | None) -> tuple[jobs.JobResult, Path]:
-        where = root / kind
-        with file_lock(root / f"{kind}-{path.stem}.lock"):
-            outcome = runner.run_reports([path], set_name="ci", record=record, output_dir=where)
-        (result,) = outcome.results
-        return result, where
-
-    return run
+    assert not run.written, f"{path.name} wrote into the working directory: {run.written}"
 
 
 @pytest.mark.slow
@@ -179,7 +153,7 @@ def test_reports_state_one_set_of_shared_figures(ci_run):
     monthly = summaries["01"]["extra"]["national_launches_by_month"][month]
     latest = {f["name"]: f["value"] for f in summaries["08"]["figures"]}
     assert latest[f"drones launched, {summaries['08']['extra']['month_name']}"] == monthly["drone"]
-    missiles = sum(monthly.get(c, 0) for c in ("cruise", "ballistic", "mixed"))
+    missiles = sum(monthly.get(c, 0) for c in MISSILE_CLASSES)
     assert latest[f"missiles launched, {summaries['08']['extra']['month_name']}"] == missiles
 
     # 04 and 05: the reference scenario's days, equal and not just close

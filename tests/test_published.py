@@ -12,6 +12,7 @@ import pytest
 from analysis.stats.published import (
     PUBLISHED_RATES_PATH,
     PublishedRatesError,
+    describe_published,
     load_published_rates,
     reconcile_published,
 )
@@ -68,17 +69,45 @@ def test_counts_side_by_side_and_the_definition_that_explains_a_difference() -> 
     assert (drones.record_launched, drones.record_counted) == (400, 335)
     assert drones.record_counts == "335 of 400" and drones.published_counts == "4,242 of 5,312"
     assert drones.status == "differs" and drones.difference_points == pytest.approx(100 * (335 / 400 - 0.799))
+    # no reading agrees: the difference in counts, and that drones include decoys and jamming
+    assert drones.explanation == ("no reading of the record gives 79.9%: it has 335 of 400 (83.8%); 79.9% would be "
+                                  "320 stopped of 400, 15 fewer than the record's 335; drones include decoys, and "
+                                  "drones lost to jamming count as stopped")
+    assert drones.figure == "drones (decoys included), shot down or lost to jamming, October 2025"
     missiles = table.loc["missiles Oct 2025"]
     # destroyed: 128 of 270 (47%, published 54%); destroyed or failed to reach: 146 of 270 (54%);
     # with the regional post: 133 of 275
     assert (missiles.record_launched, missiles.record_counted) == (270, 128)
-    assert missiles.status == "differs by definition"
+    assert missiles.status == "differs"
     assert missiles.explained_by == "counted as destroyed or failed to reach"
     assert missiles.explained_rate == pytest.approx(146 / 270)
+    assert missiles.explanation.startswith("counted as destroyed or failed to reach, the record gives 146 of 270 "
+                                           "(54.1%), which agrees with the published figure (146 of 270)")
     assert "regional commands' posts added: 48.4% of 275" in missiles.other_readings
 
 
-def test_figures_before_complete_coverage_are_not_comparable_unless_they_match() -> None:
+def test_one_rule_for_every_row() -> None:
+    """A match is the same period (every day recorded), classes and counting with counts or shares
+    that agree; everything else differs (explained) or cannot be compared, even where the record's
+    share happens to land on the published one."""
+    published = load_published_rates()
+    table = reconcile_published(synthetic_record().assign(report_date=pd.Timestamp("2023-06-10")),
+                                published[published["label"] == "all missiles May-Oct 2023"])
+    assert table["status"].iloc[0].startswith("not comparable")
+    table = reconcile_published(synthetic_record(), published)
+    assert set(table["status"].str.split(":").str[0]) <= {"matches", "differs", "not comparable"}
+    assert (table["explanation"].str.len() > 0).all()
+    assert describe_published(table).startswith(f"Of {len(table)} figures published in the press, ")
+    # each figure as its source wrote it, and the record's to the same precision
+    by_label = table.set_index("label")
+    assert by_label.loc["Shahed Jan-Jun 2024", "published_figure"] == "85.8%"
+    assert by_label.loc["ballistic Aug 2025", "published_figure"] == "37-40%"
+    assert by_label.loc["drones Oct 2025", ["published_figure", "record_figure"]].tolist() == ["79.9%", "83.8%"]
+    assert by_label.loc["missiles Oct 2025", ["published_figure", "record_figure"]].tolist() == ["54%", "47%"]
+    assert "decoys" in describe_published(table)
+
+
+def test_figures_before_complete_coverage_are_not_comparable() -> None:
     published = load_published_rates()
     early = published[published["label"] == "all missiles Apr 2024"]
     record = synthetic_record().assign(report_date=pd.Timestamp("2024-04-10"))
@@ -104,8 +133,12 @@ def test_reconciliation_on_the_real_snapshot_matches_independent_sums(record_pat
     shahed = table.loc["Shahed Jan-Jun 2024"]
     assert (shahed.record_launched, shahed.record_counted) == (launched, destroyed)
     # the ABC figure for October's drones is the record's own count, to 1%
-    assert table.loc["drones Oct 2025", "status"] == "same figure"
-    assert table.loc["missiles Oct 2025", "status"] == "differs by definition"
+    assert table.loc["drones Oct 2025", "status"] == "matches"
+    assert table.loc["missiles Oct 2025", "status"] == "differs"
+    assert table.loc["missiles Oct 2025", "explained_by"] == "counted as destroyed or failed to reach"
+    # before August 2024 nothing matches, however close: the record misses days
+    assert table.loc["all missiles May-Oct 2023", "status"].startswith("not comparable")
+    assert table.loc["Shahed Jan-Jun 2024", "status"].startswith("not comparable")
 
 
 def test_the_comparison_figure_draws_published_and_record_apart() -> None:

@@ -49,7 +49,7 @@ def test_interval_works_on_arrays_and_zero_trials() -> None:
 import pandas as pd  # noqa: E402
 
 from analysis.stats.dispersion import fit_beta_binomial, overdispersion_table  # noqa: E402
-from analysis.stats.intervals import cluster_interval  # noqa: E402
+from analysis.stats.intervals import INTERVAL_METHOD, share_interval  # noqa: E402
 from analysis.stats.rates import RateError, quasi_dispersion, rate_table, wave_interval  # noqa: E402
 
 
@@ -101,13 +101,14 @@ def test_rate_table_sums_counts_per_group() -> None:
         assert row.launched == launched and row.neutralised == neutralised
         assert row.rate == pytest.approx(neutralised / launched)
         assert (row.ci_low, row.ci_high) == pytest.approx(binomial_interval(neutralised, launched))
-    # the interval over waves is the cluster interval of the group's per-wave counts
+    # the interval over waves is the time-series interval of the group's per-wave counts, in order
     drones = national[(national["weapon_class"] == "drone")
                       & (national["report_date"].dt.to_period("M") == pd.Period("2024-08", "M"))]
-    low, high, _df = cluster_interval(drones["neutralised"].astype(float), drones["launched"].astype(float))
+    drones = drones.sort_values("report_date")
+    low, high, _df = share_interval(drones["neutralised"].astype(float), drones["launched"].astype(float))
     row = table[(table["class"] == "drone") & (table["month"] == pd.Period("2024-08", "M"))].iloc[0]
     assert (row.od_low, row.od_high) == pytest.approx((low[0], high[0]))
-    assert "cluster-robust by attack" in row.method and "only 10 attacks" in row.note
+    assert "in time order" in row.method and "only 10 attacks" in row.note
     assert "other" not in set(table["class"])  # regional rows left out under command=national
     assert "other" in set(rate_table(record, by="class", command="all")["class"])
 
@@ -247,8 +248,8 @@ def test_rates_command_writes_the_issue_columns(record_path: Path, tmp_path: Pat
     tolerance = 1e-6  # the CSV keeps 6 significant digits
     assert (written["ci_low"] <= written["rate"] + tolerance).all()
     assert (written["rate"] <= written["ci_high"] + tolerance).all()
-    assert (written["method"] == "wilson; cluster-robust by attack (CR2, Bell-McCaffrey t, logit)").all()
-    assert written.loc[written["waves"].between(2, 11), "note"].str.contains("rough guide").all()
+    assert (written["method"] == f"wilson; {INTERVAL_METHOD}").all()
+    assert written.loc[written["waves"].between(2, 29), "note"].str.contains("rough guide").all()
     assert (written["waves"] >= 1).all()
     assert (written["dispersion"].dropna() > 0).all() and written["dispersion"].notna().any()
     several = written["waves"] >= 2  # a single wave has no spread to measure: od left empty

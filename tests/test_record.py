@@ -96,7 +96,7 @@ def test_fixture_record_columns_and_types(no_environment):
                    "shahed_real"):
         assert record[column].dtype == "Int64", column
     assert str(record["start"].dtype).startswith("datetime64")
-    assert set(record["weapon_class"]) <= {"drone", "cruise", "ballistic", "mixed", "other", "unknown"}
+    assert set(record["weapon_class"]) <= {"drone", "cruise", "ballistic", "sam", "mixed", "other", "unknown"}
     assert set(record["command"]) == {"national", "regional"}
     # extra columns are kept as read
     assert record.loc[0, "destroyed_details"] == "{'south': 61, 'east': NaN}"

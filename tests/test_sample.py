@@ -94,7 +94,7 @@ def test_model_names_as_the_record_writes_them(sample) -> None:
     assert {"X-101/X-555 and Kalibr", "C-400 and Iskander-M", "Iskander-M and Iskander-K"} <= joined
     classes = sample.groupby("model")["weapon_class"].first()
     assert classes["Kh-59"] == classes["X-59/X-69"] == "cruise"
-    assert classes["S-300"] == classes["C-300"] == "ballistic"
+    assert classes["S-300"] == classes["C-300"] == "sam"  # fired at the ground: not ballistic
     assert classes["Iskander-M and Iskander-K"] == "mixed"
     assert set(classes[classes == "unknown"].index) == {"Geran-3"}
     regional = sample.loc[sample["command"] == "regional"]

@@ -10,6 +10,8 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 
 from analysis.stats.saturation import (
     COMPLETE_FROM,
+    defense_sentence,
+    defense_table,
     fit_saturation,
     in_counts,
     leak_counts,
@@ -141,8 +143,12 @@ def test_destroyed_fit_has_a_level_per_month_and_period_and_verdict_has_caveat()
     assert "mixed_wave" not in fits["cruise"].design_columns
     text = plain_verdict(fits["drone"], size_quartile_comparison(data, boot=50))
     assert "largest quarter of attacks" in text and "not a controlled comparison" in text
-    for confound in ("defensive effort", "electronic warfare", "split over several", "rounded"):
+    for confound in ("defensive effort", "split over several", "rounded"):
         assert confound in text
+    # drones shot down do not count those lost to jamming: that confound is named only for "stopped"
+    assert "electronic warfare" not in text
+    stopped = fit_saturation(saturation_data(waves, "drone"), "drone")
+    assert "electronic warfare" in plain_verdict(stopped)
 
 
 def cruise_waves(slope: float, seed: int = 4, waves: int = 500) -> pd.DataFrame:
@@ -181,3 +187,63 @@ def test_the_answer_in_counts_is_n_times_the_share_not_stopped() -> None:
     assert "bigger attacks let more through in number, but a smaller share" in text
     with pytest.raises(Exception, match="own count"):
         leak_counts(fit_saturation(data, "cruise", size="wave"), np.array([10.0]))
+
+
+def test_month_clustered_errors_are_statsmodels_cluster_robust_ones() -> None:
+    """With plain binomial weights and no month levels the sandwich summed per month is the one
+    statsmodels computes for a binomial GLM of (stopped, not stopped) clustered by month."""
+    import statsmodels.api as sm
+
+    data = saturation_data(simulated_waves(-0.2, seed=3, waves=400), "drone")
+    fit = fit_saturation(data, "drone", time_adjust="none", beta_binomial_weights=False, size="wave")
+    design = sm.add_constant(data[["log2_size", "mixed_wave"]].astype(float), has_constant="add")
+    counts = np.column_stack([data["counted"], data["launched"] - data["counted"]])
+    groups = pd.factorize(data["calendar_month"])[0]
+    reference = sm.GLM(counts, design, family=sm.families.Binomial()).fit(
+        cov_type="cluster", cov_kwds={"groups": groups})
+    row = fit.coefficients.set_index("term").loc["log2_size"]
+    assert row.estimate == pytest.approx(reference.params["log2_size"], rel=1e-6)
+    assert row.std_error == pytest.approx(reference.bse["log2_size"], rel=1e-4)
+    assert fit.months == len(set(groups)) and fit.dof == fit.months - 1
+
+
+def test_nights_that_share_their_months_luck_widen_the_size_interval() -> None:
+    waves = simulated_waves(-0.2, seed=21, waves=500, rho=0.002)
+    rng = np.random.default_rng(21)
+    months = pd.to_datetime(waves["report_date"]).dt.to_period("M")
+    luck = pd.Series(rng.normal(0, 0.6, months.nunique()), index=months.unique())
+    # one month's luck, good or bad, moves every wave of it, and its big waves most
+    shift = luck.loc[months].to_numpy() * np.log2(waves["drone_launched"].to_numpy()) / 6
+    p = 1 / (1 + np.exp(-(1.2 - 0.2 * np.log2(waves["drone_launched"]) + shift)))
+    waves["drone_destroyed"] = rng.binomial(waves["drone_launched"], p)
+    data = saturation_data(waves, "drone")
+    clustered = fit_saturation(data, "drone").slope()
+    model_only = fit_saturation(data, "drone", cluster=False).slope()
+    assert clustered.std_error > 1.5 * model_only.std_error
+
+
+def test_the_defense_table_headlines_drones_shot_down_with_jamming_apart() -> None:
+    """Drones whose share shot down does not change with the size of the attack while the share
+    lost to jamming grows with it: 'stopped' rises, the headline (shot down) does not."""
+    rng = np.random.default_rng(9)
+    dates = pd.date_range("2024-08-01", "2025-07-22", freq="D")
+    drones = np.clip(np.round(2 ** rng.normal(6.5, 1.0, len(dates))), 20, 3000).astype(int)
+    jam = 1 / (1 + np.exp(-(-3.0 + 0.35 * np.log2(drones))))
+    lost = rng.binomial(drones, jam)
+    shot = rng.binomial(drones - lost, 0.75)
+    waves = pd.DataFrame({
+        "wave_id": np.arange(len(dates)), "command": "national", "report_date": dates, "convention": "split",
+        "drone_launched": drones, "drone_destroyed": shot, "drone_not_reached": lost,
+        **{f"{c}_{part}": 0 for c in ("cruise", "ballistic") for part in ("launched", "destroyed", "not_reached")},
+    })
+    table, fits = defense_table(waves, classes=("drone",))
+    rows = table.set_index("convention")
+    assert table.iloc[0]["headline"] and table.iloc[0]["counting"] == "shot down"
+    assert rows.loc["not_reached", "answer"] == "rises" and rows.loc["not_reached", "share_largest"] > rows.loc["not_reached", "share_smallest"]
+    shot_down = rows.loc["destroyed"]
+    # shot down of launched falls a little as jamming takes more of the big attacks: never "rises"
+    assert shot_down["answer"] != "rises" and shot_down["months"] == 12
+    assert table.loc[table["convention"] == "neutralised", "answer"].eq("rises").all()
+    sentence = defense_sentence(table, "drone")
+    assert sentence.startswith(fits[("drone", "destroyed", True)].verdict)
+    assert "lost to jamming or decoys" in sentence and "months as the units, 12 of them" in sentence

@@ -20,7 +20,7 @@ def test_summary_json_is_strict_even_with_nan_numpy_and_timestamps():
     data = json.loads(text)
     assert data["figures"][0] == {
         "name": "rate", "value": 0.8, "low": 0.7, "high": None, "unit": "share",
-        "interval": "95% Wilson", "note": "", "qualifier": "", "label": "", "decimals": None,
+        "interval": "95% Wilson", "note": "", "qualifier": "", "label": "", "decimals": None, "significant": None,
     }
     assert data["extra"]["rates"] == [None, 0.5, 3]
     assert data["extra"]["when"].startswith("2025-10-11")
@@ -70,13 +70,17 @@ def test_shares_read_as_percentages_and_other_units_as_numbers():
     from analysis.reporting.summary import format_figure
 
     share = {"value": 0.8778, "low": 0.8718, "high": 0.8836, "unit": "share"}
-    assert format_figure(share) == ("87.8%", "", "87.2% to 88.4%")
+    assert format_figure(share) == ("88%", "", "87% to 88%")  # whole: the interval is wider than a point
+    narrow = {"value": 0.8778, "low": 0.8748, "high": 0.8806, "unit": "share"}
+    assert format_figure(narrow) == ("87.8%", "", "87.5% to 88.1%")
+    everything = {"value": 0.635, "low": 0.001, "high": 1.0, "unit": "share"}
+    assert format_figure(everything) == ("64%", "", "too few attacks to tell")
     censored = {"value": 120, "low": 89.0, "high": None, "unit": "days", "qualifier": ">"}
     assert format_figure(censored) == ("> 120", "days", "89 or more")
     fraction = {"value": 0.832, "low": 0.821, "high": 0.841, "unit": "fraction"}
-    assert format_figure(fraction) == ("83.2%", "", "82.1% to 84.1%")
+    assert format_figure(fraction) == ("83%", "", "82% to 84%")
     assert format_figure({"value": "yes", "unit": "share"}) == ("yes", "share", "")
-    money = {"value": 64000.0, "low": 50000.0, "high": 71000.0, "unit": "USD", "decimals": 0}
+    money = {"value": 63633.0, "low": 50000.0, "high": 71450.0, "unit": "USD", "decimals": 0}
     assert format_figure(money) == ("$64,000", "", "$50,000 to $71,000")  # as the pages write money
 
 
@@ -89,3 +93,13 @@ def test_decimals_show_a_figure_as_the_text_gives_it_and_keep_it_whole_in_the_js
     assert format_figure(figures[0]) == ("0.26", "ratio", "")
     assert format_figure(figures[1]) == ("-2.9", "percentage points", "-8.9 to 3.2")
     assert format_figure(figures[2])[0] == "0"  # not "-0.0"
+
+
+def test_a_forecast_reads_to_two_significant_figures_as_its_text_gives_it():
+    from analysis.reporting.forecast_text import about
+
+    summary = Summary("t").add("drones in July", 7112.0, 4496.0, 10286.0, unit="launches", significant=2)
+    figure = summary.to_dict()["figures"][0]
+    assert figure["high"] == 10286.0  # kept as computed
+    assert format_figure(figure) == ("7,100", "launches", "4,500 to 10,000")
+    assert format_figure(figure)[2].endswith(about(10286.0))  # the headline's upper bound is the table's

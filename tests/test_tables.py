@@ -63,13 +63,41 @@ def test_show_table_formats_columns_and_leaves_the_frame_alone(rates):
     pd.testing.assert_frame_equal(rates, before)
     shown = styler.data
     assert list(shown.columns) == ["weapon", "rate", "95% interval", "launched", "inside"]
-    assert shown.iloc[0].tolist() == ["drone", "87.8%", "87.2–88.4%", "123,456", "yes"]
+    assert shown.iloc[0].tolist() == ["drone", "88%", "87–88%", "123,456", "yes"]
     assert shown.iloc[2].tolist() == ["ballistic", "–", "–", "0", "–"]
     html = styler.to_html()
     assert "<caption>Interception rates</caption>" in html
     assert "nan" not in html.lower().replace("nanoseconds", "")
     assert "0.877839" not in html
     assert "td.col1 {\n  text-align: right" in html  # numbers right-aligned, text left
+
+
+def test_shares_are_whole_unless_an_interval_is_narrower_than_a_point(rates):
+    """One decimal in a table only where whole percents would make an interval's bounds read
+    alike (87.2-87.6% as "87-88%"): then for every share of the table, so columns line up."""
+    wide = show_table(rates, percent=["rate", "ci_low", "ci_high"], intervals={"i": ("ci_low", "ci_high")}).data
+    assert wide["rate"].tolist() == ["88%", "50%", "–"] and wide["i"].tolist()[0] == "87–88%"
+    narrow = rates.assign(ci_high=[0.876, np.nan, np.nan])
+    shown = show_table(narrow, percent=["rate", "ci_low", "ci_high"], intervals={"i": ("ci_low", "ci_high")}).data
+    assert shown["rate"].tolist() == ["87.8%", "50.0%", "–"] and shown["i"].tolist()[0] == "87.2–87.6%"
+    assert show_table(rates, percent=["rate"], percent_decimals=2).data["rate"][0] == "87.78%"  # asked for
+
+
+def test_an_interval_spanning_about_every_share_says_too_few_attacks():
+    table = pd.DataFrame({"rate": [0.635, 0.5], "low": [0.001, 0.06], "high": [1.0, 0.999]})
+    shown = show_table(table, percent=["rate", "low", "high"], intervals={"95%": ("low", "high")}).data
+    assert shown["95%"].tolist() == ["too few attacks to tell", "6–100%"]
+    assert "0–100%" not in show_table(table, percent=["low", "high"], intervals={"95%": ("low", "high")}).to_html()
+
+
+def test_no_minus_zero_and_counts_whole():
+    table = pd.DataFrame({"points": [-0.04, -0.6, 0.0], "change": [1.036, -0.1431, -0.00004],
+                          "launched": [196.9, 3.62, 12345.0], "ratio": [-0.0001, 0.26, -1.5]})
+    shown = show_table(table, decimals={"points": 1}, changes=["change"], counts=["launched"]).data
+    assert shown["points"].tolist() == ["0.0", "-0.6", "0.0"]
+    assert shown["change"].tolist() == ["+104%", "-14%", "0%"]
+    assert shown["launched"].tolist() == ["197", "3.6", "12,345"]
+    assert not any(re.search(r"(?<![\d.])-0(?![.\d]*[1-9])", v) for v in shown.to_numpy().ravel())
 
 
 def test_html_has_no_index_column(rates):
@@ -101,3 +129,13 @@ def test_unknown_columns_are_refused(rates):
 def test_the_same_table_renders_the_same_html(rates):
     assert show_table(rates, caption="a").to_html() == show_table(rates, caption="a").to_html()
     assert show_table(rates, caption="a").to_html() != show_table(rates, caption="b").to_html()
+
+
+def test_forecast_counts_read_as_the_text_gives_them():
+    from analysis.reporting.forecast_text import about
+
+    table = pd.DataFrame({"median": [7112.0, 97.4, 2.6], "low": [4496.0, 43.0, 0.0], "high": [10286.0, 249.0, 7.0]})
+    shown = show_table(table, significant={"median": 2, "low": 2, "high": 2}, intervals={"90%": ("low", "high")}).data
+    assert shown["median"].tolist() == ["7,100", "97", "3"]
+    assert shown["90%"].tolist() == ["4,500–10,000", "43–250", "0–7"]
+    assert [about(v) for v in table["high"]] == ["10,000", "250", "7"]  # the same rounding in the text

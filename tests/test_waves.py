@@ -77,7 +77,8 @@ def test_classes_conventions_and_missing_counts(fixture_waves):
     assert night["total_neutralised"] == 18 + 30 + 0 + 1
     assert night["convention"] == "split"
     missing = fixture_waves.loc[15]  # C-300 without `launched`, plus 5 KAB
-    assert pd.isna(missing["ballistic_launched"]) and pd.isna(missing["total_launched"])
+    assert pd.isna(missing["sam_launched"]) and pd.isna(missing["total_launched"])
+    assert missing["ballistic_launched"] == 0  # S-300 fired at the ground is not ballistic
     assert missing["other_launched"] == 5 and missing["missing_counts"] == 1
     assert missing["convention"] == "early"
     unknown = fixture_waves.loc[18]

@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.record.locate import is_sample_record
 from analysis.record.waves import waves as find_waves
-from analysis.record.weapons import WEAPON_CLASSES
+from analysis.record.weapons import MISSILE_CLASSES, WEAPON_CLASSES
 
 
 def format_date(day: pd.Timestamp) -> str:
@@ -128,8 +128,9 @@ class RecordFacts:
 
     @property
     def missiles_launched(self) -> int:
-        """National launches of cruise and ballistic missiles and of rows mixing the two."""
-        return sum(self.launched.get(c, 0) for c in ("cruise", "ballistic", "mixed"))
+        """National launches of missiles: cruise, ballistic, S-300/S-400 fired at the ground and
+        rows mixing cruise and ballistic (`weapons.MISSILE_CLASSES`)."""
+        return sum(self.launched.get(c, 0) for c in MISSILE_CLASSES)
 
     def partial_month_note(self) -> str:
         """'May 2026 holds 13 of 31 days', or '' when the last month is complete."""
@@ -162,9 +163,10 @@ def describe_totals(launched: dict[str, int], attacks: int, start: pd.Timestamp,
     least"), with the period, the date the data run through and why totals are lower bounds.
 
     `launched` maps classes to national launches in the period, `attacks` counts its waves."""
-    missiles = sum(launched.get(c, 0) for c in ("cruise", "ballistic", "mixed"))
+    missiles = sum(launched.get(c, 0) for c in MISSILE_CLASSES)
     parts = [f"{rounded(launched.get(c, 0), 3, down=True):,} {name}"
-             for c, name in (("cruise", "cruise"), ("ballistic", "ballistic")) if launched.get(c)]
+             for c, name in (("cruise", "cruise"), ("ballistic", "ballistic"),
+                             ("sam", "S-300/S-400 fired at ground targets")) if launched.get(c)]
     mix = f" (including {' and '.join(parts)})" if parts else ""
     text = (f"From {format_date(start)} to {format_date(end)}, the Air Force's national reports "
             f"list at least {rounded(launched.get('drone', 0), 3, down=True):,} drones and "

@@ -28,7 +28,7 @@ from analysis.record.read import (
     read_catalogue,
     sniff_text_file,
 )
-from analysis.record.weapons import classify_models
+from analysis.record.weapons import NO_MODEL_FAMILY, classify_models
 
 TIDY_COUNTS: tuple[str, ...] = (
     "launched", "destroyed", "not_reached", "neutralised", "still_attacking", "shahed_real",
@@ -163,6 +163,7 @@ def _load(record_path: Path, catalogue_path: Path, dedupe: bool = False) -> pd.D
 
     classification = classify_models(tidy["model"].dropna().unique())
     tidy["weapon_class"] = tidy["model"].map(classification.classes).fillna("unknown").astype("str")
+    tidy["family"] = tidy["model"].map(classification.families).fillna(NO_MODEL_FAMILY).astype("str")
     categories = dict(zip(catalogue["model"].str.strip(), catalogue["category"], strict=True))
     tidy["catalogue_category"] = tidy["model"].map(categories).astype("str")
     for name, weapon_class in classification.composed.items():
@@ -210,6 +211,7 @@ def tidy_frame(raw: pd.DataFrame, lines: np.ndarray) -> pd.DataFrame:
     model = model.str.replace(r"\s+", " ", regex=True)
     tidy["model"] = model.where(model != "")
     tidy["weapon_class"] = "unknown"
+    tidy["family"] = NO_MODEL_FAMILY
     tidy["catalogue_category"] = pd.Series(pd.NA, index=index, dtype="str")
     source = raw["source"].astype("str").str.strip()
     tidy["publisher"] = publisher_of(source)
@@ -230,7 +232,7 @@ def tidy_frame(raw: pd.DataFrame, lines: np.ndarray) -> pd.DataFrame:
         tidy[column] = _kept_column(raw[column])
     order = [
         "line", "start", "end", "start_has_time", "end_has_time", "report_date", "model",
-        "weapon_class", "catalogue_category", "command", "publisher", "source", *TIDY_COUNTS,
+        "weapon_class", "family", "catalogue_category", "command", "publisher", "source", *TIDY_COUNTS,
         "convention",
     ]
     return tidy[order + [c for c in tidy.columns if c not in order]]

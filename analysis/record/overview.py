@@ -153,7 +153,9 @@ def data_quality(record: pd.DataFrame) -> pd.DataFrame:
     for note in notes:
         match = _NOTE_KIND.search(note)
         kind = match.group(1).strip() if match else note
-        kind = re.sub(r"'[^']*'", "'...'", kind)[:70]
+        kind = re.sub(r"'[^']*'", "'...'", kind)
+        if len(kind) > 120:  # a runaway note: cut at a word, and say so (never mid-word)
+            kind = kind[:117].rsplit(" ", 1)[0] + "..."
         kinds[f"loader: {kind}"] = kinds.get(f"loader: {kind}", 0) + 1
     checks = {
         "rows without a launched count": int(record["launched"].isna().sum()),

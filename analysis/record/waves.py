@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 
+import numpy as np
 import pandas as pd
 
 from analysis.record.conventions import convention_of
@@ -149,3 +151,99 @@ def _empty_waves() -> pd.DataFrame:
     return _wave_dtypes(pd.DataFrame({column: pd.Series(dtype="object") for column in _wave_columns()}))
 
 
+
+
+# --------------------------------------------------------------------------- by the clock
+
+
+SPAN_COLUMNS = ["rank", "start", "end", "hours", "report_date", "attacks", "wave_ids",
+                *[f"{c}_launched" for c in COUNTED_CLASSES], "unknown_launched", "total_launched",
+                "total_neutralised", "largest_attack", "missing_counts", "overlapping", "same_models"]
+
+
+def within_hours(wave_table: pd.DataFrame, hours: float = 24.0, national_only: bool = True) -> pd.DataFrame:
+    """The attacks added up by the clock: the largest totals of launches within `hours` hours.
+
+    The rule: attacks (posts) whose windows fit, from the first start to the last end, inside one
+    span of `hours` hours are added up, whether their windows overlap or follow each other (a
+    day post and the night post after it). Spans are chosen largest first, and an attack counts
+    in one span only, so no launch is counted twice and the spans' totals add up to the attacks'.
+    An attack longer than `hours` is a span of its own. National attacks only unless told
+    (regional posts can repeat the national ones).
+
+    One row per span, largest first: `rank`, `start`, `end`, `hours` (first start to last end),
+    `report_date` (of its last attack), `attacks`, `wave_ids`, launches per class and
+    `total_launched`, `total_neutralised`, `largest_attack` (the largest single post's launches),
+    `missing_counts` (rows without a count, as in the wave table), `overlapping` (two of its posts'
+    windows overlap by more than an hour: they may repeat each other, which the record cannot
+    tell) and `same_models` (such posts also name a model in common).
+    """
+    table = wave_table.loc[~wave_table["regional"].astype(bool)] if national_only else wave_table
+    table = table.sort_values(["start", "end", "wave_id"], kind="stable").reset_index(drop=True)
+    if table.empty:
+        return pd.DataFrame(columns=SPAN_COLUMNS)
+    limit = pd.Timedelta(hours=float(hours))
+    start = table["start"].to_numpy()
+    end = table["end"].to_numpy()
+    size = table["total_launched"].fillna(0).astype("int64").to_numpy()
+    # each attack as the first of a span: the attacks starting no earlier that end within it
+    members = []
+    for i in range(len(table)):
+        last = start[i] + limit.to_timedelta64()
+        j, found = i, []
+        while j < len(table) and start[j] <= last:
+            if end[j] <= last or j == i:
+                found.append(j)
+            j += 1
+        members.append(found)
+    used = np.zeros(len(table), dtype=bool)
+    heap = [(-int(size[m].sum()), i) for i, m in enumerate(members)]
+    heapq.heapify(heap)
+    spans = []
+    while heap:
+        negative, i = heapq.heappop(heap)
+        if used[i]:
+            continue
+        current = [j for j in members[i] if not used[j]]
+        total = int(size[current].sum())
+        if total != -negative:  # some of its attacks went to a larger span: try again later
+            heapq.heappush(heap, (-total, i))
+            continue
+        used[current] = True
+        spans.append(current)
+    span_of = np.empty(len(table), dtype=int)
+    for number, chosen in enumerate(spans):
+        span_of[chosen] = number
+    counts = [*[f"{c}_launched" for c in COUNTED_CLASSES], "unknown_launched", "total_launched",
+              "total_neutralised"]
+    frame = table.assign(_span=span_of)
+    grouped = frame.groupby("_span", sort=True)
+    out = grouped.agg(start=("start", "min"), end=("end", "max"), report_date=("report_date", "max"),
+                      attacks=("wave_id", "size"), wave_ids=("wave_id", "; ".join),
+                      missing_counts=("missing_counts", "sum"))
+    sums = frame[counts].fillna(0).astype("int64").groupby(frame["_span"]).sum()
+    out[counts] = sums[counts]
+    out["largest_attack"] = frame["total_launched"].fillna(0).astype("int64").groupby(frame["_span"]).max()
+    out["hours"] = (out["end"] - out["start"]) / pd.Timedelta(hours=1)
+    out["overlapping"], out["same_models"] = False, False
+    for number in out.index[out["attacks"] > 1]:
+        out.loc[number, ["overlapping", "same_models"]] = _repeats(table.iloc[spans[number]])
+    out = out.sort_values(["total_launched", "start"], ascending=[False, True],
+                          kind="stable").reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out[SPAN_COLUMNS]
+
+
+def _repeats(part: pd.DataFrame) -> tuple[bool, bool]:
+    """(two posts' windows overlap by more than an hour, such posts also name a model in common)."""
+    overlapping = same_models = False
+    rows = part.to_dict("records")
+    for a in range(len(rows)):
+        for b in range(a + 1, len(rows)):
+            first, second = rows[a], rows[b]
+            shared = min(first["end"], second["end"]) - max(first["start"], second["start"])
+            if shared > pd.Timedelta(hours=1):
+                overlapping = True
+                models = set(str(first["models"]).split("; ")) & set(str(second["models"]).split("; "))
+                same_models = same_models or bool(models - {""})
+    return overlapping, same_models

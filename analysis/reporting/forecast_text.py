@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.record.facts import format_date, format_month, rounded
-from analysis.reporting.words import class_label, listed, model_label
+from analysis.record.facts import format_date, format_month
+from analysis.reporting.words import class_label, listed, model_label, significant_count
 from analysis.stats.forecast.backtest import FIRST_CUT
 
 UNITS = {"month": "month", "week": "week", "day": "day"}
@@ -28,8 +28,9 @@ def period_words(label: str, by: str) -> str:
 
 
 def about(value: float) -> str:
-    """A forecast count to two significant figures: 7,112 as "7,100", 97 as "97", 0 as "0"."""
-    return f"{rounded(max(float(value), 0.0), 2):,}"
+    """A forecast count to two significant figures: 7,112 as "7,100", 97 as "97", 0 as "0" (as the
+    tables and the summary give it: `words.significant_count`)."""
+    return significant_count(max(float(value), 0.0), 2)
 
 
 def _span(low: float, high: float) -> str:

@@ -2,10 +2,12 @@
 
 Built from the files on disk (so it also lists reports of earlier runs) through a Jinja2 template
 (`templates/reports-index/index.html.j2`) that escapes every value. On top: what the record covers
-("data through ..."), and whether the last run was interrupted. Each report shows its headline
-figures named in words (a figure's `label`, else its name without underscores), its thumbnail
-with alt text, its state (a report whose files no longer match its summary is shown as damaged),
-and the parameters, data and code it was made with.
+("data through ..."), three sentences of what it shows (`record_summary`, from the figures the
+reports computed, not computed again), and whether the last run was interrupted. Each report shows
+its title in words (no scenario file names), its headline figures named in words (a figure's
+`label`, else its name without underscores), its thumbnail with alt text, its state (a report
+whose files no longer match its summary is shown as damaged), and the parameters, data and code it
+was made with.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from analysis.io import atomic_write_text, file_lock, read_json
-from analysis.paths import REPORT_DIR
+from analysis.paths import DATA_DIR, REPORT_DIR, SCENARIO_DIR
+from analysis.reporting import words
 from analysis.reporting.jobs import data_line, files_whole, now, set_names, shown_parameters
 from analysis.reporting.sanitize import short_message
 from analysis.reporting.summary import figure_label, format_figure
@@ -47,6 +51,117 @@ def long_date(text: str | None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+# ------------------------------------------------------------------------------------------------
+# What the record shows, in three sentences: from the figures the reports computed
+
+
+def _rows(summary: Mapping[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    rows = ((summary or {}).get("extra") or {}).get(key)
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _figure(summary: Mapping[str, Any] | None, name: str) -> dict[str, Any] | None:
+    return next((f for f in (summary or {}).get("figures") or [] if isinstance(f, dict) and f.get("name") == name),
+                None)
+
+
+def _totals_sentence(facts: Mapping[str, Any]) -> str:
+    """What the record lists: launches by class and attacks, over its period (record_facts)."""
+    from analysis.record.facts import rounded
+
+    launched = facts.get("launched_national") or {}
+    drones = float(launched.get("drone", 0))
+    missiles = float(sum(v for k, v in launched.items() if k in {"cruise", "ballistic", "mixed"}))
+    first, last = long_date(facts.get("first_report")), long_date(facts.get("last_report"))
+    if not (first and last and drones + missiles):
+        return ""
+    return (f"From {first} to {last}, the Air Force's national posts list at least "
+            f"{rounded(drones, 3, down=True):,} drones and {rounded(missiles, 3, down=True):,} missiles launched "
+            f"at Ukraine, in {int(facts.get('national_waves', 0)):,} attacks (before August 2024 not every "
+            "day was recorded).")
+
+
+def _shares_sentence(headlines: Sequence[Mapping[str, Any]]) -> str:
+    """The share stopped of each class since complete coverage (report 02's headline rows)."""
+    stopped = {r.get("class"): r for r in headlines if r.get("period") == "complete" and r.get("convention") == "neutralised"}
+    if not {"drone", "cruise", "ballistic"} <= set(stopped):
+        return ""
+    start = long_date(stopped["drone"].get("start"))
+
+    def share(cls: str) -> str:
+        row = stopped[cls]
+        return words.percent_with_interval(row.get("rate"), row.get("low"), row.get("high"))
+
+    return (f"From {start.split(' ', 1)[1] if start else 'August 2024'}, {share('drone')} of the drones were shot "
+            f"down or lost to jamming (decoys included), and {share('cruise')} of the cruise missiles and "
+            f"{share('ballistic')} of the ballistic missiles were destroyed or failed to reach their target.")
+
+
+def _latest_sentence(summary: Mapping[str, Any] | None) -> str:
+    """The latest whole month and the share of drones stopped in the months to it (report 08)."""
+    extra = (summary or {}).get("extra") or {}
+    month, recent = extra.get("month_name"), (extra.get("periods") or {}).get("recent")
+    drones, missiles = _figure(summary, f"drones launched, {month}"), _figure(summary, f"missiles launched, {month}")
+    share = _figure(summary, f"drones shot down or jammed, {recent}")
+    if not (month and drones and missiles):
+        return ""
+    text = (f"In {month}, the latest whole month, they list {words.count(drones['value'])} drones and "
+            f"{words.count(missiles['value'])} missiles")
+    if share:
+        text += (f"; over {recent}, {words.percent_with_interval(share['value'], share['low'], share['high'])} "
+                 "of the drones were shot down or lost to jamming")
+    return text + "."
+
+
+def record_summary(summaries: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Three sentences of what the record shows, from the reports' summaries by notebook (the
+    figures as the reports give them: one computation): what it lists (01's record facts), the
+    share of each class stopped (02) and the latest month (08). A report missing: its sentence
+    is left out."""
+    by_number = {name[:2]: summary for name, summary in summaries.items()}
+    facts = next((((s.get("extra") or {}).get("record") or {}) for s in (by_number.get(k) for k in ("01", "02", "08"))
+                  if s and (s.get("extra") or {}).get("record")), {})
+    sentences = [_totals_sentence(facts) if facts else "",
+                 _shares_sentence(_rows(by_number.get("02"), "headlines")),
+                 _latest_sentence(by_number.get("08"))]
+    return [sentence for sentence in sentences if sentence]
+
+
+# ------------------------------------------------------------------------------------------------
+# Titles in words
+
+
+def names_in_words() -> dict[str, str]:
+    """Scenario and experiment names as a title says them: "baseline-2026-h1" as "the baseline
+    scenario (December 2025 to May 2026)", "resupply-surge" as "resupply surge"."""
+    from analysis.inputs import load_yaml
+
+    found: dict[str, str] = {}
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")) + sorted((DATA_DIR / "experiments").glob("*.yaml")):
+        tokens = path.stem.split("-")
+        plain = " ".join(t for t in tokens if not any(c.isdigit() for c in t)) or path.stem
+        try:
+            data = load_yaml(path).data
+        except Exception:  # an input file a report could not read either: its stem is enough
+            data = None
+        data = data if isinstance(data, dict) else {}
+        period = data.get("period") if isinstance(data.get("period"), str) else ""
+        for name in {path.stem, data.get("name")} - {None}:
+            if not isinstance(name, str):
+                continue
+            coded = any(c.isdigit() for c in name)  # "baseline-2026-h1": the code says the period
+            found[name] = f"the {plain} scenario ({period})" if coded and period else plain
+    return found
+
+
+def title_in_words(title: str, names: Mapping[str, str]) -> str:
+    """A report's title with the scenario and experiment file names it holds in words."""
+    def replace(match: re.Match) -> str:
+        return names.get(match.group(0), match.group(0))
+
+    return re.sub(r"\b[a-z0-9]+(?:[-.][a-z0-9]+)+\b", replace, title)
+
+
 def _figures(figures: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     rows = []
     for figure in figures[:FIGURES_SHOWN]:
@@ -70,8 +185,8 @@ def _thumbnail(summary: Mapping[str, Any]) -> str:
     return thumb
 
 
-def _card(directory: Path, set_name: str) -> dict[str, Any]:
-    """One report for the template."""
+def _card(directory: Path, set_name: str, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One report for the template (`names`: scenario and experiment names in words)."""
     summary = read_json(directory / f"{set_name}.summary.json")
     summary = summary if isinstance(summary, dict) else None
     status = read_json(directory / f"{set_name}.status.json")
@@ -105,7 +220,8 @@ def _card(directory: Path, set_name: str) -> dict[str, Any]:
     record = data.get("record") if isinstance(data.get("record"), dict) else None
     figures = summary.get("figures", []) if isinstance(summary.get("figures"), list) else []
     card.update(
-        title=str(summary.get("title") or directory.name),
+        title=title_in_words(str(summary.get("title") or directory.name), names or {}),
+        summary=summary if state in {"ok", "cached"} else None,
         html=f"{base}/{page}.html",
         code_html=f"{base}/{page}.code.html",
         notebook_file=f"{base}/{page}.ipynb",
@@ -169,8 +285,14 @@ def render_index(output_dir: Path) -> str:
     import jinja2
 
     cards = []
+    names = names_in_words()
     for directory in sorted(p for p in output_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        cards += [_card(directory, set_name) for set_name in set_names(directory)]
+        cards += [_card(directory, set_name, names) for set_name in set_names(directory)]
+    # What the record shows: from the readers' reports (a notebook's default set first), never a test run.
+    readers: dict[str, Mapping[str, Any]] = {}
+    for card in sorted(cards, key=lambda c: c["set"] != "default"):
+        if card.get("summary") and not is_test_set(card["set"]):
+            readers.setdefault(card["notebook"], card["summary"])
     counts: dict[str, int] = {}
     for card in cards:
         counts[card["state"]] = counts.get(card["state"], 0) + 1
@@ -192,6 +314,7 @@ def render_index(output_dir: Path) -> str:
         tally=", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no reports yet",
         records=records,
         data_through=records[0]["last"] if records else "",
+        record_summary=record_summary(readers),
         last_run=last_run if isinstance(last_run, dict) else None,
         groups=_groups(cards),
         cards=cards,

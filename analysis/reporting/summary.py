@@ -33,6 +33,7 @@ class Figure:
     qualifier: str = ""  # ">" when the true value lies beyond `value` (censored at a horizon)
     label: str = ""  # the figure named in words for readers (the index shows it); default: name
     decimals: int | None = None  # decimals a reader sees (as the report's text gives the figure)
+    significant: int | None = None  # or significant figures of a count not read to the unit (a forecast)
 
 
 def _clean(value: Any) -> Any:
@@ -77,17 +78,19 @@ class Summary:
         qualifier: str = "",
         label: str = "",
         decimals: int | None = None,
+        significant: int | None = None,
     ) -> Summary:
         """Add a figure: `name` is its stable key (the cross-report tests and scripts read it),
         `label` the words a reader sees ("ballistic missiles destroyed or failed to reach their
         target, last 6 months"); without a label readers see the name without underscores.
         `decimals`: how many decimals readers see (a ratio 0.26 as the text gives it, not 0.262;
-        shares always show as percentages with one); the JSON keeps the figure as computed."""
+        shares show as percentages); `significant`: a count to that many significant figures, whole
+        (a forecast of 7,112 as 7,100, as the text gives it); the JSON keeps the figure as computed."""
         if any(f.name == name for f in self.figures):
             raise ValueError(f"summary figure {name!r} added twice")
         self.figures.append(
             Figure(name, _clean(value), _clean(low), _clean(high), unit, interval, note, qualifier,
-                   label, decimals)
+                   label, decimals, significant)
         )
         return self
 
@@ -146,17 +149,20 @@ def format_number(value: Any, decimals: int | None = None) -> str:
     """A figure for a table: n/a for None, whole numbers with thousands separators, other floats
     to `decimals` decimals if given, else to 3 significant digits below 1000 and to the unit from
     there on; anything else as str()."""
+    # here, not on top: every kernel imports this module, and words is not light
+    from analysis.reporting import words
+
     if value is None:
         return "n/a"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     if isinstance(value, float) and decimals is not None:
-        text = f"{value:,.{decimals}f}"
-        return "0" if text.lstrip("-").strip("0.") == "" else text  # never "-0.0"
+        text = words.number(value, decimals)
+        return "0" if text.strip("0.") == "" else text  # never "-0.0"
     if isinstance(value, float):
         if abs(value) >= 999.5:  # .3g would print 999.9 as 1e+03
-            return f"{value:,.0f}"
-        return f"{value:.3g}"
+            return words.number(value)
+        return words.unsigned_zero(f"{value:.3g}")
     return str(value)
 
 
@@ -174,24 +180,36 @@ def format_interval(low: Any, high: Any, decimals: int | None = None) -> str:
 
 def format_figure(figure: dict[str, Any]) -> tuple[str, str, str]:
     """(value, unit, interval) of a summary figure as a reader sees them: shares as percentages."""
+    from analysis.reporting import words
+
     value, low, high = figure.get("value"), figure.get("low"), figure.get("high")
     unit = figure.get("unit") or ""
     qualifier = figure.get("qualifier") or ""
     if unit in SHARE_UNITS and all(isinstance(v, float | int | None) for v in (value, low, high)):
+        # As in the tables: whole percents, one decimal where the interval is narrower than a point;
+        # an interval that spans about every share says so.
+        places = words.percent_decimals((low, high))
 
         def percent(share: Any) -> Any:
-            return None if share is None else f"{100 * share:.1f}%"
+            return None if share is None else words.percent(share, places)
 
         text = f"{qualifier} {percent(value) or 'n/a'}".strip()
-        interval = format_interval(percent(low), percent(high))
+        interval = words.TOO_FEW if words.spans_everything(low, high) else format_interval(percent(low), percent(high))
         return text, "", interval
     decimals = figure.get("decimals")
     if unit == "USD" and isinstance(value, int | float):  # money as the pages write it: $64,000
 
         def dollars(amount: Any) -> Any:
-            return None if amount is None else f"${format_number(amount, decimals)}"
+            return None if amount is None else words.money(amount)
 
         return f"{qualifier} {dollars(value)}".strip(), "", format_interval(dollars(low), dollars(high))
+    digits = figure.get("significant")
+    if digits and all(isinstance(v, int | float | None) for v in (value, low, high)):
+
+        def counted(amount: Any) -> Any:
+            return None if amount is None else words.significant_count(amount, digits)
+
+        return f"{qualifier} {counted(value) or 'n/a'}".strip(), unit, format_interval(counted(low), counted(high))
     return (f"{qualifier} {format_number(value, decimals)}".strip(), unit,
             format_interval(low, high, decimals))
 
@@ -228,38 +246,18 @@ ALT_TEXT_CHARS = 1200  # a chart's description and finding fit; a runaway text d
 
 
 def describe(figure: Any, text: str) -> Any:
-    """Say what `figure` shows, in a sentence or two (its main finding); replaces the alt text
-    built from its titles. Returns the figure."""
+    """Say what `figure` shows, in a sentence or two (its main finding); the alt text gives it
+    after the description of the chart itself. Returns the figure."""
     figure._airdef_alt_text = " ".join(str(text).split())
     return figure
 
 
 def alt_text(figure: Any) -> str:
-    """The figure's alt text: its description (`describe`), else built from its titles, axis
-    labels and legend entries ("Chart: <title>. <panel title>: <y> by <x>; legend: a, b.")."""
-    given = getattr(figure, "_airdef_alt_text", "")
-    if given:
-        return _shortened(given)
-    parts = []
-    suptitle = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
-    if suptitle:
-        parts.append(suptitle.strip().rstrip(".") + ".")
-    for ax in figure.get_axes():
-        title = " ".join(t for t in (ax.get_title("left"), ax.get_title("center"),
-                                     ax.get_title("right")) if t)
-        xlabel, ylabel = ax.get_xlabel(), ax.get_ylabel()
-        axes = f"{ylabel} by {xlabel}" if xlabel and ylabel else (ylabel or xlabel)
-        legend = ax.get_legend()
-        entries = [t.get_text() for t in legend.get_texts()] if legend is not None else []
-        panel = title.strip().rstrip(".")
-        if axes:
-            panel = f"{panel}: {axes}" if panel else axes
-        if any(entries):
-            panel += ("; " if panel else "") + "legend: " + ", ".join(e for e in entries if e)
-        if panel:
-            parts.append(panel + ".")
-    text = " ".join(" ".join(parts).split())
-    return _shortened(f"Chart: {text}" if text else "Chart without a title")
+    """The figure's alt text: what the chart draws (`alt.describe_chart`: panels, marks, axes,
+    series, the shape of the data) and then its finding (`describe`), at most ALT_TEXT_CHARS."""
+    from analysis.reporting.alt import chart_alt_text  # matplotlib is loaded once a figure exists
+
+    return _shortened(chart_alt_text(figure, getattr(figure, "_airdef_alt_text", "")))
 
 
 def _shortened(text: str) -> str:

@@ -1,10 +1,13 @@
 """Tables a journalist can read: `show_table` turns a DataFrame into a styled table for a report.
 
-Only the display changes; the frame passed in is left as it is. Shares become percentages with
-one decimal ("87.8%"), counts get thousands separators ("12,345"), a pair of bound columns becomes
-one interval column ("87.2–88.4%"), missing values show as "–", dates as "12 Oct 2025", booleans
-as yes/no, and column names lose their underscores. A meaningful (named) index becomes ordinary
-columns; a bare 0..n index is dropped.
+Only the display changes; the frame passed in is left as it is. Shares become whole percentages
+("88%"), with one decimal in a table where an interval is narrower than a point ("87.8%",
+"87.6–88.0%"); an interval of a share that spans about 0-100% reads "too few attacks to tell".
+Counts are whole with thousands separators ("12,345"), a pair of bound columns becomes one interval
+column ("87–89%"), changes can carry their sign ("+104%"), no value reads "-0", missing values show
+as "–", dates as "12 Oct 2025", booleans as yes/no, and column names lose their underscores. A
+meaningful (named) index becomes ordinary columns; a bare 0..n index is dropped. The rules are
+those of `analysis.reporting.words`, shared with the reports' text.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-MISSING = "–"  # en dash: a missing value
+from analysis.reporting import words
+
+MISSING = words.MISSING  # en dash: a missing value
 RANGE_DASH = "–"  # en dash between the bounds of an interval
 
 _TABLE_STYLES = [
@@ -30,28 +35,30 @@ _TABLE_STYLES = [
 ]
 
 
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):  # arrays and other containers are not "missing"
-        return False
+_missing = words.is_missing  # one test of "missing" for text and tables
 
 
 def format_percent(value: Any, decimals: int = 1) -> str:
     """A share (0.8778) as a percentage with `decimals` decimals ("87.8%"); missing as "–"."""
+    return words.percent(value, decimals)
+
+
+def format_signed_percent(value: Any, decimals: int = 0) -> str:
+    """A relative change (1.036) as a signed percentage ("+104%"); "0%" has no sign."""
     if _missing(value):
         return MISSING
-    return f"{float(value) * 100:.{decimals}f}%"
+    return words.signed(float(value) * 100, decimals) + "%"
 
 
 def format_count(value: Any) -> str:
-    """A count with thousands separators ("12,345"); missing as "–"."""
+    """A count, whole, with thousands separators ("12,345"); a mean below 10 keeps two significant
+    figures ("3.6" a day), a larger one is whole ("197"); missing as "–"."""
     if _missing(value):
         return MISSING
     number = float(value)
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.1f}"
+    if number.is_integer() or abs(number) >= 10:
+        return words.count(number)
+    return words.significant(number, 2)
 
 
 def format_value(value: Any, decimals: int | None = None) -> str:
@@ -71,22 +78,21 @@ def format_value(value: Any, decimals: int | None = None) -> str:
         if math.isinf(number):
             return "∞" if number > 0 else "−∞"
         if decimals is not None:
-            return f"{number:,.{decimals}f}"
+            return words.number(number, decimals)
         if abs(number) >= 999.5:
-            return f"{number:,.0f}"
-        return f"{number:.3g}"
+            return words.number(number)
+        return words.unsigned_zero(f"{number:.3g}")
     return str(value)
 
 
-def format_interval(low: Any, high: Any, formatter: Callable[[Any], str]) -> str:
+def format_interval(low: Any, high: Any, formatter: Callable[[Any], str], share: bool = False) -> str:
     """Two bounds as one range, "87.2–88.4%" for percentages; one missing bound gives "up to 88.4%"
-    or "50.0% or more", both missing "–"."""
-    if _missing(low) and _missing(high):
-        return MISSING
-    if _missing(low):
-        return f"up to {formatter(high)}"
-    if _missing(high):
-        return f"{formatter(low)} or more"
+    or "50.0% or more", both missing "–". `share`: the bounds are of a share (0-1), and an interval
+    spanning about all of it reads "too few attacks to tell"."""
+    if share and words.spans_everything(low, high):
+        return words.TOO_FEW
+    if _missing(low) or _missing(high):
+        return words.bounds(low, high, formatter)
     low_text, high_text = formatter(low), formatter(high)
     if high_text.startswith("-") or low_text.startswith("-"):
         return f"{low_text} to {high_text}"  # "-3.5–-0.5" would read as a typo
@@ -106,6 +112,8 @@ def show_table(
     *,
     percent: Iterable[str] = (),
     counts: Iterable[str] = (),
+    changes: Iterable[str] = (),
+    significant: Mapping[str, int] | None = None,
     intervals: Mapping[str, tuple[str, str]] | None = None,
     decimals: Mapping[str, int] | None = None,
     dates: Mapping[str, str] | None = None,
@@ -113,14 +121,19 @@ def show_table(
     columns: Iterable[str] | None = None,
     caption: str | None = None,
     hide_index: bool = True,
-    percent_decimals: int = 1,
+    percent_decimals: int | None = None,
 ) -> Styler:
     """A styled copy of `frame` for a report (`display(show_table(...))` or the cell's last line).
 
-    - `percent`: share columns (0-1) shown as "87.8%";
-    - `counts`: count columns shown as "12,345";
+    - `percent`: share columns (0-1) shown as "88%", with `percent_decimals` decimals; by default
+      none, or one when an interval of shares in the table is narrower than a point;
+    - `counts`: count columns shown whole as "12,345";
+    - `changes`: relative changes (1.036 for +103.6%) shown as "+104%";
+    - `significant`: `{column: n}` counts not to be read to the unit (forecasts) to n significant
+      figures, whole ("7,100"), as the text gives them;
     - `intervals`: `{label: (low column, high column)}`, each pair shown as one column `label`
-      ("87.2–88.4%" if the low column is in `percent`), in place of the low column;
+      ("87–89%" if the low column is in `percent`; "too few attacks to tell" when it spans about
+      0-100%), in place of the low column;
     - `decimals`: `{column: n}` floats to n decimals; `dates`: `{column: strftime format}`;
     - `rename`: display names (columns not named lose their underscores);
     - `columns`: the columns to show, in order (after the index is turned into columns; interval
@@ -128,7 +141,8 @@ def show_table(
     - `hide_index`: an index of labels becomes ordinary columns and a bare 0..n index is dropped.
     Other floats show to 3 significant digits, booleans as yes/no, missing values as "–".
     """
-    percent, counts = set(percent), set(counts)
+    percent, counts, changes = set(percent), set(counts), set(changes)
+    significant = dict(significant or {})
     intervals = dict(intervals or {})
     decimals, dates, rename = dict(decimals or {}), dict(dates or {}), dict(rename or {})
     table = frame.copy()
@@ -140,14 +154,23 @@ def show_table(
         table.columns.name = None
     if isinstance(table.columns, pd.MultiIndex):
         table.columns = [" ".join(str(p) for p in c if str(p)) for c in table.columns]
-    unknown = (percent | counts | set(decimals) | set(dates)
+    unknown = (percent | counts | changes | set(significant) | set(decimals) | set(dates)
                | {c for pair in intervals.values() for c in pair}) - set(table.columns)
     if unknown:
         raise KeyError(f"show_table: no column(s) {sorted(unknown)} in the table")
+    if percent_decimals is None:  # a decimal only where an interval of shares is narrower than a point
+        percent_decimals = words.percent_decimals(*[
+            bounds for low, high in intervals.values() if low in percent
+            for bounds in zip(table[low], table[high], strict=True)])
 
     def formatter_of(column: str) -> Callable[[Any], str]:
         if column in percent:
             return lambda v: format_percent(v, percent_decimals)
+        if column in changes:
+            return format_signed_percent
+        if column in significant:
+            digits = significant[column]
+            return lambda v: words.significant_count(v, digits)
         if column in counts:
             return format_count
         if column in dates:
@@ -163,7 +186,8 @@ def show_table(
         if column in paired:
             label, high = paired[column]
             fmt = formatter_of(column)
-            shown[label] = [format_interval(lo, hi, fmt) for lo, hi in zip(table[column], table[high], strict=True)]
+            shown[label] = [format_interval(lo, hi, fmt, share=column in percent)
+                            for lo, hi in zip(table[column], table[high], strict=True)]
         elif column not in dropped:
             fmt = formatter_of(column)
             shown[column] = [fmt(v) for v in table[column]]

@@ -85,10 +85,16 @@ def span(low: float, high: float) -> str:
 
 
 def interval_words(row: pd.Series) -> str:
-    """"95% interval 87% to 89%", with a warning for few waves, or why there is none."""
+    """"95% interval 87% to 89%", with a warning for few waves (or waves in long streaks), or why
+    there is none."""
     if pd.isna(row["low"]) or pd.isna(row["high"]):
         return "one attack only, so no interval"
-    few = f"; only {row['waves']} attacks, a rough guide" if row["note"] else ""
+    if not row["note"]:
+        few = ""
+    elif str(row["note"]).startswith("attacks run in long streaks"):  # `intervals.interval_note`
+        few = f"; {row['waves']} attacks that run in long streaks, a rough guide"
+    else:
+        few = f"; only {row['waves']} attacks, a rough guide"
     return f"95% interval {span(row['low'], row['high'])}{few}"
 
 
@@ -148,19 +154,6 @@ def trend_sentence(trends: pd.DataFrame, convention: str, start: pd.Timestamp) -
         parts.insert(0, "no clear trend for " + _and(names))
     share = "destroyed (shot down only, jammed drones not counted)" if convention == "destroyed" else "stopped"
     return f"Since {start:%B %Y} the monthly share {share} shows " + "; ".join(parts) + "."
-
-
-def published_sentence(reconciled: pd.DataFrame) -> str:
-    """How the published figures compare with the record's own counts."""
-    status = reconciled["status"].str.split(":").str[0]
-    same = int((status == "same figure").sum())
-    definition = int((status == "differs by definition").sum())
-    apart = int((status == "not comparable").sum())
-    differs = int((status == "differs").sum())
-    return (f"Of {len(reconciled)} figures published in the press, {same} match the record's own "
-            f"counts, {definition} match once the difference of definition is named, {differs} "
-            f"{'differs' if differs == 1 else 'differ'} and {apart} cannot be compared (days missing "
-            "from the record).")
 
 
 def _points(value: float) -> str:

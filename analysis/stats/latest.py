@@ -27,13 +27,15 @@ import pandas as pd
 from analysis.errors import ParameterError
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.record.facts import RecordFacts, format_month, rounded
+from analysis.record.weapons import MISSILE_CLASSES as WEAPONS_MISSILE_CLASSES
 from analysis.stats.dispersion import wave_counts
 from analysis.stats.headlines import CLASS_WORDS, counting_words, pct, span
 from analysis.stats.intervals import difference_interval, mean_interval
 from analysis.stats.rates import binomial_interval, usable_counts, wave_interval
 
 CLASSES: tuple[str, ...] = ("drone", "cruise", "ballistic")
-MISSILE_CLASSES: tuple[str, ...] = ("cruise", "ballistic", "mixed")
+# Missiles launched: cruise, ballistic, S-300/S-400 fired at the ground, cruise and ballistic together.
+MISSILE_CLASSES: tuple[str, ...] = WEAPONS_MISSILE_CLASSES
 
 @dataclass(frozen=True)
 class Period:
@@ -107,7 +109,7 @@ def class_shares(record: pd.DataFrame, period: Period,
 
 
 def launches(record: pd.DataFrame, period: Period,
-             classes: tuple[str, ...] = (*CLASSES, "mixed")) -> pd.Series:
+             classes: tuple[str, ...] = (*CLASSES, "sam", "mixed")) -> pd.Series:
     """National launches of each class in the period, every row that gives a count."""
     rows = record.loc[(record["command"] == "national")
                       & record["report_date"].between(period.start, period.end)]
@@ -176,7 +178,7 @@ def got_through_by_wave(waves: pd.DataFrame, start: pd.Timestamp | None = None,
     """National waves with launched and not stopped per class: drones, missiles and all.
 
     Columns: `wave_id`, `report_date`, `launched`, `drone_launched`, `missile_launched`,
-    `drone_not_stopped`, `missile_not_stopped` (cruise, ballistic and mixed), `not_stopped`.
+    `drone_not_stopped`, `missile_not_stopped` (`MISSILE_CLASSES`: cruise, ballistic, S-300/S-400, mixed), `not_stopped`.
     "Not stopped" is launched minus the `neutralised` count: weapons not reported shot down,
     jammed or lost; they hit something, fell, or were not accounted for.
     """
@@ -226,6 +228,76 @@ def got_through_by_month(by_wave: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+# --------------------------------------------------------------------------- where it landed
+
+#: The record's own columns on what got through, summed over an attack's rows (each post gives
+#: them once, on one of its rows), with the words for them.
+DAMAGE_COLUMNS: dict[str, str] = {
+    "num_hit_location": "places_hit",
+    "num_fall_fragment_location": "debris_places",
+    "turbojet": "jets_launched",
+    "turbojet_destroyed": "jets_destroyed",
+}
+
+
+def damage_by_wave(record: pd.DataFrame, waves: pd.DataFrame, start: pd.Timestamp | None = None,
+                   end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """National attacks with what got through and where, from the record's own columns.
+
+    `record` is the tidy record with wave ids (`rates.with_wave_ids`), `waves` its wave table.
+    Columns: those of `got_through_by_wave`, then `stopped` (launched minus not stopped), the
+    places hit (`num_hit_location`) and where debris fell (`num_fall_fragment_location`), jets
+    launched and destroyed (`turbojet`, `turbojet_destroyed`: jet-powered Shaheds), each summed
+    over the attack's rows and missing where no row gives it, and `regions_hit` (the oblasts of
+    `affected region`, `regions.region_of`, joined with '; ', '' where none is named).
+    """
+    from analysis.record.regions import HIT_COLUMN, names_in_list, region_of
+
+    by_wave = got_through_by_wave(waves, start, end)
+    rows = record.loc[(record["command"] == "national") & record["wave_id"].isin(by_wave["wave_id"])]
+    out = by_wave.copy()
+    out["stopped"] = out["launched"] - out["not_stopped"]
+    for column, name in DAMAGE_COLUMNS.items():
+        if column in rows.columns:
+            values = pd.to_numeric(rows[column], errors="coerce").groupby(rows["wave_id"]).sum(min_count=1)
+            out[name] = out["wave_id"].map(values).astype("Float64")
+        else:
+            out[name] = pd.array([pd.NA] * len(out), dtype="Float64")
+    if HIT_COLUMN in rows.columns:
+        regions = {}
+        for wave, text in zip(rows["wave_id"], rows[HIT_COLUMN], strict=True):
+            for place in names_in_list(text):
+                for region in region_of(place)[0]:
+                    regions.setdefault(wave, {})[region] = None
+        out["regions_hit"] = out["wave_id"].map(lambda w: "; ".join(regions.get(w, {})))
+    else:
+        out["regions_hit"] = ""
+    return out
+
+
+def damage_by_month(by_wave: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar month of `damage_by_wave`: attacks, launched, stopped, not stopped, and for
+    places hit, debris and jets the sum over the attacks that give it with its coverage, the share
+    of the month's attacks that report it (`<name>_coverage`), and `regions_hit_coverage`."""
+    month = by_wave["report_date"].dt.to_period("M").dt.to_timestamp()
+    table = by_wave.groupby(month)[["launched", "stopped", "not_stopped"]].sum(min_count=1)
+    table.insert(0, "attacks", by_wave.groupby(month).size())
+    for name in DAMAGE_COLUMNS.values():
+        table[name] = by_wave[name].groupby(month).sum(min_count=1)
+        table[f"{name}_coverage"] = by_wave[name].notna().groupby(month).mean()
+    table["regions_hit_coverage"] = (by_wave["regions_hit"] != "").groupby(month).mean()
+    table.index.name = "month"
+    return table
+
+
+def damage_in_large_attacks(by_wave: pd.DataFrame, min_size: int, period: Period) -> pd.DataFrame:
+    """The attacks of at least `min_size` drones and missiles reported in `period`, with what got
+    through and where (`damage_by_wave`), largest first."""
+    inside = by_wave.loc[by_wave["report_date"].between(period.start, period.end)
+                         & (by_wave["launched"].fillna(0) >= min_size)]
+    return inside.sort_values("launched", ascending=False, kind="stable").reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- places named
 
 
@@ -236,9 +308,11 @@ def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, curren
                   before: Period, top: int = 10, min_named: int = MIN_NAMED) -> pd.DataFrame:
     """The places most often named in `role` (targeted or hit) in `current`, against `before`.
 
-    `places` is `analysis.record.regions.named_places` of the national rows; `wave_dates` maps
-    every national wave id to its report date. A share is the waves naming the place over the
-    waves naming any place in that role, with a Wilson interval (waves are the units); the change
+    `places` is `analysis.record.regions.named_places` of the national rows, counted by
+    `region` (the oblast each name lies in: Dnipro city and "Dnipro oblast" are Dnipropetrovsk
+    oblast) where it has that column, else by the name as written; `wave_dates` maps every
+    national wave id to its report date; the column `place` of the result holds the region. A
+    share is the waves naming the place over the waves naming any place in that role, with a Wilson interval (waves are the units); the change
     is in percentage points (Newcombe). Columns: `place`, `waves`, `share`, `low`, `high`,
     `waves_before`, `share_before`, `change_pp`, `change_low_pp`, `change_high_pp`; attrs hold
     `named` and `named_before` (waves naming any place) and `waves_total`, `waves_total_before`.
@@ -246,10 +320,11 @@ def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, curren
     three attacks says little and its change even less.
     """
     chosen = places.loc[places["role"] == role]
+    by = "region" if "region" in chosen.columns else "place"
     counts, named, totals = {}, {}, {}
     for key, period in (("now", current), ("before", before)):
         inside = chosen.loc[chosen["report_date"].between(period.start, period.end)]
-        counts[key] = inside.groupby("place")["wave_id"].nunique()
+        counts[key] = inside.groupby(by)["wave_id"].nunique()
         named[key] = int(inside["wave_id"].nunique())
         totals[key] = int(wave_dates.between(period.start, period.end).sum())
     order = counts["now"].sort_values(ascending=False, kind="stable").head(top).index
@@ -276,6 +351,9 @@ def places_change(places: pd.DataFrame, wave_dates: pd.Series, role: str, curren
 # --------------------------------------------------------------------------- decoys and tempo
 
 
+ROUNDED_TO = 10  # the posts give the number of real Shaheds in round tens ("about 250")
+
+
 def decoys(shahed: pd.DataFrame, period: Period) -> dict[str, float]:
     """Decoys among the Shahed-type drones of the reports that give the real count, and the share
     stopped with and without them.
@@ -287,13 +365,15 @@ def decoys(shahed: pd.DataFrame, period: Period) -> dict[str, float]:
     `stopped`, `waves`, `decoy_share` with `decoy_low`, `decoy_high` and `stopped_share` with
     `stopped_low`, `stopped_high` (95%, night-to-night spread), `real_stopped_low`,
     `real_stopped_high` (the range), `coverage` (share of the period's Shahed-type launches in
-    reports that give the real count).
+    reports that give the real count), `rounding`: the posts give the real count in round tens
+    ("about 250"), so each may be off by up to 5; the decoy share's bounds are widened by the most
+    that could move it (5 per report whose count is a multiple of 10, over the launches).
     """
     rows = shahed.loc[shahed["report_date"].between(period.start, period.end)]
     all_launched = float(pd.to_numeric(rows["launched"], errors="coerce").sum())
     given = usable_counts(rows.loc[rows["shahed_real"].notna()], "neutralised")
     result: dict[str, float] = {"launched": 0.0, "real": 0.0, "decoys": 0.0, "stopped": 0.0,
-                                "waves": 0, "coverage": 0.0}
+                                "waves": 0, "coverage": 0.0, "rounding": 0.0}
     nan = float("nan")
     result.update(dict.fromkeys(("decoy_share", "decoy_low", "decoy_high", "stopped_share",
                                  "stopped_low", "stopped_high", "real_stopped_low",
@@ -307,12 +387,15 @@ def decoys(shahed: pd.DataFrame, period: Period) -> dict[str, float]:
     n, k, real = per_wave["n"].to_numpy(), per_wave["k"].to_numpy(), per_wave["real"].to_numpy()
     launched, stopped, real_total = n.sum(), k.sum(), real.sum()
     decoy_low, decoy_high, _ = wave_interval(n - real, n)
+    round_tens = pd.to_numeric(given["shahed_real"], errors="coerce").fillna(1) % ROUNDED_TO == 0
+    rounding = ROUNDED_TO / 2 * float(round_tens.sum()) / n.sum()
+    decoy_low, decoy_high = max(0.0, decoy_low - rounding), min(1.0, decoy_high + rounding)
     stopped_low, stopped_high, _ = wave_interval(k, n)
     decoy_total = launched - real_total
     result.update(
         launched=launched, real=real_total, decoys=decoy_total, stopped=stopped, waves=len(n),
         coverage=launched / all_launched if all_launched else nan,
-        decoy_share=decoy_total / launched, decoy_low=decoy_low, decoy_high=decoy_high,
+        decoy_share=decoy_total / launched, decoy_low=decoy_low, decoy_high=decoy_high, rounding=rounding,
         stopped_share=stopped / launched, stopped_low=stopped_low, stopped_high=stopped_high,
     )
     if real_total > 0:
@@ -409,17 +492,25 @@ def describe_level(monthly: pd.DataFrame, current: Period, before: Period | None
 
 
 def describe_decoys(result: dict, period: Period) -> str:
-    """The decoy share and the share stopped with and without decoys (`decoys`), in words."""
+    """The decoy share and the share stopped with and without decoys (`decoys`), in words; where
+    no post of the period gives the number of real Shaheds, that the record cannot tell."""
     if not result["launched"]:
-        return ""
+        return (f"No post of {period.name} gives the number of real Shaheds among the Shahed-type "
+                "drones, so the record cannot tell how many were decoys or how many real ones were "
+                "stopped.")
+    share = format_share(result['decoy_share'], result['decoy_low'], result['decoy_high'])
+    if result.get("rounding", 0) >= 0.005:  # the posts' round tens move the share by half a point or more
+        share = (f"about {pct(result['decoy_share'])} ({span(result['decoy_low'], result['decoy_high'])}: the 95% "
+                 "interval over attacks, widened for the posts' real counts in round tens)")
     text = (f"Where the reports give it ({result['coverage']:.0%} of the Shahed-type launches of "
-            f"{period.name}), {format_share(result['decoy_share'], result['decoy_low'], result['decoy_high'])} "
-            "of the Shahed-type drones were decoys. With the decoys, "
+            f"{period.name}), {share} of the Shahed-type drones were decoys. With the decoys, "
             f"{format_share(result['stopped_share'], result['stopped_low'], result['stopped_high'])} "
             "were shot down or jammed")
     if np.isfinite(result["real_stopped_low"]):
         text += (f"; of the real Shaheds, between {100 * result['real_stopped_low']:.0f}% (if every "
-                 f"decoy was among them) and {100 * result['real_stopped_high']:.0f}% (if none was)")
+                 f"decoy was among them) and {100 * result['real_stopped_high']:.0f}% (if none was), "
+                 f"{100 * result['stopped_share']:.0f}% if decoys were stopped as often as real ones: "
+                 "the record does not say which")
     return text + "."
 
 
@@ -484,3 +575,32 @@ def describe_got_through(by_month: pd.DataFrame, large: pd.DataFrame, period: Pe
         text += (f"; the {int(row['attacks'])} attacks of {min_size:,} or more drones and missiles "
                  f"let through {row['mean']:,.0f} each on average{interval}")
     return text + "."
+
+
+def describe_where(by_month: pd.DataFrame, period: Period) -> str:
+    """Places hit and where debris fell in `period`, with the share of attacks that report them,
+    and the jet-powered Shaheds the posts count (`damage_by_month`); '' before the record gives
+    either."""
+    months = by_month.loc[(by_month.index >= period.start) & (by_month.index <= period.end)]
+    if months.empty:
+        return ""
+    attacks = int(months["attacks"].sum())
+    parts = []
+    for name, words in (("places_hit", "places hit"), ("debris_places", "places where debris fell")):
+        total = months[name].sum(min_count=1)
+        covered = float((months[f"{name}_coverage"] * months["attacks"]).sum() / attacks) if attacks else 0.0
+        if pd.notna(total) and covered > 0:
+            parts.append(f"{int(total):,} {words} (given by {covered:.0%} of the {attacks:,} attacks)")
+    if not parts:
+        return ""
+    text = f"In {period.name}, the posts name " + " and ".join(parts)
+    jets = months["jets_launched"].sum(min_count=1)
+    if pd.notna(jets):
+        destroyed = months["jets_destroyed"].sum(min_count=1)
+        text += (f"; they count {int(jets):,} jet-powered Shaheds"
+                 + (f", {int(destroyed):,} of them destroyed" if pd.notna(destroyed) else "")
+                 + ", in the few posts that count them apart")
+    else:
+        text += "; no post of the period counts jet-powered Shaheds apart"
+    return text + "."
+

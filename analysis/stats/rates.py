@@ -2,9 +2,11 @@
 
 Every rate is a share of launches pooled over the waves of a group. Two intervals go with it: the
 binomial one (`ci_low`, `ci_high`: every munition an independent coin; far too narrow for a record
-whose nights differ) and the interval over waves (`od_low`, `od_high`; `analysis.stats.intervals`:
-cluster-robust, checked by the coverage study in `benchmarks/coverage.py`). Rows that cannot be
-true (more shot down or jammed than launched) are left out of every rate, with a note, not capped.
+whose nights differ) and the interval over waves (`od_low`, `od_high`: `wave_interval`, that is
+`analysis.stats.intervals.share_interval` on the group's waves in time order, which allows for the
+spread from night to night and for nights that run in streaks; checked by the coverage study in
+`benchmarks/coverage.py`). Rows that cannot be true (more shot down or jammed than launched) are
+left out of every rate, with a note, not capped.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from statsmodels.stats.proportion import proportion_confint
 from analysis.errors import AnalysisError
 from analysis.record import COMBINED_FROM, SPLIT_FROM
 from analysis.record import waves as find_waves
-from analysis.stats.intervals import CLUSTER_METHOD, cluster_interval, few_waves_note
+from analysis.stats.intervals import CLUSTER_METHOD, interval_note, share_interval
 
 IntervalMethod = Literal["wilson", "jeffreys"]
 INTERVAL_METHODS: tuple[str, ...] = ("wilson", "jeffreys")
@@ -75,6 +77,7 @@ COMMANDS: tuple[str, ...] = ("national", "all")
 # What `--by` accepts, and the record column (or period) each key groups on.
 GROUP_KEYS: dict[str, str] = {
     "class": "weapon_class",
+    "family": "family",
     "model": "model",
     "month": "M",
     "quarter": "Q",
@@ -240,18 +243,20 @@ def wave_interval(
 ) -> tuple[float, float, str]:
     """(low, high, note) of the pooled share of per-wave counts: the interval over waves.
 
-    `analysis.stats.intervals.cluster_interval` for one group; NaN for fewer than two waves. The
-    note says when the waves are too few for any interval to hold its level ('' otherwise).
+    The one interval of every share the project reports (rates, headlines, reports, claims):
+    `analysis.stats.intervals.share_interval` for one group. The waves must come in time order,
+    oldest first (the wave table's order; grouping by `wave_id`, which starts with the report date,
+    keeps it). NaN for fewer than two waves. The note (`intervals.interval_note`) says when the
+    waves are too few, or run in streaks too long, for the interval to be sure of its level ('' otherwise).
     """
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     keep = n > 0
     k, n = k[keep], n[keep]
-    note = few_waves_note(len(n))
     if len(n) < 2:
-        return float("nan"), float("nan"), note
-    low, high, _df = cluster_interval(k, n, alpha)
-    return float(low[0]), float(high[0]), note
+        return float("nan"), float("nan"), interval_note(k, n)
+    low, high, _df = share_interval(k, n, alpha)
+    return float(low[0]), float(high[0]), interval_note(k, n)
 
 
 def rate_table(
@@ -268,11 +273,11 @@ def rate_table(
     """Interception rates of the tidy record by any grouping, each with two 1 - alpha intervals.
 
     Columns: the grouping keys, `launched`, the `convention` count, `rate`, `ci_low`, `ci_high`
-    (the binomial interval), `method` (both intervals named, e.g. "wilson; cluster-robust by attack
+    (the binomial interval), `method` (both intervals named, e.g. "wilson; over attacks in time order
     (...)"), then `waves`, `dispersion` (Pearson phi across waves, descriptive: 1 = binomial),
-    `od_low`, `od_high` (the interval over waves, see `wave_interval`) and `note` (too few waves
-    for any interval to hold its level). Rows that cannot be true are left out; `attrs` names them
-    (`impossible_lines`, `note`).
+    `od_low`, `od_high` (the interval over waves, see `wave_interval`) and `note` (too few waves,
+    or waves in streaks too long, for the interval to be sure of its level). Rows that cannot be
+    true are left out; `attrs` names them (`impossible_lines`, `note`).
 
     Under `destroyed` the count means different things in each reporting-convention period, so a
     group never pools them: with `mixing="split"` the key `convention` is added to the grouping

@@ -22,9 +22,20 @@ The default analysis is built to avoid the confounders of the raw record:
   better defense in later months" cannot pass for a size effect; under `destroyed`, per month and
   reporting convention, as the count's meaning changed;
 - weights that follow the beta-binomial variance n (1 + (n - 1) rho) of a wave (Williams 1982),
-  so a 700-drone night does not count as 35 independent 20-drone nights, and quasi-binomial
-  errors (scale from Pearson's X2) on top. (statsmodels 0.15 marks cluster-robust errors as "not
-  fully supported" with variance weights, so they are not offered.)
+  so a 700-drone night does not count as 35 independent 20-drone nights;
+- months as the unit of dependence: the size terms' standard errors are cluster-robust by
+  calendar month (the sandwich of the weighted GLM's scores summed per month, CR1, Student's t on
+  months - 1 degrees of freedom), so attacks of one month that share their luck, good or bad,
+  count as one piece of evidence, not many. (statsmodels 0.15 marks its own cluster-robust errors
+  "not fully supported" with variance weights, so they are computed here.)
+
+What is counted matters more than any of that. "Stopped" for drones counts those lost to
+electronic warfare and decoys, and their share grows with the size of the attack: that is the
+jamming's reach, not the air defense's. From 1 August 2024 to 22 July 2025 the Air Force gave
+drones shot down and drones lost to jamming apart (`analysis.record.conventions`), so
+`defense_table` gives the size effect for each (`convention` "destroyed": shot down;
+"not_reached": lost to jamming or decoys) on that period, and headlines the shot-down one; for
+missiles, destroyed (headline) and failed to reach over the whole complete period.
 
 What it cannot rule out (`CONFOUNDS`, stated with every verdict): defensive effort rising with an
 announced wave, drones lost to electronic warfare and decoys counted as stopped, attacks split over
@@ -43,19 +54,28 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import special, stats
 
+from analysis.record import COMBINED_FROM, SPLIT_FROM
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.record.facts import format_date
-from analysis.stats.rates import CONVENTIONS, RateError
+from analysis.stats.rates import RateError
 from analysis.stats.size_check import QuartileComparison
 
-CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
-MISSILE_CLASSES = ("cruise", "ballistic", "mixed")
+CLASSES = ("drone", "cruise", "ballistic", "sam", "mixed", "other")
+MISSILE_CLASSES = ("cruise", "ballistic", "sam", "mixed")
 #: First report date of complete daily coverage of the record (README trap 9).
 COMPLETE_FROM = COMPLETE_COVERAGE_FROM
+#: What a saturation model can count: stopped (destroyed + not reached), destroyed (shot down),
+#: and not reached alone (for drones lost to jamming or decoys; for missiles failed to reach).
+COUNTS = ("neutralised", "destroyed", "not_reached")
+#: The days on which the record gives drones shot down and drones lost to jamming apart, with
+#: complete daily coverage: 1 August 2024 (the later of the two) to the day before the counts
+#: were combined again (22 July 2025).
+SPLIT_PERIOD = (max(SPLIT_FROM, COMPLETE_COVERAGE_FROM), COMBINED_FROM - pd.Timedelta(days=1))
 #: Smallest wave, in munitions of the class, the default analysis keeps. Missile waves are small
 #: (median 5 cruise, 2 ballistic a wave since 2024-08), so their floor is lower than for drones.
-MIN_LAUNCHED: dict[str, int] = {"drone": 20, "cruise": 5, "ballistic": 3, "mixed": 3, "other": 3}
+MIN_LAUNCHED: dict[str, int] = {"drone": 20, "cruise": 5, "ballistic": 3, "sam": 3, "mixed": 3, "other": 3}
 TimeAdjust = Literal["month", "quarter", "linear", "none"]
 TIME_ADJUSTMENTS: tuple[str, ...] = ("month", "quarter", "linear", "none")
 SIZE_TERMS = {"class": "log2_class", "wave": "log2_size"}
@@ -75,9 +95,20 @@ CONFOUNDS = (
 )
 
 
-def caveat(weapon_class: str) -> str:
-    """What the saturation figures cannot rule out, in words fitting the class."""
-    items = list(CONFOUNDS) if weapon_class == "drone" else [CONFOUNDS[0], *CONFOUNDS[2:]]
+def counted_words(weapon_class: str, convention: str) -> str:
+    """"stopped", "shot down", "lost to jamming or decoys" (drones), "failed to reach" (missiles)."""
+    if convention == "neutralised":
+        return "stopped"
+    if convention == "destroyed":
+        return "shot down" if weapon_class == "drone" else "destroyed"
+    return "lost to jamming or decoys" if weapon_class == "drone" else "failed to reach"
+
+
+def caveat(weapon_class: str, convention: str = "neutralised") -> str:
+    """What the saturation figures cannot rule out, in words fitting the class and the count (drones
+    lost to jamming confound only a count that includes them)."""
+    jamming_counted = weapon_class == "drone" and convention == "neutralised"
+    items = list(CONFOUNDS) if jamming_counted else [CONFOUNDS[0], *CONFOUNDS[2:]]
     if weapon_class != "drone":
         items.append("small missile attacks are often single strikes on front-line areas where fewer "
                      "interceptors are in range")
@@ -108,11 +139,13 @@ def saturation_data(
     launched over all classes), `log2_size`, `mixed_wave` (1 when drones and missiles fly
     together), `log2_class` (log2 of the class's own count), `years` (from the first wave kept),
     `month`, `quarter` (the period strata; under `destroyed` they carry the reporting convention
-    too, as the count's meaning changed). A wave counting more stopped than launched cannot be
-    true and is left out (`attrs["impossible_waves"]`), not capped.
+    too, as the count's meaning changed). `convention`: `neutralised` (stopped), `destroyed` (shot
+    down) or `not_reached` (lost to jamming or decoys; for missiles, failed to reach). A wave
+    counting more stopped than launched cannot be true and is left out
+    (`attrs["impossible_waves"]`), not capped.
     """
-    if convention not in CONVENTIONS:
-        raise RateError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+    if convention not in COUNTS:
+        raise RateError(f"convention must be one of {COUNTS}, got {convention!r}")
     if weapon_class not in CLASSES:
         raise RateError(f"weapon class must be one of {CLASSES}, got {weapon_class!r}")
     min_launched = MIN_LAUNCHED[weapon_class] if min_launched is None else int(min_launched)
@@ -128,6 +161,8 @@ def saturation_data(
     counted = _count(rows, f"{weapon_class}_destroyed")
     if convention == "neutralised":
         counted = counted + _count(rows, f"{weapon_class}_not_reached").fillna(0.0)
+    elif convention == "not_reached":
+        counted = _count(rows, f"{weapon_class}_not_reached").fillna(0.0).where(counted.notna())
     missiles = sum(_count(rows, f"{c}_launched").fillna(0.0) for c in MISSILE_CLASSES)
     drones = _count(rows, "drone_launched").fillna(0.0)
     size = sum(_count(rows, f"{c}_launched").fillna(0.0) for c in CLASSES)
@@ -148,13 +183,15 @@ def saturation_data(
     data["rate"] = data["counted"] / data["launched"]
     data["month"] = data["report_date"].dt.to_period("M").astype(str)
     data["quarter"] = data["report_date"].dt.to_period("Q").astype(str)
-    if convention == "destroyed":
+    data["calendar_month"] = data["month"]  # the unit of dependence, whatever the strata
+    if convention != "neutralised":  # a count whose meaning changed: strata per convention too
         for period in ("month", "quarter"):
             data[period] = data[period] + " " + data["convention"]
     data = data.reset_index(drop=True)
     data.attrs.update(weapon_class=weapon_class, convention=convention, command=command,
                       min_launched=min_launched, impossible_waves=int(impossible.sum()),
-                      start=None if start is None or str(start) == "" else str(pd.Timestamp(start).date()))
+                      start=None if start is None or str(start) == "" else str(pd.Timestamp(start).date()),
+                      end=None if end is None or str(end) == "" else str(pd.Timestamp(end).date()))
     return data
 
 
@@ -176,6 +213,10 @@ class SaturationFit:
     time_adjust: str = "month"
     min_launched: int = 1
     size: str = "class"  # what a doubling doubles: the class's own count, or the whole wave
+    covariance: Any = field(default=None, repr=False)  # of the coefficients, for predictions
+    months: int = 0  # clusters of the size terms' standard errors (calendar months)
+    dof: float = float("inf")  # of their t reference (months - 1)
+    data: pd.DataFrame | None = field(default=None, repr=False)  # the waves fitted (`defense_table`)
 
     def slope(self) -> pd.Series:
         """The row of the coefficient table for the size term."""
@@ -193,7 +234,7 @@ def _design(data: pd.DataFrame, convention: str, time_adjust: str,
     else:
         if time_adjust == "linear":
             design["years"] = data["years"].astype(float)
-        if convention == "destroyed":
+        if convention != "neutralised":
             periods = sorted(data["convention"].unique())
             for period in periods[1:]:
                 design[f"period_{period}"] = (data["convention"] == period).astype(float)
@@ -216,6 +257,7 @@ def fit_saturation(
     time_adjust: TimeAdjust = "month",
     beta_binomial_weights: bool = True,
     size: str = "class",
+    cluster: bool = True,
 ) -> SaturationFit:
     """Binomial GLM of counted/launched per wave on log2 wave size, wave mix and time.
 
@@ -226,6 +268,8 @@ def fit_saturation(
     (Williams' method) unless `beta_binomial_weights=False` (plain launches); the scale is then
     estimated from Pearson's X2 (quasi-binomial), so any overdispersion left widens every interval.
     Terms with no variation in the data (e.g. a class never in a drones-only wave) are dropped.
+    `cluster`: standard errors cluster-robust by calendar month (module docstring; the default),
+    or the quasi-binomial model's own.
     """
     if time_adjust not in TIME_ADJUSTMENTS:
         raise RateError(f"time_adjust must be one of {TIME_ADJUSTMENTS}, got {time_adjust!r}")
@@ -256,14 +300,20 @@ def fit_saturation(
     else:
         result = model.fit(start_params=result.params, scale="X2")
     dispersion = float(result.scale)
-    ci = result.conf_int(alpha)
+    covariance, months = _month_covariance(result, design, data, cluster)
+    dof = float(months - 1) if months else float("inf")
+    se = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    estimate = result.params.to_numpy()
+    quantile = stats.t.ppf(1 - alpha / 2, dof) if np.isfinite(dof) else stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_value = estimate / se
     table = pd.DataFrame({
         "term": design.columns,
-        "estimate": result.params.to_numpy(),
-        "std_error": result.bse.to_numpy(),
-        "ci_low": ci[0].to_numpy(),
-        "ci_high": ci[1].to_numpy(),
-        "p_value": result.pvalues.to_numpy(),
+        "estimate": estimate,
+        "std_error": se,
+        "ci_low": estimate - quantile * se,
+        "ci_high": estimate + quantile * se,
+        "p_value": 2 * (stats.t.sf(np.abs(t_value), dof) if np.isfinite(dof) else stats.norm.sf(np.abs(t_value))),
     })
     table["odds_ratio"] = np.exp(table["estimate"])
     table["or_low"], table["or_high"] = np.exp(table["ci_low"]), np.exp(table["ci_high"])
@@ -272,28 +322,74 @@ def fit_saturation(
     table = table[table["term"].isin(TERM_LABELS)].reset_index(drop=True)
     min_launched = int(data.attrs.get("min_launched", int(data["launched"].min())))
     answer, verdict = _verdict(table, weapon_class, convention, len(data), time_adjust, min_launched,
-                               data.attrs.get("start"), size)
+                               data.attrs.get("start"), size, months, data.attrs.get("end"))
     reference = {"mixed_wave": float(data["mixed_wave"].mode().iloc[0]),
                  "years": float(data["years"].max()),
                  "first_date": data["report_date"].min().isoformat(),
                  "last_period": sorted(data["convention"].unique())[-1],
                  "last_stratum": strata[-1] if strata else None}
     return SaturationFit(weapon_class, convention, table, dispersion, len(data), verdict, answer,
-                         result, list(design.columns), reference, rho, time_adjust, min_launched, size)
+                         result, list(design.columns), reference, rho, time_adjust, min_launched, size,
+                         _prediction_covariance(result, covariance), months, dof)
+
+
+def _month_covariance(result: Any, design: pd.DataFrame, data: pd.DataFrame,
+                      cluster: bool) -> tuple[np.ndarray, int]:
+    """(covariance of the coefficients, clusters): cluster-robust by calendar month (CR1) where
+    `cluster` and the data span at least 3 months, else the model's own (quasi-binomial).
+
+    For a binomial GLM with variance weights w the score of wave i is w_i (y_i - mu_i) x_i and the
+    information sum w_i mu_i (1 - mu_i) x_i x_i'; the sandwich sums the scores per month first.
+    With a level per month the scores of the month levels sum to zero within each month, so their
+    own variances here mean little: `_prediction_covariance` takes them from the model instead.
+    """
+    model_based = np.asarray(result.cov_params())
+    months = data["calendar_month"] if "calendar_month" in data.columns else data.get("month")
+    if not cluster or months is None or months.nunique() < 3:
+        return model_based, 0
+    x = design.to_numpy(dtype=float)
+    mu = np.asarray(result.fittedvalues, dtype=float)
+    y = data["rate"].to_numpy(dtype=float)
+    w = np.asarray(result.model.var_weights, dtype=float)
+    scores = x * (w * (y - mu))[:, None]
+    information = x.T @ (x * (w * mu * (1 - mu))[:, None])
+    bread = np.linalg.pinv(information)
+    per_month = pd.DataFrame(scores).groupby(months.to_numpy()).sum().to_numpy()
+    groups, (n, k) = len(per_month), x.shape
+    correction = groups / (groups - 1) * (n - 1) / max(n - k, 1)
+    return correction * bread @ (per_month.T @ per_month) @ bread, groups
+
+
+SLOPE_TERMS = ("log2_class", "log2_size", "mixed_wave")
+
+
+def _prediction_covariance(result: Any, covariance: np.ndarray) -> np.ndarray:
+    """The model's covariance with the size terms' standard errors taken from `covariance`
+    (months as units), their correlations with the month levels kept from the model."""
+    model_based = np.asarray(result.cov_params())
+    names = list(result.params.index)
+    scale = np.ones(len(names))
+    for j, name in enumerate(names):
+        if name in SLOPE_TERMS and model_based[j, j] > 0:
+            scale[j] = np.sqrt(max(covariance[j, j], 0.0) / model_based[j, j])
+    return model_based * np.outer(scale, scale)
 
 
 def _verdict(table: pd.DataFrame, weapon_class: str, convention: str, waves: int, time_adjust: str,
-             min_launched: int, start: str | None, size: str) -> tuple[str, str]:
+             min_launched: int, start: str | None, size: str, months: int = 0,
+             end: str | None = None) -> tuple[str, str]:
     slope = table.set_index("term").loc[SIZE_TERMS[size]]
     held = {"month": "month", "quarter": "quarter", "linear": "a linear time trend",
             "none": "nothing"}[time_adjust]
-    scope = f"{waves} attacks of {min_launched}+ {plural(weapon_class)}" + (f" from {format_date(start)}" if start else "")
+    span = (f" from {format_date(start)}" if start else "") + (f" to {format_date(end)}" if end else "")
+    scope = f"{waves} attacks of {min_launched}+ {plural(weapon_class)}{span}"
+    units = f"; months as the units, {months} of them" if months else ""
     doubled = (f"the number of {plural(weapon_class)} in the attack" if size == "class"
                else "the whole attack (all weapons)")
-    stopped = "stopped" if convention == "neutralised" else "shot down"
+    stopped = counted_words(weapon_class, convention)
     effect = (f"each doubling of {doubled} multiplies the odds that one is {stopped} by "
               f"{slope.odds_ratio:.2f} (95% interval {slope.or_low:.2f} to {slope.or_high:.2f}; "
-              f"{scope}; the attack's mix and {held} held fixed)")
+              f"{scope}; the attack's mix and {held} held fixed{units})")
     if slope.ci_high < 0:
         return "falls", f"A smaller share is {stopped} in bigger attacks: {effect}."
     if slope.ci_low > 0:
@@ -303,7 +399,8 @@ def _verdict(table: pd.DataFrame, weapon_class: str, convention: str, waves: int
 
 def plural(weapon_class: str) -> str:
     return {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles",
-            "mixed": "missiles", "other": "other weapons"}.get(weapon_class, weapon_class)
+            "sam": "S-300/S-400 missiles", "mixed": "missiles",
+            "other": "other weapons"}.get(weapon_class, weapon_class)
 
 
 def predict_saturation(
@@ -317,7 +414,9 @@ def predict_saturation(
     whole wave, as the fit reads size), other terms held fixed.
 
     By default: the most common mix, and the latest month (or quarter, or time of the last wave,
-    latest reporting period) of the data.
+    latest reporting period) of the data. The band is on the logit scale from the fit's
+    prediction covariance (the size terms with months as units), Student's t on the fit's
+    degrees of freedom.
     """
     sizes = np.asarray(sizes, dtype=float)
     values = {
@@ -332,10 +431,14 @@ def predict_saturation(
         c: values[c] if c in values else np.full_like(sizes, float(c in latest))
         for c in fit.design_columns
     })
-    frame = fit.result.get_prediction(exog).summary_frame(alpha=alpha)
-    return pd.DataFrame({"size": sizes, "rate": frame["mean"].to_numpy(),
-                         "ci_low": frame["mean_ci_lower"].to_numpy(),
-                         "ci_high": frame["mean_ci_upper"].to_numpy()})
+    x = exog.to_numpy(dtype=float)
+    covariance = fit.covariance if fit.covariance is not None else np.asarray(fit.result.cov_params())
+    eta = x @ fit.result.params.to_numpy()
+    se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", x, covariance, x), 0.0))
+    quantile = stats.t.ppf(1 - alpha / 2, fit.dof) if np.isfinite(fit.dof) else stats.norm.ppf(1 - alpha / 2)
+    return pd.DataFrame({"size": sizes, "rate": special.expit(eta),
+                         "ci_low": special.expit(eta - quantile * se),
+                         "ci_high": special.expit(eta + quantile * se)})
 
 
 # --- every class at once -------------------------------------------------------------------------
@@ -375,6 +478,121 @@ def saturation_table(
     return table[front + [c for c in table.columns if c not in front]], fits
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One count whose share a saturation model follows, over the days the record gives it."""
+
+    convention: str
+    headline: bool
+    split_only: bool  # drones shot down and lost to jamming are apart only in `SPLIT_PERIOD`
+
+
+#: Per class, the readings of `defense_table`, the headline first: for drones the share shot down
+#: and the share lost to jamming over the days the record gives them apart, and the share stopped
+#: on those days and over the whole window; for missiles destroyed, then destroyed or failed to reach.
+DEFENSE_READINGS: dict[str, tuple[Reading, ...]] = {
+    "drone": (Reading("destroyed", True, True), Reading("not_reached", False, True),
+              Reading("neutralised", False, True), Reading("neutralised", False, False)),
+    **{c: (Reading("destroyed", True, False), Reading("neutralised", False, False))
+       for c in MISSILE_CLASSES + ("other",)},
+}
+DEFENSE_COLUMNS = ["class", "counting", "convention", "headline", "start", "end", "waves", "months",
+                   "odds_ratio", "or_low", "or_high", "answer", "share_smallest", "share_largest",
+                   "verdict", "note"]
+
+
+def size_quarter_shares(data: pd.DataFrame) -> tuple[float, float]:
+    """The pooled share counted in the smallest and in the largest quarter of waves (by the
+    class's own count): the size effect in plain shares, before any model."""
+    if len(data) < 4:
+        return float("nan"), float("nan")
+    low, high = data["launched"].quantile([0.25, 0.75]).to_numpy()
+    small, large = data[data["launched"] <= low], data[data["launched"] >= high]
+    return (float(small["counted"].sum() / small["launched"].sum()),
+            float(large["counted"].sum() / large["launched"].sum()))
+
+
+def defense_table(
+    waves: pd.DataFrame,
+    command: str = "national",
+    classes: tuple[str, ...] = ("drone", "cruise", "ballistic"),
+    alpha: float = 0.05,
+    start: str | pd.Timestamp | None = COMPLETE_FROM,
+    end: str | pd.Timestamp | None = None,
+    min_launched: dict[str, int] | None = None,
+    time_adjust: TimeAdjust = "month",
+    size: str = "class",
+) -> tuple[pd.DataFrame, dict[tuple[str, str, bool], SaturationFit]]:
+    """Saturation about the air defense: per class, the size effect for each count the record
+    gives apart (`DEFENSE_READINGS`), the headline first, with months as the unit of dependence.
+
+    One row per class and reading (`DEFENSE_COLUMNS`): the counting in words, its days, waves and
+    months, the odds ratio per doubling with its 95% interval, the answer (falls, rises, unclear),
+    the pooled share in the smallest and largest quarter of waves, the verdict in words; a reading
+    with fewer than 8 waves (or that cannot be fitted) keeps its row with the reason in `note`.
+    The fits are keyed by (class, convention, split_only)."""
+    floors = {**MIN_LAUNCHED, **(min_launched or {})}
+    rows, fits = [], {}
+    for weapon_class in classes:
+        for reading in DEFENSE_READINGS.get(weapon_class, ()):
+            first = pd.Timestamp(start) if start not in (None, "") else None
+            last = pd.Timestamp(end) if end not in (None, "") else None
+            if reading.split_only:
+                first = max(first, SPLIT_PERIOD[0]) if first is not None else SPLIT_PERIOD[0]
+                last = min(last, SPLIT_PERIOD[1]) if last is not None else SPLIT_PERIOD[1]
+            row = {"class": weapon_class, "counting": counted_words(weapon_class, reading.convention),
+                   "convention": reading.convention, "headline": reading.headline,
+                   "start": first, "end": last, "note": ""}
+            data = saturation_data(waves, weapon_class, reading.convention, command, first, last,
+                                   floors[weapon_class])
+            row["waves"], row["months"] = len(data), int(data["calendar_month"].nunique()) if len(data) else 0
+            if len(data):  # the days the reading covers, as the data give them
+                row["start"], row["end"] = data["report_date"].min().normalize(), data["report_date"].max().normalize()
+            row["share_smallest"], row["share_largest"] = size_quarter_shares(data)
+            if first is not None and last is not None and first > last:
+                row["note"] = "the window holds none of these days"
+            elif len(data) < 8:
+                row["note"] = f"{len(data)} attacks: too few to fit (at least 8)"
+            else:
+                try:
+                    fit = fit_saturation(data, weapon_class, reading.convention, alpha, time_adjust, size=size)
+                except (RateError, ValueError, np.linalg.LinAlgError) as error:
+                    row["note"] = f"could not be fitted: {error}"
+                else:
+                    fit.data = data
+                    fits[(weapon_class, reading.convention, reading.split_only)] = fit
+                    slope = fit.slope()
+                    row.update(odds_ratio=slope.odds_ratio, or_low=slope.or_low, or_high=slope.or_high,
+                               answer=fit.answer, verdict=fit.verdict, months=fit.months or row["months"])
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=DEFENSE_COLUMNS)
+    return table, fits
+
+
+def headline_fit(fits: dict[tuple[str, str, bool], SaturationFit], weapon_class: str) -> SaturationFit | None:
+    """The fit of the class's headline reading in `defense_table`'s fits (None if it has none)."""
+    reading = next((r for r in DEFENSE_READINGS.get(weapon_class, ()) if r.headline), None)
+    return None if reading is None else fits.get((weapon_class, reading.convention, reading.split_only))
+
+
+def defense_sentence(table: pd.DataFrame, weapon_class: str, include_headline: bool = True) -> str:
+    """The class's saturation in words: the headline (shot down) reading, then what the other
+    counts do (for drones: the share lost to jamming or decoys, by the size of the attack)."""
+    part = table[(table["class"] == weapon_class) & table["odds_ratio"].notna()]
+    if part.empty:
+        return ""
+    head = part[part["headline"]]
+    first = head.iloc[0] if len(head) else part.iloc[0]
+    text = first["verdict"] if include_headline else ""
+    for _, row in part.drop(index=first.name).iterrows():
+        quarters = (f"; {100 * row['share_smallest']:.0f}% in the smallest quarter of attacks, "
+                    f"{100 * row['share_largest']:.0f}% in the largest" if np.isfinite(row["share_smallest"]) else "")
+        when = f"{format_date(row['start'])} to {format_date(row['end'])}"
+        text += (f" Share {row['counting']} ({when}): odds x{row['odds_ratio']:.2f} per doubling (95% "
+                 f"interval {row['or_low']:.2f} to {row['or_high']:.2f}){quarters}.")
+    return text.strip()
+
+
 def leak_counts(fit: SaturationFit, sizes: np.ndarray, alpha: float = 0.05) -> pd.DataFrame:
     """Weapons expected to get through a wave of each size (the class's own count): n (1 - rate),
     with the 1 - alpha band from the predicted rate's. Needs a fit on the class's own count."""
@@ -395,7 +613,8 @@ def typical_sizes(data: pd.DataFrame) -> tuple[float, float]:
 
 
 def in_counts(fit: SaturationFit, data: pd.DataFrame) -> str:
-    """The saturation answer in counts: what a common and a large wave let through."""
+    """The saturation answer in counts: what a common and a large wave let through (for a count of
+    shot down or destroyed only: what they leave not shot down, which is not all "through")."""
     small, large = typical_sizes(data)
     counts = leak_counts(fit, np.array([small, large]))
     what = plural(fit.weapon_class)
@@ -408,9 +627,14 @@ def in_counts(fit: SaturationFit, data: pd.DataFrame) -> str:
     more = "more" if second["through"] > first["through"] else "fewer"
     share = "a smaller" if second["rate"] > first["rate"] else "a larger"
     joint = "but" if (more == "more") == (share == "a smaller") else "and"
-    return (f"In counts, an attack of {large:,.0f} {what} lets {through(second)} get through, an attack "
-            f"of {small:,.0f} {through(first)}: bigger attacks let {more} through in number, {joint} "
-            f"{share} share of what was launched (at the latest month's level).")
+    if fit.convention == "neutralised":
+        return (f"In counts, an attack of {large:,.0f} {what} lets {through(second)} get through, an attack "
+                f"of {small:,.0f} {through(first)}: bigger attacks let more through in number, {joint} "
+                f"{share} share of what was launched (at the latest month's level).")
+    missed = f"not {counted_words(fit.weapon_class, fit.convention)}"
+    return (f"In counts, an attack of {large:,.0f} {what} leaves {through(second)} {missed}, an attack of "
+            f"{small:,.0f} {through(first)}: bigger attacks leave {more} {missed} in number, {joint} {share} "
+            f"share of what was launched (at the latest month's level).")
 
 
 def _round(value: float) -> str:
@@ -439,4 +663,4 @@ def plain_verdict(fit: SaturationFit, check: QuartileComparison | None = None,
         text += (f" Within each quarter, the largest quarter of attacks against the rest: odds "
                  f"ratio {check.odds_ratio:.2f} (95% interval {check.or_low:.2f} to "
                  f"{check.or_high:.2f}, resampling attacks); {agree}.")
-    return f"{text} {caveat(fit.weapon_class)}"
+    return f"{text} {caveat(fit.weapon_class, fit.convention)}"

@@ -27,6 +27,9 @@ What the sample holds, and why (each item drives a code path of notebooks 01-03 
 - the night of 9-10 October 2025 (reported 10 October) shaped like the seed article's claims
   (data/claims/article-2025-10-11.yaml): nearly 500 drones, about 200 real Shaheds, 32 missiles of
   which half are ballistic, and a smaller wave on the night of 10-11 October;
+- weapon families (combined labels, a small family of its own: Zircon), a day post before a night
+  post (the largest total within 24 hours), places named as a city, a short name and with a
+  qualifier, places hit, debris and jet-powered Shaheds;
 - a few missing counts, one row with destroyed + not_reach_goal > launched, a post covering two
   separate nights, a post of another publisher, Python-style text in the dict and list columns.
 """
@@ -386,6 +389,27 @@ class Sample:
                  launched_details="{'X-101/X-555': 30, 'Kalibr': 8}", carrier="Tu-95MS",
                  border_crossing="{'belarus': 2.0}", target="Kyiv oblast and Lviv oblast",
                  **{"affected region": "['Kyiv oblast', nan]"})
+        self.families_and_the_clock()
+
+    def families_and_the_clock(self) -> None:
+        """Rows for weapon families, places and the 24-hour rule, each fixed (no random draws, so
+        the rows above keep their values): a small family of its own (Zircon), a day post before a
+        night post (together the largest total within 24 hours), places named as a city, as a
+        short name and with a qualifier (all three in Dnipropetrovsk oblast), places hit and
+        debris, and jet-powered Shaheds."""
+        for day, launched, destroyed in ((date(2025, 11, 20), 4, 1), (date(2026, 2, 10), 3, 0),
+                                         (date(2026, 4, 8), 2, 1)):
+            self.add(f"{day} 05:10", f"{day} 05:40", "3M22 Zircon", self.post("kpszsu", day),
+                     launched, destroyed, target="Odesa oblast", launch_place="Crimea")
+        day = date(2026, 4, 20)
+        source = self.post("kpszsu", day)
+        self.add("2026-04-20 09:30", "2026-04-20 18:30", "Shahed-136/131", source, 702, 651,
+                 not_reach_goal="0.0", is_shahed="380.0", num_hit_location="21.0",
+                 num_fall_fragment_location="9.0", turbojet="12.0", turbojet_destroyed="10.0",
+                 target="Ukraine", target_main="Dnipro oblast",
+                 **{"affected region": "['Dnipro', 'Dnipropetrovsk oblast, Dnipro Raion', 'Kyiv']"})
+        self.add("2026-04-20 09:30", "2026-04-20 18:30", "X-101/X-555", source, 14, 12,
+                 carrier="Tu-95MS", target="Dnipro and Kyiv")
 
     def build(self) -> list[dict[str, str]]:
         day = FIRST_DAY

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.reporting.plots.style import CLASS_COLORS, LIGHT_COLOR, apply_house_style
 
-MISSILE_STACK = ("cruise", "ballistic", "mixed", "other")
+MISSILE_STACK = ("cruise", "ballistic", "sam", "mixed", "other")
 CLAIM_COLOR = "black"
 SHORT_WORDS = {"drone_launched": "drones", "shahed_real": "Shaheds", "ballistic_launched": "ballistic",
                "all_launched": "drones and missiles", "missile_launched": "missiles"}

@@ -13,8 +13,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from analysis.reporting.plots.style import HIGHLIGHT_COLOR, PAIR_COLORS, apply_house_style
-from analysis.reporting.words import class_label, interceptor_label
+from analysis.reporting.plots.style import (
+    HIGHLIGHT_COLOR,
+    PAIR_COLORS,
+    apply_house_style,
+    legend_below,
+    number_ticks,
+)
+from analysis.reporting.words import class_label, interceptor_label, number, significant
 
 FAIL_COLOR = HIGHLIGHT_COLOR  # vermilion: the experiments that fail
 OK_COLOR = "0.7"  # grey: those that hold
@@ -46,11 +52,12 @@ def sobol_chart(indices: pd.DataFrame, labels: Mapping[str, str], title: str, no
     ax.set_xlim(min(-0.05, float((rows["S1"] - rows["S1_conf"]).min()) - 0.02),
                 max(1.05, float((rows["ST"] + rows["ST_conf"]).max()) + 0.02))
     ax.set_xlabel("share of the outcome's variance (Sobol index; bars: 95% bootstrap interval)")
+    number_ticks(ax.xaxis, decimals=1)  # "0.0", never "-0.0"
     ax.set_title(title)
-    ax.legend(handles=[Patch(color=TOTAL_COLOR, label="total index (alone and with every interaction)"),
-                       Patch(color=FIRST_COLOR, label="first-order index (alone)"),
-                       Patch(color=OK_COLOR, label="the same for the random numbers alone")],
-              loc="lower right", fontsize=8)
+    legend_below(ax, handles=[Patch(color=TOTAL_COLOR, label="total index (alone and with every interaction)"),
+                              Patch(color=FIRST_COLOR, label="first-order index (alone)"),
+                              Patch(color=OK_COLOR, label="the same for the random numbers alone")],
+                 ncols=2, fontsize=8, gap=0.12 + 0.6 / len(rows))
     fig.tight_layout()
     return fig
 
@@ -105,8 +112,8 @@ def parallel_coordinates(
     ax.grid(False)
     ax.plot([], [], color=FAIL_COLOR, label=f"fails ({int(failing.sum()):,} experiments)")
     ax.plot([], [], color=OK_COLOR, label=f"holds ({int((~failing).sum()):,})")
-    ax.legend(loc="upper right", fontsize=8, bbox_to_anchor=(1, 1.16), ncol=2)
-    ax.set_title(title, pad=28)
+    legend_below(ax, fontsize=8, gap=0.3)  # under the axis names: above, it covered the title
+    ax.set_title(title, pad=16)
     fig.tight_layout()
     return fig
 
@@ -130,7 +137,7 @@ def failure_scatter(
     ax.set_xlabel(labels.get(x_key, x_key))
     ax.set_ylabel(labels.get(y_key, y_key))
     ax.set_title(title)
-    ax.legend(loc="best", fontsize=8)
+    legend_below(ax, ncols=3, fontsize=8, gap=0.12)  # "best" still covered failing experiments
     fig.tight_layout()
     return fig
 
@@ -141,7 +148,8 @@ def _span(limits: tuple[float | None, float | None] | None, column: pd.Series) -
 
 
 def _short(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2g}"
+    """An axis end as the text writes it: "29,803", "0.54", "0.000096" (never "9.6e-05")."""
+    return number(value) if abs(value) >= 100 else significant(value, 2)
 
 
 def _wrap(text: str, width: int = 18) -> str:

@@ -88,14 +88,14 @@ def calibration_chart(table: pd.DataFrame, classes: tuple[str, ...]) -> Figure:
         ax.set_xticks([0.5, 0.8, 0.9])
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: f"{v:.0%}"))
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: f"{v:.0%}"))
-        ax.set_title(cls, color=CLASS_COLORS[cls])
+        ax.set_title(class_label(cls), color=CLASS_COLORS[cls])
         ax.set_xlabel("nominal level of the interval")
     axes[0].set_ylabel("held-out periods inside it")
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="center right", fontsize=8)
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
     fig.suptitle("Calibration in the backtest: on the dashed line, an interval holds what it says",
                  x=0.01, ha="left", fontsize=12, fontweight="bold")
-    fig.tight_layout(rect=(0, 0, 0.87, 1))
+    fig.tight_layout(rect=(0, 0.12, 1, 1))  # the legend below the panels, off their data
     return fig
 
 
@@ -112,14 +112,14 @@ def skill_chart(summary: pd.DataFrame, classes: tuple[str, ...], by: str) -> Fig
             ax.plot(rows["horizon"], rows["crps_vs_naive"], color=color, marker=marker, markersize=4,
                     lw=1.4, label=model_label(model))
         ax.axhline(1.0, color="0.4", lw=1, linestyle="--")
-        ax.set_title(cls, color=CLASS_COLORS[cls])
+        ax.set_title(class_label(cls), color=CLASS_COLORS[cls])
         ax.set_xlabel(f"{UNIT[by]}s ahead" if by != "day" else "weeks ahead (daily forecasts)")
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     axes[0].set_ylabel("CRPS / naive CRPS")
     axes[0].set_ylim(bottom=0)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="center right", fontsize=8)
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
     fig.suptitle(f"Backtest by {by}: each model's error against the naive forecast's (below 1 is better)",
                  x=0.01, ha="left", fontsize=12, fontweight="bold")
-    fig.tight_layout(rect=(0, 0, 0.87, 1))
+    fig.tight_layout(rect=(0, 0.12, 1, 1))  # the legend below the panels, off their data
     return fig

@@ -14,14 +14,20 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import NullFormatter
 
-from analysis.reporting.plots.style import CLASS_COLORS, apply_house_style, mark_conventions
+from analysis.reporting.plots.style import (
+    CLASS_COLORS,
+    apply_house_style,
+    legend_below,
+    log_ticks,
+    mark_conventions,
+)
 
 COUNTING_WORDS = {"neutralised": {"drone": "shot down or jammed", "default": "destroyed or failed to reach"},
                   "destroyed": {"drone": "shot down", "default": "destroyed"}}
 CLASS_WORDS = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "ballistic missiles",
-               "mixed": "mixed missile rows", "other": "other weapons"}
+               "sam": "S-300/S-400 fired at ground targets", "mixed": "mixed missile rows",
+               "other": "other weapons"}
 
 
 def counting_words(weapon_class: str, convention: str) -> str:
@@ -104,7 +110,7 @@ def plot_saturation(data: pd.DataFrame, prediction: pd.DataFrame, weapon_class: 
     ax.fill_between(prediction["size"], prediction["ci_low"], prediction["ci_high"], color=color,
                     alpha=0.3, lw=0, label="model: 95% band")
     ax.plot(prediction["size"], prediction["rate"], color=color, lw=2, label="model: expected share")
-    ax.set_xscale("log")
+    log_ticks(ax.xaxis, dense=True)  # "100", not "10²"
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _pos: f"{y:.0%}"))
     words = CLASS_WORDS.get(weapon_class, weapon_class)
@@ -114,7 +120,7 @@ def plot_saturation(data: pd.DataFrame, prediction: pd.DataFrame, weapon_class: 
     if verdict:
         # Wrapped here: matplotlib's own wrap=True re-measures the text at every draw (seconds).
         ax.text(0.0, -0.16, textwrap.fill(verdict, 120), transform=ax.transAxes, fontsize=8, va="top")
-    ax.legend(loc="lower left", fontsize=8)
+    legend_below(ax, ncols=3, fontsize=8, gap=0.2)
     fig.tight_layout()
     return fig
 
@@ -129,7 +135,6 @@ def plot_saturation_panels(
         plot_saturation(data, prediction, weapon_class, convention, ax=ax)
         words = CLASS_WORDS.get(weapon_class, weapon_class)
         ax.set_title(f"{words}: {note}" if note else words, fontsize=10)
-        ax.xaxis.set_minor_formatter(NullFormatter())  # the minor labels of a short log axis collide
         if ax is not axes[0][0]:
             ax.get_legend().remove()
     fig.tight_layout()

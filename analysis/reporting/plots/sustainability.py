@@ -18,6 +18,9 @@ from analysis.reporting.plots.style import (
     NEUTRAL_COLOR,
     PAIR_COLORS,
     apply_house_style,
+    legend_below,
+    log_ticks,
+    number_ticks,
     series_colors,
 )
 from analysis.reporting.words import (
@@ -89,11 +92,10 @@ def sustainable_rates_chart(table: pd.DataFrame) -> Figure:
     ax.set_yticks(y, [f"{interceptor_label(r['interceptor'])}\n({classes_label(r['classes'])})"
                       for r in table.to_dict("records")])
     ax.invert_yaxis()
-    ax.set_xscale("symlog", linthresh=1)
-    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    log_ticks(ax.xaxis, symlog=True)  # a delivery of 0 a day has no bar
     ax.set_xlabel("interceptors a day (log scale)")
     ax.set_title("What each interceptor fires against what is delivered")
-    ax.legend(loc="lower right", fontsize=9)
+    legend_below(ax, gap=0.3)
     ax.margins(x=0.35)
     fig.tight_layout()
     return fig
@@ -114,10 +116,10 @@ def cost_exchange_chart(table: pd.DataFrame) -> Figure:
                     textcoords="offset points", va="center", fontsize=9)
     ax.set_yticks(y, table["scenario"])
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.FuncFormatter(lambda v, _: f"${v:,.0f}M"))
+    number_ticks(ax.xaxis, prefix="$", suffix="M")
     ax.set_xlabel("spending a day, million US dollars (mean over runs and days)")
     ax.set_title("What the defense and the attack spend")
-    ax.legend(loc="lower right")
+    legend_below(ax, gap=0.22)
     ax.margins(x=0.25)
     fig.tight_layout()
     return fig
@@ -141,7 +143,7 @@ def tornado_chart(table: pd.DataFrame, what: str, horizon_days: int) -> Figure:
     ax.set_yticks(y, labels, fontsize=9)
     ax.set_xlabel(f"median day {what} (capped at the {horizon_days}-day horizon)")
     ax.set_title(f"Which assumptions move the day {what}")
-    ax.legend(loc="lower right", fontsize=8)
+    legend_below(ax, ncols=3, fontsize=8, gap=0.16)
     fig.tight_layout()
     return fig
 

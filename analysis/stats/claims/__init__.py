@@ -9,36 +9,35 @@ but with many readings some fit by chance, so they never turn a claim into "hold
 The verdicts, in plain words (the same rules stand in notebook 03):
 
 - **holds**: the record shows the claim, within its margin. A figure of one wave: every figure, as
-  named, is within its margin on the claimed night. A rate: the record's 95% interval for the main
-  reading lies wholly inside the claimed figure's margin, so the record is precise enough to
-  confirm it. A change: the whole 95% interval of the change lies on the claimed side (beyond the
-  claim's margin, if it states one).
+  named, is within its margin on the claimed night. A rate: every *informative* reading (its 95%
+  interval no wider than the claim's precision, 12 points unless the claims file says otherwise)
+  reaches the claim, taken at its own precision ("74%": 73.5-74.5%). A change: the whole 95%
+  interval of the change lies on the claimed side (beyond the claim's margin, if it states one).
 - **partly holds** (wave claims only): the figures are right but for another night than the one
   named, or some figures hold and others do not.
-- **not shown**: the record cannot tell. A rate whose interval includes the claimed figure but is
-  too wide to confirm it; a change whose interval includes no change. This is not "false": the
-  record simply cannot decide.
-- **not confirmed**: a rate claim that does not say its period, weapons or counting (the quoted
-  "74% effectiveness"), whose main reading excludes it while other plausible readings fit: the
-  verdict lists the readings that fit and those that do not.
-- **does not hold**: the main reading excludes the claim: a wave figure outside its margin (when it
-  matches another quantity, e.g. all missiles for "ballistic missiles", the reason says it was
-  mislabelled), a rate whose interval misses the claimed figure, a change whose interval lies
-  wholly on the other side.
+- **the record cannot tell** (rates): no reading is precise enough to decide. Not "false".
+- **not shown** (changes): the interval of the change includes no change: the record cannot tell
+  the change from none.
+- **not confirmed** (rates): the informative readings disagree among themselves, some reaching the
+  claim and some excluding it (a claim that leaves its period, weapons or counting unsaid is read
+  every listed way; one that says them, only its own way).
+- **does not hold**: a wave figure outside its margin (when it matches another quantity, e.g. all
+  missiles for "ballistic missiles", the reason says it was mislabelled); a rate every informative
+  reading of which excludes it; a change whose interval lies wholly on the other side.
 - **cannot be checked**: the record has nothing to compare (no wave in the window, a claim about
   targets the record does not describe).
 
-Every rate and change is pooled over the national waves of its period, its 95% interval computed
-over waves (`analysis.stats.intervals`; the night-to-night spread is the yardstick). The rules are
-calibrated on simulated records where the truth is known (`analysis.stats.claims.calibration`,
-run by `make validate` and, in a fast version, by the tests): a rate or change claim that is true
-holds at least 90% of the time once the record is precise enough to decide, and a claim wrong by
-its own margin (or a change claimed where there is none) holds at most 5% of the time.
+Every rate and change is pooled over the national waves of its period, its 95% interval the
+project's one interval of a share (`analysis.stats.intervals`: over the attacks in time order, so
+a spell of good or bad nights is allowed for); a single night's from the spread between nights of
+its size around it. The rules are checked on simulated records where the truth is known
+(`analysis.stats.claims.calibration`, run by `make validate` and, in a fast version, by the tests):
+their operating characteristics at 12, 30 and 100 waves are in `benchmarks/README.md`.
 
     schema.py         the claims file as declared pydantic models (`load_claims`)
     common.py         the verdicts, the wave table's quantities, the result of a check
     wave_claims.py    figures of one wave
-    rate_claims.py    a share intercepted, read every listed way
+    rate_claims.py    a share intercepted, read every listed way; the informative readings decide
     change_claims.py  a change between two periods (tempo, share)
     calibration.py    the rules on simulated records
 """
@@ -55,6 +54,7 @@ from analysis.stats.claims.answers import answer_sentences, excerpt
 from analysis.stats.claims.change_claims import check_period_change, daily_launches
 from analysis.stats.claims.common import (
     CANNOT_CHECK,
+    CANNOT_TELL,
     DOES_NOT_HOLD,
     HOLDS,
     NOT_CONFIRMED,
@@ -69,6 +69,7 @@ from analysis.stats.claims.common import (
 )
 from analysis.stats.claims.rate_claims import INTERVAL, check_rate_claim, period_rate, reading_rows
 from analysis.stats.claims.schema import (
+    DEFAULT_PRECISION,
     Claim,
     ClaimsError,
     LoadedClaims,
@@ -81,7 +82,7 @@ from analysis.stats.claims.schema import (
 from analysis.stats.claims.wave_claims import check_wave_claim, waves_around
 
 __all__ = [
-    "CANNOT_CHECK", "DOES_NOT_HOLD", "answer_sentences", "HOLDS", "NOT_CONFIRMED", "NOT_SHOWN", "PARTLY", "QUANTITY_LABELS",
+    "CANNOT_CHECK", "CANNOT_TELL", "DEFAULT_PRECISION", "DOES_NOT_HOLD", "answer_sentences", "HOLDS", "NOT_CONFIRMED", "NOT_SHOWN", "PARTLY", "QUANTITY_LABELS",
     "VERDICTS", "Claim", "ClaimResult", "ClaimsError", "LoadedClaims", "NotInRecordClaim",
     "PeriodChangeClaim", "RateClaim", "WaveClaim", "check_claim", "check_claims", "daily_launches",
     "default_claims_path", "labelled_name", "load_claims", "national_waves", "period_rate",

@@ -55,11 +55,25 @@ def rate_sentence(claim: RateClaim, result: ClaimResult) -> str:
     record = result.record or {}
     matched = result.matched or {}
     what = {"all": "all weapons", "drone": "drones", "missile": "missiles"}.get(matched.get("classes"), "weapons")
-    return (f"\"{100 * claim.claimed:g}%\" {result.verdict}: over the {matched.get('period', 'period')} the "
-            f"record shows {_pct(record.get('rate'))} of {what} stopped (95% interval "
-            f"{_pct(record.get('ci_low'))} to {_pct(record.get('ci_high'))})"
-            + ("; other readings of the claim fit, the most natural one does not." if result.verdict == "not confirmed"
-               else "."))
+    decided = record.get("informative_readings", 0)
+    counted = record.get("readings_counted", 0)
+    precision = record.get("precision")
+    readings = (f"{decided} of {counted} readings of the claim are precise enough to decide (95% interval "
+                f"at most {100 * precision:g} points wide)" if precision else "")
+    why = {
+        "holds": "every one of them reaches it",
+        "does not hold": "every one of them excludes it",
+        "not confirmed": "they disagree: some reach it, some exclude it",
+        "the record cannot tell": "so the record cannot tell",
+    }.get(result.verdict, "")
+    interval = (f"95% interval {_pct(record.get('ci_low'))} to {_pct(record.get('ci_high'))}"
+                if record.get("ci_low") is not None else "no interval")
+    text = (f"\"{100 * claim.claimed:g}%\" {result.verdict}: over the {matched.get('period', 'period')} the "
+            f"record shows {_pct(record.get('rate'))} of {what} stopped ({interval})")
+    if readings:
+        text += f"; {readings}" + (f", and {why}" if why and result.verdict != "the record cannot tell" else
+                                   f", {why}" if why else "")
+    return text + "."
 
 
 def change_sentence(claim: PeriodChangeClaim, result: ClaimResult) -> str:

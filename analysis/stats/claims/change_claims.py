@@ -6,8 +6,9 @@ day-to-day variance, inflated for the correlation of consecutive days (estimated
 periods, corrected for its small-sample bias), with Welch's degrees of freedom.
 
 Rate (`rate`): the difference of the pooled shares, recent minus baseline, in percentage points.
-Each period's variance is the cluster-robust variance over its waves (`analysis.stats.intervals`),
-the degrees of freedom Welch-Satterthwaite's from the two periods' Bell-McCaffrey ones.
+Each period's variance is the one of the project's interval of a share over its waves in time
+order (`analysis.stats.intervals.share_variance`: long-run variance, Satterthwaite degrees of
+freedom), the degrees of freedom of the difference Welch-Satterthwaite's from the two periods'.
 
 The verdict follows the interval alone: `holds` when all of it lies beyond the claim's margin in
 the claimed direction, `does not hold` when all of it lies short of the margin (for margin 0: a
@@ -38,7 +39,7 @@ from analysis.stats.claims.common import (
     wave_quantity,
 )
 from analysis.stats.claims.schema import Period, PeriodChangeClaim, claim_periods
-from analysis.stats.intervals import bell_mccaffrey_df, cr2_variance, moment_rho
+from analysis.stats.intervals import share_variance
 
 MAX_DAY_CORRELATION = 0.9
 
@@ -95,17 +96,15 @@ def share_change(recent: tuple[np.ndarray, np.ndarray], baseline: tuple[np.ndarr
                  alpha: float = ALPHA) -> dict[str, Any]:
     """Difference of pooled shares (recent - baseline) with its 1 - alpha interval over waves.
 
-    `recent` and `baseline` are (successes, launched) per wave."""
+    `recent` and `baseline` are (successes, launched) per wave, each in time order."""
     out = {"recent": np.nan, "baseline": np.nan, "difference": np.nan, "low": np.nan, "high": np.nan}
     parts = []
     for k, n in (recent, baseline):
         k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
         if len(n) < 2 or n.sum() <= 0:
             return out
-        rate, variance = cr2_variance(k, n)
-        rho = np.nan_to_num(moment_rho(k, n), nan=0.0)
-        df = bell_mccaffrey_df(n, (1 + (n - 1) * rho[0]) / n)[0]
-        parts.append((float(rate[0]), float(variance[0]), max(float(df), 1.0)))
+        rate, variance, df = share_variance(k[n > 0], n[n > 0])
+        parts.append((float(rate[0]), float(variance[0]), max(float(df[0]), 1.0)))
     (r1, v1, d1), (r0, v0, d0) = parts
     se = np.sqrt(v1 + v0)
     df = (v1 + v0) ** 2 / (v1**2 / d1 + v0**2 / d0) if se > 0 else 1.0

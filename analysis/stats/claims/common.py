@@ -14,11 +14,12 @@ from analysis.stats.claims.schema import CLASS_GROUPS, Period
 
 HOLDS = "holds"
 PARTLY = "partly holds"  # wave claims only: the figures are right, the night or some figures not
-NOT_SHOWN = "not shown"  # the record cannot tell the claim from its opposite or from no change
-NOT_CONFIRMED = "not confirmed"  # the natural reading excludes it, other plausible readings fit
+NOT_SHOWN = "not shown"  # a change: the record cannot tell it from no change
+CANNOT_TELL = "the record cannot tell"  # a rate: no reading precise enough to decide
+NOT_CONFIRMED = "not confirmed"  # a rate: informative readings disagree among themselves
 DOES_NOT_HOLD = "does not hold"
 CANNOT_CHECK = "cannot be checked"
-VERDICTS = (HOLDS, PARTLY, NOT_SHOWN, NOT_CONFIRMED, DOES_NOT_HOLD, CANNOT_CHECK)
+VERDICTS = (HOLDS, PARTLY, NOT_SHOWN, CANNOT_TELL, NOT_CONFIRMED, DOES_NOT_HOLD, CANNOT_CHECK)
 ALPHA = 0.05
 
 

@@ -1,41 +1,81 @@
-"""Claims of a rate ("74% effectiveness"): every listed reading computed, the primary one decides."""
+"""Claims of a rate ("74% effectiveness"): every listed reading computed, the informative ones decide.
+
+A reading is one way of measuring the claim (a period, the weapons, the counting); its 95%
+interval comes from the project's one interval of a share (`analysis.stats.intervals`): over the
+attacks of the period in time order, or, for a period of one attack, from the spread between
+nights of that size (`night_interval`). A reading is *informative* when that interval is no wider
+than the claim's precision (`precision` in the claims file; 12 points unless it says otherwise).
+The claim is taken at its own precision ("74%" is 73.5-74.5%, its `tolerance`). Then (`rate_rule`):
+
+- **holds**: every informative reading's interval reaches the claim;
+- **does not hold**: every informative reading's interval excludes it;
+- **not confirmed**: informative readings disagree among themselves (some reach it, some exclude it);
+- **the record cannot tell**: no reading is informative.
+
+A claim that states its period, weapons and counting has one reading (its primary one); a claim
+that leaves any of them unsaid (`unstated`) is read every listed way, and every distinct reading
+counts. `analysis.stats.claims.calibration` measures the rule's operating characteristics on
+simulated records.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.stats.claims.common import (
     CANNOT_CHECK,
+    CANNOT_TELL,
     CONVENTION_WORDS,
     DOES_NOT_HOLD,
     GROUP_WORDS,
     HOLDS,
     NOT_CONFIRMED,
-    NOT_SHOWN,
     ClaimResult,
     fmt,
     in_period,
     national_waves,
     pct,
     per_wave_counts,
+    report_dates,
 )
-from analysis.stats.claims.schema import CLASS_GROUPS, Period, RateClaim, claim_readings
-from analysis.stats.intervals import CLUSTER_METHOD, cluster_interval, few_waves_note
-from analysis.stats.rates import binomial_interval
+from analysis.stats.claims.schema import (
+    CLASS_GROUPS,
+    DEFAULT_PRECISION,
+    Period,
+    RateClaim,
+    claim_readings,
+)
+from analysis.stats.intervals import INTERVAL_METHOD, interval_note, night_interval, share_interval
 
-INTERVAL = f"95% interval over attacks ({CLUSTER_METHOD})"
-ONE_WAVE_INTERVAL = "95% Wilson (one attack: its munitions only; no spread between attacks to measure)"
+INTERVAL = f"95% interval over attacks ({INTERVAL_METHOD})"
+ONE_WAVE_INTERVAL = ("95% interval of one attack, from the spread between attacks of its size "
+                     "within 90 days either side")
+#: Days either side of a single night whose attacks of its size give the yardstick.
+REFERENCE_DAYS = 90
+
+
+def reference_nights(waves: pd.DataFrame, day: dt.date, classes: str, convention: str,
+                     days: int = REFERENCE_DAYS) -> tuple[np.ndarray, np.ndarray]:
+    """(successes, launched) of the national attacks within `days` of `day`, that day left out."""
+    around = Period("reference", day - dt.timedelta(days=days), day + dt.timedelta(days=days))
+    national = in_period(national_waves(waves), around)
+    other = national[report_dates(national) != pd.Timestamp(day)]
+    k, n, _ = per_wave_counts(other, around, classes, convention)
+    return k, n
 
 
 def period_rate(waves: pd.DataFrame, period: Period, classes: str, convention: str) -> dict[str, Any]:
-    """The pooled share of national waves in a period, with its 95% interval over waves.
+    """The pooled share of national waves in a period, with its 95% interval.
 
-    The interval is `analysis.stats.intervals.cluster_interval` on the per-wave counts (a period of
-    one wave falls back to the Wilson interval of that wave, and `interval` says so). A wave that
-    counts more stopped than launched is left out (`impossible`)."""
+    Two or more waves: `analysis.stats.intervals.share_interval` over them in time order. One
+    wave: `night_interval`, the spread between attacks of its size within `REFERENCE_DAYS` days
+    either side as the yardstick (`interval` says which). A wave that counts more stopped than
+    launched is left out (`impossible`)."""
     k, n, impossible = per_wave_counts(waves, period, classes, convention)
     national = in_period(national_waves(waves), period)
     conventions = []
@@ -52,79 +92,119 @@ def period_rate(waves: pd.DataFrame, period: Period, classes: str, convention: s
     if n.sum() == 0:
         return out
     if len(n) >= 2:
-        low, high, _df = cluster_interval(k, n)
-        low, high, interval = float(low[0]), float(high[0]), INTERVAL
+        low, high, _df = share_interval(k, n)
+        low, high, interval, note = float(low[0]), float(high[0]), INTERVAL, interval_note(k, n)
     else:
-        low, high = binomial_interval(k.sum(), n.sum())
+        day = pd.Timestamp(report_dates(national).iloc[0]).date() if len(national) else period.start
+        ref_k, ref_n = reference_nights(waves, day, classes, convention)
+        low, high, nights = night_interval(k.sum(), n.sum(), ref_k, ref_n)
         interval = ONE_WAVE_INTERVAL
+        note = f"one attack: the interval is the spread of {nights} attacks of its size around it"
+        if not math.isfinite(low):
+            low = high = None
+            note = "one attack, and too few attacks of its size around it to measure the spread"
     return out | {"rate": k.sum() / n.sum(), "ci_low": low, "ci_high": high, "interval": interval,
-                  "note": few_waves_note(len(n)) if len(n) >= 2 else ""}
+                  "note": note}
 
 
-def rate_verdict(low: float | None, high: float | None, band: tuple[float, float]) -> str:
-    """The rule for one reading: holds when the interval lies inside the claim's band, does not
-    hold when it misses the band, not shown when it meets the band but is too wide to confirm it."""
+def informative(low: float | None, high: float | None, precision: float) -> bool:
+    """A reading decides when its interval exists and is no wider than `precision`."""
+    return (low is not None and high is not None and math.isfinite(low) and math.isfinite(high)
+            and high - low <= precision + 1e-12)
+
+
+def reaches(low: float, high: float, band: tuple[float, float]) -> bool:
+    """The interval meets the claim taken at its own precision (the band)."""
+    return high >= band[0] - 1e-12 and low <= band[1] + 1e-12
+
+
+def rate_rule(intervals: list[tuple[float | None, float | None]], band: tuple[float, float],
+              precision: float) -> str:
+    """The verdict of a rate claim from its readings' intervals (module docstring)."""
+    decisive = [(lo, hi) for lo, hi in intervals if informative(lo, hi, precision)]
+    if not decisive:
+        return CANNOT_TELL
+    fits = [reaches(lo, hi, band) for lo, hi in decisive]
+    if all(fits):
+        return HOLDS
+    if not any(fits):
+        return DOES_NOT_HOLD
+    return NOT_CONFIRMED
+
+
+def rate_verdict(low: float | None, high: float | None, band: tuple[float, float],
+                 precision: float = DEFAULT_PRECISION) -> str:
+    """The rule for one reading alone: `rate_rule` of that reading (cannot be checked without an
+    interval)."""
     if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
         return CANNOT_CHECK
-    if high < band[0] - 1e-12 or low > band[1] + 1e-12:
-        return DOES_NOT_HOLD
-    if band[0] - 1e-12 <= low and high <= band[1] + 1e-12:
-        return HOLDS
-    return NOT_SHOWN
+    return rate_rule([(low, high)], band, precision)
 
 
 def reading_text(r: dict[str, Any], period: Period) -> str:
     what = GROUP_WORDS.get(r["classes"], f"{r['classes']} weapons")
     how = "one attack" if r["waves"] == 1 else f"{r['waves']} attacks"
+    interval = ("no interval" if r["ci_low"] is None else
+                f"95% interval {pct(r['ci_low'])} to {pct(r['ci_high'])}")
     return (f"{what} {CONVENTION_WORDS[r['convention']]}, {period.label()}: {pct(r['rate'])} "
-            f"(95% interval {pct(r['ci_low'])} to {pct(r['ci_high'])}; "
-            f"{fmt(r['successes'])} of {fmt(r['launched'])} in {how})")
+            f"({interval}; {fmt(r['successes'])} of {fmt(r['launched'])} in {how})")
+
+
+def _listed(readings: list[dict[str, Any]], most: int = 3) -> str:
+    return "; ".join(r["text"] for r in readings[:most]) + (" ..." if len(readings) > most else "")
 
 
 def check_rate_claim(claim: RateClaim, source: dict, waves: pd.DataFrame) -> ClaimResult:
-    """Compute every listed reading of a rate claim; the primary reading gives the verdict."""
+    """Compute every listed reading of a rate claim; the informative ones give the verdict."""
     readings_list, primary_reading = claim_readings(claim)
     band = claim.tolerance.band(claim.claimed)
+    precision = claim.precision or DEFAULT_PRECISION
     readings = []
     for reading in readings_list:
         r = period_rate(waves, reading.period, reading.classes, reading.convention)
         usable = r["rate"] is not None and not r["mixes_conventions"]
-        r["verdict"] = rate_verdict(r["ci_low"], r["ci_high"], band) if usable else CANNOT_CHECK
-        r["fits_claim"] = r["verdict"] in (HOLDS, NOT_SHOWN)
+        r["verdict"] = rate_verdict(r["ci_low"], r["ci_high"], band, precision) if usable else CANNOT_CHECK
+        r["informative"] = usable and informative(r["ci_low"], r["ci_high"], precision)
+        r["fits_claim"] = bool(r["informative"] and reaches(r["ci_low"], r["ci_high"], band))
         r["primary"] = reading == primary_reading
+        r["counts"] = usable and (bool(claim.unstated) or r["primary"])
         r["text"] = reading_text(r, reading.period)
         readings.append(r)
     base = {"id": claim.id, "claim": claim.text, "kind": claim.kind, "source": source}
     primary = next(r for r in readings if r["primary"])
+    counted = _distinct([r for r in readings if r["counts"]])
     claimed = f"{100 * claim.claimed:g}%"
-    accepted = f"accepted {100 * band[0]:.1f}% to {100 * band[1]:.1f}%"
-    verdict = primary["verdict"]
-    if verdict == CANNOT_CHECK:
-        reason = "the main reading has no comparable attacks in the record."
-    elif verdict == HOLDS:
-        reason = f"the main reading's interval lies within {claimed} ({accepted}): {primary['text']}."
-    elif verdict == NOT_SHOWN:
-        reason = (f"the main reading fits {claimed} but its interval is too wide to confirm it (it "
-                  f"would have to lie within {accepted.removeprefix('accepted ')}): {primary['text']}.")
+    accepted = f"{100 * band[0]:.1f}% to {100 * band[1]:.1f}%"
+    width = f"{100 * precision:g} points"
+    if not counted:
+        verdict = CANNOT_CHECK
+        reason = "the record has no comparable attacks for any reading of the claim."
     else:
-        reason = f"the main reading excludes {claimed} ({accepted}): {primary['text']}."
-    others = [r for r in readings if not r["primary"] and r["verdict"] != CANNOT_CHECK]
-    fitting = _distinct([r for r in others if r["fits_claim"]])
-    missing = _distinct([r for r in others if not r["fits_claim"]])
-    if verdict == DOES_NOT_HOLD and claim.unstated and fitting:
-        verdict = NOT_CONFIRMED
-        unsaid = ", ".join(claim.unstated[:-1]) + (" or " if len(claim.unstated) > 1 else "") + claim.unstated[-1]
-        reason = (f"the claim does not say its {unsaid}. The most natural "
-                  f"reading excludes {claimed} ({accepted}): {primary['text']}. Other plausible "
-                  f"readings fit: {len(fitting)} of {len(fitting) + len(missing)} ("
-                  + "; ".join(r["text"] for r in fitting[:3]) + (" ..." if len(fitting) > 3 else "")
-                  + "); they do not: " + "; ".join(r["text"] for r in missing[:3])
-                  + (" ..." if len(missing) > 3 else "") + ". With this many readings some fit "
-                  "by chance, so the claim is not confirmed, and not shown false either.")
-    elif others:
-        reason += f" Other readings: {len(fitting)} of {len(fitting) + len(missing)} distinct ones fit {claimed}."
-    if primary["note"]:
-        reason += f" Note: {primary['note']}."
+        verdict = rate_rule([(r["ci_low"], r["ci_high"]) for r in counted], band, precision)
+        decisive = [r for r in counted if r["informative"]]
+        fitting = [r for r in decisive if r["fits_claim"]]
+        missing = [r for r in decisive if not r["fits_claim"]]
+        ways = (f"the claim does not say its {_or(claim.unstated)}, so each of {len(counted)} distinct "
+                "readings counts" if claim.unstated else "the claim says its period, weapons and counting")
+        scope = (f"{claimed} is taken as {accepted}; a reading decides when its 95% interval is at "
+                 f"most {width} wide")
+        if verdict == CANNOT_TELL:
+            reason = (f"{ways}, and none is precise enough to decide ({scope}): the narrowest, "
+                      f"{_narrowest(counted)['text']}. Not the same as false.")
+        elif verdict == HOLDS:
+            reason = (f"{ways}; every reading precise enough to decide reaches {claimed} ({scope}): "
+                      f"{_listed(fitting)}.")
+        elif verdict == DOES_NOT_HOLD:
+            reason = (f"{ways}; every reading precise enough to decide excludes {claimed} ({scope}): "
+                      f"{len(missing)} of them, e.g. {_listed(missing)}.")
+        else:
+            reason = (f"{ways}; the readings precise enough to decide disagree ({scope}): "
+                      f"{len(fitting)} reach {claimed} ({_listed(fitting)}), {len(missing)} exclude it "
+                      f"({_listed(missing)}).")
+        if claim.unstated:
+            reason += f" The most natural reading: {primary['text']}."
+    if primary["note"] and primary["counts"]:
+        reason += f" Note on the main reading: {primary['note']}."
     if primary["impossible_waves"]:
         reason += (f" {primary['impossible_waves']} attack(s) counting more stopped than launched "
                    "were left out (they cannot be true).")
@@ -137,12 +217,26 @@ def check_rate_claim(claim: RateClaim, source: dict, waves: pd.DataFrame) -> Cla
         matched={"period": primary_reading.period.name, "start": primary_reading.period.start,
                  "end": primary_reading.period.end, "classes": primary_reading.classes,
                  "convention": primary_reading.convention},
-        record={k: primary[k] for k in ("rate", "ci_low", "ci_high", "launched", "successes", "waves",
-                                        "interval", "note")},
+        record={**{k: primary[k] for k in ("rate", "ci_low", "ci_high", "launched", "successes", "waves",
+                                           "interval", "note")},
+                "precision": precision, "band": list(band),
+                "informative_readings": sum(r["informative"] for r in counted),
+                "readings_counted": len(counted)},
         details=readings,
         headline={"value": primary["rate"], "low": primary["ci_low"], "high": primary["ci_high"],
                   "unit": "share", "interval": primary["interval"]},
     )
+
+
+def _or(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + (" or " if len(items) > 1 else "") + items[-1]
+
+
+def _narrowest(readings: list[dict[str, Any]]) -> dict[str, Any]:
+    with_interval = [r for r in readings if r["ci_low"] is not None]
+    if not with_interval:
+        return readings[0]
+    return min(with_interval, key=lambda r: r["ci_high"] - r["ci_low"])
 
 
 def _distinct(readings: list[dict[str, Any]]) -> list[dict[str, Any]]:

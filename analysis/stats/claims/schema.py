@@ -19,11 +19,11 @@ from pydantic import Field, field_validator
 from analysis.errors import AnalysisError
 from analysis.inputs import InputModel, YamlDocument, load_yaml, parse_model
 
-WAVE_CLASSES = ("drone", "cruise", "ballistic", "mixed", "other")
+WAVE_CLASSES = ("drone", "cruise", "ballistic", "sam", "mixed", "other")
 # Groups of weapon classes a claim can name. "missile" is everything that is not a drone.
 CLASS_GROUPS: dict[str, tuple[str, ...]] = {
     **{c: (c,) for c in WAVE_CLASSES},
-    "missile": ("cruise", "ballistic", "mixed", "other"),
+    "missile": ("cruise", "ballistic", "sam", "mixed", "other"),
     "all": WAVE_CLASSES,
 }
 # The quantities a wave claim can name: class group x (launched, destroyed, neutralised), and the
@@ -34,13 +34,17 @@ WAVE_QUANTITIES: tuple[str, ...] = (
 )
 KINDS = ("wave", "rate", "period_change", "not_in_record")
 DEFAULT_WINDOW_DAYS = 2
+#: Widest 95% interval (as a fraction: 0.12 = 12 points) with which a reading of a rate claim is
+#: informative, unless the claims file (`precision`) or the claim says otherwise.
+DEFAULT_PRECISION = 0.12
 
-ClassGroup = Literal["drone", "cruise", "ballistic", "mixed", "other", "missile", "all"]
+ClassGroup = Literal["drone", "cruise", "ballistic", "sam", "mixed", "other", "missile", "all"]
 Convention = Literal["neutralised", "destroyed"]
 Quantity = Literal[WAVE_QUANTITIES]  # type: ignore[valid-type]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 Fraction = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Precision = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 
 
 class ClaimsError(AnalysisError):
@@ -48,12 +52,14 @@ class ClaimsError(AnalysisError):
 
 
 class Source(InputModel):
-    """Who said it, where: the article and the person or body quoted."""
+    """Who said it, where: the article (described, with its outlet, headline, date and link where
+    known) and the person or body quoted."""
 
     article: Text
     said_by: Text
     date: dt.date | None = None
     outlet: Name | None = None
+    title: Annotated[str, Field(min_length=1, max_length=300)] | None = None  # the headline
     url: Annotated[str, Field(max_length=500, pattern=r"^https?://\S+$")] | None = None
 
 
@@ -123,8 +129,11 @@ class RateClaim(ClaimBase):
     conventions: list[Convention] = Field(min_length=1, max_length=2)
     primary: Primary
     # What the claim leaves unsaid. Empty: the claim states its period, weapons and counting, and
-    # only the primary reading counts; else other readings can make the verdict "not confirmed".
+    # only the primary reading counts; else every listed reading does (see the verdict rule).
     unstated: list[Literal["period", "weapons", "counting"]] = Field(default_factory=list)
+    # Widest 95% interval with which a reading is informative (a fraction: 0.12 = 12 points); the
+    # claims file's `precision` when not given here.
+    precision: Precision | None = None
 
 
 class PeriodChangeClaim(ClaimBase):
@@ -157,6 +166,8 @@ CLAIM_MODELS: dict[str, type[ClaimBase]] = {
 class ClaimsFile(InputModel):
     title: Annotated[str, Field(max_length=300)] = ""
     description: Annotated[str, Field(max_length=4000)] = ""
+    # Widest 95% interval with which a reading of a rate claim is informative (0.12 = 12 points).
+    precision: Precision = DEFAULT_PRECISION
     sources: dict[Name, Source] = Field(min_length=1, max_length=100)
     claims: list[dict[str, Any]] = Field(min_length=1, max_length=500)
 
@@ -269,6 +280,8 @@ def load_claims(path: str | Path) -> LoadedClaims:
                                 f"({', '.join(parsed.sources)})", ClaimsError)
         if isinstance(claim, RateClaim):
             rate_readings(claim, document, keys)
+            if claim.precision is None:  # the file's precision stands for the claim's own
+                claim = claim.model_copy(update={"precision": parsed.precision})
         elif isinstance(claim, PeriodChangeClaim):
             for name in ("recent", "baseline"):
                 resolve_period(getattr(claim, name), claim.date, document, (*keys, name))

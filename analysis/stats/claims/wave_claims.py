@@ -200,7 +200,7 @@ def check_wave_claim(claim: WaveClaim, source: dict, waves: pd.DataFrame,
 
 
 
-MISSILE_STACK = ("cruise", "ballistic", "mixed", "other")
+MISSILE_STACK = ("cruise", "ballistic", "sam", "mixed", "other")
 
 
 def waves_around(waves: pd.DataFrame, claims: list, results: list[ClaimResult],

@@ -16,8 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.stats.forecast.backtest import Choice, backtest, choose_models, summarise
-from analysis.stats.forecast.models import MODEL_NAMES, check_model, fit_model
+from analysis.stats.forecast.backtest import (
+    Choice,
+    Scale,
+    backtest,
+    choose_models,
+    interval_scales,
+    summarise,
+)
+from analysis.stats.forecast.models import MODEL_NAMES, Fitted, check_model, fit_model
 from analysis.stats.forecast.paths import (
     DEFAULT_PATHS,
     DEFAULT_SEED,
@@ -38,11 +45,78 @@ from analysis.stats.forecast.series import (
     check_level,
     check_resolution,
     daily_launches,
+    period_label,
     split_history,
     to_periods,
 )
 
 MAX_PATHS = 100_000
+#: Months of the record whose fewest launches a lower bound is compared with.
+FLOOR_MONTHS = 24
+
+
+@dataclass
+class ScaledFit(Fitted):
+    """A fitted model whose paths are widened (factor above 1) or narrowed around their median on
+    log(1 + launches), period by period, below and above the median by factors of their own:
+    quantiles map one to one, so a calibrated 90% interval is the model's, scaled at each end."""
+
+    inner: Fitted | None = None
+    low: float = 1.0
+    high: float = 1.0
+
+    def simulate(self, starts, days, paths, rng):
+        draws = self.inner.simulate(starts, days, paths, rng)
+        centre = np.log1p(np.median(draws, axis=0, keepdims=True))
+        deviation = np.log1p(draws) - centre
+        factor = np.where(deviation < 0, self.low, self.high)
+        return np.maximum(np.expm1(centre + factor * deviation), 0.0)
+
+
+def calibrated(fitted: Fitted, scale: Scale | None) -> Fitted:
+    """`fitted` with its paths scaled by the backtest's factors (unchanged without them)."""
+    if scale is None or not (np.isfinite(scale.low) and np.isfinite(scale.high)):
+        return fitted
+    return ScaledFit(name=fitted.name, by=fitted.by,
+                     params={**fitted.params, "interval_scale": {"below": scale.low, "above": scale.high}},
+                     inner=fitted, low=scale.low, high=scale.high)
+
+
+def lower_bound_notes(table: pd.DataFrame, history: Periods, by: str, level: float,
+                      months: int = FLOOR_MONTHS) -> list[str]:
+    """A reason for every lower bound below the fewest launches of any complete period of the last
+    `months` months: the record's own largest fall from one period to the next over those months
+    if it reaches that low, else that nothing in them went so low."""
+    notes = []
+    complete = history.counts.loc[history.complete]
+    recent = complete.loc[complete.index >= complete.index.max() - pd.DateOffset(months=months - 1)]
+    for cls in table["class"].unique():
+        if cls not in recent.columns or recent.empty:
+            continue
+        counts = recent[cls]
+        floor, when = float(counts.min()), counts.idxmin()
+        rows = table[(table["class"] == cls) & (table["observed_days"] == 0) & (table["low"] < floor)]
+        if rows.empty:
+            continue
+        falls = (counts / counts.shift(1)).dropna()
+        falls = falls[np.isfinite(falls)]
+        worst = float(falls.min()) if len(falls) else float("nan")
+        first = rows.iloc[0]
+        ratio = first["low"] / first["median"] if first["median"] > 0 else 0.0
+        label = period_label(when, by)
+        unit = {"month": "month", "week": "week", "day": "day"}[by]
+        text = (f"{cls}: the {level:.0%} interval's lower end ({first['low']:,.0f} in {first['period']}"
+                f"{' and later' if len(rows) > 1 else ''}) is below the fewest launched in any {unit} of the "
+                f"last {months} months ({floor:,.0f}, {label})")
+        if np.isfinite(worst) and worst <= ratio:
+            text += (f"; the record has fallen that far from one {unit} to the next (to {worst:.0%} of the "
+                     "one before), and the intervals are as wide as the backtest's misses")
+        else:
+            text += ("; nothing in those months fell so far, so read that end as the spread of the model "
+                     "tested on the backtest, not as a likely month")
+        notes.append(text)
+    return notes
+
 MAX_SEED = 2**63 - 1
 FAN_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 
@@ -64,6 +138,7 @@ class LaunchForecast:
     history: Periods  # the record by period, for plots
     backtest_detail: pd.DataFrame | None = None
     backtest_summary: pd.DataFrame | None = None
+    scales: dict[str, Scale] = field(default_factory=dict)  # interval calibration per class
     seed: int = DEFAULT_SEED
     paths: int = DEFAULT_PATHS
     notes: list[str] = field(default_factory=list)
@@ -109,6 +184,7 @@ class LaunchForecast:
             "totals": self.totals().to_dict("records"),
             "models": {cls: {"model": self.choices[cls].model, "reason": self.choices[cls].reason,
                              "backtest_mean_crps": self.choices[cls].mean_crps,
+                             "interval_scale": (self.scales[cls].__dict__ if cls in self.scales else None),
                              "params": self.params[cls]} for cls in self.classes},
             "notes": self.notes,
         }
@@ -160,6 +236,7 @@ def forecast_launches(
     histories, future = split_history(daily, by, horizon)
     detail = summary = None
     notes = []
+    scales: dict[str, Scale] = {}
     if run_backtest:
         detail = backtest(daily, by, seed=seed)
         summary = summarise(detail)
@@ -168,11 +245,15 @@ def forecast_launches(
         choices = chosen
     else:
         choices = {cls: Choice(model, f"{model}: named by the user", {}) for cls in classes}
+    if run_backtest:
+        scales = interval_scales(detail, by, choices)
+    else:
+        notes.append("no backtest: the intervals are the model's own, not calibrated on the record's past")
     rows, samples, params = [], {}, {}
     for cls in classes:
         name = choices[cls].model
         try:
-            fitted = fit_model(name, histories[cls])
+            fitted = calibrated(fit_model(name, histories[cls]), scales.get(cls))
         except ForecastError as error:
             raise ForecastError(f"{daily.attrs['record']}: {cls} by {by}: {error}") from None
         rng = stream(seed, RESOLUTIONS.index(by), CLASSES.index(cls), MODEL_NAMES.index(name), 0)
@@ -186,13 +267,15 @@ def forecast_launches(
                          "observed": float(future.observed[cls][k]),
                          "observed_days": int(future.observed_days[k]),
                          "days": int(future.days[k]), "model": name})
+    table = pd.DataFrame(rows)
+    notes += lower_bound_notes(table, to_periods(daily, by), by, level)
     if future.observed_days[0] > 0:
         notes.append(f"{future.labels[0]} is partly in the record ({int(future.observed_days[0])} of "
                      f"{int(future.days[0])} days): its forecast is the launches recorded so far plus "
                      "the forecast of the days to come")
     return LaunchForecast(
         by=by, level=level, classes=classes, end=daily.attrs["end"], record=daily.attrs["record"],
-        table=pd.DataFrame(rows), choices=choices, params=params, samples=samples, future=future,
+        table=table, choices=choices, params=params, samples=samples, future=future,
         history=to_periods(daily, by), backtest_detail=detail, backtest_summary=summary,
-        seed=seed, paths=paths, notes=notes,
+        scales=scales, seed=seed, paths=paths, notes=notes,
     )

@@ -3,7 +3,8 @@
 The record is a complete daily series from 1 August 2024 (before then not every day is covered);
 a day without a national wave counts zero. A wave is dated by its report date (the morning it was
 posted), so the record's last report date is its last complete day. Rows of a class the forecast
-does not know (`mixed`, `other`, `unknown`: a handful of posts that cannot be split) are left out.
+does not know (`sam`: S-300/S-400 fired at ground targets, apart from ballistic missiles; `mixed`,
+`other`, `unknown`: a handful of posts that cannot be split) are left out.
 """
 
 from __future__ import annotations

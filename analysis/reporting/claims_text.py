@@ -1,0 +1,60 @@
+"""Report 03's words for its sources: the article a claims file checks (outlet, headline, date and
+link, as far as the file records them) and who said each claim, so no figure reads as said by
+someone who did not say it. Claims and sources are third parties' text: the report's sanitiser
+escapes what could run or load; here they are only quoted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from analysis.reporting.words import date
+from analysis.stats.claims.answers import excerpt
+
+EXCERPT_WORDS = 8
+
+
+def _get(source: Any, field: str) -> Any:
+    return source.get(field) if isinstance(source, Mapping) else getattr(source, field, None)
+
+
+def article_line(source: Any) -> str:
+    """"news article on ..., 11 October 2025; outlet: X; headline: "Y"; <link>", and what the claims
+    file does not record (a reader must be able to find the article, or know they cannot)."""
+    parts = [str(_get(source, "article"))]
+    if _get(source, "date"):
+        parts[0] += f", {date(_get(source, 'date'))}"
+    if _get(source, "outlet"):
+        parts.append(f"outlet: {_get(source, 'outlet')}")
+    if _get(source, "title"):
+        parts.append(f"headline: \u201c{_get(source, 'title')}\u201d")
+    if _get(source, "url"):
+        parts.append(f"<{_get(source, 'url')}>")
+    unknown = [name for name, field in (("outlet", "outlet"), ("headline", "title"), ("link", "url"))
+               if not _get(source, field)]
+    line = "; ".join(parts)
+    if unknown:
+        missing = unknown[0] if len(unknown) == 1 else ", ".join(unknown[:-1]) + " or " + unknown[-1]
+        line += f" (the claims file records no {missing} for it)"
+    return line
+
+
+def sources_markdown(claims: Sequence[Any], sources: Mapping[str, Any]) -> str:
+    """The source of the claims and who said what, in Markdown: one line per article, then each
+    speaker with the claims that are theirs (in the file's order)."""
+    used = list(dict.fromkeys(claim.source for claim in claims if claim.source in sources))
+    articles = list(dict.fromkeys(article_line(sources[key]) for key in used))
+    lines = [("**Source:** " if len(articles) == 1 else "**Sources:** ") + "; ".join(articles) + "."]
+    speakers: dict[str, list[str]] = {}
+    for claim in claims:
+        if claim.source in sources:
+            speakers.setdefault(str(_get(sources[claim.source], "said_by")), []).append(excerpt(claim.text, EXCERPT_WORDS))
+    lines.append("**Who said what:** " + "; ".join(f"{who}: {', '.join(said)}" for who, said in speakers.items())
+                 + ".")
+    return "\n\n".join(lines)
+
+
+def said_by(claim: Any, sources: Mapping[str, Any]) -> str:
+    """Who said a claim (its source's `said_by`), or the source's key where the file lacks it."""
+    source = sources.get(claim.source)
+    return str(_get(source, "said_by")) if source is not None else str(claim.source)
