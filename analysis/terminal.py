@@ -10,6 +10,8 @@ overrides reorder what is read. `printable` shows each as an escape (`\\x1b`, `\
 from __future__ import annotations
 
 import re
+import sys
+from typing import TextIO
 
 # C0 controls but tab and newline, DEL, C1 controls, line and paragraph separators, and the
 # characters that change the direction of text or hide it.
@@ -27,3 +29,16 @@ def printable(text: object, *, keep_newlines: bool = True) -> str:
     `keep_newlines` is false (then shown as `\\n`), tabs kept."""
     shown = _UNSAFE.sub(_escape, str(text))
     return shown if keep_newlines else shown.replace("\n", "\\n")
+
+
+def show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: TextIO | None = None, line: str | None = None) -> None:
+    """A `warnings.showwarning` that prints `warning: FILE:LINE: message` on one line (the
+    command line's and a report kernel's; here, not in `analysis.cli`, so that a report's code
+    key need not follow the CLI's imports).
+
+    A RecordWarning is raised at the record's file and line, so FILE:LINE names the row of the
+    record; other warnings name the code that raised them."""
+    text = " ".join(printable(message).split())
+    where = f"{printable(filename, keep_newlines=False)}:{lineno}: " if filename else ""
+    print(f"warning: {where}{text}", file=file or sys.stderr, flush=True)

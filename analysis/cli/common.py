@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
 
 from analysis.errors import AnalysisError, UsageError
-from analysis.terminal import printable
+from analysis.terminal import printable, show_warning  # noqa: F401 - show_warning: the CLI's, kept here
 
 #: Exit codes of every command, documented in each `--help` and in the README.
 EXIT_CODES: dict[int, str] = {
@@ -83,15 +82,6 @@ def _shown_name(name: str, limit: int = 120) -> str:
     return name if len(name) <= limit else name[: limit // 2 - 2] + "..." + name[-(limit // 2 - 2):]
 
 
-def show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                 file: TextIO | None = None, line: str | None = None) -> None:
-    """A `warnings.showwarning` that prints `warning: FILE:LINE: message` on one line.
-
-    A RecordWarning is raised at the record's file and line, so FILE:LINE names the row of the
-    record; other warnings name the code that raised them."""
-    text = " ".join(printable(message).split())
-    where = f"{printable(filename, keep_newlines=False)}:{lineno}: " if filename else ""
-    print(f"warning: {where}{text}", file=file or sys.stderr, flush=True)
 
 RECORD_HELP = "record file (default: $AIRDEF_RECORD, then the fetched copy in data/external/)"
 CATALOGUE_HELP = "weapon catalogue (default: missiles_and_uavs*.csv beside the record)"

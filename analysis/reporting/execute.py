@@ -73,7 +73,7 @@ def one_line_warnings() -> None:
     report quotes none."""
     import warnings
 
-    from analysis.cli.common import show_warning
+    from analysis.terminal import show_warning
 
     warnings.showwarning = show_warning
 
