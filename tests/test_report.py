@@ -299,7 +299,7 @@ def test_cli_two_runs_at_once_and_errors_without_traceback(notebooks, tmp_path):
          "-p", "n=1000", "--output-dir", str(out)],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
     )
-    assert bad.returncode == 1
+    assert bad.returncode == 2  # an out-of-range parameter is a usage error
     assert "Traceback" not in bad.stderr
     assert "91-runner-fixture (-p): parameter n = 1000 is out of range" in bad.stderr
 
