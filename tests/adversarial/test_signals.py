@@ -162,10 +162,14 @@ def test_a_report_worker_killed_mid_report_leaves_no_temporary_file(tmp_path):
             time.sleep(0.1)
         import psutil
 
+        # the running notebook is made before its kernel starts: wait for the kernel too
+        workers = []
+        while not workers:
+            assert run.poll() is None and time.monotonic() < deadline, "no worker runs a kernel"
+            workers = [p for p in psutil.Process(run.pid).children()
+                       if "spawn_main" in " ".join(p.cmdline()) and p.children()]
+            time.sleep(0.1)
         seen = descendants(run.pid)
-        workers = [p for p in psutil.Process(run.pid).children()
-                   if "spawn_main" in " ".join(p.cmdline()) and p.children()]
-        assert workers, "no worker runs a kernel"
         workers[0].kill()
         stdout, stderr = run.communicate(timeout=120)
         assert run.returncode == 1 and "Traceback" not in stdout + stderr, stderr
