@@ -2,8 +2,12 @@
 
 Every YAML file the project reads goes through `load_yaml`, which refuses what could exhaust the
 machine before building any Python object: files over `MAX_BYTES`, aliases (`*name`: an alias
-bomb of a few hundred bytes expands to gigabytes), nesting deeper than `MAX_DEPTH` and more than
-`MAX_NODES` values. It keeps the line of every key, so that `parse_model` can report a failed
+bomb of a few hundred bytes expands to gigabytes), nesting deeper than `MAX_DEPTH`, more than
+`MAX_NODES` values, numbers longer than `MAX_NUMBER_CHARS` characters (a 5,000-digit integer
+would stop Python's int parser with a traceback) and a key given twice in one mapping (YAML lets
+the last one win in silence; here both lines are named). Numbers are read as YAML 1.2 reads them
+(`1e20` and `4.0e6` are numbers, not text), so that a quoted "365" can stay text and be refused
+where a number belongs. It keeps the line of every key, so that `parse_model` can report a failed
 pydantic validation as `file, line N: key.path: value: what is wrong`, and code then works on the
 validated model, not on raw dictionaries.
 """
@@ -11,6 +15,7 @@ validated model, not on raw dictionaries.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +31,7 @@ MAX_DEPTH = 32
 MAX_NODES = 100_000
 MAX_PROBLEMS = 5  # problems listed in one error; the rest are counted
 SHOWN_VALUE_CHARS = 60
+MAX_NUMBER_CHARS = 60  # the longest number any input needs (a 128-bit seed) has 39 digits
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -35,9 +41,20 @@ class InputError(AnalysisError):
 
 
 class InputModel(BaseModel):
-    """Base of every input schema: unknown keys are refused, values are not coerced across types."""
+    """Base of every input schema: unknown keys are refused, values are not coerced across types
+    (strict: a quoted "365" is text, not a number; 1 is not true)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class InputLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading numbers as YAML 1.2 does: `1e20`, `4.0e6` and `-2E-3` are
+    floats (YAML 1.1 wants a dot and a signed exponent, and reads them as text)."""
+
+
+_NUMBER_FIRST = list("-+0123456789.")
+_FLOAT_12 = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)$")
+InputLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, _NUMBER_FIRST)
 
 
 @dataclass(frozen=True)
@@ -74,11 +91,18 @@ def shown(value: Any, limit: int = SHOWN_VALUE_CHARS) -> str:
 
 
 def _check_events(text: str, source: str, error: type[AnalysisError]) -> None:
-    """Refuse aliases, deep nesting and huge documents while parsing events, before any object
-    is built (the event parser is iterative: no recursion, no expansion)."""
+    """Refuse aliases, deep nesting, huge documents and overlong numbers while parsing events,
+    before any object is built (the event parser is iterative: no recursion, no expansion)."""
     depth = nodes = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    resolver = InputLoader("")
+    for event in yaml.parse(text, Loader=InputLoader):
         line = event.start_mark.line + 1
+        if (isinstance(event, yaml.ScalarEvent) and event.implicit[0]
+                and len(event.value) > MAX_NUMBER_CHARS
+                and resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+                in {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}):
+            raise error(f"{source}, line {line}: a number of {len(event.value):,} characters, beyond "
+                        f"any input's range (at most {MAX_NUMBER_CHARS})")
         if isinstance(event, yaml.AliasEvent):
             raise error(f"{source}, line {line}: YAML aliases (*{event.anchor}) are not allowed "
                         "in input files; write the value out")
@@ -94,15 +118,25 @@ def _check_events(text: str, source: str, error: type[AnalysisError]) -> None:
                 raise error(f"{source}, line {line}: more than {MAX_NODES:,} values")
 
 
-def _node_lines(root: yaml.Node | None) -> dict[tuple, int]:
-    """Line (1-based) of every mapping key and sequence item of a composed document."""
+def _node_lines(root: yaml.Node | None, source: str = "<input>",
+                error: type[AnalysisError] = AnalysisError) -> dict[tuple, int]:
+    """Line (1-based) of every mapping key and sequence item of a composed document; a key given
+    twice in one mapping is an error naming both lines."""
     lines: dict[tuple, int] = {}
     stack: list[tuple[yaml.Node, tuple]] = [(root, ())] if root is not None else []
     while stack:
         node, keys = stack.pop()
         lines.setdefault(keys, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
             for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                identity = (key_node.tag, str(key_node.value))
+                if identity in seen:
+                    dotted = ".".join(str(k) for k in (*keys, key_node.value))
+                    raise error(f"{source}, lines {seen[identity]} and {line}: {shown(dotted)} is "
+                                "given twice (YAML would keep the last in silence); keep one")
+                seen[identity] = line
                 sub = (*keys, key_node.value)
                 lines[sub] = key_node.start_mark.line + 1
                 stack.append((value_node, sub))
@@ -118,8 +152,9 @@ def parse_yaml_text(text: str, source: str, error: type[AnalysisError] = InputEr
         raise error(f"{source}: larger than {MAX_BYTES:,} bytes; input files are small")
     try:
         _check_events(text, source, error)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=InputLoader)
+        lines = _node_lines(root, source, error)
+        data = yaml.load(text, Loader=InputLoader)  # noqa: S506 - InputLoader is a SafeLoader
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
@@ -127,7 +162,9 @@ def parse_yaml_text(text: str, source: str, error: type[AnalysisError] = InputEr
         raise error(f"{source}{line}: not valid YAML ({what})") from None
     except RecursionError:
         raise error(f"{source}: nested too deeply to read") from None
-    return YamlDocument(data=data, source=source, lines=_node_lines(root))
+    except (ValueError, OverflowError) as problem:  # a value PyYAML's constructors cannot build
+        raise error(f"{source}: a value cannot be read ({str(problem).splitlines()[0][:120]})") from None
+    return YamlDocument(data=data, source=source, lines=lines)
 
 
 def load_yaml(path: str | os.PathLike[str], what: str = "input file",
@@ -195,6 +232,35 @@ def _is_union_tag(key: Any) -> bool:
     return isinstance(key, str) and ("[" in key or key in {"int", "float", "str", "bool"})
 
 
+def kind_of(model: type[BaseModel]) -> str:
+    """How messages name a file of `model`: ScenarioFile -> 'scenario file'."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
+    return words if words.endswith("file") else f"{words} section"
+
+
+def _article(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def wrong_kind(model: type[BaseModel], data: Any, document: YamlDocument, keys: tuple = (),
+               error: type[AnalysisError] = InputError) -> None:
+    """Refuse a file that is not of the expected kind at all (a `.env`, a CSV, another tool's
+    YAML), naming the file and the line but quoting nothing of it: errors reach shared pages,
+    and a wrong file may hold secrets. A file of the right kind with mistakes gets the usual
+    messages, which quote the key and value at fault."""
+    if keys:
+        return
+    expected = ", ".join(list(model.model_fields)[:6]) + (", ..." if len(model.model_fields) > 6 else "")
+    where = document.where(())
+    if not isinstance(data, Mapping):
+        held = ("a list" if isinstance(data, list) else "a single value" if data is not None else "nothing")
+        raise error(f"{where}: not {_article(kind_of(model))}: it holds {held}, not a mapping of keys "
+                    f"(expected keys such as {expected})")
+    if data and not any(str(key) in model.model_fields for key in data):
+        raise error(f"{where}: not {_article(kind_of(model))}: none of its {len(data)} top-level key(s) is "
+                    f"one (expected keys such as {expected})")
+
+
 def parse_model(model: type[Model], document: YamlDocument, keys: tuple = (),
                 error: type[AnalysisError] = InputError, context: Mapping[str, Any] | None = None) -> Model:
     """Validate `document.data` (or the part of it at `keys`) against `model`; on failure one
@@ -202,6 +268,7 @@ def parse_model(model: type[Model], document: YamlDocument, keys: tuple = (),
     data: Any = document.data
     for key in keys:
         data = data[key]
+    wrong_kind(model, data, document, keys, error)
     try:
         return model.model_validate(data, context=dict(context or {}))
     except ValidationError as problem:

@@ -219,7 +219,7 @@ def test_simulate_command_writes_the_summary_json(tmp_path, capsys):
         assert set(written["days_to_depletion"][name]) >= {"median", "p10", "p90", "mean",
                                                             "prob_by_horizon"}
     assert written["calibration"]["applied"]
-    assert main(["simulate", "baseline", "--set", "threats.drone.perday=1"]) == 1
+    assert main(["simulate", "baseline", "--set", "threats.drone.perday=1"]) == 2  # usage: no such key
     assert "threats.drone.perday" in capsys.readouterr().err
 
 

@@ -283,7 +283,7 @@ def test_the_command_writes_the_table_and_the_summary(tmp_path: Path, capsys) ->
     assert boxes[0]["sentence"].startswith("In 100% of the experiments where interceptors.pac3.stock is at most")
     table = pd.read_parquet(output)
     assert len(table) == 8 * 6 and "wrote" in captured.err
-    assert main(["explore", str(path), "-o", str(tmp_path / "out.csv")]) == 1
+    assert main(["explore", str(path), "-o", str(tmp_path / "out.csv")]) == 2  # a usage error
     assert "the output is a .parquet file" in capsys.readouterr().err
 
 

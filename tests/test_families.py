@@ -14,6 +14,7 @@ import pytest
 from analysis.record import RecordWarning, load_record
 from analysis.record.weapons import classify_model
 from analysis.reporting import families_text
+from analysis.reporting.sanitize import markdown_html, markdown_plain
 from analysis.stats import families
 
 SAM_NAMES = {"C-300", "S-300", "C-400", "C-300/C-400"}
@@ -294,7 +295,7 @@ def test_trend_label_and_clock_sentences() -> None:
         "point a year (95% interval -23 to +20); Kinzhal: rising, +12 points a year (95% interval +2 to +25).")
     record = _hand_record([("Iskander-M", pd.Timestamp(f"2025-{m:02d}-10"), 20, 4) for m in range(1, 13)]
                           + [("C-400 and Iskander-M", pd.Timestamp(f"2025-{m:02d}-15"), 60, 30) for m in range(7, 13)])
-    text = families_text.label_change_sentence(families.label_changes(record, "ballistic"))
+    text = markdown_plain(families_text.label_change_sentence(families.label_changes(record, "ballistic")))
     assert text.startswith("From July 2025, 75% of the ballistic missiles launched in the next 6 months were "
                            "reported under the label 'S-300/S-400 and Iskander-M/KN-23'; the class's share "
                            "stopped changed with it, from 20% to 42%")
@@ -305,6 +306,20 @@ def test_trend_label_and_clock_sentences() -> None:
         "By the clock, the largest total within 24 hours was 1,484 drones and missiles (1,428 drones), in two "
         "posts from 08:00 on 13 May to 08:00 on 14 May 2026; the largest single post counted 823 (7 September 2025).")
     assert families_text.clock_sentence(spans.iloc[:0]) == ""
+
+
+def test_a_label_from_the_record_shows_as_written_and_makes_no_markup() -> None:
+    """A model the class table lacks is a family as the record writes it (its class may come from
+    the catalogue): in the label-change sentence it reads as written, never as Markdown or HTML."""
+    label = "Zz-1 **holds** <style>p{display:none}</style> [x](https://a.b)"
+    record = _hand_record([("Iskander-M", pd.Timestamp(f"2025-{m:02d}-10"), 20, 4) for m in range(1, 13)]
+                          + [(label, pd.Timestamp(f"2025-{m:02d}-15"), 60, 30) for m in range(7, 13)])
+    record.loc[record["model"] == label, "weapon_class"] = "ballistic"  # as a catalogue may file it
+    sentence = families_text.label_change_sentence(families.label_changes(record, "ballistic"))
+    assert f"under the label '{label}'" in markdown_plain(sentence)
+    html = markdown_html(sentence)
+    assert "<strong>" not in html and "<style" not in html and "<a " not in html, html
+    assert "&lt;style&gt;p{display:none}&lt;/style&gt;" in html
 
 
 def test_where_sentence() -> None:

@@ -75,7 +75,7 @@ def test_an_unreachable_target_in_a_file_is_said_at_its_line(tmp_path, capsys):
 
 
 def test_a_held_value_that_leaves_calibration_nothing_to_solve_is_refused(capsys):
-    assert main(["simulate", "baseline", "--set", "layers.patriot.engage_probability=0.8"]) == 1
+    assert main(["simulate", "baseline", "--set", "layers.patriot.engage_probability=0.8"]) == 2  # a --set the scenario refuses: a usage error
     err = capsys.readouterr().err
     assert "calibration" in err and "--no-calibrate" in err
     assert main(["simulate", "baseline", "--runs", "50", "--set", "horizon_days=5", "--no-calibrate",
@@ -205,7 +205,7 @@ def test_write_output_creates_a_missing_folder_only_inside_the_project(tmp_path)
 
 def test_a_reserve_on_a_layer_without_interceptor_is_named(capsys):
     assert main(["simulate", "baseline", "--runs", "10",
-                 "--set", "layers.electronic_warfare.reserve.drone=3"]) == 1
+                 "--set", "layers.electronic_warfare.reserve.drone=3"]) == 2  # a usage error
     err = capsys.readouterr().err
     assert "layers.electronic_warfare.reserve.drone: 3: a reserve needs an interceptor" in err
     assert "unknown scenario key" not in err

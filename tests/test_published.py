@@ -163,13 +163,14 @@ def test_a_record_outside_every_published_period_is_not_comparable(tmp_path):
     from analysis.record import load_record
 
     fixtures = Path(__file__).parent / "fixtures" / "record"
-    # The fixture's rows moved to 2030, after every published figure's period.
+    # The fixture's rows moved eight years back, before every published figure's period (not
+    # forward: a record dated after today is refused; each year to its own, 2024 to a leap year).
     text = (fixtures / "missile_attacks_daily_fixture.csv").read_text()
-    for year in ("2023-", "2024-", "2025-"):
-        text = text.replace(year, "2030-")
-    (tmp_path / "missile_attacks_daily_2030.csv").write_text(text)
+    for year, back in (("2023-", "2015-"), ("2024-", "2016-"), ("2025-", "2017-")):
+        text = text.replace(year, back)
+    (tmp_path / "missile_attacks_daily_2015.csv").write_text(text)
     with pytest.warns(Warning, match="Zmey-9"):  # the fixture's deliberately unknown model
-        record = load_record(tmp_path / "missile_attacks_daily_2030.csv",
+        record = load_record(tmp_path / "missile_attacks_daily_2015.csv",
                              fixtures / "missiles_and_uavs_fixture.csv")
     table = reconcile_published(record)
     assert len(table) == len(load_published_rates())

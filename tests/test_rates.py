@@ -263,7 +263,7 @@ def test_rates_command_writes_the_issue_columns(record_path: Path, tmp_path: Pat
     wide_table = pd.read_csv(wide)
     assert wide_table["ci_low"].equals(wide_table["od_low"])
     assert wide_table["ci_high"].equals(wide_table["od_high"])
-    assert main(["rates", "--record", str(record_path), "--by", "weekday", "-o", str(output)]) == 1
+    assert main(["rates", "--record", str(record_path), "--by", "weekday", "-o", str(output)]) == 2  # a usage error
 
 
 # --- one wave definition: rows mapped to the wave table of analysis.record.waves ----------------

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import alive, descendants
 
 from analysis.errors import ParameterError
 from analysis.paths import PROJECT_ROOT
@@ -298,7 +299,7 @@ def test_cli_two_runs_at_once_and_errors_without_traceback(notebooks, tmp_path):
          "-p", "n=1000", "--output-dir", str(out)],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
     )
-    assert bad.returncode == 1
+    assert bad.returncode == 2  # an out-of-range parameter is a usage error
     assert "Traceback" not in bad.stderr
     assert "91-runner-fixture (-p): parameter n = 1000 is out of range" in bad.stderr
 
@@ -383,28 +384,6 @@ def test_failures_quote_one_line_and_no_machine_path(notebooks, tmp_path):
             assert machine not in text, (page.name, machine)
 
 
-def _descendants(pid: int) -> list[int]:
-    import psutil
-
-    try:
-        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
-def _alive(pids: list[int]) -> list[int]:
-    import psutil
-
-    alive = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                alive.append(pid)
-        except psutil.Error:
-            pass
-    return alive
-
-
 def _start_reports(notebooks: Path, out: Path) -> subprocess.Popen:
     """`report --all --jobs 2` on the slow fixture (two sets) and the runner fixture, waiting until
     both workers run a kernel."""
@@ -414,7 +393,7 @@ def _start_reports(notebooks: Path, out: Path) -> subprocess.Popen:
     run = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, "CI": "true"},
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while len(list((out / SLOW).glob(".*.running.ipynb"))) < 2 or len(_descendants(run.pid)) < 4:
+    while len(list((out / SLOW).glob(".*.running.ipynb"))) < 2 or len(descendants(run.pid)) < 4:
         assert run.poll() is None and time.monotonic() < deadline, run.communicate()
         time.sleep(0.2)
     time.sleep(1.0)  # the kernels are busy in the slow cell
@@ -428,7 +407,7 @@ def test_ctrl_c_stops_report_all_jobs_2_within_seconds(notebooks, tmp_path):
 
     out = tmp_path / "reports"
     run = _start_reports(notebooks, out)
-    processes = _descendants(run.pid)
+    processes = descendants(run.pid)
     run.send_signal(signal.SIGINT)
     started = time.monotonic()
     stdout, stderr = run.communicate(timeout=60)
@@ -437,7 +416,7 @@ def test_ctrl_c_stops_report_all_jobs_2_within_seconds(notebooks, tmp_path):
     assert "Traceback" not in stderr and "Traceback" not in stdout
     assert stderr.strip().splitlines()[-1].startswith(f"interrupted: stopped {SLOW}/"), stderr
     time.sleep(1.5)  # kernels notice a dead parent within a second
-    assert _alive(processes) == [], "worker or kernel processes outlived the runner"
+    assert alive(processes) == [], "worker or kernel processes outlived the runner"
     leftovers = [p.name for p in out.rglob(".*") if p.name.endswith((".running.ipynb", ".tmp"))]
     assert leftovers == []
     for set_name in ("default", "ci"):
@@ -452,13 +431,13 @@ def test_ctrl_c_stops_report_all_jobs_2_within_seconds(notebooks, tmp_path):
     # The runner killed outright (no chance to clean up): its workers and kernels end too, and
     # remove their temporary notebooks.
     run = _start_reports(notebooks, out)
-    processes = _descendants(run.pid)
+    processes = descendants(run.pid)
     run.kill()
     run.communicate(timeout=30)
     deadline = time.monotonic() + 15
-    while (_alive(processes) or list(out.rglob(".*.running.ipynb"))) and time.monotonic() < deadline:
+    while (alive(processes) or list(out.rglob(".*.running.ipynb"))) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _alive(processes) == [] and list(out.rglob(".*.running.ipynb")) == []
+    assert alive(processes) == [] and list(out.rglob(".*.running.ipynb")) == []
 
 
 @pytest.mark.slow
@@ -481,18 +460,18 @@ def test_ctrl_c_stops_a_sweep_or_an_exploration_on_dask_within_seconds(tmp_path,
         run = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
-        while len(_descendants(run.pid)) < processes_up:
+        while len(descendants(run.pid)) < processes_up:
             assert run.poll() is None and time.monotonic() < deadline, run.communicate()
             time.sleep(0.1)
         time.sleep(busy_s)
-        processes = _descendants(run.pid)
+        processes = descendants(run.pid)
         run.send_signal(signal.SIGINT)
         started = time.monotonic()
         stdout, stderr = run.communicate(timeout=60)
         assert run.returncode == 130 and time.monotonic() - started < 15, stderr
         assert "Traceback" not in stderr and stderr.strip().splitlines()[-1] == "interrupted", stderr
         time.sleep(1.0)
-        assert _alive(processes) == []
+        assert alive(processes) == []
         assert not output.exists()  # no half table; finished points wait in the parts folder
 
 

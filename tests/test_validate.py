@@ -144,7 +144,7 @@ def test_a_large_file_is_checked_in_chunks_with_exact_lines(tmp_path):
         "launched": launched.astype(float),
         "destroyed": (launched // 2).astype(float),
         "not_reach_goal": 0.0,
-        "source": "kpszsu/posts/x",
+        "source": [f"kpszsu/posts/{i}" for i in range(rows)],  # one post a row: no exact duplicates
     })
     bad_rows = [0, 69_999, 70_000, 199_999]  # both sides of a chunk boundary
     frame.loc[bad_rows, "destroyed"] = frame.loc[bad_rows, "launched"] + 1

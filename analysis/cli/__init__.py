@@ -18,6 +18,7 @@ from pathlib import Path
 from analysis import __version__
 from analysis.cli.common import EPILOG, show_warning
 from analysis.errors import AnalysisError
+from analysis.terminal import printable
 
 #: The command modules of this package, in the order `--help` lists them.
 COMMANDS = ("claims", "data", "explore", "forecast", "rates", "report", "simulate", "sustain", "sweep",
@@ -71,7 +72,24 @@ class _KeepEpilogFormatter(argparse.HelpFormatter):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from analysis.stopping import restore_signals, stop_on_signals
+
+    signals_before = stop_on_signals()  # first: SIGTERM and SIGHUP stop a command as Ctrl-C does
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as stop:  # while the command's modules were still importing
+        from analysis.stopping import exit_code_of
+
+        print("interrupted", file=sys.stderr, flush=True)
+        return exit_code_of(stop)
+    finally:
+        restore_signals(signals_before)
+
+
+def _main(argv: list[str] | None) -> int:
+    from analysis.cli.common import exit_status
     from analysis.paths import keep_runtime_state_in_project
+    from analysis.record.validate import DEDUPE_ENV
 
     keep_runtime_state_in_project()
     parser = build_parser()
@@ -81,19 +99,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     shown_before = warnings.showwarning
     warnings.showwarning = show_warning  # one line each: "warning: FILE:LINE: message"
+    dedupe_before = os.environ.get(DEDUPE_ENV)
+    if getattr(args, "dedupe", False):  # read by every load of the record, report kernels included
+        os.environ[DEDUPE_ENV] = "1"
     try:
         return int(args.func(args) or 0)
-    except AnalysisError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         # The reader of standard output went away (`... -o - | head`): stop quietly, and keep
         # Python from complaining again when it flushes standard output at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - one line, one exit code each
+        code, line = exit_status(error)
+        if os.environ.get("AIRDEF_DEBUG") and not isinstance(error, AnalysisError | KeyboardInterrupt):
+            raise
+        if line:
+            print(printable(line), file=sys.stderr, flush=True)
+        return code
     finally:
+        if dedupe_before is None:
+            os.environ.pop(DEDUPE_ENV, None)
+        else:
+            os.environ[DEDUPE_ENV] = dedupe_before
         warnings.showwarning = shown_before

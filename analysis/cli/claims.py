@@ -57,12 +57,13 @@ def format_table(results: list, width: int = 100) -> str:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import note, write_output
+    from analysis.cli.common import check_destination, note, say, write_output
     from analysis.record import load_record, waves
     from analysis.stats.claims import check_claims, default_claims_path, load_claims
 
     if args.window_days is not None and args.window_days < 0:
         raise UsageError(f"--window-days {args.window_days}: must be 0 or more")
+    check_destination(args.json, "--json")  # before any work
     claims = load_claims(args.claims or default_claims_path())
     record = load_record(args.record, args.catalogue)  # warnings: one line each (cli.main)
     results = check_claims(claims, waves(record), window_days=args.window_days)
@@ -70,5 +71,5 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False)
         note(write_output(text + "\n", args.json, f"{len(results)} claims"))
     else:
-        print(format_table(results))
+        say(format_table(results))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.cli.common import UsageError, add_catalogue_argument
+from analysis.cli.common import UsageError, add_catalogue_argument, add_dedupe_argument, say
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,15 +21,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="validate a record file; lists every problem with file, line, column and value",
         description=(
             "Validate an attack file against the schema and the record's domain rules: required "
-            "columns, counts non-negative whole numbers, destroyed <= launched, times that parse, "
-            "end not before start. Exit 0 with a summary when valid, 1 with the problems when not. "
-            "Writes nothing."
+            "columns, counts non-negative whole numbers (at most 100,000 a row), destroyed <= "
+            "launched, times that parse, end not before start, no date after the record was "
+            "fetched (or today), no row repeating an earlier one exactly (--dedupe: listed as left "
+            "out), a last line ending with its newline. Exit 0 with a summary when valid, 1 with "
+            "the problems when not. Writes nothing."
         ),
     )
     check.add_argument("path", nargs="?", metavar="PATH",
                        help="record file (default: --record, $AIRDEF_RECORD, then data/external/)")
     check.add_argument("--record", metavar="PATH", help="record file (same as PATH)")
     add_catalogue_argument(check)
+    add_dedupe_argument(check)
     check.add_argument("--max-errors", type=int, default=20, metavar="N",
                        help="problems listed at most (default 20); the rest are counted")
     check.set_defaults(func=run_check)
@@ -64,7 +67,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.max_errors < 1:
         raise UsageError(f"--max-errors {args.max_errors}: must be at least 1")
     report = check_file(args.path or args.record, args.catalogue)
-    print(summarise(report, args.max_errors))
+    say(summarise(report, args.max_errors))
     return 0 if report.ok else 1
 
 
@@ -74,5 +77,5 @@ def run_fetch(args: argparse.Namespace) -> int:
     from analysis.record.fetch import describe, fetch_record
 
     result = fetch_record(Path(args.dest) if args.dest else None)
-    print(describe(result))
+    say(describe(result))
     return 0

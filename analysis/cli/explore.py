@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.common import add_parallel_arguments, add_record_arguments
+from analysis.cli.common import UsageError, add_parallel_arguments, add_record_arguments
+from analysis.model.limits import MAX_RUN_DAYS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="also redo the headline failure share and its top three drivers with each "
                              "range halved (the design's experiments, reweighted) and widened (M new "
                              "experiments each): the summary's 'robustness' (default 0: skip)")
+    parser.add_argument("--max-run-days", type=float, metavar="N",
+                        help=f"refuse a study of more experiments x runs x days (default "
+                             f"{MAX_RUN_DAYS:.0e}, about a day of two cores)")
     add_parallel_arguments(parser)
     add_record_arguments(parser, catalogue=False)
     parser.set_defaults(func=run)
@@ -39,17 +43,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import note, write_output
+    from analysis.cli.common import (
+        check_destination,
+        check_resumable_destination,
+        note,
+        say,
+        write_output,
+    )
     from analysis.model.explore import load_experiment, run_explore, summarise
-    from analysis.model.explore.spec import ExperimentError
     from analysis.model.parallel import resolve_workers
 
     if not str(args.output).endswith(".parquet"):
-        raise ExperimentError(f"-o {args.output}: the output is a .parquet file")
+        raise UsageError(f"-o {args.output}: the output is a .parquet file")
     if args.robustness < 0:
-        raise ExperimentError(f"--robustness {args.robustness}: the new experiments of each widened range, 0 to skip")
+        raise UsageError(f"--robustness {args.robustness}: the new experiments of each widened range, 0 to skip")
+    check_resumable_destination(args.output, "-o")  # before any work
+    check_destination(args.json, "--json")
     workers = resolve_workers(args.workers)
-    experiment = load_experiment(args.experiment, record=args.record)
+    if args.max_run_days is not None and not args.max_run_days >= 1:
+        raise UsageError(f"--max-run-days {args.max_run_days:g}: at least 1")
+    experiment = load_experiment(args.experiment, record=args.record,
+                                 max_run_days=args.max_run_days or MAX_RUN_DAYS)
     spec = experiment.spec
     note(f"explore: {experiment.source}: {spec.design.method} design, n = {spec.design.n}, "
          f"{len(spec.inputs)} inputs, {spec.runs:,} runs per experiment, on scheduler "
@@ -75,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             note(done)
     if args.json != "-":
         for line in describe(summary):
-            print(line)
+            say(line)
     return 1 if len(result.failed) else 0
 
 

@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.common import UsageError
+    from analysis.cli.common import UsageError, check_destination
     from analysis.record import load_record
     from analysis.stats.forecast import ForecastError
     from analysis.stats.forecast.launches import check_paths, check_seed
@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.json and args.json == args.output:
         raise UsageError("--json and -o name the same destination")
+    check_destination(args.json, "--json")  # before any work
+    check_destination(args.output, "-o")
     record = load_record(args.record, args.catalogue)
     if args.backtest:
         return _backtest(args, record, classes, resolutions, horizon)
@@ -93,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
 def _forecast(args, record, classes, by, horizon, level) -> int:
     import json
 
-    from analysis.cli.common import STDOUT, note, write_output
+    from analysis.cli.common import STDOUT, note, say, write_output
     from analysis.stats.forecast import forecast_launches
 
     result = forecast_launches(record, by=by, horizon=horizon, level=level, classes=classes,
@@ -113,7 +115,7 @@ def _forecast(args, record, classes, by, horizon, level) -> int:
     if data_on_stdout:
         note(text)
     else:
-        print(text)
+        say(text)
     return 0
 
 
@@ -122,7 +124,7 @@ def _backtest(args, record, classes, resolutions, horizon) -> int:
 
     import pandas as pd
 
-    from analysis.cli.common import STDOUT, note, write_output
+    from analysis.cli.common import STDOUT, note, say, write_output
     from analysis.stats.forecast import backtest, choose_models, daily_launches, summarise
 
     daily = daily_launches(record, classes)
@@ -153,7 +155,7 @@ def _backtest(args, record, classes, resolutions, horizon) -> int:
     if STDOUT in (args.json, args.output):
         note(text)
     else:
-        print(text)
+        say(text)
     return 0
 
 

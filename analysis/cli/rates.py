@@ -96,14 +96,18 @@ def pooling_warning(record, command: str, keys: list[str], start: str | None, en
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.common import check_destination, note, write_output
+    from analysis.cli.common import UsageError, check_destination, note, write_output
     from analysis.record import load_record
     from analysis.stats.families import POOLED_COLUMNS, family_table
-    from analysis.stats.rates import parse_by, rate_columns, rate_table
+    from analysis.stats.rates import RateError, parse_by, rate_columns, rate_table
 
     check_destination(args.output, "-o")
-
-    start, end = _date(args.start, "--start"), _date(args.end, "--end")
+    # every option is checked before the record is read; a bad one is a usage error (exit 2)
+    try:
+        parse_by(args.by)
+        start, end = _date(args.start, "--start"), _date(args.end, "--end")
+    except RateError as error:
+        raise UsageError(str(error)) from None
     record = load_record(args.record, args.catalogue)
     extra: list[str] = []
     if parse_by(args.by) == ["family"]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
-from analysis.cli.common import UsageError, add_record_arguments
+from analysis.cli.common import UsageError, add_record_arguments, check_output_folder, note, say
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("name a notebook (e.g. 01-explore-strike-record) or pass --all")
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: must be at least 1")
+    if args.output_dir:
+        check_output_folder(args.output_dir, "--output-dir")
     try:
         outcome = run_reports(
             args.notebooks,
@@ -58,13 +59,13 @@ def run(args: argparse.Namespace) -> int:
         )
     except ReportsInterrupted as stopped:  # Ctrl-C: one line, the index says the rest
         index = stopped.outcome.index_path
-        print(f"{stopped}; index: {_shown(index) if index else 'not written'}", file=sys.stderr)
+        note(f"{stopped}; index: {_shown(index) if index else 'not written'}")
         return stopped.exit_code
     counts = result_table(outcome.results)
     tally = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
     index = outcome.index_path
     where = _shown(index) if index else "no index"
-    print(f"reports: {tally}; index: {where}")
+    say(f"reports: {tally}; index: {where}")
     if outcome.failed:
         return 1
     if outcome.skipped and not args.fetch_if_missing:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def add_scenario_arguments(parser: argparse.ArgumentParser, *, runs_help: str) -> None:
     """SCENARIO, --runs, --seed, --set, --no-calibrate, --record, --json."""
-    from analysis.cli.common import RECORD_HELP
+    from analysis.cli.common import RECORD_HELP, add_dedupe_argument
 
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file, or a name in data/scenarios/")
     parser.add_argument("--runs", type=int, metavar="N", help=runs_help)
@@ -30,6 +30,7 @@ def add_scenario_arguments(parser: argparse.ArgumentParser, *, runs_help: str) -
                         help="ignore the scenario's calibration block: engage probabilities it leaves "
                              "unset are then 1 (the same as --set calibration=off)")
     parser.add_argument("--record", metavar="PATH", help=RECORD_HELP)
+    add_dedupe_argument(parser)
     parser.add_argument("--json", metavar="FILE",
                         help="write every figure as JSON to FILE ('-': standard output, no text)")
 
@@ -37,8 +38,6 @@ def add_scenario_arguments(parser: argparse.ArgumentParser, *, runs_help: str) -
 def parse_overrides(pairs: list[str]) -> dict:
     """KEY=VALUE strings into a mapping, values read as YAML (numbers, null, lists), each within
     the bounds of `analysis.inputs` (no aliases, small); a bad one is an error naming it."""
-    import re
-
     from analysis.errors import ScenarioError
     from analysis.inputs import parse_yaml_text, shown
 
@@ -50,30 +49,35 @@ def parse_overrides(pairs: list[str]) -> dict:
             raise ScenarioError(f"--set {shown(pair)}: expected KEY=VALUE")
         if not value.strip():
             raise ScenarioError(f"--set {key}: no value after '=' (write {key}=null for none)")
+        # read as an input file's value is: 1e20 a number, "365" text, 5,000 digits refused
         document = parse_yaml_text(value, f"--set {key}={shown(value)[1:-1]}", error=ScenarioError)
-        data = document.data
-        if isinstance(data, str) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+", data.strip()):
-            data = float(data)  # YAML 1.1 reads 1e20 (no dot, no sign) as text
-        overrides[key] = data
+        overrides[key] = document.data
     return overrides
 
 
-def scenario_from_args(args: argparse.Namespace) -> Any:
-    """The scenario the arguments name, overrides applied; errors name the file and the key."""
+def scenario_from_args(args: argparse.Namespace, min_runs: int = 1) -> Any:
+    """The scenario the arguments name, overrides applied; errors name the file and the key.
+
+    An option out of range, or a `--set` the scenario refuses, is a usage error (exit 2): the
+    scenario file itself is bad input (exit 1). `min_runs`: 0 where `--runs 0` means "skip"."""
     from analysis.cli.common import UsageError
+    from analysis.errors import ScenarioError
     from analysis.model.scenarios import load_scenario
     from analysis.model.schema import MAX_RUNS
 
-    if args.runs is not None and not 0 <= args.runs <= MAX_RUNS:
-        raise UsageError(f"--runs {args.runs:,}: from 1 to {MAX_RUNS:,} (the Monte Carlo error falls "
-                            "as 1/sqrt(runs); for more, run several seeds and pool them)")
+    if args.runs is not None and not min_runs <= args.runs <= MAX_RUNS:
+        raise UsageError(f"--runs {args.runs:,}: from {min_runs} to {MAX_RUNS:,} (the Monte Carlo error "
+                         "falls as 1/sqrt(runs); for more, run several seeds and pool them)")
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed {args.seed}: a seed is a whole number from 0")
     scenario = load_scenario(args.scenario)
-    overrides = parse_overrides(args.set)
-    if args.no_calibrate:
-        overrides["calibration"] = None
-    return scenario.with_overrides(overrides, origin="--set") if overrides else scenario
+    try:
+        overrides = parse_overrides(args.set)
+        if args.no_calibrate:
+            overrides["calibration"] = None
+        return scenario.with_overrides(overrides, origin="--set") if overrides else scenario
+    except ScenarioError as error:
+        raise UsageError(str(error)) from None
 
 
 def calibration_warnings(report: dict | None, scenario: Scenario) -> None:
@@ -117,7 +121,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import UsageError, check_destination, note, write_output
+    from analysis.cli.common import UsageError, check_destination, note, say, write_output
     from analysis.model.parallel import resolve_workers, simulate
 
     check_destination(args.json, "--json")
@@ -140,8 +144,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json == "-":
         write_output(text, "-")
         return 0
-    print(describe(summary))
-    print("\n".join(describe_backcast(consistency)))
+    say(describe(summary))
+    say("\n".join(describe_backcast(consistency)))
     if args.json:
         note(write_output(text + "\n", args.json, "full figures"))
     return 0

@@ -37,14 +37,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from analysis.cli.common import check_destination, note, write_output
+    from analysis.cli.common import check_destination, note, say, write_output
     from analysis.cli.simulate import calibration_warnings, scenario_from_args
     from analysis.model import sustainability
     from analysis.model.calibration import calibrate
     from analysis.model.longrun import long_run
 
     check_destination(args.json, "--json")
-    scenario = scenario_from_args(args)
+    scenario = scenario_from_args(args, min_runs=0)  # --runs 0 skips the check
     record = sustainability.record_frame(scenario, args.record)
     solved, report = calibrate(scenario, record) if not args.no_calibrate else (scenario, {})
     calibration_warnings(report, scenario)
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     data["calibration"] = report or None
     to_terminal = args.json != "-"
     if to_terminal:
-        print(describe(data), flush=True)  # the table first: the check takes a while, and may fail
+        say(describe(data))  # the table first: the check takes a while, and may fail
     runs = DEFAULT_CHECK_RUNS if args.runs is None else args.runs
     data["engine_check"], data["engine_check_note"] = None, None
     if runs > 0:
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     lines = describe_check(data)
     if lines:
-        print(lines)
+        say(lines)
     if args.json:
         note(write_output(json.dumps(data, indent=2, default=str) + "\n", args.json, "full figures"))
     return 0

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from analysis.cli.common import UsageError
-from analysis.errors import AnalysisError
+from analysis.model.limits import MAX_RUN_DAYS, MAX_SWEEP_POINTS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="ignore the base scenario's calibration block at every point: engage "
                              "probabilities it leaves unset are then 1 (the same as "
                              "'overrides: {calibration: off}' in the grid file)")
+    parser.add_argument("--max-points", type=int, metavar="N",
+                        help=f"refuse a grid of more points (default {MAX_SWEEP_POINTS:,})")
+    parser.add_argument("--max-run-days", type=float, metavar="N",
+                        help=f"refuse a sweep of more points x runs x days (default {MAX_RUN_DAYS:.0e}, "
+                             "about a day of two cores)")
     parser.add_argument("--workers", type=int, default=0, metavar="N",
                         help="worker processes, on this machine (local) or in the LocalCluster "
                              "(processes) (default: every core; 1 with local: in this process; "
@@ -39,35 +43,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.common import check_destination
+    from analysis.cli.common import check_resumable_destination, note
     from analysis.model.parallel import resolve_workers
-    from analysis.model.sweep import describe_failures, load_grid, run_sweep
+    from analysis.model.sweep import SweepLimits, describe_failures, load_grid, run_sweep
 
     workers = resolve_workers(args.workers)
     if args.output == "-":
         raise UsageError("-o -: a sweep writes a .parquet file and keeps finished points beside it "
                          "to resume; name a file")
     if not str(args.output).endswith(".parquet"):
-        raise AnalysisError(f"-o {args.output}: the output is a .parquet file")
-    check_destination(args.output, "-o")
-    grid = load_grid(args.grid, {"calibration": None} if args.no_calibrate else None)
-    print(f"sweep: {grid.size} points of {grid.source} on scheduler {args.scheduler}", file=sys.stderr)
+        raise UsageError(f"-o {args.output}: the output is a .parquet file")
+    check_resumable_destination(args.output, "-o")
+    limits = SweepLimits(points=MAX_SWEEP_POINTS if args.max_points is None else args.max_points,
+                         run_days=MAX_RUN_DAYS if args.max_run_days is None else args.max_run_days)
+    if limits.points < 1 or not limits.run_days >= 1:
+        raise UsageError("--max-points and --max-run-days: at least 1")
+    if args.runs is not None and args.runs < 1:
+        raise UsageError(f"--runs {args.runs}: at least 1")
+    grid = load_grid(args.grid, {"calibration": None} if args.no_calibrate else None, limits)
+    note(f"sweep: {grid.size} points of {grid.source} on scheduler {args.scheduler}")
     result = run_sweep(
         grid,
         scheduler=args.scheduler,
         output=args.output,
         runs=args.runs,
         workers=workers,
-        on_dashboard=lambda link: print(f"Dask dashboard: {link}", file=sys.stderr),
+        limits=limits,
+        on_dashboard=lambda link: note(f"Dask dashboard: {link}"),
     )
     resumed = grid.size - result.computed
-    print(
-        f"wrote {args.output}: {len(result.table)} points "
-        f"({result.computed} simulated, {resumed} resumed), {len(result.failures)} failed",
-        file=sys.stderr,
-    )
+    note(f"wrote {args.output}: {len(result.table)} points "
+         f"({result.computed} simulated, {resumed} resumed), {len(result.failures)} failed")
     if len(result.failures):
         for line in describe_failures(result, grid.axes):
-            print(f"failed: {line}", file=sys.stderr)
+            note(f"failed: {line}")
         return 1
     return 0

@@ -145,13 +145,26 @@ ARRIVALS, ENGAGE, KILL, RECORD_DAY, RECORD_ROUND, FORECAST_PATHS, PARTIAL_KILL =
 # --- size limits ---------------------------------------------------------------------------------
 
 
+MEMORY_LIMIT_RANGE_GB = (0.1, 4096.0)
+
+
 def memory_limit_bytes() -> int:
-    """The memory a simulation may plan to use: $AIRDEF_MEMORY_LIMIT_GB (default 4 GB)."""
+    """The memory a simulation may plan to use: $AIRDEF_MEMORY_LIMIT_GB (default 4 GB). A value
+    that is not a number of gigabytes in MEMORY_LIMIT_RANGE_GB is a usage error, never ignored."""
+    from analysis.errors import UsageError
+
+    text = os.environ.get(MEMORY_LIMIT_ENV, "").strip()
+    if not text:
+        return int(DEFAULT_MEMORY_LIMIT_GB * 2**30)
+    low, high = MEMORY_LIMIT_RANGE_GB
     try:
-        gigabytes = float(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT_GB))
+        gigabytes = float(text)
     except ValueError:
-        gigabytes = DEFAULT_MEMORY_LIMIT_GB
-    return int(max(gigabytes, 0.1) * 2**30)
+        gigabytes = math.nan
+    if not low <= gigabytes <= high:  # nan, inf, text and out of range alike
+        raise UsageError(f"${MEMORY_LIMIT_ENV}={text[:40]!r}: a number of gigabytes from {low:g} to "
+                         f"{high:g} (default {DEFAULT_MEMORY_LIMIT_GB:g})")
+    return int(gigabytes * 2**30)
 
 
 def check_size(scenario: Scenario, runs: int, seed: int, chunk_runs: int, band_runs: int,

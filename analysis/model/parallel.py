@@ -11,7 +11,8 @@
   behind the means are whole numbers, recovered exactly from each part and added.
 
 Worker processes are started with `spawn` (no state inherited from a notebook kernel or a thread)
-and ignore Ctrl-C: the parent stops them and keeps what finished.
+and ignore Ctrl-C: the parent stops them and keeps what finished. A worker whose parent is gone
+(killed, or a kernel that exited) ends itself.
 """
 
 from __future__ import annotations
@@ -20,14 +21,19 @@ import contextlib
 import math
 import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, UsageError
+from analysis.stopping import (
+    call_in_deaf_thread,
+    children_born_deaf,
+    start_resource_tracker,
+    start_worker,
+)
 
 PARTS_PER_WORKER = 4
 
@@ -48,7 +54,7 @@ def resolve_workers(workers: int | None) -> int:
     if workers is None or workers == 0:
         return available_cores()
     if workers < 0:
-        raise AnalysisError(f"--workers {workers}: must be at least 1 (0: every core)")
+        raise UsageError(f"--workers {workers}: must be at least 1 (0: every core)")
     return int(workers)
 
 
@@ -64,10 +70,6 @@ def progress_bar(total: int, initial: int, show: bool | None, unit: str, desc: s
         yield bar
     finally:
         bar.close()
-
-
-def _ignore_interrupt() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(function: Callable[[Any], Any], index: int, task: Any) -> tuple[int, bool, Any]:
@@ -87,12 +89,15 @@ def local_cluster(workers: int) -> Any:
 
     The workers log nothing below CRITICAL: on Ctrl-C the scheduler goes first and busy workers
     would print tracebacks of failed heartbeats into the terminal; a task's own failure still
-    comes back to the caller."""
+    comes back to the caller. The cluster is made in a thread born deaf to Ctrl-C, so that its
+    event loop and every worker process are too: a Ctrl-C from a terminal (which reaches the
+    whole process group) stops only this process, which stops them; a worker still importing
+    printed a traceback before."""
     import logging
 
     from dask.distributed import LocalCluster
 
-    return LocalCluster(
+    return call_in_deaf_thread(lambda: LocalCluster(
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
@@ -100,7 +105,7 @@ def local_cluster(workers: int) -> Any:
         dashboard_address="127.0.0.1:0",
         scheduler_port=0,
         silence_logs=logging.CRITICAL,
-    )
+    ), name="airdef-dask-start")
 
 
 @contextlib.contextmanager
@@ -110,21 +115,29 @@ def quiet_when_interrupted() -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        import atexit
-        import logging
-
-        from distributed.deploy import spec
-
-        for logger in ("asyncio", "distributed", "tornado"):
-            logging.getLogger(logger).setLevel(logging.CRITICAL + 1)
-        atexit.unregister(spec.close_clusters)  # its worker processes end with this one anyway
-        for cluster in list(spec.SpecCluster._instances):  # noqa: SLF001 - no cluster starts a worker again
-            with contextlib.suppress(Exception):
-                loop = cluster.loop
-                if loop is not None:
-                    loop.add_callback(loop.stop)
+        # A stop during Dask's own imports leaves them half done: quieting Dask may then fail,
+        # and must not replace the stop (it printed "module 'dask' has no attribute 'utils'").
+        with contextlib.suppress(Exception):
+            _quiet_dask()
         _stop_children()
         raise
+
+
+def _quiet_dask() -> None:
+    """No Dask logger speaks, no cluster starts a worker again, no exit hook closes clusters."""
+    import atexit
+    import logging
+
+    from distributed.deploy import spec
+
+    for logger in ("asyncio", "distributed", "tornado"):
+        logging.getLogger(logger).setLevel(logging.CRITICAL + 1)
+    atexit.unregister(spec.close_clusters)  # its worker processes end with this one anyway
+    for cluster in list(spec.SpecCluster._instances):  # noqa: SLF001 - no cluster starts a worker again
+        with contextlib.suppress(Exception):
+            loop = cluster.loop
+            if loop is not None:
+                loop.add_callback(loop.stop)
 
 
 def _stop_children(quiet_for: float = 0.5, at_most: float = 3.0) -> None:
@@ -193,12 +206,15 @@ def _run_local(
             deliver(*_call(function, index, task))
         return
     # a broken worker (it could not start, or died) fails its tasks instead of hanging the pool
+    start_resource_tracker()  # before the pool's queues register with it: deaf to a hangup
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
                                mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_interrupt)
+                               initializer=start_worker, initargs=(os.getpid(),))
     finished = False
     try:
-        pending = {pool.submit(_call, function, index, task): index for index, task in enumerate(tasks)}
+        with children_born_deaf():  # a Ctrl-C while the workers start reaches only this process
+            pending = {pool.submit(_call, function, index, task): index
+                       for index, task in enumerate(tasks)}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

@@ -60,14 +60,12 @@ DEFAULT_SEED = 20251010
 
 
 def _number(value: Any) -> float:
-    """A finite number; YAML reads `4.0e6` (no sign in the exponent) as text, so text is parsed."""
+    """A finite number. Text is refused, digits or not: a quoted "365" is text (the input
+    reader takes `4.0e6` and `1e20` as numbers, as YAML 1.2 does)."""
     if isinstance(value, bool):
         raise ValueError("must be a number, not true/false")
     if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            raise ValueError("must be a number") from None
+        raise ValueError("must be a number, not text (write it without quotes)")
     if not isinstance(value, int | float):
         raise ValueError("must be a number")
     if isinstance(value, float) and not math.isfinite(value):
@@ -77,8 +75,6 @@ def _number(value: Any) -> float:
 
 def _whole(value: Any) -> int:
     """A whole number; ints keep every digit (float() would round those above 2**53)."""
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        return int(value)
     number = _number(value)
     if isinstance(number, float):
         if not number.is_integer():

@@ -41,9 +41,13 @@ import pandas as pd
 from analysis.errors import ScenarioError
 from analysis.inputs import YamlDocument, load_yaml, parse_model, shown
 from analysis.io import atomic_write_bytes
+from analysis.model.limits import MAX_RUN_DAYS, MAX_SWEEP_POINTS
 from analysis.model.parallel import local_cluster, quiet_when_interrupted, run_tasks
 from analysis.model.schema import GridFile, value_kind
 from analysis.paths import SCENARIO_DIR
+
+# A grid's size is refused before any point is made or run (analysis.model.limits).
+MAX_POINTS = MAX_SWEEP_POINTS
 
 # Columns every sweep table has, before the grid values and the summary figures.
 META_COLUMNS = ["point", "point_key", "seed", "runs", "status", "error", "seconds"]
@@ -83,13 +87,36 @@ class SweepResult:
 # ----------------------------------------------------------------------------- grid files
 
 
-def load_grid(path: str | os.PathLike[str], extra_overrides: Mapping[str, Any] | None = None) -> Grid:
+@dataclass(frozen=True)
+class SweepLimits:
+    """How large a sweep may be: points, and points x runs x days (see MAX_POINTS)."""
+
+    points: int = MAX_POINTS
+    run_days: float = MAX_RUN_DAYS
+
+    def check(self, size: int, runs: int, horizon: int, where: str) -> None:
+        """Refuse a sweep over either limit, saying the limit and the way past it."""
+        if size > self.points:
+            raise ScenarioError(f"{where}: {size:,} points, over the limit of {self.points:,}: use fewer "
+                                "values per axis, or raise the limit (sweep --max-points)")
+        total = size * runs * horizon
+        if total > self.run_days:
+            raise ScenarioError(
+                f"{where}: {size:,} points x {runs:,} runs x {horizon:,} days is {total:.2g} run-days, over "
+                f"the limit of {self.run_days:.0e} (about a day of two cores): use fewer points or runs, or "
+                "raise the limit (sweep --max-run-days)")
+
+
+def load_grid(path: str | os.PathLike[str], extra_overrides: Mapping[str, Any] | None = None,
+              limits: SweepLimits | None = None) -> Grid:
     """Read and check a grid file (bounded YAML, declared schema); errors name file, line, key
     and value, and every value is checked against the base scenario before any point runs.
-    `extra_overrides` apply after the file's (e.g. {"calibration": None} for --no-calibrate)."""
+    `extra_overrides` apply after the file's (e.g. {"calibration": None} for --no-calibrate);
+    a grid over `limits` (default: MAX_POINTS, MAX_RUN_DAYS) is refused before any point is made."""
     path = Path(path)
     document = load_yaml(path, what="grid file", error=ScenarioError)
-    return grid_from_document(document, base_dir=path.parent, extra_overrides=extra_overrides)
+    return grid_from_document(document, base_dir=path.parent, extra_overrides=extra_overrides,
+                              limits=limits)
 
 
 def _resolve_scenario_path(name: str, base_dir: Path | None, where: str) -> Path:
@@ -124,6 +151,7 @@ def grid_from_document(
     base_dir: Path | None = None,
     base_scenario: Mapping[str, Any] | None = None,
     extra_overrides: Mapping[str, Any] | None = None,
+    limits: SweepLimits | None = None,
 ) -> Grid:
     from analysis.model import scenarios
 
@@ -140,6 +168,8 @@ def grid_from_document(
     overrides.update(extra_overrides or {})
     if overrides:
         base = _checked(base, overrides, document, ("overrides",))
+    size = math.prod(len(values) for values in spec.grid.values())
+    (limits or SweepLimits()).check(size, int(base.runs), int(base.horizon_days), document.where(("grid",)))
     axes: dict[str, list[Any]] = {}
     for key, values in spec.grid.items():
         where = ("grid", key)
@@ -328,6 +358,7 @@ def run_sweep(
     progress: bool | None = None,
     evaluator: Evaluator | None = None,
     on_dashboard: Callable[[str], None] | None = None,
+    limits: SweepLimits | None = None,
 ) -> SweepResult:
     """Simulate every point of `grid` on `scheduler` ('local', 'processes' or a Dask address).
 
@@ -340,6 +371,7 @@ def run_sweep(
     if runs is not None:
         if runs < 1:
             raise ScenarioError(f"{grid.source}: runs must be positive, got {runs}")
+        (limits or SweepLimits()).check(grid.size, runs, int(grid.base["horizon_days"]), grid.source)
         grid = Grid(
             base={**grid.base, "runs": runs}, axes=grid.axes, runs=runs, seed=grid.seed,
             common_random_numbers=grid.common_random_numbers, scenario_path=grid.scenario_path,

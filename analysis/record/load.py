@@ -21,6 +21,7 @@ from analysis.record.locate import resolve_catalogue_path, resolve_record_path
 from analysis.record.read import (
     COUNT_COLUMNS,
     check_header,
+    file_end,
     iter_raw_chunks,
     parse_counts,
     parse_times,
@@ -40,6 +41,15 @@ class RecordWarning(UserWarning):
     Raised at the record's file and line (`warn_at`), not at a line of this package, so that every
     formatter (the command line's `warning: FILE:LINE: message`, pytest's, IPython's) names them.
     """
+
+
+class ImmutableItems(list):
+    """A list of immutable items (strings, tuples of them) for a frame's attrs: pandas deep-copies
+    attrs on every operation, item by item; a copy of the list is already a deep copy, done in
+    C (a large record's notes made deepcopy a tenth of the time of `rates`)."""
+
+    def __deepcopy__(self, memo: dict) -> ImmutableItems:
+        return ImmutableItems(self)
 
 
 def warn_at(message: str, path: str | os.PathLike[str], line: int) -> None:
@@ -78,18 +88,22 @@ def _file_key(path: Path) -> tuple:
 def load_record(
     path: str | os.PathLike[str] | None = None,
     catalogue: str | os.PathLike[str] | None = None,
+    dedupe: bool | None = None,
 ) -> pd.DataFrame:
     """Read and validate the attack file and its weapon catalogue into the tidy record.
 
     Raises a RecordError naming file, line, column and value for anything that makes the file
-    unusable; warns (RecordWarning) for models the class table does not know.
+    unusable (`validate`: its integrity is checked first); warns (RecordWarning) for models the
+    class table does not know and for rows left out. Exact duplicate rows are refused, or with
+    `dedupe` (default: `--dedupe` / $AIRDEF_DEDUPE) left out with a warning.
     """
     record_path = resolve_record_path(path)
     catalogue_path = resolve_catalogue_path(record_path, catalogue)
-    key = (_file_key(record_path), _file_key(catalogue_path))
+    dedupe = validate.dedupe_requested() if dedupe is None else bool(dedupe)
+    key = (_file_key(record_path), _file_key(catalogue_path), dedupe)
     cached = _CACHE.get(key)
     if cached is None:
-        cached = _load(record_path, catalogue_path)
+        cached = _load(record_path, catalogue_path, dedupe)
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = cached
@@ -97,11 +111,11 @@ def load_record(
         for message, line in cached.attrs.get("warnings", []):
             warn_at(message, record_path, line)
     result = cached.copy()
-    result.attrs = {k: (list(v) if isinstance(v, list) else v) for k, v in cached.attrs.items()}
+    result.attrs = {k: (ImmutableItems(v) if isinstance(v, list) else v) for k, v in cached.attrs.items()}
     return result
 
 
-def _load(record_path: Path, catalogue_path: Path) -> pd.DataFrame:
+def _load(record_path: Path, catalogue_path: Path, dedupe: bool = False) -> pd.DataFrame:
     catalogue = read_catalogue(catalogue_path)
     header = sniff_text_file(record_path)
     check_header(record_path, header)
@@ -112,17 +126,40 @@ def _load(record_path: Path, catalogue_path: Path) -> pd.DataFrame:
     if raw.empty:
         raise RecordError(f"{record_path}: the record file has a header but no rows")
 
-    result = validate.check_frame(raw, lines, record_path)
+    # The file's integrity before any figure (validate's docstring): every error refuses it.
+    result = validate.check_frame(raw, lines, record_path, validate.latest_date(record_path))
+    duplicates = validate.DuplicateRows()
+    duplicates.add(raw, lines)
+    repeated = duplicates.found()
+    result.add(validate.duplicate_problems(record_path, repeated, dedupe))
+    ending = validate.end_problem(record_path, file_end(record_path), len(header), int(lines[-1]))
+    if ending is not None and ending[0] == "error":
+        result.add(validate.CheckResult(errors=[ending[1]], error_count=1))
     if result.errors:
         raise RecordError(validate.format_problems(result.errors, result.error_count, limit=5)
                           + f"\n(run `python -m analysis data check {record_path}` for the full list)")
+    messages: list[tuple[str, int]] = []  # (message, line of the record) of each RecordWarning
+    left_out = {line for line, _ in repeated} if dedupe else set()
+    if repeated and dedupe:
+        line, earlier = repeated[0]
+        messages.append((f"left out {len(repeated)} exact duplicate row(s) (--dedupe), the first on this "
+                         f"line, repeating line {earlier}", line))
+    if ending is not None:  # a whole last row without its newline: left out
+        left_out.add(ending[1].line)
+        messages.append((f"left out: {ending[1].message}", ending[1].line))
+    if left_out:
+        keep = ~np.isin(lines, np.fromiter(left_out, dtype=np.int64))
+        raw, lines = raw.loc[keep].reset_index(drop=True), lines[keep]
+        result.warnings = [w for w in result.warnings if w.line not in left_out]
+        if raw.empty:
+            raise RecordError(f"{record_path}: no row is left once the rows above are left out")
 
     tidy = tidy_frame(raw, lines)
     notes: list[str] = []
-    messages: list[tuple[str, int]] = []  # (message, line of the record) of each RecordWarning
     if blank_lines:
         notes.append(f"skipped {blank_lines} blank line(s)")
-    notes.extend(problem.describe() for problem in result.warnings)
+    notes.extend(problem.describe() for problem in result.warnings
+                 if not problem.message.startswith((validate.DUPLICATE, validate.UNTERMINATED)))
 
     classification = classify_models(tidy["model"].dropna().unique())
     tidy["weapon_class"] = tidy["model"].map(classification.classes).fillna("unknown").astype("str")
@@ -152,8 +189,8 @@ def _load(record_path: Path, catalogue_path: Path) -> pd.DataFrame:
     tidy.attrs = {
         "record_path": str(record_path),
         "catalogue_path": str(catalogue_path),
-        "notes": notes + [f"{record_path}:{line}: {message}" for message, line in messages],
-        "warnings": messages,
+        "notes": ImmutableItems(notes + [f"{record_path}:{line}: {message}" for message, line in messages]),
+        "warnings": ImmutableItems(messages),
     }
     return tidy
 

@@ -79,10 +79,13 @@ def check_header(path: Path, header: list[str], required: tuple[str, ...] = REQU
             if delimiter in header[0]:
                 hint = f" The header seems to be separated by {label}: the file must use commas."
                 break
-    shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+    # Nothing of the file is quoted: a wrong file (a .env, another table) may hold secrets, and
+    # errors reach shared pages. The required columns it does have are ours to name.
+    found = [name for name in required if name in header]
+    has = (f"it has {', '.join(found)} of them" if found else "it has none of them")
     raise RecordError(
-        f"{path}: line 1: required column(s) missing: {', '.join(missing)} "
-        f"(the header has: {shown}).{hint}"
+        f"{path}: line 1: not a record file of the expected kind: required column(s) missing: "
+        f"{', '.join(missing)} (its first line has {len(header)} field(s); {has}).{hint}"
     )
 
 
@@ -129,6 +132,33 @@ def iter_raw_chunks(path: Path, chunk_rows: int | None = None) -> Iterator[RawCh
 
 def _short(error: Exception) -> str:
     return " ".join(str(error).split())[:300]
+
+
+@dataclass(frozen=True)
+class FileEnd:
+    """How the attack file ends. A download cut short ends mid-line: without the newline every
+    other line has, and often without the row's last fields (`...,810.0,7`)."""
+
+    newline: bool  # the last line ends with a newline
+    fields: int | None  # fields of an unterminated last line (None: it ends with a newline, or is blank)
+
+
+def file_end(path: Path) -> FileEnd:
+    """Read the file's last line (from its end, whatever its size)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - _SNIFF_BYTES))
+        tail = handle.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return FileEnd(newline=True, fields=None)
+    last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    if not last.strip():
+        return FileEnd(newline=True, fields=None)
+    try:
+        fields = len(next(csv.reader([last])))
+    except (csv.Error, StopIteration):
+        fields = None
+    return FileEnd(newline=False, fields=fields)
 
 
 # --------------------------------------------------------------------------- parsing the values

@@ -1,17 +1,23 @@
 """Report 03's words for its sources: the article a claims file checks (outlet, headline, date and
 link, as far as the file records them) and who said each claim, so no figure reads as said by
-someone who did not say it. Claims and sources are third parties' text: the report's sanitiser
-escapes what could run or load; here they are only quoted."""
+someone who did not say it. Claims and sources are third parties' text: each piece passes
+`sanitize.markdown_text` before it joins the Markdown (it shows as itself, never as a heading,
+link, bold verdict or stylesheet), and a link is made only of a URL that is nothing else."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from analysis.reporting.sanitize import markdown_text
 from analysis.reporting.words import date
 from analysis.stats.claims.answers import excerpt
 
 EXCERPT_WORDS = 8
+# A URL an autolink shows as it is: http(s), and none of the characters that end an autolink or
+# could be read as markup or an attribute (the claims schema already refuses white space).
+_PLAIN_URL = re.compile(r"https?://[^\s<>\"'`\\]+")
 
 
 def _get(source: Any, field: str) -> Any:
@@ -21,15 +27,16 @@ def _get(source: Any, field: str) -> Any:
 def article_line(source: Any) -> str:
     """"news article on ..., 11 October 2025; outlet: X; headline: "Y"; <link>", and what the claims
     file does not record (a reader must be able to find the article, or know they cannot)."""
-    parts = [str(_get(source, "article"))]
+    parts = [markdown_text(_get(source, "article"))]
     if _get(source, "date"):
         parts[0] += f", {date(_get(source, 'date'))}"
     if _get(source, "outlet"):
-        parts.append(f"outlet: {_get(source, 'outlet')}")
+        parts.append(f"outlet: {markdown_text(_get(source, 'outlet'))}")
     if _get(source, "title"):
-        parts.append(f"headline: \u201c{_get(source, 'title')}\u201d")
+        parts.append(f"headline: \u201c{markdown_text(_get(source, 'title'))}\u201d")
     if _get(source, "url"):
-        parts.append(f"<{_get(source, 'url')}>")
+        url = str(_get(source, "url"))
+        parts.append(f"<{url}>" if _PLAIN_URL.fullmatch(url) else markdown_text(url))
     unknown = [name for name, field in (("outlet", "outlet"), ("headline", "title"), ("link", "url"))
                if not _get(source, field)]
     line = "; ".join(parts)
@@ -49,7 +56,9 @@ def sources_markdown(claims: Sequence[Any], sources: Mapping[str, Any]) -> str:
     for claim in claims:
         if claim.source in sources:
             speakers.setdefault(str(_get(sources[claim.source], "said_by")), []).append(excerpt(claim.text, EXCERPT_WORDS))
-    lines.append("**Who said what:** " + "; ".join(f"{who}: {', '.join(said)}" for who, said in speakers.items())
+    lines.append("**Who said what:** "
+                 + "; ".join(f"{markdown_text(who)}: {', '.join(map(markdown_text, said))}"
+                             for who, said in speakers.items())
                  + ".")
     return "\n\n".join(lines)
 

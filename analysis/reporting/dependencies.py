@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.paths import CLAIMS_DIR, GRID_DIR, SCENARIO_DIR
+from analysis.paths import CLAIMS_DIR, DATA_DIR, GRID_DIR, PROJECT_ROOT, SCENARIO_DIR
+from analysis.provenance import sha256_of
+
+EXPERIMENT_DIR = DATA_DIR / "experiments"
+SOURCES_FILE = DATA_DIR / "sources.yaml"
+# Folders of the project's own inputs, searched for a bare name given as a parameter.
+INPUT_DIRS = (SCENARIO_DIR, CLAIMS_DIR, EXPERIMENT_DIR, GRID_DIR)
+MAX_INPUT_FILES = 64  # files one report's parameters may name (a list of scenarios, say)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 RUNNER_MODULE = "analysis.reporting.runner"  # the runner shapes every report (summary, HTML), so it counts
@@ -273,12 +280,81 @@ def package_fingerprint(dependencies: CodeDependencies | None = None) -> str:
     return digest.hexdigest()
 
 
-def inputs_fingerprint(folders: Sequence[Path] = (SCENARIO_DIR, CLAIMS_DIR, GRID_DIR)) -> str:
-    """A hash of the project's own input files (scenarios, claims, grids) that notebooks read by
-    name: editing one must rerun the reports, like a change of the record."""
+def inputs_fingerprint(folders: Sequence[Path] | None = None, files: Sequence[Path] | None = None) -> str:
+    """A hash of the project's own input files (scenarios, claims, experiments, grids, the
+    sources: `INPUT_DIRS` and `SOURCES_FILE`) that notebooks read by name: editing one must
+    rerun the reports, like a change of the record."""
+    folders = INPUT_DIRS if folders is None else folders
+    files = (SOURCES_FILE,) if files is None else files
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
             digest.update(str(path.relative_to(Path(folder).parent)).encode())
             digest.update(path.read_bytes())
+    for path in files:
+        if Path(path).is_file():
+            digest.update(Path(path).name.encode())
+            digest.update(Path(path).read_bytes())
     return digest.hexdigest()
+
+
+def _candidates(token: str, folders: Sequence[Path]) -> list[Path]:
+    path = Path(token).expanduser()
+    if path.is_absolute():
+        return [path]
+    found = [Path.cwd() / path, *(folder / path for folder in folders), PROJECT_ROOT / path]
+    found += [folder / f"{token}.yaml" for folder in INPUT_DIRS]
+    return found
+
+
+def _resolve_input(token: str, folders: Sequence[Path]) -> Path | None:
+    """The file a parameter value names, as the notebooks' resolvers would find it (the path as
+    given, from the runner's or the kernel's folder, or a bare name in data/...); None: no file."""
+    token = token.strip()
+    if not token or len(token) > 4096 or "\x00" in token:
+        return None
+    for candidate in _candidates(token, folders):
+        try:
+            if candidate.is_file():
+                return candidate.resolve()
+        except OSError:  # a name too long, a loop: not a file the notebook could read either
+            continue
+    return None
+
+
+def _referenced_scenario(path: Path) -> Path | None:
+    """The scenario an experiment or grid file names (`scenario:`), found beside it first."""
+    if path.suffix not in {".yaml", ".yml"}:
+        return None
+    try:
+        from analysis.inputs import load_yaml
+
+        data = load_yaml(path).data
+    except Exception:  # noqa: BLE001 - a file the notebook will refuse itself; its bytes are keyed
+        return None
+    name = data.get("scenario") if isinstance(data, dict) else None
+    if not isinstance(name, str):
+        return None
+    return _resolve_input(name, (path.parent, SCENARIO_DIR))
+
+
+def input_file_digests(parameters: dict[str, object], notebook_dir: Path) -> dict[str, list[str]]:
+    """For each parameter whose value names files (a claims file, a scenario or a list of them,
+    an experiment, a grid), the sha256 of each, and of the scenario an experiment or grid file
+    names: the report's key follows their content wherever they live (a file edited in place
+    reruns the report; one moved does not). The record is keyed apart, by its checksum."""
+    digests: dict[str, list[str]] = {}
+    count = 0
+    for name, value in sorted(parameters.items()):
+        if name == "record" or not isinstance(value, str):
+            continue
+        found: list[str] = []
+        for token in value.split(","):
+            path = _resolve_input(token, (notebook_dir,))
+            while path is not None and count < MAX_INPUT_FILES:
+                found.append(sha256_of(path))
+                count += 1
+                path = _referenced_scenario(path)
+        if found:
+            digests[name] = found
+    return digests

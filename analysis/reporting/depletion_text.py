@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.reporting.sanitize import markdown_text
 from analysis.reporting.words import (
     CLASS_LABELS,
     SCENARIO_FRAME,
@@ -203,7 +204,7 @@ def attack_clause(b: Mapping[str, Any], period: str, record_date: str) -> str:
     arrivals = b["arrivals_per_day"]
     shown = ", ".join(f"{per_day(value)} {CLASS_LABELS.get(c, c)}"
                       for c, value in arrivals.items())
-    where = f"the attack of {period}" if period else "the scenario's attack"
+    where = f"the attack of {markdown_text(period)}" if period else "the scenario's attack"
     source = f"; record through {record_date}" if record_date else ""
     return f"At {where} (about {shown} a day{source})"
 
@@ -247,10 +248,11 @@ def assumptions_table(b: Mapping[str, Any]) -> pd.DataFrame:
 def scenario_sentence(name: str, b: Mapping[str, Any], reference: Mapping[str, Any]) -> str:
     """One line per scenario of report 05: what runs short, when, against the reference."""
     if not b["key_pairs"]:
-        return f"- **{name}**: no interceptor runs short within {b['horizon_days']} days in the median run."
+        return (f"- **{markdown_text(name)}**: no interceptor runs short within {b['horizon_days']} days in "
+                "the median run.")
     pair = b["key_pairs"][0]
     label = interceptor_label(pair["interceptor"])
-    text = (f"- **{name}**: {label} {'run' if label.endswith('s') else 'runs'} short of "
+    text = (f"- **{markdown_text(name)}**: {label} {'run' if label.endswith('s') else 'runs'} short of "
             f"{class_label(pair['class'])} first, from about "
             f"{day_and_date(pair['median'], pair['median_date'], b['horizon_days'])}")
     deepest = b["key_pairs"][-1]

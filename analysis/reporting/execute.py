@@ -17,19 +17,27 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import tempfile
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from analysis.errors import AnalysisError
-from analysis.io import atomic_write_bytes, atomic_write_text, file_lock
+from analysis.io import (
+    TEMPORARY_SUFFIX,
+    atomic_write_bytes,
+    atomic_write_text,
+    file_lock,
+    temporary_prefix,
+)
 from analysis.paths import PROJECT_ROOT, RECORD_ENV
 from analysis.provenance import code_version
 from analysis.reporting.jobs import (
+    REPORT_FILES,
+    STATE_SUFFIXES,
     JobResult,
     ReportJob,
     data_line,
@@ -46,13 +54,29 @@ from analysis.reporting.sanitize import (
     shareable_outputs,
     short_message,
 )
+from analysis.stopping import end_with_parent, ignore_interrupts_in_worker
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 EXECUTION_TIMEOUT_S = 900
+# Every kernel: figures get their alt text, and warnings are one line each (never the source line
+# Python's formatter would quote: for a RecordWarning, a raw line of the record).
 ALT_TEXT_HOOK = ("--IPKernelApp.exec_lines=from analysis.reporting.summary import "
-                 "describe_displayed_figures as _alt; _alt(); del _alt")
+                 "describe_displayed_figures as _alt; _alt(); del _alt; "
+                 "from analysis.reporting.execute import one_line_warnings as _w; _w(); del _w")
 INTERRUPTED_MESSAGE = ("interrupted before it finished (Ctrl-C, or the runner was stopped); the "
                        "previous report, if any, is kept")
+
+def one_line_warnings() -> None:
+    """In a report's kernel: each warning one line, `warning: FILE:LINE: message`, as on the
+    command line. Python's own formatter adds the source line at FILE:LINE, which for a warning
+    about the record (raised at the record's file and line) is a raw line of the record; a
+    report quotes none."""
+    import warnings
+
+    from analysis.terminal import show_warning
+
+    warnings.showwarning = show_warning
+
 
 # The job this process is running and its temporary notebook, for a stop signal to clean up.
 _CURRENT: dict[str, Any] = {}
@@ -134,6 +158,7 @@ def run_job(job: ReportJob, force: bool = False) -> JobResult:
     """Execute one report and write its files; never raises for a notebook's own failure."""
     started = time.perf_counter()
     with file_lock(job.report_dir / f".{job.set_name}.lock"):
+        remove_leftovers(job)
         # Another run may have produced this very report while we waited for the lock.
         if not force and is_fresh(job):
             return JobResult(job.name, job.set_name, "cached")
@@ -148,6 +173,34 @@ def run_job(job: ReportJob, force: bool = False) -> JobResult:
             stop_processes(_child_pids() - children_before)
             write_status(job, "interrupted", INTERRUPTED_MESSAGE)
             raise
+
+
+# Every file a report's run writes through a temporary name, and the random part's letters.
+# Not the status: the runner also writes it without the lock (a report skipped or unchanged), so
+# its temporary file may be another run's live one; a killed write of it leaves a few bytes.
+_WRITTEN = (*REPORT_FILES, *(s for s in STATE_SUFFIXES if s != ".status.json"),
+            ".failed.ipynb", ".failed.html")
+_RANDOM = "[a-z0-9_]{8}"  # tempfile.mkstemp's
+
+
+def leftovers(job: ReportJob) -> list[Path]:
+    """Temporary files of this report that a killed worker could not remove: its running
+    notebook and half-written outputs. Matched exactly (prefix, 8 random letters, ending), so a
+    set whose name extends this one's ('ci' and 'ci.v2') is never touched."""
+    patterns = [re.escape(f".{job.set_name}.") + _RANDOM + re.escape(".running.ipynb")]
+    patterns += [re.escape(temporary_prefix(job.path(suffix))) + _RANDOM + re.escape(TEMPORARY_SUFFIX)
+                 for suffix in _WRITTEN]
+    exact = re.compile("|".join(f"(?:{p})" for p in patterns))
+    try:
+        return [path for path in job.report_dir.iterdir() if exact.fullmatch(path.name)]
+    except FileNotFoundError:
+        return []
+
+
+def remove_leftovers(job: ReportJob) -> None:
+    """Remove `leftovers(job)`. Only under the report's lock: no live run is writing them."""
+    for path in leftovers(job):
+        path.unlink(missing_ok=True)
 
 
 def _execute(job: ReportJob, started: float) -> JobResult:
@@ -289,31 +342,11 @@ def _stop_worker(signum: int, frame: Any) -> None:
         job, running = _CURRENT.get("job"), _CURRENT.get("running")
         if running is not None:
             Path(running).unlink(missing_ok=True)
-        if job is not None:
-            for temporary in job.report_dir.glob(f".{job.set_name}.*.tmp"):
-                temporary.unlink(missing_ok=True)
+        if job is not None:  # under the report's lock, so these are this run's own
+            remove_leftovers(job)
             write_status(job, "interrupted", INTERRUPTED_MESSAGE)
     finally:
         os._exit(130)
-
-
-def _die_with_parent(parent: int) -> None:
-    """End this worker when the runner ends, even when it was killed and could not say so."""
-    if os.name == "posix":
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux); elsewhere the watch below
-        except (OSError, AttributeError):
-            pass
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    threading.Thread(target=watch, name="airdef-parent-watch", daemon=True).start()
 
 
 def worker_init(parent: int | None = None) -> None:
@@ -323,9 +356,9 @@ def worker_init(parent: int | None = None) -> None:
 
     keep_runtime_state_in_project()
     if parent is not None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ignore_interrupts_in_worker()
         signal.signal(signal.SIGTERM, _stop_worker)
-        _die_with_parent(parent)
+        end_with_parent(parent)
     # Kernels import `analysis` from this checkout, even when another one is installed in the venv.
     path = os.environ.get("PYTHONPATH", "")
     if str(PROJECT_ROOT) not in path.split(os.pathsep):

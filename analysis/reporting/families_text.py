@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.record.conventions import CONVENTIONS
+from analysis.reporting.sanitize import markdown_text
 from analysis.reporting.words import (
     TOO_FEW,
     change_in_points,
@@ -159,11 +160,12 @@ def label_change_sentence(changes: pd.DataFrame, window: int = 6) -> str:
         when = f"{row['month']:%B %Y}"
         share = percent_text(row["share_of_class"])
         words = CLASS_NAMES.get(row["class"], row["class"])
+        label = markdown_text(row["family"])  # a model name the table lacks is a family as written
         if row["change"] == "arrives":
             text = (f"From {when}, {share} of the {words} launched in the next {window} months were "
-                    f"reported under the label '{row['family']}'")
+                    f"reported under the label '{label}'")
         else:
-            text = (f"The label '{row['family']}' ({share} of the {words} launched in the {window} "
+            text = (f"The label '{label}' ({share} of the {words} launched in the {window} "
                     f"months before) was last used before {when}")
         change = change_in_points(row["change_pp"], row["change_low_pp"], row["change_high_pp"])
         if row["coincides"]:

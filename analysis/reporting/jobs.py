@@ -23,16 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import AnalysisError, ParameterError
-from analysis.inputs import load_yaml
+from analysis.errors import AnalysisError, ParameterError, ParameterUsageError
+from analysis.inputs import load_yaml, shown
 from analysis.io import atomic_write_text, read_json
 from analysis.paths import NOTEBOOK_DIR, REPORT_DIR
 from analysis.provenance import file_provenance, sha256_of
 from analysis.record.locate import resolve_catalogue_path
+from analysis.record.validate import dedupe_requested
 from analysis.reporting.dependencies import (
     CodeDependencies,
     clear_import_cache,
     code_dependencies,
+    input_file_digests,
     inputs_fingerprint,
     package_fingerprint,
 )
@@ -127,20 +129,25 @@ def parameter_sets(notebook: str | Path) -> dict[str, dict[str, Any]]:
 
 
 def parse_overrides(notebook: Path, pairs: Sequence[str]) -> dict[str, Any]:
-    """`-p NAME=VALUE` pairs as typed values checked against the notebook."""
+    """`-p NAME=VALUE` pairs as typed values checked against the notebook. Anything wrong with
+    one (no '=', a parameter the notebook does not declare, a value of the wrong type or out of
+    range) is a usage error: the user typed it (exit 2)."""
     specs = notebook_parameters(notebook)
     values: dict[str, Any] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise ParameterError(f"-p {pair!r}: expected NAME=VALUE")
+            raise ParameterUsageError(f"-p {shown(pair)}: expected NAME=VALUE")
         if name not in specs:
             known = ", ".join(specs) or "none"
-            raise ParameterError(
-                f"{notebook.stem} (-p): unknown parameter {name} (the notebook declares: {known})"
-            )
-        values[name] = parse_value(specs[name], text, f"{notebook.stem} (-p)")
+            raise ParameterUsageError(
+                f"{notebook.stem} (-p): unknown parameter {shown(name)[1:-1]} (the notebook "
+                f"declares: {known})")
+        try:
+            values[name] = parse_value(specs[name], text, f"{notebook.stem} (-p)")
+        except ParameterError as error:
+            raise ParameterUsageError(str(error)) from None
     return values
 
 
@@ -324,7 +331,7 @@ def plan_jobs(
         package = package_fingerprint(code)
         if set_name is not None:
             if set_name not in sets:
-                raise ParameterError(
+                raise ParameterUsageError(
                     f"{path.stem}: no parameter set {set_name!r} in {path.with_suffix('.yaml').name} "
                     f"(it has: {', '.join(sets)})"
                 )
@@ -346,9 +353,10 @@ def plan_jobs(
                 parameters["record"] = str(record)
             # The record enters the key by checksum, not by path: moving the file reruns nothing.
             keyed = {k: v for k, v in parameters.items() if k != "record"}
-            data = ({"record": record_sha, "catalogue": catalogue_sha}
+            data = ({"record": record_sha, "catalogue": catalogue_sha, "dedupe": dedupe_requested()}
                     if (uses_record or needs_record) else {})
             data["inputs"] = inputs
+            data["files"] = input_file_digests(parameters, path.parent)  # -p claims=, scenario=, ...
             jobs.append(ReportJob(
                 notebook=str(path), name=path.stem, set_name=label, parameters=parameters,
                 injected=injected, needs_record=needs_record, uses_record=uses_record,

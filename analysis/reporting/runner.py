@@ -8,24 +8,21 @@ processes (`execute.py`) and rebuilds the index (`index.py`).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import AnalysisError
-from analysis.io import read_json
+from analysis.errors import AnalysisError, ParameterUsageError
+from analysis.io import file_lock, read_json
 from analysis.paths import NOTEBOOK_DIR, PROJECT_ROOT, RECORD_ENV, REPORT_DIR
 from analysis.record.locate import find_record
-from analysis.reporting.execute import INTERRUPTED_MESSAGE, run_job, worker_init
+from analysis.reporting.execute import INTERRUPTED_MESSAGE, remove_leftovers, run_job, worker_init
 from analysis.reporting.index import write_index, write_last_run
 from analysis.reporting.jobs import (
     NOTEBOOK_GLOB,
@@ -39,8 +36,15 @@ from analysis.reporting.jobs import (
     shorten,
     write_status,
 )
-from analysis.reporting.parameters import resolve_notebook
+from analysis.reporting.parameters import notebook_parameters, resolve_notebook
 from analysis.reporting.sanitize import short_message
+from analysis.stopping import (
+    children_born_deaf,
+    exit_code_of,
+    start_resource_tracker,
+    stops_deferred,
+)
+from analysis.terminal import printable
 
 STOP_GRACE_S = 5.0  # a worker told to stop has this long before it is killed
 
@@ -82,8 +86,8 @@ class RunOutcome:
 class _Progress:
     """tqdm on a terminal; one line per report otherwise; only problems when CI=true."""
 
-    def __init__(self, total: int, stream: Any = sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, total: int, stream: Any = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
         self.quiet = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
         self.bar = None
         if not self.quiet and total and hasattr(stream, "isatty") and stream.isatty():
@@ -101,6 +105,7 @@ class _Progress:
             line += f"  ({result.seconds:.1f} s)"
         if result.message:
             line += f"\n         {result.message}"
+        line = printable(line)  # a report's message may quote an input's text
         if self.bar is not None:
             self.bar.write(line, file=self.stream)
             self.bar.update(1)
@@ -123,13 +128,15 @@ def run_reports(
     jobs: int = 1,
     force: bool = False,
     output_dir: Path | str = REPORT_DIR,
-    stream: Any = sys.stderr,
+    stream: Any = None,
 ) -> RunOutcome:
     """Run reports (all numbered notebooks when `notebooks` is empty) and rebuild the index."""
+    stream = stream if stream is not None else sys.stderr
     output_dir = Path(output_dir).resolve()
     chosen = list(notebooks) if notebooks else numbered_notebooks()
     if not chosen:
         raise AnalysisError(f"no notebooks to run ({NOTEBOOK_DIR.name}/{NOTEBOOK_GLOB} is empty)")
+    overrides, record = record_from_overrides(chosen, overrides, record)
     record_path = find_record(record)
     fetch_problem = ""
     if record_path is None and fetch_if_missing:
@@ -178,14 +185,14 @@ def run_reports(
             _run_here(to_run, force, outcome, progress)
         else:
             _run_in_workers(to_run, force, workers, outcome, progress)
-    except KeyboardInterrupt:
-        with _ctrl_c_ignored():
+    except KeyboardInterrupt as stop:
+        with stops_deferred():
             progress.close()
             interrupted, not_run = _account_for_interruption(to_run, outcome, run_started)
             write_last_run(output_dir, {"at": now(), "interrupted": True,
                                         "interrupted_reports": interrupted, "not_run": not_run})
             outcome.index_path = write_index(output_dir)
-        raise ReportsInterrupted(interrupted, not_run, outcome) from None
+        raise ReportsInterrupted(interrupted, not_run, outcome, exit_code_of(stop)) from None
     finally:
         progress.close()
     write_last_run(output_dir, {"at": now(), "interrupted": False,
@@ -194,32 +201,41 @@ def run_reports(
     return outcome
 
 
+def record_from_overrides(notebooks: Sequence[str | Path], overrides: Sequence[str],
+                          record: str | Path | None) -> tuple[list[str], str | Path | None]:
+    """`-p record=PATH` is the record, as `--record PATH` is: found, checksummed and handed to
+    the kernel the same way (its path never written into the shared notebook). Refused for a
+    notebook that declares no `record`, and when `--record` names another file."""
+    given = [pair for pair in overrides if pair.partition("=")[0].strip() == "record" and "=" in pair]
+    if not given:
+        return list(overrides), record
+    value = given[-1].partition("=")[2].strip()
+    for notebook in notebooks:
+        path = resolve_notebook(notebook)
+        if "record" not in notebook_parameters(path):
+            raise ParameterUsageError(f"{path.stem} (-p): unknown parameter record (the notebook "
+                                      "reads no record)")
+    if record not in (None, "") and value and Path(record).expanduser().resolve() != Path(value).expanduser().resolve():
+        raise ParameterUsageError(f"-p record={value} and --record {record} name different files; give one")
+    rest = [pair for pair in overrides if pair not in given]
+    return rest, (value or record or None)
+
+
 class ReportsInterrupted(AnalysisError):
     """Ctrl-C: the running reports were stopped, the others not started; the index says which."""
 
     exit_code = 130
 
-    def __init__(self, interrupted: list[str], not_run: list[str], outcome: RunOutcome) -> None:
+    def __init__(self, interrupted: list[str], not_run: list[str], outcome: RunOutcome,
+                 exit_code: int = 130) -> None:
         self.outcome = outcome
+        self.exit_code = exit_code  # 128 + the signal: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
         parts = [f"stopped {', '.join(interrupted)}" if interrupted else "",
                  f"{len(not_run)} report{'s' if len(not_run) != 1 else ''} not run" if not_run else ""]
         done = sum(r.status in {"ok", "cached", "failed", "skipped"} for r in outcome.results)
         parts.append(f"{done} finished before")
         super().__init__("interrupted: " + "; ".join(p for p in parts if p)
                          + "; earlier good reports are kept")
-
-
-@contextlib.contextmanager
-def _ctrl_c_ignored() -> Iterator[None]:
-    """A second Ctrl-C while cleaning up would leave half a cleanup and a traceback: wait."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _run_here(to_run: Sequence[ReportJob], force: bool, outcome: RunOutcome, progress: _Progress) -> None:
@@ -243,25 +259,37 @@ def _run_in_workers(to_run: Sequence[ReportJob], force: bool, workers: int, outc
 
     context = multiprocessing.get_context("spawn")  # no forked copies of locks or threads
     before = set(multiprocessing.active_children())
+    start_resource_tracker()  # before the pool's queues register with it: deaf to a hangup
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init,
                                initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(run_job, job, force): job for job in to_run}
+        with children_born_deaf():  # a Ctrl-C while the workers start reaches only this process
+            futures = {pool.submit(run_job, job, force): job for job in to_run}
         for future in as_completed(futures):
             job = futures[future]
             try:
                 result = future.result()
-            except Exception as error:  # a worker that died: report it, keep going
+            except Exception as error:  # a worker that died: report it, clean up after it, keep going
                 result = JobResult(job.name, job.set_name, "failed",
                                    f"{job.name}/{job.set_name}: worker failed: {short_message(str(error))}")
+                _clean_up_after_a_dead_worker(job, result.message)
             outcome.results.append(result)
             progress.done(result)
     except KeyboardInterrupt:
-        with _ctrl_c_ignored():
+        with stops_deferred():
             pool.shutdown(wait=False, cancel_futures=True)
             _stop_workers([p for p in multiprocessing.active_children() if p not in before])
         raise
     pool.shutdown(wait=True)
+
+
+def _clean_up_after_a_dead_worker(job: ReportJob, message: str) -> None:
+    """A worker killed mid-report (out of memory, `kill -9`) left its running notebook and
+    perhaps half an output: remove them under the report's lock, and say why this attempt failed
+    (the previous good report stays)."""
+    with file_lock(job.report_dir / f".{job.set_name}.lock"):
+        remove_leftovers(job)
+        write_status(job, "failed", message)
 
 
 def _stop_workers(processes: Sequence[Any], grace_s: float = STOP_GRACE_S) -> None:

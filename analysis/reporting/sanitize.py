@@ -1,12 +1,19 @@
 """What a shared page may hold: notebook HTML sanitised, no machine paths, errors cut to their line.
 
 Reports are shared, and claims, scenarios and records come from third parties: nothing from them
-may run as script or load anything in a reader's browser. Tables escape their text at the source
-(`tables.py`); here every fragment of HTML a notebook produced (Markdown cells, Markdown and HTML
-outputs) passes an allow-list sanitiser (nh3, the binding of the maintained Rust crate ammonia):
-no script, no event attribute, no `javascript:` or `data:` link, no element that loads anything.
-The report template adds a Content-Security-Policy on top, so a fragment that slipped through
-would still not run.
+may run as script, load anything, or change what a page shows. Text from an input reaches a page
+only as text: tables escape it at the source (`tables.py`), and every report text module and
+notebook passes it through `markdown_text` before it joins a Markdown sentence (so `<`, `*`, `[`
+and the rest show as themselves, and a claim cannot make itself a heading, a link, a verdict in
+bold or a stylesheet). Then every fragment of HTML a notebook produced (Markdown cells, Markdown and
+HTML outputs) passes an allow-list sanitiser (nh3, the binding of the maintained Rust crate
+ammonia): no script, no event attribute, no `style=`, no `javascript:` or `data:` link, no
+element that loads anything, and no stylesheet from Markdown at all. The only stylesheets kept
+are the project's own table styles (pandas Styler writes them in an HTML output beside their
+table): each rule must select inside a table of the same fragment, with layout properties only
+(alignment, padding, borders, font weight and size; no colour, no content, no display), so a
+page's verdicts and colours come from the project's template alone. The report template adds a
+Content-Security-Policy on top, so a fragment that slipped through would still not run.
 
 `ShareablePreprocessor` applies all of it to a notebook before export; the template `airdef`
 registers it (conf.json), so `jupyter nbconvert --to html --template airdef` gets it too.
@@ -45,9 +52,19 @@ ALLOWED_ATTRIBUTES = {
     "table": {"border"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative links; never javascript: or data:
-# A stylesheet may stay only if it can load nothing (no url(), @import, escapes that could hide them).
-_UNSAFE_CSS = re.compile(r"url\s*\(|@|\\|expression|image|<|&", re.IGNORECASE)
 _STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+# What a kept table stylesheet may say: layout only, in plain values (no url(), no escapes, no
+# quotes, no colour, no generated content, nothing that hides or moves).
+TABLE_CSS_PROPERTIES = frozenset({
+    "text-align", "vertical-align", "white-space", "padding", "padding-top", "padding-right",
+    "padding-bottom", "padding-left", "margin-bottom", "margin-top", "border-collapse",
+    "border-bottom", "border-top", "font-weight", "font-size", "font-style", "caption-side",
+})
+_CSS_VALUE = re.compile(r"[A-Za-z0-9 .%#-]{1,80}")
+_CSS_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+_TABLE_SELECTOR = re.compile(
+    r"#(?P<id>T_[A-Za-z0-9_]{1,40})(?:\s+(?:caption|thead|tbody|tr|th|td)(?:\.[A-Za-z0-9_-]{1,40})*)?")
+_TABLE_ID = re.compile(r"<table\b[^>]*\bid=\"(T_[A-Za-z0-9_]{1,40})\"")
 
 # Output kinds a shared page shows; anything else (JavaScript, widgets, LaTeX rendered raw) is
 # dropped or shown as text.
@@ -59,9 +76,10 @@ TRACEBACK_FRAME_LINES = 40
 STREAM_LINE_CHARS = 1_000
 
 
-def clean_html(fragment: str) -> str:
+def clean_html(fragment: str, *, table_styles: bool = False) -> str:
     """`fragment` with only the allowed elements, attributes and link schemes; script, its
-    content and every event attribute gone; stylesheets kept only when they load nothing."""
+    content and every event and style attribute gone. Stylesheets are dropped, except (with
+    `table_styles`, for a notebook's HTML outputs) the rules of `_table_stylesheet`."""
     cleaned = nh3.clean(
         fragment,
         tags=set(ALLOWED_TAGS),
@@ -72,11 +90,64 @@ def clean_html(fragment: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    tables = set(_TABLE_ID.findall(cleaned)) if table_styles else set()
 
-    def keep_if_inert(match: re.Match[str]) -> str:
-        return "" if _UNSAFE_CSS.search(match.group(1)) else match.group(0)
+    def keep_table_rules(match: re.Match[str]) -> str:
+        kept = _table_stylesheet(match.group(1), tables)
+        return f"<style>\n{kept}</style>" if kept else ""
 
-    return _STYLE_BLOCK.sub(keep_if_inert, cleaned)
+    return _STYLE_BLOCK.sub(keep_table_rules, cleaned)
+
+
+def _table_stylesheet(css: str, tables: set[str]) -> str:
+    """The rules of `css` that style a table of the same fragment (`#T_id ...`, as pandas
+    Styler writes them) with layout properties in plain values; '' when a block holds anything
+    else (then none of it is trusted)."""
+    if not tables:
+        return ""
+    rules = _CSS_RULE.findall(css)
+    if _CSS_RULE.sub("", css).strip() or not rules:
+        return ""  # text outside rules: @import, comments, a stray brace
+    kept = []
+    for selectors, body in rules:
+        for selector in selectors.split(","):
+            match = _TABLE_SELECTOR.fullmatch(selector.strip())
+            if match is None or match["id"] not in tables:
+                return ""
+        declarations = []
+        for declaration in body.split(";"):
+            if not declaration.strip():
+                continue
+            name, colon, value = declaration.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if colon and name in TABLE_CSS_PROPERTIES and _CSS_VALUE.fullmatch(value):
+                declarations.append(f"  {name}: {value};")
+        if declarations:
+            kept.append(f"{selectors.strip()} {{\n" + "\n".join(declarations) + "\n}\n")
+    return "".join(kept)
+
+
+def markdown_text(value: object) -> str:
+    """Text from an input file (a claim, a scenario's name or period, a label, a source), ready
+    to join a Markdown sentence and show as itself: runs of white space become one space (no
+    new block can start), `&`, `<` and `>` become entities and every other ASCII punctuation
+    mark is escaped with a backslash (no emphasis, link, heading, list, code or autolink).
+    Rendered, the words are exactly the input's; `<` shows as `<`."""
+    text = " ".join(str(value).split())
+    return "".join(_MARKDOWN_ESCAPES.get(ch, ch) for ch in text)
+
+
+def markdown_plain(markdown: str) -> str:
+    """A sentence of the report texts as plain text (for alt text): bold marks removed, the
+    escapes of `markdown_text` undone."""
+    import html
+
+    return html.unescape(_ESCAPED.sub(r"\1", markdown.replace("**", "")))
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_MARKDOWN_ESCAPES = {ch: "\\" + ch for ch in "!\"#$%'()*+,-./:;=?@[\\]^_`{|}~"}
+_MARKDOWN_ESCAPES |= {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def markdown_html(source: str) -> str:
@@ -192,7 +263,7 @@ def shareable_outputs(outputs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
             if "text/markdown" in data:
                 shown["text/html"] = scrub_paths(markdown_html(_text(data["text/markdown"])))
             elif "text/html" in data:
-                shown["text/html"] = scrub_paths(clean_html(_text(data["text/html"])))
+                shown["text/html"] = scrub_paths(clean_html(_text(data["text/html"]), table_styles=True))
             for kind_ in ("image/png", "image/jpeg"):
                 if kind_ in data:
                     shown[kind_] = data[kind_]

@@ -23,6 +23,7 @@ from analysis.reporting.depletion_text import (
     runs_words,
     scenario_sentence,
 )
+from analysis.reporting.sanitize import markdown_plain, markdown_text
 from analysis.reporting.words import (
     class_label,
     date,
@@ -67,7 +68,7 @@ def long_run_sentence(long_run: pd.DataFrame, attack: str,
     return (f"**Once the stocks are spent, today's deliveries keep up with "
             f"{long_run.attrs['defense_multiple']:.2f} times today's attack**{spread}. With every interceptor "
             f"limited by what is delivered, {label}'s deliveries fall furthest short: at the attack of "
-            f"{attack} "
+            f"{markdown_text(attack)} "
             f"its layers fire about {row['used_per_day']:,.1f} a day against {row['delivered_per_day']:,.2f} "
             f"delivered (an assumed {row['deliveries_per_month']:,.0f} a month); keeping up would take about "
             f"{row['needed_deliveries_per_month_together']:,.0f} a month "
@@ -220,7 +221,8 @@ def answer(*, long_run: pd.DataFrame, check: pd.DataFrame, reference_name: str,
     lines += [tornado_sentence(tornado, focus_what, search_runs), cost_sentence(reference),
               f"These are consequences of the assumptions, not a forecast. {NOT_MODELLED}"]
     head = (opening(reference["start"], record_end) + "\n\n" if record_end else "") + (
-        f"Reference: **{reference['scenario']}**, {runs_words(reference['runs'], reference['horizon_days'])} "
+        f"Reference: **{markdown_text(reference['scenario'])}**, "
+        f"{runs_words(reference['runs'], reference['horizon_days'])} "
         f"from {date(reference['start'])}; record through {record_text}.")
     return head + "\n\n" + "\n".join(f"- {line}" for line in lines if line)
 
@@ -268,4 +270,4 @@ def heat_alt(heat: pd.DataFrame, value: str, what: str, horizon_days: int) -> st
 
 
 def _plain(text: str) -> str:
-    return text.replace("**", "")
+    return markdown_plain(text)

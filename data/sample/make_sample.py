@@ -320,10 +320,15 @@ class Sample:
     def regional_wave(self, day: date) -> None:
         publisher, direction = REGIONAL_COMMANDS[int(self.draws.uniform(0, len(REGIONAL_COMMANDS)))]
         source = self.post(publisher, day)
+        rows: dict[str, dict[str, str]] = {}
         for _ in range(1 + int(self.draws.chance(0.3))):
             count = 1 + int(self.draws.lognormal(3, 0.6))
-            self.add(f"{day}", f"{day}", self.draws.pick(REGIONAL_MODELS), source, count, count,
-                     target=direction)
+            model = self.draws.pick(REGIONAL_MODELS)
+            if model in rows:  # a post names each model once: a second draw of it adds to the count
+                total = int(float(rows[model]["launched"])) + count
+                rows[model].update(launched=text_count(total), destroyed=text_count(total))
+                continue
+            rows[model] = self.add(f"{day}", f"{day}", model, source, count, count, target=direction)
 
     def seed_article_nights(self) -> None:
         """The night of 9-10 October 2025 (reported on the 10th) and of 10-11 October, shaped like

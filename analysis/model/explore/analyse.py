@@ -156,6 +156,7 @@ def summarise(result: ExploreResult, *, resamples: int = RESAMPLES) -> dict[str,
     experiment = result.experiment
     spec = experiment.spec
     labels = {name: experiment.label(name) for name in spec.inputs}
+    ranges = {name: (r.low, r.high, is_integer_key(name)) for name, r in spec.inputs.items()}
     sobol: dict[str, Any] = {}
     notes: dict[str, str] = {}
     for path in spec.outcomes:
@@ -177,7 +178,7 @@ def summarise(result: ExploreResult, *, resamples: int = RESAMPLES) -> dict[str,
             {"box": {name: [low, high] for name, (low, high) in box.limits.items()},
              "coverage": box.coverage, "density": box.density, "mass": box.mass,
              "experiments": box.experiments, "failing": box.cases,
-             "sentence": box_sentence(box, rule.label, labels)}
+             "sentence": box_sentence(box, rule.label, labels, ranges)}
             for box in boxes
         ]
         failures[rule.name]["note"] = _no_box_note(failures[rule.name]["share"], boxes, spec.prim.density)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,24 +157,57 @@ def plain_number(value: float) -> str:
     return f"{value:,.{digits}f}"
 
 
-def describe_limits(limits: dict[str, tuple[float | None, float | None]], labels: dict[str, str]) -> str:
-    """'PAC-3 MSE deliveries a month is below 25 and ballistic missiles a day is above 2.8'."""
+Ranges = Mapping[str, tuple[float, float, bool]]  # input -> (low, high, whole numbers)
+
+
+def limit_texts(low: float | None, high: float | None, bounds: tuple[float, float, bool] | None) -> list[str]:
+    """A box's limits on one input, rounded to the input's precision: whole numbers for a whole-
+    number input, else a twentieth of its assumed range (0.61 on a range of 0.5 to 0.95, 2.3 on
+    1 to 4); more digits only where two limits would otherwise read the same ('between 3.00
+    and 3.00')."""
+    values = [v for v in (low, high) if v is not None]
+    if bounds is None:
+        return [plain_number(v) for v in values] if len(values) < 2 or plain_number(values[0]) != \
+            plain_number(values[1]) else _distinct(values, 3)
+    start, end, whole = bounds
+    if whole:
+        texts = [f"{round(v):,}" for v in values]
+        return texts if len(texts) < 2 or texts[0] != texts[1] else _distinct(values, 1)
+    width = abs(end - start) or max(abs(start), 1.0)
+    decimals = max(0, math.ceil(-math.log10(width / 20)))
+    return _distinct(values, decimals)
+
+
+def _distinct(values: list[float], decimals: int) -> list[str]:
+    """`values` to `decimals` places, more while two of them would read the same (at most 8)."""
+    for places in range(decimals, 9):
+        texts = [f"{v:,.{places}f}" for v in values]
+        if len(set(texts)) == len(texts):
+            return texts
+    return texts
+
+
+def describe_limits(limits: dict[str, tuple[float | None, float | None]], labels: dict[str, str],
+                    ranges: Ranges | None = None) -> str:
+    """'PAC-3 MSE deliveries a month is below 25 and ballistic missiles a day is above 2.8', each
+    limit rounded to its input's precision (`limit_texts`; `ranges`: each input's assumed range)."""
     parts = []
     for name, (low, high) in limits.items():
         label = labels.get(name, name)
+        texts = limit_texts(low, high, (ranges or {}).get(name))
         if low is not None and high is not None:
-            parts.append(f"{label} is between {plain_number(low)} and {plain_number(high)}")
+            parts.append(f"{label} is between {texts[0]} and {texts[1]}")
         elif high is not None:
-            parts.append(f"{label} is at most {plain_number(high)}")
+            parts.append(f"{label} is at most {texts[0]}")
         else:
-            parts.append(f"{label} is at least {plain_number(low)}")
+            parts.append(f"{label} is at least {texts[0]}")
     if len(parts) <= 2:
         return " and ".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def box_sentence(box: Box, what: str, labels: dict[str, str]) -> str:
+def box_sentence(box: Box, what: str, labels: dict[str, str], ranges: Ranges | None = None) -> str:
     """The box in plain words, with its density and coverage."""
-    return (f"In {box.density:.0%} of the experiments where {describe_limits(box.limits, labels)}, "
+    return (f"In {box.density:.0%} of the experiments where {describe_limits(box.limits, labels, ranges)}, "
             f"{what} ({box.coverage:.0%} of all the experiments where it happens fall in this box, "
             f"which holds {box.mass:.0%} of the experiments).")

@@ -47,12 +47,12 @@ from pydantic_core import PydanticCustomError
 from analysis.errors import AnalysisError, ScenarioError
 from analysis.inputs import InputModel, YamlDocument, load_yaml, parse_model, shown
 from analysis.model.explore.conditions import Condition, ConditionError, parse_condition
+from analysis.model.limits import MAX_RUN_DAYS  # experiments x runs x days (explore --max-run-days)
 from analysis.paths import DATA_DIR
 
 MAX_INPUTS = 40
 MAX_DESIGN_N = 65_536
 MAX_RUNS = 1_000_000
-MAX_RUN_DAYS = 1e11  # experiments x runs x days: about a day on two cores, refused beyond
 # Scenario keys whose values are whole numbers: sampled values are rounded for them.
 INTEGER_LEAVES = {"stock", "shots", "capacity_per_day", "horizon_days"}
 NOISE_INPUT = "random_numbers"  # the do-nothing input of a Sobol design (see design.py)
@@ -177,6 +177,34 @@ class ExperimentFile(InputModel):
             raise _problem(f"{repeated[0]!r} is listed twice")
         return outcomes
 
+    @field_validator("inputs")
+    @classmethod
+    def _input_labels(cls, inputs: dict[str, InputRange]) -> dict[str, InputRange]:
+        """Sentences and charts name inputs by label: two inputs of one label could not be told
+        apart (and the report's tables, keyed by label, would fail)."""
+        seen: dict[str, str] = {}
+        for key, spec in inputs.items():
+            label = (spec.label or key).strip().casefold()
+            if label in seen:
+                raise _problem(f"{key} and {seen[label]} have the same label {shown(spec.label or key)}; "
+                               "give each its own")
+            seen[label] = key
+        return inputs
+
+    @field_validator("failures")
+    @classmethod
+    def _failure_labels(cls, failures: dict[str, Failure]) -> dict[str, Failure]:
+        """Failures are named by label in the report (its figures and sections): two of one label
+        crashed report 07 after its runs; refused here, before any."""
+        seen: dict[str, str] = {}
+        for name, failure in failures.items():
+            label = (failure.label or failure_label(name)).strip().casefold()
+            if label in seen:
+                raise _problem(f"{name} and {seen[label]} have the same label "
+                               f"{shown(failure.label or failure_label(name))}; give each its own")
+            seen[label] = name
+        return failures
+
 
 @dataclass(frozen=True)
 class FailureRule:
@@ -250,7 +278,7 @@ def resolve_experiment_path(name: str | os.PathLike[str]) -> Path:
 
 def load_experiment(
     path: str | os.PathLike[str], record: str | None = None, *, runs: int | None = None,
-    n: int | None = None,
+    n: int | None = None, max_run_days: float = MAX_RUN_DAYS,
 ) -> Experiment:
     """Read, validate and check an experiment file against its scenario (see module docstring).
 
@@ -275,7 +303,7 @@ def load_experiment(
 
     scenario = load_scenario(scenario_path)
     return experiment_from_spec(spec, scenario, source=str(path), document=document,
-                                scenario_path=scenario_path, record=record)
+                                scenario_path=scenario_path, record=record, max_run_days=max_run_days)
 
 
 def experiment_from_spec(
@@ -286,6 +314,7 @@ def experiment_from_spec(
     document: YamlDocument | None = None,
     scenario_path: Path | None = None,
     record: str | None = None,
+    max_run_days: float = MAX_RUN_DAYS,
 ) -> Experiment:
     """An `Experiment` from a validated file and a loaded scenario (the checks of `load_experiment`)."""
     from analysis.model.scenarios import apply_overrides, scenario_from_dict
@@ -305,10 +334,11 @@ def experiment_from_spec(
     _check_inputs(draft, base)
     horizon = int(base["horizon_days"])
     total = _experiment_count(spec) * spec.runs * horizon
-    if total > MAX_RUN_DAYS:
+    if total > max_run_days:
         raise ExperimentError(
             f"{draft.where(('design', 'n'))}: {_experiment_count(spec):,} experiments x {spec.runs:,} runs x "
-            f"{horizon} days is {total:.2g} run-days, over the limit of {MAX_RUN_DAYS:.0e}: lower n or runs")
+            f"{horizon} days is {total:.2g} run-days, over the limit of {max_run_days:.0e} (about a day of "
+            "two cores): lower n or runs, or raise the limit (explore --max-run-days)")
     rules = tuple(_failure_rule(name, value) for name, value in spec.failures.items())
     return Experiment(spec=spec, base=base, horizon_days=horizon, source=source,
                       scenario_path=scenario_path, calibration=report, document=document,
@@ -329,9 +359,14 @@ def _experiment_count(spec: ExperimentFile) -> int:
     return spec.design.n
 
 
+def failure_label(name: str) -> str:
+    """How a failure without a label is named in sentences: its key in words."""
+    return name.replace("-", " ").replace("_", " ")
+
+
 def _failure_rule(name: str, value: Failure) -> FailureRule:
     return FailureRule(name=name, condition=parse_condition(value.when),
-                       label=value.label or name.replace("-", " ").replace("_", " "))
+                       label=value.label or failure_label(name))
 
 
 def is_integer_key(key: str) -> bool:
