@@ -514,3 +514,20 @@ def test_nbconvert_by_hand_gives_the_same_safe_page(tmp_path):
     assert "Content-Security-Policy" in html and "<script" not in html
     assert "javascript:" not in html and "onerror" not in html and "alert(3)" not in html
     assert 'alt="Chart: a line."' in html and "<strong>x</strong>" in html
+
+
+def test_a_report_run_leaves_the_process_environment_as_it_found_it(monkeypatch):
+    """The runner sets $AIRDEF_RECORD for a report's kernel only: a runner inside a longer process
+    (the tests' workers) must not hand its last record to whatever runs next there."""
+    import os
+
+    from analysis.reporting import execute
+
+    monkeypatch.delenv("AIRDEF_RECORD", raising=False)
+    with execute._record_env("records/missile_attacks_daily_x.csv"):
+        assert os.environ["AIRDEF_RECORD"] == "records/missile_attacks_daily_x.csv"
+    assert "AIRDEF_RECORD" not in os.environ
+    monkeypatch.setenv("AIRDEF_RECORD", "records/before.csv")
+    with pytest.raises(RuntimeError), execute._record_env("records/other.csv"):
+        raise RuntimeError("a failed run")
+    assert os.environ["AIRDEF_RECORD"] == "records/before.csv"

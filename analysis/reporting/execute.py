@@ -164,7 +164,8 @@ def run_job(job: ReportJob, force: bool = False) -> JobResult:
             return JobResult(job.name, job.set_name, "cached")
         children_before = _child_pids()
         try:
-            return _execute(job, started)
+            with _record_env(job.record):
+                return _execute(job, started)
         except AnalysisError as error:
             write_status(job, "failed", str(error))
             return JobResult(job.name, job.set_name, "failed", short_message(str(error)),
@@ -203,6 +204,25 @@ def remove_leftovers(job: ReportJob) -> None:
         path.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _record_env(record: str | None):
+    """$AIRDEF_RECORD set to the job's record while its kernel starts and runs, and put back after:
+    a runner inside a longer process (the tests, a notebook server) leaves its environment as it
+    found it (a later model run in the same process read the last report's record)."""
+    if not record:
+        yield
+        return
+    before = os.environ.get(RECORD_ENV)
+    os.environ[RECORD_ENV] = record
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(RECORD_ENV, None)
+        else:
+            os.environ[RECORD_ENV] = before
+
+
 def _execute(job: ReportJob, started: float) -> JobResult:
     import nbformat
     import papermill
@@ -210,8 +230,6 @@ def _execute(job: ReportJob, started: float) -> JobResult:
 
     from analysis.reporting.summary import extract_summary, shareable_summary
 
-    if job.record:
-        os.environ[RECORD_ENV] = job.record
     run_at = now()
     provenance = {
         "parameters": shown_parameters(job.parameters),
