@@ -348,13 +348,18 @@ def backcast_sentence(b: Mapping[str, Any]) -> str:
             "of that period: " + "; ".join(parts) + ".")
     problems = [row for row in rows if not row["within"]]
     if problems:
-        text += " " + " ".join(f"This does not fit: {row['warning']}." for row in problems)
+        # the model's warning names the interceptor by its key ("interceptor_drone"): the page by its name
+        text += " " + " ".join(f"This does not fit: {_named(row['warning'], row['interceptor'])}." for row in problems)
     else:
         capped = [interceptor_label(row["interceptor"]) for row in rows if row.get("output_per_year") is not None]
         text += " None is negative"
         text += (f", and {listed(capped)} stay{'s' if len(capped) == 1 and not is_plural(capped[0]) else ''} within "
                  "a year of the world's output." if capped else ".")
     return text
+
+
+def _named(text: str, interceptor: str) -> str:
+    return str(text).replace(interceptor, interceptor_label(interceptor))
 
 
 def backcast_table(b: Mapping[str, Any]) -> pd.DataFrame:
