@@ -206,7 +206,7 @@ def test_the_back_cast_doctrine_and_attack_period_in_words(briefing):
     assert "within a year of the world's output" in sentence and "does not fit" not in sentence
     bad = {**briefing, "backcast": {**briefing["backcast"], "interceptors": [
         {**pac3, "implied_start": 780.0, "within": False, "warning": "pac3_mse: more than a year of the world's output"}]}}
-    assert "This does not fit: pac3_mse: more than a year" in text.backcast_sentence(bad)
+    assert "This does not fit: PAC-3 MSE: more than a year" in text.backcast_sentence(bad)  # its name, not its key
     assert list(text.backcast_table(briefing).columns)[:2] == ["interceptor", "stock now (assumed)"]
     assert text.salvo_words("partial", "share", 2) == "fires what is left"
     assert text.salvo_words("hold", "keep", 2) == "holds them, kept from other threats"
