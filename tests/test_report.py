@@ -514,3 +514,20 @@ def test_nbconvert_by_hand_gives_the_same_safe_page(tmp_path):
     assert "Content-Security-Policy" in html and "<script" not in html
     assert "javascript:" not in html and "onerror" not in html and "alert(3)" not in html
     assert 'alt="Chart: a line."' in html and "<strong>x</strong>" in html
+
+
+def test_a_run_in_the_runners_process_leaves_the_record_variable_as_it_was(monkeypatch):
+    """The record reaches kernels through $AIRDEF_RECORD for one run only (a leak made later work
+    in the same process read the last report's record)."""
+    from analysis.paths import RECORD_ENV
+    from analysis.reporting.execute import _record_for_kernels
+
+    monkeypatch.delenv(RECORD_ENV, raising=False)
+    with _record_for_kernels("a.csv"):
+        assert os.environ[RECORD_ENV] == "a.csv"
+    assert RECORD_ENV not in os.environ
+    monkeypatch.setenv(RECORD_ENV, "mine.csv")
+    with pytest.raises(KeyboardInterrupt), _record_for_kernels("b.csv"):
+        assert os.environ[RECORD_ENV] == "b.csv"
+        raise KeyboardInterrupt
+    assert os.environ[RECORD_ENV] == "mine.csv"

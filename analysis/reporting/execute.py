@@ -21,7 +21,7 @@ import re
 import signal
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,8 @@ def run_job(job: ReportJob, force: bool = False) -> JobResult:
             return JobResult(job.name, job.set_name, "cached")
         children_before = _child_pids()
         try:
-            return _execute(job, started)
+            with _record_for_kernels(job.record):
+                return _execute(job, started)
         except AnalysisError as error:
             write_status(job, "failed", str(error))
             return JobResult(job.name, job.set_name, "failed", short_message(str(error)),
@@ -203,6 +204,22 @@ def remove_leftovers(job: ReportJob) -> None:
         path.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _record_for_kernels(record: str | None) -> Iterator[None]:
+    """The record reaches the kernels through $AIRDEF_RECORD for this run only: a runner working in
+    its own process (one job) must not leave the last report's record to whatever runs next."""
+    before = os.environ.get(RECORD_ENV)
+    if record:
+        os.environ[RECORD_ENV] = record
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(RECORD_ENV, None)
+        else:
+            os.environ[RECORD_ENV] = before
+
+
 def _execute(job: ReportJob, started: float) -> JobResult:
     import nbformat
     import papermill
@@ -210,8 +227,6 @@ def _execute(job: ReportJob, started: float) -> JobResult:
 
     from analysis.reporting.summary import extract_summary, shareable_summary
 
-    if job.record:
-        os.environ[RECORD_ENV] = job.record
     run_at = now()
     provenance = {
         "parameters": shown_parameters(job.parameters),
