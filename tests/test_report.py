@@ -516,18 +516,18 @@ def test_nbconvert_by_hand_gives_the_same_safe_page(tmp_path):
     assert 'alt="Chart: a line."' in html and "<strong>x</strong>" in html
 
 
-def test_a_report_run_leaves_the_process_environment_as_it_found_it(monkeypatch):
-    """The runner sets $AIRDEF_RECORD for a report's kernel only: a runner inside a longer process
-    (the tests' workers) must not hand its last record to whatever runs next there."""
-    import os
+def test_a_run_in_the_runners_process_leaves_the_record_variable_as_it_was(monkeypatch):
+    """The record reaches kernels through $AIRDEF_RECORD for one run only (a leak made later work
+    in the same process read the last report's record)."""
+    from analysis.paths import RECORD_ENV
+    from analysis.reporting.execute import _record_for_kernels
 
-    from analysis.reporting import execute
-
-    monkeypatch.delenv("AIRDEF_RECORD", raising=False)
-    with execute._record_env("records/missile_attacks_daily_x.csv"):
-        assert os.environ["AIRDEF_RECORD"] == "records/missile_attacks_daily_x.csv"
-    assert "AIRDEF_RECORD" not in os.environ
-    monkeypatch.setenv("AIRDEF_RECORD", "records/before.csv")
-    with pytest.raises(RuntimeError), execute._record_env("records/other.csv"):
-        raise RuntimeError("a failed run")
-    assert os.environ["AIRDEF_RECORD"] == "records/before.csv"
+    monkeypatch.delenv(RECORD_ENV, raising=False)
+    with _record_for_kernels("a.csv"):
+        assert os.environ[RECORD_ENV] == "a.csv"
+    assert RECORD_ENV not in os.environ
+    monkeypatch.setenv(RECORD_ENV, "mine.csv")
+    with pytest.raises(KeyboardInterrupt), _record_for_kernels("b.csv"):
+        assert os.environ[RECORD_ENV] == "b.csv"
+        raise KeyboardInterrupt
+    assert os.environ[RECORD_ENV] == "mine.csv"

@@ -21,7 +21,7 @@ import re
 import signal
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,7 @@ def run_job(job: ReportJob, force: bool = False) -> JobResult:
             return JobResult(job.name, job.set_name, "cached")
         children_before = _child_pids()
         try:
-            with _record_env(job.record):
+            with _record_for_kernels(job.record):
                 return _execute(job, started)
         except AnalysisError as error:
             write_status(job, "failed", str(error))
@@ -205,15 +205,12 @@ def remove_leftovers(job: ReportJob) -> None:
 
 
 @contextlib.contextmanager
-def _record_env(record: str | None):
-    """$AIRDEF_RECORD set to the job's record while its kernel starts and runs, and put back after:
-    a runner inside a longer process (the tests, a notebook server) leaves its environment as it
-    found it (a later model run in the same process read the last report's record)."""
-    if not record:
-        yield
-        return
+def _record_for_kernels(record: str | None) -> Iterator[None]:
+    """The record reaches the kernels through $AIRDEF_RECORD for this run only: a runner working in
+    its own process (one job) must not leave the last report's record to whatever runs next."""
     before = os.environ.get(RECORD_ENV)
-    os.environ[RECORD_ENV] = record
+    if record:
+        os.environ[RECORD_ENV] = record
     try:
         yield
     finally:
