@@ -169,6 +169,9 @@ def test_report_05_words_its_answer_from_the_figures(briefing):
             "the days. With the quiet days and very large attacks of the record, a stock of four months' deliveries "
             "runs short in 72% of runs for PAC-3 MSE at 1.15 times its figure (85% scattered at random)"
             ) in prose.check_sentence(waves)
+    # the record's attacks come with their months, as every observed figure does
+    assert "very large attacks of the record (December 2025 to May 2026), a stock" in prose.check_sentence(
+        waves, period="December 2025 to May 2026")
     from analysis.reporting.words import runs_short
     assert runs_short("pac3_mse", "ballistic") == "PAC-3 MSE runs short of ballistic missiles"
     assert runs_short("interceptor_drone") == "interceptor drones run short"
@@ -203,7 +206,7 @@ def test_the_back_cast_doctrine_and_attack_period_in_words(briefing):
     assert "within a year of the world's output" in sentence and "does not fit" not in sentence
     bad = {**briefing, "backcast": {**briefing["backcast"], "interceptors": [
         {**pac3, "implied_start": 780.0, "within": False, "warning": "pac3_mse: more than a year of the world's output"}]}}
-    assert "This does not fit: pac3_mse: more than a year" in text.backcast_sentence(bad)
+    assert "This does not fit: PAC-3 MSE: more than a year" in text.backcast_sentence(bad)  # its name, not its key
     assert list(text.backcast_table(briefing).columns)[:2] == ["interceptor", "stock now (assumed)"]
     assert text.salvo_words("partial", "share", 2) == "fires what is left"
     assert text.salvo_words("hold", "keep", 2) == "holds them, kept from other threats"
@@ -216,7 +219,7 @@ def test_the_back_cast_doctrine_and_attack_period_in_words(briefing):
                                                             "arrivals_per_day": {"drone": 230.4, "ballistic": 1.88}}},
                                          "December 2025 to May 2026")
     assert period == ("Beside the attack of December 2025 to May 2026: over the record's latest three months "
-                      "(1 March 2026 to 31 May 2026) it was 230 drones, 1.88 ballistic missiles a day.")
+                      "(1 March 2026 to 31 May 2026) it was 230 drones, 1.9 ballistic missiles a day.")
 
 
 def test_per_class_rates_in_words():
@@ -230,7 +233,7 @@ def test_per_class_rates_in_words():
         {"interceptor": "pac3_mse", "class": "kinzhal", "per_day": 0.0, "today_per_day": 0.137}])
     sentence = prose.class_rates_sentence(rates, "pac3_mse")
     assert sentence == ("Per kind of threat, with the others at today's rate, the deliveries keep up with: "
-                        "PAC-3 MSE, 0.85 ballistic missiles a day (today 2.20) and no Kinzhal missiles a day "
-                        "(today 0.14); medium-range SAM, 0.77 cruise missiles a day (today 3.57). No means the other "
+                        "PAC-3 MSE, 0.85 ballistic missiles a day (today 2.2) and no Kinzhal missiles a day "
+                        "(today 0.14); medium-range SAM, 0.77 cruise missiles a day (today 3.6). No means the other "
                         "threats alone take every delivered interceptor.")
     assert prose.class_rates_sentence(rates.iloc[:0]) == ""

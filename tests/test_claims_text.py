@@ -52,3 +52,37 @@ def test_each_claim_is_given_to_who_said_it():
     by_id = {c.id: claims_text.said_by(c, claims.sources) for c in claims}
     assert by_id["attacks-intensify"].startswith("President Volodymyr Zelensky")
     assert by_id["effectiveness-74"].startswith("Gen. Oleksandr Syrskyi")
+
+
+def test_the_answer_gives_each_claim_to_who_made_it_and_rounds_its_changes():
+    """03's answer: Zelensky's claim is his, not the article's or Syrskyi's; a change of a share in
+    whole points where its interval is wider than two (no "-2.9 points (-9.4 to +3.7)")."""
+    from analysis.stats.claims.answers import change_sentence, rate_sentence, speaker
+    from analysis.stats.claims.common import ClaimResult
+
+    claims = {c.id: c for c in load_claims(CLAIMS)}
+    sources = load_claims(CLAIMS).sources
+    said = {key: source.model_dump(mode="json") for key, source in sources.items()}
+    assert speaker(said[claims["attacks-intensify"].source]) == "President Volodymyr Zelensky, in the article"
+    assert speaker(said[claims["effectiveness-74"].source]) == "Gen. Oleksandr Syrskyi, in the article"
+    assert speaker({"said_by": "the article (no source named for the figures)"}) == "the article"
+    assert speaker({"said_by": "Gen. Oleksandr Syrskyi, as paraphrased by the article"}) == (
+        "Gen. Oleksandr Syrskyi, as paraphrased by the article")
+    intensify = claims["attacks-intensify"]
+    result = ClaimResult(id=intensify.id, claim=intensify.text, kind=intensify.kind, verdict="not shown", reason="",
+                         matched={"period": "week to 11 Oct vs four weeks before"},
+                         record={"ratio": 1.28, "low": 0.57, "high": 2.88},
+                         source=said[intensify.source])
+    text = change_sentence(intensify, result)
+    assert text.startswith('More launches per day (President Volodymyr Zelensky, in the article: "he accused')
+    assert "launches per day +28% (95% interval -43% to +188%)" in text
+    falling = next(c for c in claims.values() if getattr(c, "direction", "") == "decrease")
+    result = ClaimResult(id=falling.id, claim=falling.text, kind=falling.kind, verdict="not shown", reason="",
+                         matched={"period": "30 days to 11 Oct"},
+                         record={"difference": -0.029, "low": -0.094, "high": 0.037}, source=said[falling.source])
+    assert "share stopped -3 points (95% interval -9 to +4), 30 days to 11 Oct." in change_sentence(falling, result)
+    rate = claims["effectiveness-74"]
+    result = ClaimResult(id=rate.id, claim=rate.text, kind=rate.kind, verdict="does not hold", reason="",
+                         matched={"period": "30 days to 11 Oct", "classes": "all"},
+                         record={"rate": 0.83, "ci_low": 0.75, "ci_high": 0.89}, source=said[rate.source])
+    assert rate_sentence(rate, result).startswith('"74%" (Gen. Oleksandr Syrskyi, in the article) does not hold')

@@ -8,19 +8,31 @@ LABELS = {"stock": "PAC-3 MSE stock", "rate": "ballistic missiles a day", "pk": 
 
 
 def test_drivers_are_ranked_by_total_index_with_intervals_inside_zero_to_one():
+    """In words: the share of the outcome's spread each assumption accounts for (its total index),
+    with its interval inside 0-100%; the runs' own randomness judged as the page shows it."""
     indices = {"stock": {"ST": 0.41, "ST_conf": 0.17}, "rate": {"ST": 0.31, "ST_conf": 0.13},
                "pk": {"ST": 0.002, "ST_conf": 0.001}, "random_numbers": {"ST": 0.0009, "ST_conf": 0.0004}}
     text = prose.drivers_sentence(indices, "the median day PAC-3 MSE runs out", LABELS, "random_numbers", top=2)
-    assert text.startswith("What drives the median day PAC-3 MSE runs out most, over the assumed ranges: "
-                           "PAC-3 MSE stock (total Sobol index 0.41, 95% interval 0.24 to 0.58) and "
-                           "ballistic missiles a day (0.31, 95% interval 0.18 to 0.44).")
-    assert "noise floor" in text and "not luck" in text and "rough" not in text
+    assert text.startswith("What matters most for the median day PAC-3 MSE runs out, over the assumed ranges: "
+                           "PAC-3 MSE stock (about 41% of its spread over the experiments, alone or with others; "
+                           "95% interval 24% to 58%) and ballistic missiles a day (about 31%; 95% interval 18% to 44%).")
+    assert "randomness accounts for under 1%: small" in text and "not luck" in text and "rough" not in text
+    assert "Sobol" not in text and "noise floor" not in text  # the technical words are in the glossary
     wide = {"stock": {"ST": 0.87, "ST_conf": 0.7}, "random_numbers": {"ST": 0.0, "ST_conf": 0.0}}
     rough = prose.drivers_sentence(wide, "x", LABELS, "random_numbers")
-    assert "95% interval 0.17 to 1.00" in rough and "the ranking is rough" in rough
+    assert "95% interval 17% to 100%" in rough and "the ranking is rough" in rough
     noisy = {"stock": {"ST": 0.2, "ST_conf": 0.01}, "random_numbers": {"ST": 0.15, "ST_conf": 0.01}}
     assert "more runs per experiment" in prose.drivers_sentence(noisy, "x", LABELS, "random_numbers")
+    # the third driver near zero: a noise that reads "under 1%" is not called "not small" (07's "0.00 ... not small")
+    tiny = {"stock": {"ST": 0.5, "ST_conf": 0.1}, "pk": {"ST": 0.003, "ST_conf": 0.01},
+            "random_numbers": {"ST": 0.004, "ST_conf": 0.002}}
+    tiny_text = prose.drivers_sentence(tiny, "x", LABELS, "random_numbers")
+    assert "under 1%: small against these" in tiny_text and "kill probability (under 1%;" in tiny_text
+    everything = {"stock": {"ST": 0.34, "ST_conf": 2.0}, "random_numbers": {"ST": 0.0, "ST_conf": 0.0}}
+    assert "95% interval too wide to tell at this design's size" in prose.drivers_sentence(
+        everything, "x", LABELS, "random_numbers")
     assert prose.drivers_sentence(None, "x", LABELS, "random_numbers") == ""
+    assert prose.index_with_error(-0.0004, 0.0123) == "0.00 ± 0.01"  # never "-0.00"
 
 
 def test_a_failure_share_with_its_interval_and_its_box_or_why_there_is_none():
@@ -66,6 +78,10 @@ def test_the_robustness_table_in_words():
     assert rows[0]["ranges"] == "every range as the file gives it" and rows[0]["change"] == ""
     assert rows[1]["ranges"] == "PAC-3 MSE stock, range halved" and rows[1]["range tested"] == "300 to 650"
     assert rows[1]["headline share"] == "44% (35% to 53%)" and rows[1]["change"] == "-22 points"
+    table = _robustness_table()
+    table.loc[1, ["change", "share_low", "share_high"]] = [-0.004, 0.01, 0.97]  # ci-sized: no "-0", no "0-100%"
+    row = prose.robustness_rows(table, LABELS, lambda key, value: f"{value:,.0f}")[1]
+    assert row["change"] == "0 points" and row["headline share"].endswith("(too few experiments to tell)")
     assert rows[1]["top three drivers"] == "ballistic missiles a day (0.40), PAC-3 MSE stock (0.10), kill probability (0.00)"
     text = prose.robustness_sentence(_robustness_table(), LABELS, "PAC-3 MSE runs out within 180 days")
     assert text.startswith("How much the headline rests on its ranges: with one range halved or widened at a time, "

@@ -291,8 +291,8 @@ def test_trend_label_and_clock_sentences() -> None:
                            "points_high": [20.2, 25.0], "direction": ["no clear trend", "rising"],
                            "note": ["", ""]})
     assert families_text.family_trend_sentence(trends, "Since August 2024") == (
-        "Since August 2024, the monthly share stopped by family: Iskander-M/KN-23: no clear trend, -1.2 "
-        "points a year (95% interval -23 to +20); Kinzhal: rising, +12 points a year (95% interval +2.0 to +25).")
+        "Since August 2024, the monthly share stopped by family: Iskander-M/KN-23: no clear trend, -1 "
+        "point a year (95% interval -23 to +20); Kinzhal: rising, +12 points a year (95% interval +2 to +25).")
     record = _hand_record([("Iskander-M", pd.Timestamp(f"2025-{m:02d}-10"), 20, 4) for m in range(1, 13)]
                           + [("C-400 and Iskander-M", pd.Timestamp(f"2025-{m:02d}-15"), 60, 30) for m in range(7, 13)])
     text = markdown_plain(families_text.label_change_sentence(families.label_changes(record, "ballistic")))
@@ -323,6 +323,7 @@ def test_a_label_from_the_record_shows_as_written_and_makes_no_markup() -> None:
 
 
 def test_where_sentence() -> None:
+    from analysis.reporting import latest_text
     from analysis.stats import latest
 
     months = pd.DataFrame({
@@ -331,7 +332,7 @@ def test_where_sentence() -> None:
         "jets_launched": [np.nan, np.nan], "jets_destroyed": [np.nan, np.nan],
     }, index=pd.to_datetime(["2026-03-01", "2026-04-01"]))
     period = latest.months_period(pd.Timestamp("2026-04-01"), 2)
-    assert latest.describe_where(months, period) == (
+    assert latest_text.where_sentence(months, period) == (
         "In March–April 2026, the posts name 420 places hit (given by 75% of the 61 attacks) and 100 places "
         "where debris fell (given by 49% of the 61 attacks); no post of the period counts jet-powered "
         "Shaheds apart.")

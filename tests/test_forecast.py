@@ -102,6 +102,20 @@ def test_a_forecast_of_the_month_the_record_ends_in_adds_the_launches_already_re
     assert first["median"] == pytest.approx(first["observed"] + 13 * august_rate, rel=0.05)
 
 
+def test_totals_over_the_first_periods_are_the_sums_of_those_periods_of_each_path(synthetic):
+    """06 gives the total over the months the backtest tested (the first three) on its first
+    screen: the quantiles of each path's sum over those months, read here from the paths."""
+    result = forecast_launches(synthetic, by="month", horizon=4, model="naive", run_backtest=False, paths=400)
+    everything, first_two = result.totals(), result.totals(periods=2)
+    assert list(first_two["last_period"]) == [result.future.labels[1]] * len(result.classes)
+    assert list(everything["last_period"]) == [result.future.labels[-1]] * len(result.classes)
+    drone = first_two[first_two["class"] == "drone"].iloc[0]
+    sums = result.samples["drone"][:, 0] + result.samples["drone"][:, 1]
+    assert drone["median"] == pytest.approx(np.median(sums), rel=0.01)
+    assert drone["low"] <= np.quantile(sums, 0.1) and drone["high"] >= np.quantile(sums, 0.9)
+    assert result.totals(periods=99).equals(everything)
+
+
 # --- models against known truths -------------------------------------------------------------------
 
 
@@ -309,8 +323,8 @@ def test_a_lower_bound_below_two_years_of_months_comes_with_its_reason():
         {"class": "drone", "period": "2026-06", "median": 5000.0, "low": 3000.0, "high": 7000.0, "observed_days": 0},
     ])
     (note,) = lower_bound_notes(table, history, "month", 0.9)
-    assert note.startswith("ballistic: the 90% interval's lower end (5 in 2026-06)")
-    assert "fewest launched in any month of the last 24 months (21, 2025-06)" in note
+    assert note.startswith("ballistic: the 90% interval's lower end (5 in June 2026)")
+    assert "fewest launched in any month of the last 24 months (21, June 2025)" in note
     assert "nothing in those months fell so far" in note  # 60 to 21 is a fall to 35%, not to 7%
     table.loc[0, "low"] = 30.0
     assert lower_bound_notes(table, history, "month", 0.9) == []

@@ -44,6 +44,10 @@ def test_the_next_whole_period_beside_the_last_whole_one_in_the_record():
     assert prose.totals_sentence(totals, 0.9, "month", 6, tested=3).endswith(
         "The backtest scored forecasts up to 3 months ahead: beyond that the intervals are untested.")
     assert "untested" not in prose.totals_sentence(totals, 0.9, "month", 3, tested=3)
+    first_three = totals.assign(last_period="2026-08")  # the span the backtest tested, of 6 forecast
+    text = prose.totals_sentence(first_three, 0.9, "month", 3, tested=3, forecast_periods=6)
+    assert text.startswith("Over the 3 months from June 2026 to August 2026")
+    assert text.endswith("the total over all 6 months forecast, in the table below, is untested beyond them.")
 
 
 def test_the_backtest_and_the_naive_forecast_in_words():
@@ -73,3 +77,22 @@ def test_totals_say_recorded_launches_are_in_only_when_the_first_period_holds_so
     text = prose.totals_sentence(totals, 0.9, "week", 12, partly=False)
     assert text == ("Over the 12 weeks from the week of 8 June 2026 to the week of 24 August 2026: about 290 "
                     "cruise missiles (90% interval 150 to 530).")
+
+
+def test_backtest_shares_name_the_periods_they_scored():
+    """06's coverage shares come with the periods the backtest scored (the earliest and latest
+    held-out period of the forecasts), never a "-0%" growth, and the study says it is simulated."""
+    detail = pd.DataFrame({"period": pd.to_datetime(["2025-03-01", "2025-02-01", "2026-05-01"]), "horizon": [1, 1, 3]})
+    assert prose.backtest_span(detail, "month") == "months scored from February 2025 to May 2026"
+    weeks = pd.DataFrame({"period": pd.to_datetime(["2025-02-03", "2026-06-01"])})
+    assert prose.backtest_span(weeks, "week") == "weeks scored from the week of 3 February 2025 to the week of 1 June 2026"
+    assert prose.backtest_span(detail.iloc[:0], "month") == ""
+    assert [prose.growth_words(g) for g in (0.314, -0.004, -0.12)] == ["+31%", "0%", "-12%"]
+    caption = prose.study_caption(200, 12, 24)
+    assert "200 simulated series" in caption and "12 months" in caption and "24 months" in caption
+
+
+def test_a_forecast_note_names_its_weapons_in_words():
+    assert prose.note_sentence("ballistic: the 90% interval's lower end (3 in July 2026)") == (
+        "Ballistic missiles: the 90% interval's lower end (3 in July 2026).")
+    assert prose.note_sentence("no model beat the naive forecast.") == "No model beat the naive forecast."

@@ -6,7 +6,8 @@ from __future__ import annotations
 from analysis.reporting import index
 
 RECORD = {"first_report": "2022-09-28", "last_report": "2026-06-07", "national_waves": 1164,
-          "launched_national": {"drone": 102119.0, "cruise": 4990.0, "ballistic": 1843.0, "mixed": 92.0,
+          "complete_coverage_from": "2024-08-01",
+          "launched_national": {"drone": 102119.0, "cruise": 4990.0, "ballistic": 1355.0, "sam": 488.0, "mixed": 92.0,
                                 "other": 96.0}}
 HEADLINES = [{"class": c, "convention": "neutralised", "period": "complete", "start": "2024-08-01T00:00:00",
               "rate": r, "low": r - 0.01, "high": r + 0.02} for c, r in (("drone", 0.8784), ("cruise", 0.783),
@@ -25,8 +26,11 @@ def test_three_sentences_from_the_reports_own_figures():
                  "08-summarise-latest-month": LATEST}
     totals, shares, latest = index.record_summary(summaries)
     assert totals.startswith("From 28 September 2022 to 7 June 2026, the Air Force's national posts list at "
-                             "least 102,000 drones and 6,920 missiles")
-    assert "in 1,164 attacks" in totals
+                             "least 102,119 drones and 6,925 missiles")  # as 01 counts them
+    assert totals.endswith("in 1,164 attacks (before August 2024 not every day was recorded).")
+    later = index.record_summary({"01-explore-strike-record": {"extra": {"record": RECORD | {"first_report": "2024-09-01"}}}})
+    assert later[0].startswith("From 1 September 2024 to 7 June 2026, the Air Force's national posts list 102,119 drones")
+    assert later[0].endswith("in 1,164 attacks.")  # every day recorded: no "at least", no lower bound
     assert shares.startswith("From August 2024, 88% (95% interval 87% to 90%) of the drones were shot down or "
                              "lost to jamming (decoys included)")
     assert "78% (95% interval 77% to 80%) of the cruise missiles" in shares and "28% (95% interval" in shares

@@ -14,6 +14,7 @@ import pytest
 from analysis.errors import ParameterError
 from analysis.record import SAMPLE_RECORD, RecordWarning, load_record, record_facts, waves
 from analysis.record.regions import named_places, names_in_list, names_in_target
+from analysis.reporting import latest_text
 from analysis.stats import latest
 from analysis.stats.rates import binomial_interval, wave_interval, with_wave_ids
 
@@ -119,10 +120,11 @@ def test_a_clear_change_is_up_or_down_and_noise_is_no_clear_change() -> None:
     assert up["direction"] == "up" and up["change_pp"] == pytest.approx(10.0, abs=0.01)
     flat = latest.compare_periods(pd.concat([before, same]), february, [january], ("drone",)).iloc[0]
     assert flat["direction"] == "no clear change"
-    assert "within the spread between attacks" in latest.describe_share_changes(
-        pd.DataFrame([flat]), ("drone",))
-    assert "+10.0 percentage points (95% interval" in latest.describe_share_changes(pd.DataFrame([up]), ("drone",))
-    assert ") against January 2026" in latest.describe_share_changes(pd.DataFrame([up]), ("drone",))
+    assert "no clear change" in latest_text.period_changes_sentence(pd.DataFrame([flat]), classes=("drone",))
+    text = latest_text.period_changes_sentence(pd.DataFrame([up]), 48, ("drone",))
+    assert text.startswith("Over February 2026 (48 attacks), drones (decoys included) were shot down or jammed "
+                           "90% of the time (95% interval ")
+    assert "up from 80% in January 2026 (+10 points, 95% interval +" in text
 
 
 # --------------------------------------------------------------------------- what got through
@@ -222,14 +224,19 @@ def test_decoys_and_the_range_of_real_shaheds_stopped_by_hand() -> None:
     assert found["decoy_low"] < 0.4 < found["decoy_high"]
     # both real counts are round tens: each may be off by 5, so the share by up to 10 of 100
     assert found["rounding"] == pytest.approx(0.1)
-    text = latest.describe_decoys(found, latest.months_period(pd.Timestamp("2026-01-01")))
-    assert "about 40% (" in text and "widened for the posts' real counts in round tens" in text
+    text = latest_text.decoys_sentence(found, latest.months_period(pd.Timestamp("2026-01-01")))
+    assert "40% (too few attacks to tell) of the Shahed-type drones were decoys" in text  # 2 attacks
+    narrower = found | {"decoy_low": 0.3, "decoy_high": 0.5}
+    text = latest_text.decoys_sentence(narrower, latest.months_period(pd.Timestamp("2026-01-01")))
+    assert "about 40% (95% interval 30% to 50%, widened because the posts give the real count in round tens)" in text
     assert "between 83% (if every decoy was among them) and 100%" in text
     assert "90% if decoys were stopped as often as real ones" in text
     exact = latest.decoys(rows.assign(shahed_real=pd.array([41, 19, pd.NA], dtype="Int64")),
                           latest.months_period(pd.Timestamp("2026-01-01")))
     assert exact["rounding"] == 0 and found["decoy_low"] < exact["decoy_low"]
-    assert "40% (95% interval" in latest.describe_decoys(exact, latest.months_period(pd.Timestamp("2026-01-01")))
+    exact_text = latest_text.decoys_sentence(exact | {"decoy_low": 0.3, "decoy_high": 0.5},
+                                             latest.months_period(pd.Timestamp("2026-01-01")))
+    assert "40% (95% interval 30% to 50%) of the Shahed-type drones were decoys" in exact_text  # no "about"
     none = latest.decoys(rows.iloc[2:], latest.months_period(pd.Timestamp("2026-01-01")))
     assert none["launched"] == 0
-    assert "the record cannot tell" in latest.describe_decoys(none, latest.months_period(pd.Timestamp("2026-01-01")))
+    assert "the record cannot tell" in latest_text.decoys_sentence(none, latest.months_period(pd.Timestamp("2026-01-01")))

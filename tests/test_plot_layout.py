@@ -141,3 +141,12 @@ def test_saturation_axes_read_in_plain_numbers(weapon_class):
     labels = tick_labels(figure)
     assert "10" in labels and "100" in labels
     assert_reads_well(figure)
+
+
+def test_every_claim_verdict_has_its_own_colour():
+    """Each verdict the claims checks give has a colour of the house palette (whose pairs the
+    colour-blind test of test_sanitize keeps apart), so no chart of verdicts falls back to grey."""
+    from analysis.reporting.plots.style import VERDICT_COLORS
+    from analysis.stats.claims.common import VERDICTS
+
+    assert set(VERDICT_COLORS) == set(VERDICTS)

@@ -13,9 +13,9 @@ interval level on the first screen, every observed share beside its period, no s
 a 420 px phone, alt text that describes each chart, no legend over a title, bar or data point.
 Report by report: 03 names its source and who said what, with no file name; 02's press table
 explains every difference; 01 marks its partial and low-coverage months; the index opens with
-what the record shows. What the scenario reports (04, 05, 07) and 08's first screen need from
-issue 22's phase B is written here too, marked xfail(strict=True) with the item it waits for:
-when phase B lands, they pass and the mark comes off.
+what the record shows; 04 and 05 read as scenarios (the frame first, days before dates), 07
+writes its conditions in words and gives 05's reference day. A check known to fail can be listed
+in PHASE_B, marked xfail(strict=True) with the item it waits for (none is today).
 """
 
 from __future__ import annotations
@@ -50,28 +50,9 @@ SCENARIO_REPORTS = {"04", "05", "07"}
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("report-pages"), NEEDS_CHROMIUM]
 
-# What phase B of issue 22 finishes once issues 19, 20 and 21 have landed: (check, report) and the
-# item it waits for. Strict: a check that starts to pass fails until its mark is taken off.
-PHASE_B = {
-    ("period", "02"): "item 2: 02's appendix tables (spread, saturation, trend) name no period in "
-                      "their captions (notebook 02, issue 20's new tables)",
-    ("period", "04"): "item 2: 04's observed rates ('observed (record)', the calibration table) name "
-                      "no period (depletion_text)",
-    ("period", "05"): "item 2: 05's 'the same observed share' table names no period (sustainability_text)",
-    ("period", "06"): "item 2: 06's backtest tables give coverage shares without the months they "
-                      "cover (notebook 06, issue 20's forecasts)",
-    ("minus-zero", "02"): "item 4: '-0 points' in 02's steps at the changes of counting "
-                          "(stats.changepoints.known_break_test, issue 20; words.points)",
-    ("minus-zero", "07"): "item 4: '-0.00' in 07's Sobol tables (notebook 07's f\"{s:.2f} ± {c:.2f}\"; words.number)",
-    ("scenario-days", "04"): "item 1: 04 gives calendar dates, some already past, without the scenario "
-                             "frame first (depletion_text)",
-    ("scenario-days", "05"): "item 1: 05 gives calendar dates, some already past, without the scenario "
-                             "frame first (sustainability_text)",
-    ("conditions", "07"): "item 3: 07 prints raw conditions ('days_to_depletion.pac3_mse.median <= 180') "
-                          "(explore_text, notebook 07)",
-    ("reference-day", "07"): "item 3: 07's reference day ('as assumed: day 196') is not 05's (one "
-                             "computation: explore_text, notebook 07)",
-}
+# Checks known to fail, (check, report) and the item they wait for, marked xfail(strict=True): a
+# check that starts to pass fails until its entry is taken off. Issue 22's phase B emptied it.
+PHASE_B: dict[tuple[str, str], str] = {}  # phase B done: every check holds on both sets
 
 
 def _cases(check: str, reports: set[str] | None = None) -> list:
@@ -218,7 +199,7 @@ def test_scenario_days_read_as_days_of_a_scenario(pages, key, set_name):
     """Item 1: the frame first; "day N of the scenario" before any date; no date already past
     unless the page says the scenario starts on the record's last day."""
     page = pages[key, set_name]
-    opening = " ".join(page["blocks"][1:3]).lower()  # under the title
+    opening = " ".join(page["blocks"][:2]).lower()  # under the title (the header, title and intro, is not a block)
     assert "scenario" in opening and "not a forecast" in opening, f"no frame first: {opening[:300]}"
     text = "\n".join(_blocks(page))
     dated_first = re.findall(rf"{DATE},? \(?day \d+", text)

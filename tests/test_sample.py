@@ -143,3 +143,22 @@ def test_facts_equal_sums_of_the_raw_csv(sample, raw) -> None:
     without_outcome = sum(float(r["launched"] or 0) for r in national if not r["destroyed"])
     assert without_outcome > 0
     assert sum(facts.launched.values()) - sum(facts.with_outcome.values()) == without_outcome
+
+
+def test_the_totals_sentence_gives_the_counts_of_the_raw_csv(sample, raw) -> None:
+    """01's first sentence: launches as counted (no rounding), every missile class named, "at
+    least" because the sample starts before every day was recorded."""
+    from analysis.record.facts import describe_totals
+
+    facts = record_facts(sample)
+    national = [r for r in raw if not r["source"].lower().startswith("pvk")]
+    drones = sum(float(r["launched"] or 0) for r in national
+                 if r["model"] in ("Shahed-136/131", "Orlan-10", "Lancet", "Reconnaissance UAV"))
+    rows = sample.loc[sample["command"] == "national"]
+    missiles = rows.loc[rows["weapon_class"].isin(["cruise", "ballistic", "sam", "mixed"]), "launched"].sum()
+    text = describe_totals(facts.launched, facts.national_waves, facts.first_report, facts.last_report, facts)
+    assert f"list at least {drones:,.0f} drones and {missiles:,.0f} missiles (" in text
+    assert f"{facts.launched['cruise']:,} cruise" in text and f"in {facts.national_waves:,} attacks" in text
+    assert "so the totals are lower bounds" in text and text.endswith(".")
+    later = describe_totals(facts.launched, 5, facts.complete_coverage_from, facts.last_report, facts)
+    assert "list at least" not in later and "lower bounds" not in later

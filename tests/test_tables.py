@@ -100,6 +100,14 @@ def test_no_minus_zero_and_counts_whole():
     assert not any(re.search(r"(?<![\d.])-0(?![.\d]*[1-9])", v) for v in shown.to_numpy().ravel())
 
 
+def test_differences_carry_their_sign_and_their_intervals_read_as_ranges():
+    table = pd.DataFrame({"change_pp": [2.7, -0.2, 9.6], "low": [-3.5, -12.8, 1.2], "high": [9.0, 9.7, 19.7]})
+    shown = show_table(table, signed={"change_pp": 0, "low": 0, "high": 0},
+                       intervals={"change, 95% interval": ("low", "high")}).data
+    assert shown["change pp"].tolist() == ["+3", "0", "+10"]
+    assert shown["change, 95% interval"].tolist() == ["-4 to +9", "-13 to +10", "+1 to +20"]
+
+
 def test_html_has_no_index_column(rates):
     html = show_table(rates, percent=["rate"]).to_html()
     assert "row_heading" not in html and "index_name" not in html

@@ -71,3 +71,21 @@ def test_an_interval_over_about_every_share_is_said_in_words():
     assert words.percent_range(0.001, 1.0) == "too few attacks to tell"
     assert words.percent_with_interval(0.635, 0.001, 1.0) == "64% (too few attacks to tell)"
     assert words.percent_range(0.2, None) == "20% or more" and words.percent_range(None, 0.3) == "up to 30%"
+
+
+def test_scenario_days_come_first_and_rates_a_day_as_a_paper_prints_them():
+    import datetime as dt
+
+    from analysis.reporting import words
+
+    assert words.day_and_date(120, dt.date(2026, 10, 5), 365) == "day 120 (5 October 2026)"
+    assert words.day_and_date(120, dt.date(2026, 10, 5), 365, of_scenario=True) == (
+        "day 120 of the scenario (5 October 2026)")
+    assert words.day_and_date(None, None, 365) == "after day 365"
+    start = words.scenario_start(dt.date(2026, 6, 8), dt.date(2026, 6, 7), built=dt.date(2026, 12, 7))
+    assert start == ("Day 1 of the scenario is 8 June 2026: it starts on the day after the record's last day "
+                     "(7 June 2026), so its dates up to 7 December 2026, when this report was built, are days of "
+                     "the scenario, not what happened.")
+    later = words.scenario_start(dt.date(2027, 1, 1), dt.date(2026, 6, 7), built=dt.date(2026, 12, 7))
+    assert "208 days after the record's last day" in later and "built" not in later
+    assert [words.per_day(v) for v in (196.9, 3.57, 0.137, 0.0)] == ["197", "3.6", "0.14", "0"]

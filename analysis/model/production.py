@@ -186,8 +186,8 @@ def required_production(
         guess = _fluid_required(solved, key, classes, target, ceiling)
         if guess is None:
             share(current)
-            return result(None, "no number of deliveries holds it on average (tried up to "
-                                f"{ceiling:,.0f} a month): other interceptors run out first; raise them too")
+            return result(None, "no number of deliveries holds it on average, however large: other "
+                                "interceptors run out first; raise them too")
     guess = float(math.ceil(guess))
     if holds(guess):
         high, low = guess, None
@@ -291,7 +291,9 @@ def _with_certainty(answer: ProductionRequirement) -> ProductionRequirement:
     low = max((d for d in fails if d <= found), default=None)
     high = min((d for d in holds if d >= found), default=None)
     answer.settled = low is not None and high is not None and high - low <= max(1.0, 0.05 * found)
-    text = f"{p:.1%} ± {answer.probability_se:.1%} of {runs:,} runs hold the target at {found:,.0f} a month"
+    held = (f"all {runs:,} runs hold" if p >= 1 else f"none of {runs:,} runs holds" if p <= 0 else
+            f"{p:.1%} ± {answer.probability_se:.1%} of {runs:,} runs hold")  # a decimal: read against the confidence
+    text = f"{held} the target at {found:,.0f} a month"
     if answer.below is not None:
         figure, share = answer.below
         text += f", {share:.1%} ± {mc.proportion_se(share, runs):.1%} at {figure:,.0f}"

@@ -159,18 +159,22 @@ class RecordFacts:
 
 def describe_totals(launched: dict[str, int], attacks: int, start: pd.Timestamp,
                     end: pd.Timestamp, facts: RecordFacts) -> str:
-    """The record's launches in one quotable sentence, rounded down to three figures ("at
-    least"), with the period, the date the data run through and why totals are lower bounds.
+    """The record's launches in one quotable sentence, as counted (the table beside gives the same
+    numbers), "at least" where the period reaches back before every day was recorded, with the
+    period, the date the data run through and why totals are lower bounds.
 
     `launched` maps classes to national launches in the period, `attacks` counts its waves."""
     missiles = sum(launched.get(c, 0) for c in MISSILE_CLASSES)
-    parts = [f"{rounded(launched.get(c, 0), 3, down=True):,} {name}"
+    parts = [f"{int(launched.get(c, 0)):,} {name}"
              for c, name in (("cruise", "cruise"), ("ballistic", "ballistic"),
-                             ("sam", "S-300/S-400 fired at ground targets")) if launched.get(c)]
-    mix = f" (including {' and '.join(parts)})" if parts else ""
+                             ("sam", "S-300/S-400 fired at ground targets"),
+                             ("mixed", "cruise and ballistic counted together")) if launched.get(c)]
+    listed = f"{', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else "".join(parts)
+    mix = f" ({listed})" if parts else ""
+    lower_bound = "at least " if start < facts.complete_coverage_from else ""
     text = (f"From {format_date(start)} to {format_date(end)}, the Air Force's national reports "
-            f"list at least {rounded(launched.get('drone', 0), 3, down=True):,} drones and "
-            f"{rounded(missiles, 3, down=True):,} missiles{mix} launched at Ukraine, in "
+            f"list {lower_bound}{int(launched.get('drone', 0)):,} drones and "
+            f"{int(missiles):,} missiles{mix} launched at Ukraine, in "
             f"{attacks:,} attacks. Data through {facts.data_through}")
     notes = [f"{note}, marked as partial in the charts"
              for month, note in partial_months(start, end).items()

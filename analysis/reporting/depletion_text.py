@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.reporting.sanitize import markdown_text
 from analysis.reporting.words import (
     CLASS_LABELS,
+    SCENARIO_FRAME,
     STOPPED,
     class_label,
     date,
@@ -28,7 +29,10 @@ from analysis.reporting.words import (
     listed,
     money,
     over_horizon,
+    per_day,
+    scenario_start,
     share,
+    signed,
 )
 
 NOT_MODELLED = (
@@ -37,6 +41,12 @@ NOT_MODELLED = (
     "that gets through counts the same. Stocks, deliveries and kill probabilities are not public: "
     "the figures used are labelled assumptions, each with its source in `data/sources.yaml`."
 )
+
+def opening(start: dt.date, record_end: dt.date, built: dt.date | None = None) -> str:
+    """What a scenario report says before any figure: that it is a scenario, not a forecast, and
+    where its day 1 sits against the record's last day and the build date (reports 04 and 05)."""
+    return f"{SCENARIO_FRAME} {scenario_start(start, record_end, built)}"
+
 
 def run_length(horizon_days: int) -> str:
     """"a year" for 365 days, else "120 days": how long one simulated run lasts."""
@@ -114,7 +124,7 @@ def alt_texts(b: Mapping[str, Any]) -> dict[str, str]:
         "leakers": ("Chart: threats that got through every layer, per day, each kind on its own scale. "
                     f"{over_horizon(horizon).capitalize()} about {leak['mean']:,.0f} threats a day get through "
                     f"(80% of runs: {leak['p10']:,.0f} to {leak['p90']:,.0f}); the defense stops "
-                    f"{share(rate['mean'], 1)} of what is launched."),
+                    f"{share(rate['mean'])} of what is launched."),
     }
 
 
@@ -137,18 +147,21 @@ def key_pair_sentence(b: Mapping[str, Any], pair: Mapping[str, Any], first: bool
     text = (f"**{label[0].upper() + label[1:]} {lead}.** At an assumed stock of {stock['stock']:,} with "
             f"{stock['deliveries_per_month']:,.0f} delivered a month, {fired}, so {pronoun} can no longer "
             f"answer every {class_label(cls, True)} from about "
-            f"{day_and_date(pair['median'], pair['median_date'], horizon)}")
-    if pair["p90_date"]:
-        spread = f"in 80% of runs between {date(pair['p10_date'])} and {date(pair['p90_date'])}"
-    else:
-        spread = f"in 80% of runs from {date(pair['p10_date'])} or later than day {horizon}"
-    text += f" ({spread})"
+            f"{day_and_date(pair['median'], pair['median_date'], horizon, of_scenario=True)}")
+    # the range over the assumed stock first, then the range over the attack's randomness
     ranges = b["stock_range"].get(name, [])
     if len(ranges) == 2:
         low, high = ranges
-        text += (f"; with half or twice the assumed stock, {day_and_date(low['median'], low['median_date'], horizon)},"
+        text += (f"; with half or twice the assumed stock, {day_and_date(low['median'], low['median_date'], horizon)}"
                  f" or {day_and_date(high['median'], high['median_date'], horizon)}")
-    return text + "."
+    if pair.get("p10") is None:
+        return text + "."
+    if pair.get("p90") is not None:
+        spread = (f"in 80% of runs between day {pair['p10']:,.0f} and day {pair['p90']:,.0f} "
+                  f"({date(pair['p10_date'])} to {date(pair['p90_date'])})")
+    else:
+        spread = f"in 80% of runs from day {pair['p10']:,.0f} ({date(pair['p10_date'])}) or later than day {horizon}"
+    return text + f"; at the assumed stock, {spread}."
 
 
 def _fall_sentence(b: Mapping[str, Any]) -> str:
@@ -189,8 +202,7 @@ def cost_sentence(b: Mapping[str, Any]) -> str:
 
 def attack_clause(b: Mapping[str, Any], period: str, record_date: str) -> str:
     arrivals = b["arrivals_per_day"]
-    shown = ", ".join(f"{value:,.0f} {CLASS_LABELS.get(c, c)}" if value >= 20 else
-                      f"{value:,.1f} {CLASS_LABELS.get(c, c)}" if value >= 1 else f"{value:,.2f} {CLASS_LABELS.get(c, c)}"
+    shown = ", ".join(f"{per_day(value)} {CLASS_LABELS.get(c, c)}"
                       for c, value in arrivals.items())
     where = f"the attack of {markdown_text(period)}" if period else "the scenario's attack"
     source = f"; record through {record_date}" if record_date else ""
@@ -213,8 +225,8 @@ def answer_one(b: Mapping[str, Any], period: str, record_date: str) -> str:
     rate = b["interception_rate"]
     leak = b["leakers_per_day"]
     over = over_horizon(b["horizon_days"]).capitalize()
-    lines.append(f"- **{over}** the defense stops {share(rate['mean'], 1)} of what is launched "
-                 f"(80% of runs: {share(rate['p10'], 1)}–{share(rate['p90'], 1)}) and about "
+    lines.append(f"- **{over}** the defense stops {share(rate['mean'])} of what is launched "
+                 f"(80% of runs: {share(rate['p10'])}–{share(rate['p90'])}) and about "
                  f"{leak['mean']:,.0f} threats a day get through. " + cost_sentence(b))
     checked = backcast_sentence(b)
     if checked:
@@ -248,7 +260,7 @@ def scenario_sentence(name: str, b: Mapping[str, Any], reference: Mapping[str, A
         text += (f"; {interceptor_label(deepest['interceptor'])} of {class_label(deepest['class'])} from "
                  f"{day_and_date(deepest['median'], deepest['median_date'], b['horizon_days'])}")
     rate = b["interception_rate"]["mean"]
-    text += f". The defense stops {share(rate, 1)} of what is launched {over_horizon(b['horizon_days'])}"
+    text += f". The defense stops {share(rate)} of what is launched {over_horizon(b['horizon_days'])}"
     ratio = b["costs"]["cost_exchange_ratio"]
     if ratio is not None:
         text += f"; cost-exchange ratio {ratio:.2f}"
@@ -336,13 +348,18 @@ def backcast_sentence(b: Mapping[str, Any]) -> str:
             "of that period: " + "; ".join(parts) + ".")
     problems = [row for row in rows if not row["within"]]
     if problems:
-        text += " " + " ".join(f"This does not fit: {row['warning']}." for row in problems)
+        # the model's warning names the interceptor by its key ("interceptor_drone"): the page by its name
+        text += " " + " ".join(f"This does not fit: {_named(row['warning'], row['interceptor'])}." for row in problems)
     else:
         capped = [interceptor_label(row["interceptor"]) for row in rows if row.get("output_per_year") is not None]
         text += " None is negative"
         text += (f", and {listed(capped)} stay{'s' if len(capped) == 1 and not is_plural(capped[0]) else ''} within "
                  "a year of the world's output." if capped else ".")
     return text
+
+
+def _named(text: str, interceptor: str) -> str:
+    return str(text).replace(interceptor, interceptor_label(interceptor))
 
 
 def backcast_table(b: Mapping[str, Any]) -> pd.DataFrame:
@@ -356,15 +373,26 @@ def backcast_table(b: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def target_choice_sentence(b: Mapping[str, Any]) -> str:
+def observed_period(scenario: Any) -> str:
+    """The days whose shares stopped a scenario matches, in words ("1 December 2025 to 31 May
+    2026"), or the attack's period as the scenario names it; "" without either."""
+    days = getattr(getattr(scenario, "calibration", None), "days", None)
+    if days:
+        return f"{date(days[0])} to {date(days[1])}"
+    return getattr(scenario, "period", "") or ""
+
+
+def target_choice_sentence(b: Mapping[str, Any], period: str = "") -> str:
     """What counting missiles that failed on their own as stopped would add to the interceptors
     fired ("" without the record's figures)."""
     rows = [row for row in b.get("target_choice") or [] if row.get("added")]
     if not rows:
         return ""
-    parts = [f"{interceptor_label(row['interceptor'])} {row['added']:+.0%} ({row['fired_destroyed']:,.2f} to "
-             f"{row['fired_neutralised']:,.2f} a day)" for row in rows]
-    return ("Missiles are calibrated to the share the record says were destroyed. Counting also those that "
+    # two decimals: the two rates differ by a few percent, which two significant figures would hide
+    parts = [f"{interceptor_label(row['interceptor'])} {signed(100 * row['added'])}% ({row['fired_destroyed']:,.2f} "
+             f"to {row['fired_neutralised']:,.2f} a day)" for row in rows]
+    return (f"Missiles are calibrated to the share the record says were destroyed{f' ({period})' if period else ''}. "
+            "Counting also those that "
             "failed to reach their target on their own, as the record's 'neutralised' does, would change what "
             "the layers fire for the same record: " + listed(parts) + ".")
 
@@ -376,7 +404,7 @@ def attack_period_sentence(b: Mapping[str, Any], period: str) -> str:
     arrivals = b["arrivals_per_day"]
     if not latest:
         return ""
-    shown = ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
+    shown = ", ".join(f"{per_day(v)} {class_label(c)}"
                       for c, v in latest["arrivals_per_day"].items() if c in arrivals)
     what = f"the attack of {period}" if period else "the scenario's attack"
     return (f"Beside {what}: over the record's latest three months ({date(latest['start'])} to "

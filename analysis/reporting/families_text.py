@@ -9,8 +9,13 @@ import pandas as pd
 
 from analysis.record.conventions import CONVENTIONS
 from analysis.reporting.sanitize import markdown_text
-from analysis.reporting.words import TOO_FEW, spans_everything
-from analysis.stats.headlines import pct, span
+from analysis.reporting.words import (
+    TOO_FEW,
+    change_in_points,
+    percent,
+    percent_text,
+    spans_everything,
+)
 from analysis.stats.pooling import MIN_LAUNCHED
 
 
@@ -19,9 +24,10 @@ def share_words(row: pd.Series | dict, after: str = "") -> str:
     its interval ('28% of the time (95% interval ...)')."""
     if not np.isfinite(row["rate"]):
         return "not known"
-    text = pct(row["rate"]) + (f" {after}" if after else "")
+    text = percent_text(row["rate"]) + (f" {after}" if after else "")
     if np.isfinite(row["low"]) and np.isfinite(row["high"]):
-        return f"{text} (95% interval {span(row['low'], row['high'])})"
+        interval = _interval(row["low"], row["high"])
+        return f"{text} ({interval if interval == TOO_FEW else '95% interval ' + interval})"
     return text
 
 
@@ -73,7 +79,7 @@ COUNTED_WORDS = {"neutralised": "stopped", "destroyed": "destroyed"}
 def _interval(low: float, high: float) -> str:
     if spans_everything(low, high):  # over about every share: it tells nothing
         return TOO_FEW
-    return f"{pct(low)} to {pct(high)}" if np.isfinite(low) and np.isfinite(high) else "none"
+    return f"{percent(low)} to {percent(high)}" if np.isfinite(low) and np.isfinite(high) else "none"
 
 
 def family_sentence(table: pd.DataFrame, since: str,
@@ -101,11 +107,11 @@ def family_sentence(table: pd.DataFrame, since: str,
                          f"{row['launched']:,.0f} (too few for a share)")
             continue
         interval = _interval(row["od_low"], row["od_high"])
-        text = (f"{FAMILY_WORDS.get(family, family)} {pct(row['rate'])} "
+        text = (f"{FAMILY_WORDS.get(family, family)} {percent_text(row['rate'])} "
                 f"({interval if interval == TOO_FEW else '95% interval ' + interval}; "
                 f"{row[convention]:,.0f} of {row['launched']:,.0f})")
         if np.isfinite(row["pooled"]) and abs(row["moved_pp"]) >= 0.5:
-            text += (f", {pct(row['pooled'])} pooled with its class "
+            text += (f", {percent_text(row['pooled'])} pooled with its class "
                      f"({_interval(row['pooled_low'], row['pooled_high'])})")
         parts.append(text)
     if not parts:
@@ -120,7 +126,7 @@ def combined_sentence(table: pd.DataFrame, since: str, classes: tuple[str, ...] 
     for weapon_class in classes:
         share = next((v for k, v in shares.items() if k.split(" ")[0] == weapon_class), 0.0)
         if share > 0:
-            parts.append(f"{pct(share)} of the {CLASS_NAMES.get(weapon_class, weapon_class)}")
+            parts.append(f"{percent_text(share)} of the {CLASS_NAMES.get(weapon_class, weapon_class)}")
     if not parts:
         return ""
     return (f"{since}, {' and '.join(parts)} launched were reported under combined labels (several "
@@ -132,10 +138,6 @@ CLASS_NAMES = {"drone": "drones", "cruise": "cruise missiles", "ballistic": "bal
                "sam": "S-300/S-400", "mixed": "mixed missiles", "other": "other weapons"}
 
 
-def _points(value: float) -> str:
-    return f"{value:+.1f}" if abs(value) < 10 else f"{value:+.0f}"
-
-
 def family_trend_sentence(trends: pd.DataFrame, since: str) -> str:
     """The trend of each family apart (`families.family_trends`), in one sentence."""
     parts = []
@@ -143,9 +145,8 @@ def family_trend_sentence(trends: pd.DataFrame, since: str) -> str:
         if row["direction"] == "not tested":
             parts.append(f"{row['class']} cannot be tested ({row['note']})")
             continue
-        parts.append(f"{row['class']}: {row['direction']}, {_points(row['points_per_year'])} points "
-                     f"a year (95% interval {_points(row['points_low'])} to "
-                     f"{_points(row['points_high'])})")
+        parts.append(f"{row['class']}: {row['direction']}, "
+                     + change_in_points(row["points_per_year"], row["points_low"], row["points_high"], per=" a year"))
     if not parts:
         return ""
     return f"{since}, the monthly share stopped by family: " + "; ".join(parts) + "."
@@ -157,7 +158,7 @@ def label_change_sentence(changes: pd.DataFrame, window: int = 6) -> str:
     sentences = []
     for row in changes.to_dict("records"):
         when = f"{row['month']:%B %Y}"
-        share = pct(row["share_of_class"])
+        share = percent_text(row["share_of_class"])
         words = CLASS_NAMES.get(row["class"], row["class"])
         label = markdown_text(row["family"])  # a model name the table lacks is a family as written
         if row["change"] == "arrives":
@@ -166,20 +167,18 @@ def label_change_sentence(changes: pd.DataFrame, window: int = 6) -> str:
         else:
             text = (f"The label '{label}' ({share} of the {words} launched in the {window} "
                     f"months before) was last used before {when}")
-        change = (f"{_points(row['change_pp'])} points, 95% interval {_points(row['change_low_pp'])} "
-                  f"to {_points(row['change_high_pp'])}")
+        change = change_in_points(row["change_pp"], row["change_low_pp"], row["change_high_pp"])
         if row["coincides"]:
-            text += (f"; the class's share stopped changed with it, from {pct(row['rate_before'])} to "
-                     f"{pct(row['rate_after'])} ({change}), so a change of labels, not only of the "
+            text += (f"; the class's share stopped changed with it, from {percent_text(row['rate_before'])} to "
+                     f"{percent_text(row['rate_after'])} ({change}), so a change of labels, not only of the "
                      "defense, may be behind it")
         else:
             text += (f"; the class's share stopped did not clearly change with it "
-                     f"({pct(row['rate_before'])} before, {pct(row['rate_after'])} after; {change})")
+                     f"({percent_text(row['rate_before'])} before, {percent_text(row['rate_after'])} after; {change})")
         if np.isfinite(row["rate_before_others"]) and np.isfinite(row["rate_after_others"]):
             text += (f", while the rows under the other labels went from "
-                     f"{pct(row['rate_before_others'])} to {pct(row['rate_after_others'])} "
-                     f"({_points(row['change_others_pp'])} points, 95% interval "
-                     f"{_points(row['change_others_low_pp'])} to {_points(row['change_others_high_pp'])}):"
+                     f"{percent_text(row['rate_before_others'])} to {percent_text(row['rate_after_others'])} "
+                     f"({change_in_points(row['change_others_pp'], row['change_others_low_pp'], row['change_others_high_pp'])}):"
                      " a family's share across the change compares different salvos")
         sentences.append(text + ".")
     return " ".join(sentences)

@@ -13,18 +13,46 @@ from typing import Any
 import pandas as pd
 
 from analysis.record.facts import format_date, format_month
-from analysis.reporting.words import class_label, listed, model_label, significant_count
+from analysis.reporting.words import class_label, listed, model_label, signed, significant_count
 from analysis.stats.forecast.backtest import FIRST_CUT
+from analysis.stats.forecast.series import period_words as series_period_words
 
 UNITS = {"month": "month", "week": "week", "day": "day"}
 
 
 def period_words(label: str, by: str) -> str:
     """A forecast period as a reader writes it: "July 2026", "the week of 8 June 2026", "8 June 2026"."""
-    start = pd.Timestamp(label)
-    if by == "month":
-        return format_month(start)
-    return f"the week of {format_date(start)}" if by == "week" else format_date(start)
+    return series_period_words(pd.Timestamp(label), by)
+
+
+def backtest_span(detail: pd.DataFrame, by: str) -> str:
+    """The periods a backtest scored, as a reader writes them: "months scored from February 2025
+    to May 2026" (`detail`: `stats.forecast.backtest`, one row per forecast scored)."""
+    if not len(detail):
+        return ""
+    first, last = (period_words(str(pd.Timestamp(detail["period"].agg(end)).date()), by) for end in ("min", "max"))
+    return f"{UNITS[by]}s scored from {first} to {last}"
+
+
+def growth_words(growth: float) -> str:
+    """A yearly growth (0.31, -0.004) as "+31%", "0%": never "-0%"."""
+    return f"{signed(100 * growth)}%"
+
+
+def study_caption(replicates: int, trend_periods: int, walk_periods: int, by: str = "month") -> str:
+    """The simulation study's table: how many simulated series, and how long each is, so that its
+    shares read as simulated ones with their length (no period of the record: a simulation)."""
+    unit = UNITS[by]
+    return (f"Simulation study: {replicates:,} simulated series per truth, nb-trend fitted on {trend_periods} "
+            f"{unit}s and the naive forecast on {walk_periods} {unit}s of each (not the record)")
+
+
+def note_sentence(note: str) -> str:
+    """A note of the forecast ("ballistic: the 90% interval's lower end ...") as a sentence that
+    names its weapons in words ("Ballistic missiles: the 90% interval's lower end ...")."""
+    cls, found, rest = note.partition(": ")
+    text = f"{class_label(cls)}: {rest}" if found else note
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def about(value: float) -> str:
@@ -62,10 +90,12 @@ def next_period_sentence(table: pd.DataFrame, record: pd.DataFrame, level: float
 
 
 def totals_sentence(totals: pd.DataFrame, level: float, by: str, horizon: int, partly: bool = True,
-                    tested: int | None = None) -> str:
-    """Launches over every period forecast (the sum of each sample path), class by class; `partly`:
-    the first period is partly in the record (its launches so far are counted in); `tested`: the
-    periods ahead the backtest scored (beyond them the forecast is untested, and the text says so)."""
+                    tested: int | None = None, forecast_periods: int | None = None) -> str:
+    """Launches over the `horizon` periods of `totals` (the sum of each sample path), class by class;
+    `partly`: the first period is partly in the record (its launches so far are counted in);
+    `tested`: the periods ahead the backtest scored (beyond them the forecast is untested, and the
+    text says so); `forecast_periods`: all the periods forecast, where `totals` covers only the
+    tested ones (the sentence says the longer total, in the table, is untested)."""
     if not len(totals):
         return ""
     first, last = (period_words(str(totals[c].iloc[0]), by) for c in ("first_period", "last_period"))
@@ -74,9 +104,12 @@ def totals_sentence(totals: pd.DataFrame, level: float, by: str, horizon: int, p
     count = f"{horizon} {UNITS[by]}{'s' if horizon != 1 else ''}"
     recorded = f" (counting the launches of {first} already in the record)" if partly else ""
     text = f"Over the {count} from {first} to {last}{recorded}: about {listed(parts)}."
+    scored = f"{tested} {UNITS[by]}{'s' if tested != 1 else ''}" if tested is not None else ""
     if tested is not None and horizon > tested:
-        text += (f" The backtest scored forecasts up to {tested} {UNITS[by]}{'s' if tested != 1 else ''} ahead: "
-                 "beyond that the intervals are untested.")
+        text += f" The backtest scored forecasts up to {scored} ahead: beyond that the intervals are untested."
+    elif tested is not None and forecast_periods and forecast_periods > horizon:
+        text += (f" The backtest scored forecasts up to {scored} ahead; the total over all {forecast_periods} "
+                 f"{UNITS[by]}s forecast, in the table below, is untested beyond them.")
     return text
 
 

@@ -67,18 +67,22 @@ def _figure(summary: Mapping[str, Any] | None, name: str) -> dict[str, Any] | No
 
 def _totals_sentence(facts: Mapping[str, Any]) -> str:
     """What the record lists: launches by class and attacks, over its period (record_facts)."""
-    from analysis.record.facts import rounded
+    from analysis.record.weapons import MISSILE_CLASSES
 
     launched = facts.get("launched_national") or {}
     drones = float(launched.get("drone", 0))
-    missiles = float(sum(v for k, v in launched.items() if k in {"cruise", "ballistic", "mixed"}))
+    missiles = float(sum(v for k, v in launched.items() if k in MISSILE_CLASSES))
     first, last = long_date(facts.get("first_report")), long_date(facts.get("last_report"))
     if not (first and last and drones + missiles):
         return ""
-    return (f"From {first} to {last}, the Air Force's national posts list at least "
-            f"{rounded(drones, 3, down=True):,} drones and {rounded(missiles, 3, down=True):,} missiles launched "
-            f"at Ukraine, in {int(facts.get('national_waves', 0)):,} attacks (before August 2024 not every "
-            "day was recorded).")
+    # as report 01 says them: as counted, "at least" where the record reaches back before every day was recorded
+    coverage = str(facts.get("complete_coverage_from") or "")[:10]
+    lower_bound = bool(coverage) and str(facts.get("first_report"))[:10] < coverage
+    since = long_date(coverage).split(" ", 1)[1] if coverage else ""
+    return (f"From {first} to {last}, the Air Force's national posts list {'at least ' if lower_bound else ''}"
+            f"{words.count(drones)} drones and {words.count(missiles)} missiles launched "
+            f"at Ukraine, in {int(facts.get('national_waves', 0)):,} attacks"
+            + (f" (before {since} not every day was recorded)." if lower_bound else "."))
 
 
 def _shares_sentence(headlines: Sequence[Mapping[str, Any]]) -> str:

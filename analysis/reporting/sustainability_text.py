@@ -7,6 +7,7 @@ it; this module only words them, so the notebook stays thin.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from analysis.reporting.depletion_text import (
     backcast_sentence,
     cost_sentence,
     key_pair_sentence,
+    opening,
     runs_words,
     scenario_sentence,
 )
@@ -30,13 +32,14 @@ from analysis.reporting.words import (
     parameter_label,
     parameter_value,
 )
+from analysis.reporting.words import per_day as per_day_words  # `per_day` names the figures below
 
 
 def latest_clause(latest: Mapping[str, Any] | None, arrivals: Mapping[str, float]) -> str:
     """ " Over the record's latest three months (...) the attack was 230 drones, ... a day." or ""."""
     if not latest:
         return ""
-    shown = ", ".join(f"{v:,.0f} {class_label(c)}" if v >= 20 else f"{v:,.2f} {class_label(c)}"
+    shown = ", ".join(f"{per_day_words(v)} {class_label(c)}"
                       for c, v in latest["arrivals_per_day"].items() if c in arrivals)
     return (f" Over the record's latest three months ({date(latest['start'])} to {date(latest['end'])}) the attack "
             f"was {shown} a day.")
@@ -73,16 +76,20 @@ def long_run_sentence(long_run: pd.DataFrame, attack: str,
             + latest_clause(latest, arrivals))
 
 
+#: What report 05 calls today's attack when the reference scenario names no period.
+REFERENCE_ATTACK = "the reference scenario"
+
 # the engine check's verdicts as report 05's table says them
 CHECK_VERDICTS = {"agrees": "yes", "waves": "yes on the mean attack; the largest attacks empty the stock",
                   "disagrees": "no"}
 
 
-def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
+def check_sentence(check: pd.DataFrame, limiting: str | None = None, period: str = "") -> str:
     """Each interceptor's long-run figure against the simulation of three years ('' without a
     check): whether it agrees for every interceptor; where the waves alone make it run short more
     or less often than the band (verdict `waves`), that the figure holds on the same mean attack
-    and what the waves do to a stock of four months; where it does not agree even so."""
+    and what the waves do to a stock of four months; where it does not agree even so. `period`: the
+    months of the record whose attacks the simulation draws ("December 2025 to May 2026")."""
     note = check.attrs.get("note") if hasattr(check, "attrs") else None
     if not len(check):
         return f"The simulation check of these figures: {note}." if note else ""
@@ -103,7 +110,7 @@ def check_sentence(check: pd.DataFrame, limiting: str | None = None) -> str:
     elif not wrong:
         text = ("A simulation of three years agrees with each interceptor's figure on the same mean attack with "
                 "launches scattered at random over the days. With the quiet days and very large attacks of the "
-                "record, a stock of four months' deliveries runs short "
+                f"record{f' ({period})' if period else ''}, a stock of four months' deliveries runs short "
                 + listed([f"in {row['ran_out_share']:.0%} of runs for {interceptor_label(row['interceptor'])} at "
                           f"{row['factor']:.2f} times its figure ({row['without_waves_share']:.0%} scattered at random)"
                           for row in waves])
@@ -135,8 +142,8 @@ def class_rates_sentence(rates: pd.DataFrame, focus: str | None = None) -> str:
             elif per_day == 0:
                 amount, none = "no", True
             else:
-                amount = f"{per_day:,.2f}" if per_day < 20 else f"{per_day:,.0f}"
-            kept.append(f"{amount} {class_label(row['class'])} a day (today {row['today_per_day']:,.2f})")
+                amount = per_day_words(per_day)
+            kept.append(f"{amount} {class_label(row['class'])} a day (today {per_day_words(row['today_per_day'])})")
         parts.append(f"{interceptor_label(name)}, {listed(kept)}")
     text = "Per kind of threat, with the others at today's rate, the deliveries keep up with: " + "; ".join(parts) + "."
     if none:
@@ -198,21 +205,25 @@ def answer(*, long_run: pd.DataFrame, check: pd.DataFrame, reference_name: str,
            briefings: Mapping[str, Mapping[str, Any]], attack: str, record_text: str,
            tornado: pd.DataFrame, focus_what: str, search_runs: int,
            by_deliveries: Mapping[float, float] | None = None, class_rates: pd.DataFrame | None = None,
-           focus: str | None = None) -> str:
-    """Report 05's answer as Markdown: a line on the reference, then bullets: the long run and its
+           focus: str | None = None, record_end: dt.date | None = None) -> str:
+    """Report 05's answer as Markdown: the scenario frame (with `record_end`, the record's last
+    day: where day 1 sits), a line on the reference, then bullets: the long run and its
     check, when the reference's interceptors run short (as report 04 says it), each other
     scenario, the assumption that matters most, the cost, and what the figures are not."""
     reference = briefings[reference_name]
     lines = [long_run_sentence(long_run, attack, by_deliveries, reference.get("latest_months")),
-             check_sentence(check, long_run.attrs.get("limiting")), class_rates_sentence(class_rates, focus),
+             check_sentence(check, long_run.attrs.get("limiting"), attack if attack != REFERENCE_ATTACK else ""),
+             class_rates_sentence(class_rates, focus),
              backcast_sentence(reference)]
     lines += [key_pair_sentence(reference, pair, index == 0) for index, pair in enumerate(reference["key_pairs"])]
     lines += [scenario_sentence(name, b, reference).removeprefix("- ")
               for name, b in briefings.items() if name != reference_name]
     lines += [tornado_sentence(tornado, focus_what, search_runs), cost_sentence(reference),
               f"These are consequences of the assumptions, not a forecast. {NOT_MODELLED}"]
-    head = (f"Reference: **{markdown_text(reference['scenario'])}**, {runs_words(reference['runs'], reference['horizon_days'])} "
-            f"from {date(reference['start'])}; record through {record_text}.")
+    head = (opening(reference["start"], record_end) + "\n\n" if record_end else "") + (
+        f"Reference: **{markdown_text(reference['scenario'])}**, "
+        f"{runs_words(reference['runs'], reference['horizon_days'])} "
+        f"from {date(reference['start'])}; record through {record_text}.")
     return head + "\n\n" + "\n".join(f"- {line}" for line in lines if line)
 
 

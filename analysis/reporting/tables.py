@@ -94,8 +94,8 @@ def format_interval(low: Any, high: Any, formatter: Callable[[Any], str], share:
     if _missing(low) or _missing(high):
         return words.bounds(low, high, formatter)
     low_text, high_text = formatter(low), formatter(high)
-    if high_text.startswith("-") or low_text.startswith("-"):
-        return f"{low_text} to {high_text}"  # "-3.5–-0.5" would read as a typo
+    if high_text.startswith(("-", "+")) or low_text.startswith(("-", "+")):
+        return f"{low_text} to {high_text}"  # "-3.5–-0.5" or "+1–+5" would read as a typo
     if low_text.endswith("%") and high_text.endswith("%"):
         low_text = low_text[:-1]
     return f"{low_text}{RANGE_DASH}{high_text}"
@@ -113,6 +113,7 @@ def show_table(
     percent: Iterable[str] = (),
     counts: Iterable[str] = (),
     changes: Iterable[str] = (),
+    signed: Mapping[str, int] | None = None,
     significant: Mapping[str, int] | None = None,
     intervals: Mapping[str, tuple[str, str]] | None = None,
     decimals: Mapping[str, int] | None = None,
@@ -129,6 +130,8 @@ def show_table(
       none, or one when an interval of shares in the table is narrower than a point;
     - `counts`: count columns shown whole as "12,345";
     - `changes`: relative changes (1.036 for +103.6%) shown as "+104%";
+    - `signed`: `{column: n}` differences (percentage points, points a year) with their sign and n
+      decimals ("+3", "-0.5"; never "-0"), an interval of them as "-4 to +10";
     - `significant`: `{column: n}` counts not to be read to the unit (forecasts) to n significant
       figures, whole ("7,100"), as the text gives them;
     - `intervals`: `{label: (low column, high column)}`, each pair shown as one column `label`
@@ -142,7 +145,7 @@ def show_table(
     Other floats show to 3 significant digits, booleans as yes/no, missing values as "–".
     """
     percent, counts, changes = set(percent), set(counts), set(changes)
-    significant = dict(significant or {})
+    significant, signed = dict(significant or {}), dict(signed or {})
     intervals = dict(intervals or {})
     decimals, dates, rename = dict(decimals or {}), dict(dates or {}), dict(rename or {})
     table = frame.copy()
@@ -154,7 +157,7 @@ def show_table(
         table.columns.name = None
     if isinstance(table.columns, pd.MultiIndex):
         table.columns = [" ".join(str(p) for p in c if str(p)) for c in table.columns]
-    unknown = (percent | counts | changes | set(significant) | set(decimals) | set(dates)
+    unknown = (percent | counts | changes | set(significant) | set(signed) | set(decimals) | set(dates)
                | {c for pair in intervals.values() for c in pair}) - set(table.columns)
     if unknown:
         raise KeyError(f"show_table: no column(s) {sorted(unknown)} in the table")
@@ -168,6 +171,9 @@ def show_table(
             return lambda v: format_percent(v, percent_decimals)
         if column in changes:
             return format_signed_percent
+        if column in signed:
+            places_signed = signed[column]
+            return lambda v: words.signed(v, places_signed)
         if column in significant:
             digits = significant[column]
             return lambda v: words.significant_count(v, digits)

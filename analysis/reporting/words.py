@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
-
+from analysis.numbers import (  # noqa: F401  (the reports' number rules, re-exported)
+    MISSING,
+    SPANS_EVERYTHING,
+    TOO_FEW,
+    bounds,
+    change_in_points,
+    count,
+    is_missing,
+    number,
+    percent,
+    percent_decimals,
+    percent_range,
+    percent_text,
+    percent_with_interval,
+    points,
+    points_decimals,
+    signed,
+    significant,
+    significant_count,
+    spans_everything,
+    unsigned_zero,
+)
 from analysis.record.facts import format_date
 
 INTERCEPTOR_LABELS = {
@@ -157,153 +177,43 @@ def date(value: dt.date | None) -> str:
     return format_date(value)
 
 
-def day_and_date(day: float | None, when: dt.date | None, horizon: int) -> str:
-    """"day 190, 14 December 2026", or "after day 365" when later than the horizon."""
+def day_and_date(day: float | None, when: dt.date | None, horizon: int, of_scenario: bool = False) -> str:
+    """The day of a scenario first, its calendar date only beside it: "day 190 (14 December 2026)",
+    "day 190 of the scenario (14 December 2026)" with `of_scenario`; "after day 365" when later
+    than the horizon."""
+    named = " of the scenario" if of_scenario else ""
     if day is None:
-        return f"after day {horizon}"
-    return f"day {day:,.0f}, {date(when)}"
+        return f"after day {horizon}{named}"
+    return f"day {day:,.0f}{named} ({date(when)})"
+
+
+def per_day(value: Any) -> str:
+    """A rate a day as a paper prints it: whole from 20 ("197"), else two significant figures
+    ("3.6", "0.85", "0.14"); never "-0"."""
+    if is_missing(value):
+        return MISSING
+    return number(value) if abs(float(value)) >= 20 else significant(value, 2)
+
+
+#: Said first on every page of a scenario (reports 04, 05, 07).
+SCENARIO_FRAME = "**A scenario: what follows if these assumptions held, not a forecast of events.**"
+
+
+def scenario_start(start: dt.date, record_end: dt.date, built: dt.date | None = None) -> str:
+    """Where a scenario's days sit in the calendar, said before any of its dates: day 1, how it
+    stands to the record's last day, and that dates before the build date are days of the
+    scenario, not events that happened."""
+    gap = (start - record_end).days
+    where = ("the day after the record's last day" if gap == 1 else "the record's last day" if gap == 0 else
+             f"{gap:,} days after the record's last day" if gap > 1 else f"{-gap:,} days before the record's last day")
+    text = f"Day 1 of the scenario is {date(start)}: it starts on {where} ({date(record_end)})"
+    built = built or dt.date.today()
+    if start <= built:
+        text += (f", so its dates up to {date(built)}, when this report was built, are days of the scenario, "
+                 "not what happened")
+    return text + "."
 
 
 def share(value: Any, digits: int = 0) -> str:
     """A share as a percentage ("35%"); never "-0%"."""
     return percent(value, digits)
-
-
-# ------------------------------------------------------------------------------------------------
-# Numbers as a paper prints them, one rule for every report: counts whole, shares to whole
-# percents in text (a decimal only where an interval is narrower than a point), money and model
-# outputs to two significant figures, no "-0" anywhere, and an interval that spans about every
-# possible share said in words. Display only: the figures stay as computed.
-
-MISSING = "–"  # en dash: no value
-TOO_FEW = "too few attacks to tell"
-# An interval of a share from at most 5% to at least 95% says nothing a reader can use.
-SPANS_EVERYTHING = (0.05, 0.95)
-
-
-def is_missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def unsigned_zero(text: str) -> str:
-    """"-0", "-0.0", "+0.00" as "0", "0.0", "0.00": a value that rounds to zero has no sign."""
-    digits = text.lstrip("+-−")
-    return digits if digits.replace(",", "").replace(".", "").strip("0") == "" else text
-
-
-def number(value: Any, decimals: int = 0) -> str:
-    """12,345 (thousands separated); `decimals` decimals; never "-0" or "-0.0"."""
-    if is_missing(value):
-        return MISSING
-    value = float(value)
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    return unsigned_zero(f"{value:,.{decimals}f}")
-
-
-def count(value: Any) -> str:
-    """A count as a whole number: "12,345" (3.6 drones a day is "4"; use `significant` for rates)."""
-    return number(value, 0)
-
-
-def signed(value: Any, decimals: int = 0) -> str:
-    """A change with its sign: "+4.2", "-3", and "0" for one that rounds to zero (never "-0")."""
-    if is_missing(value):
-        return MISSING
-    text = number(value, decimals)
-    return text if text.startswith("-") or text.replace(".", "").strip("0") == "" else f"+{text}"
-
-
-def significant(value: Any, digits: int = 2, keep_zeros: bool = False) -> str:
-    """`value` to `digits` significant figures: 3,480.4 as "3,500", 98.63 as "99", 0.263 as
-    "0.26", 3.62 as "3.6". `keep_zeros`: 4.0 stays "4.0" (else "4")."""
-    if is_missing(value):
-        return MISSING
-    value = float(value)
-    if value == 0 or not math.isfinite(value):
-        return number(value)
-    magnitude = math.floor(math.log10(abs(value)))
-    rounded = round(value, digits - 1 - magnitude)
-    if rounded and math.floor(math.log10(abs(rounded))) > magnitude:  # 9.96 -> 10: one digit more
-        magnitude += 1
-    decimals = max(0, digits - 1 - magnitude)
-    text = number(rounded, decimals)
-    if not keep_zeros and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def significant_count(value: Any, digits: int = 2) -> str:
-    """A count a reader should not take to the unit (a forecast, an estimate), whole and to `digits`
-    significant figures: 7,112 as "7,100", 10,286 as "10,000", 97 as "97", 2.6 as "3"."""
-    if is_missing(value):
-        return MISSING
-    value = float(value)
-    if abs(value) < 10**digits:
-        return count(value)
-    return count(float(significant(value, digits).replace(",", "")))
-
-
-def percent(value: Any, decimals: int = 0) -> str:
-    """A share (0.8778) as a percentage: "88%" (`decimals` more digits); never "-0%"."""
-    if is_missing(value):
-        return MISSING
-    return number(float(value) * 100, decimals) + "%"
-
-
-def points(value: Any, decimals: int = 0) -> str:
-    """A difference of two shares (fractions) in percentage points: "+4 points", "-0.5 points"
-    with one decimal, "0 points"."""
-    if is_missing(value):
-        return MISSING
-    text = signed(float(value) * 100, decimals)
-    return f"{text} point" + ("" if text.lstrip("+-") in {"1", "1.0"} else "s")
-
-
-def spans_everything(low: Any, high: Any) -> bool:
-    """Whether an interval of a share runs from about 0 to about 100% (5% or less to 95% or more,
-    as whole percents read): too few attacks to tell."""
-    if is_missing(low) or is_missing(high):
-        return False
-    return round(float(low) * 100) <= SPANS_EVERYTHING[0] * 100 and round(float(high) * 100) >= SPANS_EVERYTHING[1] * 100
-
-
-def percent_decimals(*intervals: tuple[Any, Any]) -> int:
-    """Decimals a table gives its shares: one where an interval is narrower than a point (its
-    bounds would read the same in whole percents), none else."""
-    widths = [abs(float(high) - float(low)) for low, high in intervals
-              if not is_missing(low) and not is_missing(high)]
-    return 1 if any(width < 0.01 for width in widths) else 0
-
-
-def bounds(low: Any, high: Any, shown: Callable[[Any], str], join: str = " to ") -> str:
-    """Two bounds, each as `shown` writes it: "a to b"; one missing: "up to b", "a or more"; none: "–"."""
-    if is_missing(low) and is_missing(high):
-        return MISSING
-    if is_missing(low):
-        return f"up to {shown(high)}"
-    if is_missing(high):
-        return f"{shown(low)} or more"
-    return f"{shown(low)}{join}{shown(high)}"
-
-
-def percent_range(low: Any, high: Any, decimals: int = 0, join: str = " to ") -> str:
-    """A share's interval: "87% to 89%", or "too few attacks to tell" when it spans about
-    everything; one bound missing: "up to 89%", "87% or more"."""
-    if spans_everything(low, high):
-        return TOO_FEW
-    return bounds(low, high, lambda share: percent(share, decimals), join)
-
-
-def percent_with_interval(value: Any, low: Any, high: Any, level: str = "95%", decimals: int = 0) -> str:
-    """"88% (95% interval 87% to 89%)"; "63% (too few attacks to tell)" when the interval spans
-    about everything; "88%" without bounds."""
-    shown = percent(value, decimals)
-    if is_missing(low) and is_missing(high):
-        return shown
-    if spans_everything(low, high):
-        return f"{shown} ({TOO_FEW})"
-    return f"{shown} ({level} interval {percent_range(low, high, decimals)})"

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from analysis.numbers import change_in_points
 from analysis.record import COMBINED_FROM, SPLIT_FROM
 from analysis.stats.trend import (
     MAX_PHI,
@@ -313,9 +314,9 @@ def known_break_test(record: pd.DataFrame, weapon_class: str, date: pd.Timestamp
     out |= {"rate_before": float(before_rate), "rate_after": float(special.expit(level + step_logit)),
             **rates, "p_value": p_value}
     stepped = p_value < alpha
+    step_words = change_in_points(rates["step_points"], rates["step_low"], rates["step_high"])
     out["verdict"] = (f"{'a step' if stepped else 'no clear step'}: {100 * out['rate_before']:.0f}% before, "
-                      f"{100 * out['rate_after']:.0f}% after ({rates['step_points']:+.0f} points, 95% "
-                      f"interval {rates['step_low']:+.0f} to {rates['step_high']:+.0f})")
+                      f"{100 * out['rate_after']:.0f}% after ({step_words})")
     return out
 
 

@@ -1,4 +1,4 @@
-"""The headline figures of the rates report, and the sentences a reader can quote.
+"""The headline figures of the rates report (their sentences: `analysis.reporting.rates_text`).
 
 Headlines come from the complete-coverage period (from August 2024: before it the record misses
 days), with the whole-record figure beside. For missiles the share destroyed comes first; the
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.numbers import percent, percent_text
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.record.facts import RecordFacts, format_date
 from analysis.stats.rates import select_rows, usable_counts, wave_interval, with_wave_ids
@@ -64,62 +65,18 @@ def class_headlines(record: pd.DataFrame, classes: tuple[str, ...] = ("drone", "
 
 
 def pct(value: float) -> str:
-    """A share as a reader should quote it: whole percent, one decimal under 10%."""
-    return f"{100 * value:.1f}%" if value < 0.1 else f"{100 * value:.0f}%"
+    """A share as running text quotes it: to the whole percent ("under 1%" for a few of many)."""
+    return percent_text(value)
 
 
-def count(value: float) -> str:
-    """A count as a reader should quote it: exact below 10,000, else three significant figures."""
-    if value < 10_000:
-        return f"{value:,.0f}"
-    return f"about {float(f'{value:.3g}'):,.0f}"
+def span(low: float, high: float) -> str:
+    """"87% to 89%"."""
+    return f"{percent(low)} to {percent(high)}"
 
 
 def day(date: pd.Timestamp) -> str:
     """"7 June 2026"."""
     return format_date(date)
-
-
-def span(low: float, high: float) -> str:
-    return f"{pct(low)} to {pct(high)}"
-
-
-def interval_words(row: pd.Series) -> str:
-    """"95% interval 87% to 89%", with a warning for few waves (or waves in long streaks), or why
-    there is none."""
-    if pd.isna(row["low"]) or pd.isna(row["high"]):
-        return "one attack only, so no interval"
-    if not row["note"]:
-        few = ""
-    elif str(row["note"]).startswith("attacks run in long streaks"):  # `intervals.interval_note`
-        few = f"; {row['waves']} attacks that run in long streaks, a rough guide"
-    else:
-        few = f"; only {row['waves']} attacks, a rough guide"
-    return f"95% interval {span(row['low'], row['high'])}{few}"
-
-
-def headline_sentence(table: pd.DataFrame, weapon_class: str) -> str:
-    """"From August 2024, ballistic missiles were destroyed 28% of the time (95% interval ...)"."""
-    part = table[table["class"] == weapon_class]
-    if part.empty:
-        return ""
-    complete = part[part["period"] == "complete"]
-    whole = part[part["period"] == "whole record"]
-    first = complete.iloc[0]
-    words = CLASS_WORDS.get(weapon_class, weapon_class)
-    if not first["launched"]:
-        return f"The record has no {words} from {first['start']:%B %Y}."
-    text = (f"From {first['start']:%B %Y}, {words} were {first['counting']} {pct(first['rate'])} of "
-            f"the time ({interval_words(first)}; {count(first['counted'])} of "
-            f"{count(first['launched']).removeprefix('about ')})")
-    if len(complete) > 1:
-        second = complete.iloc[1]
-        text += (f"; {second['counting']}: {pct(second['rate'])} ({interval_words(second)}), "
-                 "a figure that also counts missiles that failed or were diverted")
-    if whole.iloc[0]["start"] < first["start"]:
-        text += f". Over the whole record since {whole.iloc[0]['start']:%B %Y}: {pct(whole.iloc[0]['rate'])}"
-    text += "."
-    return text
 
 
 def ratio_words(higher: float, lower: float) -> str:
@@ -130,34 +87,6 @@ def ratio_words(higher: float, lower: float) -> str:
     if ratio >= 10:
         return "an order of magnitude"
     return f"about {ratio:.0f} times" if ratio >= 1.5 else "slightly"
-
-
-def trend_sentence(trends: pd.DataFrame, convention: str, start: pd.Timestamp) -> str:
-    """Which classes' monthly share drifted since `start`, with the drift and its interval."""
-    rows = trends[(trends["convention"] == convention) & (trends["direction"] != "not tested")]
-    if rows.empty:
-        return ""
-    moving = rows[rows["direction"].isin(["rising", "falling"])]
-    flat = rows[rows["direction"] == "no clear trend"]
-    parts = []
-    for _, row in moving.iterrows():
-        low, high = row["points_low"], row["points_high"]
-        # an end within a point of zero is shown to a decimal and said: the drift is barely told from none
-        near_zero = min(abs(low), abs(high)) < 1.0
-        parts.append(f"for {CLASS_WORDS.get(row['class'], row['class'])} it "
-                     f"{'may have been' if near_zero else 'was'} {row['direction']} by "
-                     f"about {abs(row['points_per_year']):.0f} points a year (95% interval "
-                     f"{_points(low)} to {_points(high)}"
-                     f"{', barely clear of no change' if near_zero else ''})")
-    if len(flat):
-        names = [CLASS_WORDS.get(k, k) for k in flat["class"]]
-        parts.insert(0, "no clear trend for " + _and(names))
-    share = "destroyed (shot down only, jammed drones not counted)" if convention == "destroyed" else "stopped"
-    return f"Since {start:%B %Y} the monthly share {share} shows " + "; ".join(parts) + "."
-
-
-def _points(value: float) -> str:
-    return f"{value:+.1f}" if abs(value) < 1.0 else f"{value:+.0f}"
 
 
 def _and(items: list[str]) -> str:

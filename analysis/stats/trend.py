@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.numbers import change_in_points
 from analysis.record.conventions import COMPLETE_COVERAGE_FROM
 from analysis.stats.rates import RateError, rate_table
 
@@ -292,8 +293,8 @@ def trend_test(series: pd.DataFrame, count_column: str | None = None,
 def trend_verdict(result: dict, alpha: float = 0.05) -> str:
     """The trend in plain words, with both tests and why they may differ."""
     level = f"{100 * (1 - alpha):.0f}%"
-    change = (f"{result['points_per_year']:+.1f} points a year ({level} interval "
-              f"{result['points_low']:+.1f} to {result['points_high']:+.1f})")
+    change = change_in_points(result["points_per_year"], result["points_low"], result["points_high"], level,
+                              per=" a year")
     persistence = (f"; months run in streaks (correlation {result['phi']:.2f} from one month to the "
                    "next), which the interval allows for" if result["phi"] >= 0.3 else "")
     ranks_see = result["mann_kendall_p"] < alpha

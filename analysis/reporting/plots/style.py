@@ -32,8 +32,11 @@ CLASS_COLORS = {
     "unknown": "#BBBBBB",  # grey
 }
 # Meanings used across reports: a claim's verdict, a target or threshold line, what is neutral.
+# Every verdict the claims checks give (`stats.claims`): "the record cannot tell", "not shown" and
+# "not confirmed" say the record does not decide, each apart from the others and from the rest.
 VERDICT_COLORS = {"holds": "#0072B2", "partly holds": "#88CCEE", "does not hold": "#D55E00",
-                  "cannot be checked": "#BBBBBB"}
+                  "cannot be checked": "#BBBBBB", "the record cannot tell": "#F0E442", "not shown": "#666666",
+                  "not confirmed": "#332288"}
 HIGHLIGHT_COLOR = "#D55E00"  # vermilion: a target, a threshold, the figure a claim gives
 NEUTRAL_COLOR = "#777777"
 LIGHT_COLOR = "#A9C1E6"  # pale blue: a part drawn inside a bar of its whole (real Shaheds in drones)

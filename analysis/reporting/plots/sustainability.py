@@ -125,7 +125,7 @@ def cost_exchange_chart(table: pd.DataFrame) -> Figure:
     return fig
 
 
-def tornado_chart(table: pd.DataFrame, what: str, horizon_days: int) -> Figure:
+def tornado_chart(table: pd.DataFrame, what: str, horizon_days: int, base_label: str = "as assumed: day {day}") -> Figure:
     """Bars from the base result to the result at each parameter's low and high value."""
     apply_house_style()
     rows = table.iloc[::-1]
@@ -136,7 +136,7 @@ def tornado_chart(table: pd.DataFrame, what: str, horizon_days: int) -> Figure:
     high = rows["days_at_high"].to_numpy(float)
     ax.barh(y, low - base, left=base, color=LOW_END, height=0.6, label="assumption at its low value")
     ax.barh(y, high - base, left=base, color=HIGH_END, height=0.6, label="assumption at its high value")
-    ax.axvline(base, color="0.2", lw=1, label=f"as assumed: day {base:.0f}")
+    ax.axvline(base, color="0.2", lw=1, label=base_label.format(day=f"{base:.0f}"))
     labels = [f"{parameter_label(r['parameter'])}  "
               f"[{parameter_value(r['parameter'], r['low'])}–{parameter_value(r['parameter'], r['high'])}]"
               for r in rows.to_dict("records")]

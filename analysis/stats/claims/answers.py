@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.numbers import change_in_points, signed
 from analysis.stats.claims.common import SHORT_UNITS, ClaimResult, fmt, label
 from analysis.stats.claims.schema import PeriodChangeClaim, RateClaim, WaveClaim
 
@@ -51,6 +52,18 @@ def wave_sentence(claims: list[WaveClaim], results: list[ClaimResult]) -> str:
     return " ".join(sentences)
 
 
+def speaker(source: dict) -> str:
+    """Who made a claim, short enough for a sentence, from its source's `said_by`: "President
+    Volodymyr Zelensky, in the article"; "Gen. Oleksandr Syrskyi, as paraphrased by the article";
+    "the article" for the article's own figures (the full wording is in the report's "Who said what")."""
+    said = " ".join(str((source or {}).get("said_by") or "").split())
+    name = said.split(" (")[0].strip()
+    if not name or name.lower().startswith("the article"):
+        return "the article"
+    head, _, rest = name.partition(", ")
+    return f"{head}, {rest}" if "article" in rest else f"{head}, in the article"
+
+
 def rate_sentence(claim: RateClaim, result: ClaimResult) -> str:
     record = result.record or {}
     matched = result.matched or {}
@@ -68,7 +81,7 @@ def rate_sentence(claim: RateClaim, result: ClaimResult) -> str:
     }.get(result.verdict, "")
     interval = (f"95% interval {_pct(record.get('ci_low'))} to {_pct(record.get('ci_high'))}"
                 if record.get("ci_low") is not None else "no interval")
-    text = (f"\"{100 * claim.claimed:g}%\" {result.verdict}: over the {matched.get('period', 'period')} the "
+    text = (f"\"{100 * claim.claimed:g}%\" ({speaker(result.source)}) {result.verdict}: over the {matched.get('period', 'period')} the "
             f"record shows {_pct(record.get('rate'))} of {what} stopped ({interval})")
     if readings:
         text += f"; {readings}" + (f", and {why}" if why and result.verdict != "the record cannot tell" else
@@ -82,15 +95,16 @@ def change_sentence(claim: PeriodChangeClaim, result: ClaimResult) -> str:
             else "fewer launches per day" if claim.measure == "launched_per_day"
             else "a falling share stopped" if claim.direction == "decrease" else "a rising share stopped")
     if claim.measure == "launched_per_day" and record.get("ratio") is not None:
-        change = (f"launches per day {100 * (record['ratio'] - 1):+.0f}% (95% interval "
-                  f"{100 * (record['low'] - 1):+.0f}% to {100 * (record['high'] - 1):+.0f}%)")
+        change = (f"launches per day {signed(100 * (record['ratio'] - 1))}% (95% interval "
+                  f"{signed(100 * (record['low'] - 1))}% to {signed(100 * (record['high'] - 1))}%)")
     elif record.get("difference") is not None:
-        change = (f"share stopped {100 * record['difference']:+.1f} points (95% interval "
-                  f"{100 * record['low']:+.1f} to {100 * record['high']:+.1f})")
+        change = "share stopped " + change_in_points(100 * record["difference"], 100 * record["low"],
+                                                     100 * record["high"])
     else:
         change = "too little in the record to compare"
     period = (result.matched or {}).get("period", "")
-    return f"{what.capitalize()} (the article: {excerpt(result.claim, 8)}): {result.verdict}; {change}, {period}."
+    return (f"{what.capitalize()} ({speaker(result.source)}: {excerpt(result.claim, 8)}): {result.verdict}; "
+            f"{change}, {period}.")
 
 
 def excerpt(text: str, words: int = 12) -> str:

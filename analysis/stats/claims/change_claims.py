@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.numbers import change_in_points, points_decimals, signed
 from analysis.stats.claims.common import (
     ALPHA,
     CANNOT_CHECK,
@@ -34,6 +35,7 @@ from analysis.stats.claims.common import (
     fmt,
     in_period,
     national_waves,
+    pct,
     per_wave_counts,
     report_dates,
     wave_quantity,
@@ -139,8 +141,8 @@ def check_period_change(claim: PeriodChangeClaim, source: dict, waves: pd.DataFr
         verdict = change_verdict(low, high, claim.direction, 1.0, claim.margin)
         what = (f"launches per day: {fmt(change['recent'])} in {recent_period.label()} against "
                 f"{fmt(change['baseline'])} in {baseline_period.label()}")
-        size = (f"{100 * (estimate - 1):+.0f}% (95% interval {100 * (low - 1):+.0f}% to "
-                f"{100 * (high - 1):+.0f}%)" if np.isfinite(estimate) else "")
+        size = (f"{signed(100 * (estimate - 1))}% (95% interval {signed(100 * (low - 1))}% to "
+                f"{signed(100 * (high - 1))}%)" if np.isfinite(estimate) else "")
         test = "ratio of mean launches per day, consecutive days correlated"
         # as a reader quotes it: "+28%", the same figure as the sentence
         headline = {"value": 100 * (estimate - 1), "low": 100 * (low - 1), "high": 100 * (high - 1),
@@ -152,14 +154,13 @@ def check_period_change(claim: PeriodChangeClaim, source: dict, waves: pd.DataFr
         estimate, low, high = change["difference"], change["low"], change["high"]
         verdict = change_verdict(low, high, claim.direction, 0.0, claim.margin)
         share = "share stopped" if claim.convention == "neutralised" else "share shot down"
-        what = (f"{share}: {100 * change['recent']:.1f}% in {recent_period.label()} against "
-                f"{100 * change['baseline']:.1f}% in {baseline_period.label()}")
-        size = (f"{100 * estimate:+.1f} points (95% interval {100 * low:+.1f} to {100 * high:+.1f})"
-                if np.isfinite(estimate) else "")
+        what = (f"{share}: {pct(change['recent'])} in {recent_period.label()} against "
+                f"{pct(change['baseline'])} in {baseline_period.label()}")
+        size = change_in_points(100 * estimate, 100 * low, 100 * high) if np.isfinite(estimate) else ""
         test = "difference of pooled shares, interval over attacks"
         headline = {"value": 100 * estimate, "low": 100 * low, "high": 100 * high,
                     "unit": "percentage points", "interval": f"95% interval over attacks ({test})",
-                    "decimals": 1}
+                    "decimals": points_decimals(100 * low, 100 * high)}  # as the sentence gives it
     record = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in change.items()}
     record["test"] = test
     if verdict == CANNOT_CHECK:

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.numbers import number as number_text
+from analysis.numbers import percent_text
 from analysis.stats.claims.schema import CLASS_GROUPS, Period
 
 HOLDS = "holds"
@@ -167,10 +169,14 @@ def number(value: Any) -> float | None:
 
 
 def fmt(value: float | None) -> str:
+    """A count or a rate as a paper prints it: whole from 100 up ("188 a day", not "187.8"), one
+    decimal below where it is not whole ("3.5"); never "-0"."""
     if value is None:
         return "n/a"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    value = float(value)
+    return number_text(value) if value.is_integer() or abs(value) >= 100 else number_text(value, 1)
 
 
 def pct(value: float | None) -> str:
-    return "n/a" if value is None or not math.isfinite(value) else f"{100 * value:.1f}%"
+    """A share in the claims' sentences: whole percents ("86%"; "under 1%" for a few of many)."""
+    return "n/a" if value is None or not math.isfinite(value) else percent_text(value)

@@ -45,7 +45,7 @@ from analysis.stats.forecast.series import (
     check_level,
     check_resolution,
     daily_launches,
-    period_label,
+    period_words,
     split_history,
     to_periods,
 )
@@ -103,9 +103,10 @@ def lower_bound_notes(table: pd.DataFrame, history: Periods, by: str, level: flo
         worst = float(falls.min()) if len(falls) else float("nan")
         first = rows.iloc[0]
         ratio = first["low"] / first["median"] if first["median"] > 0 else 0.0
-        label = period_label(when, by)
+        label = period_words(when, by)
         unit = {"month": "month", "week": "week", "day": "day"}[by]
-        text = (f"{cls}: the {level:.0%} interval's lower end ({first['low']:,.0f} in {first['period']}"
+        text = (f"{cls}: the {level:.0%} interval's lower end ({first['low']:,.0f} in "
+                f"{period_words(pd.Timestamp(first['period']), by)}"
                 f"{' and later' if len(rows) > 1 else ''}) is below the fewest launched in any {unit} of the "
                 f"last {months} months ({floor:,.0f}, {label})")
         if np.isfinite(worst) and worst <= ratio:
@@ -143,15 +144,18 @@ class LaunchForecast:
     paths: int = DEFAULT_PATHS
     notes: list[str] = field(default_factory=list)
 
-    def totals(self, level: float | None = None) -> pd.DataFrame:
-        """Per class, launches over all the periods forecast (the observed part included)."""
+    def totals(self, level: float | None = None, periods: int | None = None) -> pd.DataFrame:
+        """Per class, launches over all the periods forecast, or over the first `periods` of them
+        (the observed part included): the sum of each sample path."""
         level = self.level if level is None else level
+        labels = self.future.labels
+        count = len(labels) if periods is None else max(1, min(int(periods), len(labels)))
         rows = []
         for cls in self.classes:
-            total = self.samples[cls].sum(axis=1)
+            total = self.samples[cls][:, :count].sum(axis=1)
             q = path_quantiles(total[:, None], level)
-            rows.append({"class": cls, "first_period": self.future.labels[0],
-                         "last_period": self.future.labels[-1], "median": float(q["median"][0]),
+            rows.append({"class": cls, "first_period": labels[0],
+                         "last_period": labels[count - 1], "median": float(q["median"][0]),
                          "low": float(q["low"][0]), "high": float(q["high"][0]), "level": level})
         return pd.DataFrame(rows)
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.record.facts import format_date, format_month
 from analysis.stats.trend import TREND_START
 
 COVERAGE_START = pd.Timestamp(TREND_START)
@@ -159,6 +160,13 @@ def period_offset(start: pd.Timestamp, by: str, steps: int) -> pd.Timestamp:
 def period_label(start: pd.Timestamp, by: str) -> str:
     """`YYYY-MM` for months, the ISO date of the first day otherwise."""
     return start.strftime("%Y-%m") if by == "month" else start.strftime("%Y-%m-%d")
+
+
+def period_words(start: pd.Timestamp, by: str) -> str:
+    """A period as a reader writes it: "July 2026", "the week of 8 June 2026", "8 June 2026"."""
+    if by == "month":
+        return format_month(start)
+    return f"the week of {format_date(start)}" if by == "week" else format_date(start)
 
 
 @dataclass(frozen=True)
