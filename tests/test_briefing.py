@@ -8,6 +8,7 @@ import nbformat
 import pytest
 import yaml
 
+from analysis import paths
 from analysis.model.briefing import day_date, depletion_briefing
 from analysis.model.scenarios import load_scenario
 from analysis.paths import NOTEBOOK_DIR
@@ -41,6 +42,16 @@ def test_reports_04_and_05_compute_the_reference_figures_alike(set_name):
 
 # half the shipped PAC-3 MSE stock, so that it runs short within the 200 days simulated
 SHORTER = {"horizon_days": 200, "interceptors.pac3_mse.stock": 150}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _the_scenarios_as_shipped(tmp_path_factory):
+    """The figures below are the shipped scenarios' own: no record at hand, whatever this machine
+    has fetched into data/external/ or names in $AIRDEF_RECORD (with one, the back-cast reads it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(paths.RECORD_ENV, raising=False)
+        patch.setattr(paths, "EXTERNAL_DIR", tmp_path_factory.mktemp("no-record"))
+        yield
 
 
 @pytest.fixture(scope="module")
