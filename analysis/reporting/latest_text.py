@@ -7,6 +7,8 @@ points unless their interval is narrower than two, counts whole, no "-0").
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -95,16 +97,21 @@ def month_sentence(record: pd.DataFrame, month: Period, others: list[Period], by
     return text
 
 
+def _classes_with_a_share(table: pd.DataFrame, classes: tuple[str, ...]) -> Iterator[tuple[str, pd.DataFrame]]:
+    """(class, its rows) for each class of `classes` whose first row has a share, in that order."""
+    for weapon_class in classes:
+        rows = table.loc[table["class"] == weapon_class]
+        if not rows.empty and np.isfinite(rows.iloc[0]["rate"]):
+            yield weapon_class, rows
+
+
 def month_shares_sentence(table: pd.DataFrame, classes: tuple[str, ...] = ("drone", "cruise", "ballistic")) -> str:
     """The latest month's own share stopped, class by class, with its interval (`compare_periods`
     of the month: one row per class is read): "In May 2026, 92% of the drones (decoys included)
     were shot down or jammed (95% interval 87% to 95%); 79% of the cruise missiles were destroyed
     or failed to reach (58% to 91%; ...) and 30% of the ballistic missiles (...)"."""
     parts, verb = [], ""
-    for weapon_class in classes:
-        rows = table.loc[table["class"] == weapon_class]
-        if rows.empty or not np.isfinite(rows.iloc[0]["rate"]):
-            continue
+    for weapon_class, rows in _classes_with_a_share(table, classes):
         row = rows.iloc[0]
         what = CLASS_WORDS.get(weapon_class, weapon_class)
         said = f"were {stopped_words(weapon_class)}"
@@ -114,7 +121,7 @@ def month_shares_sentence(table: pd.DataFrame, classes: tuple[str, ...] = ("dron
         verb = said
     if not parts:
         return ""
-    return f"In {table['period'].iloc[0]}, " + (parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]) + "."
+    return f"In {table['period'].iloc[0]}, " + listed(parts, separator="; ") + "."
 
 
 def _change(row: pd.Series, level: str = "95%") -> str:
@@ -140,10 +147,7 @@ def period_changes_sentence(table: pd.DataFrame, attacks: int | None = None,
         return ""
     period = table["period"].iloc[0]
     sentences = []
-    for weapon_class in classes:
-        rows = table.loc[table["class"] == weapon_class]
-        if rows.empty or not np.isfinite(rows.iloc[0]["rate"]):
-            continue
+    for weapon_class, rows in _classes_with_a_share(table, classes):
         first = rows.iloc[0]
         what = CLASS_WORDS.get(weapon_class, weapon_class)
         interval = interval_words(first["low"], first["high"], int(first["waves"]),

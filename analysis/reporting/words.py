@@ -81,12 +81,12 @@ def model_label(name: str) -> str:
     return MODEL_LABELS.get(name, str(name))
 
 
-def listed(items: Sequence[str]) -> str:
-    """"a", "a and b", "a, b and c" ("" for none)."""
+def listed(items: Sequence[str], separator: str = ", ") -> str:
+    """"a", "a and b", "a, b and c" ("" for none); `separator` "; " for items holding commas."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return separator.join(items[:-1]) + " and " + items[-1]
 
 
 def class_label(name: str, singular: bool = False) -> str:
